@@ -1,0 +1,42 @@
+"""The policy decision point for actions: may this actor do this?
+
+Every service and selector asks here; no front door decides on its own.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from trustdesk.access.roles import PERMISSIONS, ROLE_PERMISSIONS
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import PermissionDenied
+
+
+def permissions_of(actor: Actor) -> frozenset[str]:
+    """The permissions the actor holds now: its role's, narrowed by a token's scopes."""
+    if actor.is_system:
+        return frozenset(PERMISSIONS)
+    granted = ROLE_PERMISSIONS.get(actor.role, frozenset())
+    if actor.scopes is not None:
+        # A token never grants more than its owner's role: scopes only narrow.
+        granted = frozenset(
+            p for p in granted if any(fnmatchcase(p, s) for s in actor.scopes)
+        )
+    return granted
+
+
+def has_permission(actor: Actor, permission: str) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    return permission in permissions_of(actor)
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Raise ``PermissionDenied`` unless the actor holds ``permission``."""
+    if not has_permission(actor, permission):
+        raise PermissionDenied(detail=f"{actor.label} lacks {permission}")
+
+
+def valid_scope(scope: str) -> bool:
+    """A scope is a permission name or a pattern such as ``ticket.*`` that matches one."""
+    return scope == "*" or any(fnmatchcase(p, scope) for p in PERMISSIONS)

@@ -1,0 +1,66 @@
+"""Roles and the named permissions each one holds.
+
+A role gets only what its job needs (least privilege). Note what is *not* here: an admin
+manages agents and teams but does not reply to customers; auditors only read.
+"""
+
+from __future__ import annotations
+
+AGENT = "agent"
+SENIOR_AGENT = "senior_agent"
+SUPERVISOR = "supervisor"
+BILLING = "billing"
+ADMIN = "admin"
+SECURITY_OFFICER = "security_officer"
+PRIVACY_OFFICER = "privacy_officer"
+AUDITOR = "auditor"
+
+ROLE_LABELS = {
+    AGENT: "Agent",
+    SENIOR_AGENT: "Senior agent",
+    SUPERVISOR: "Supervisor",
+    BILLING: "Billing",
+    ADMIN: "Admin",
+    SECURITY_OFFICER: "Security officer",
+    PRIVACY_OFFICER: "Privacy officer",
+    AUDITOR: "Auditor",
+}
+ROLE_CHOICES = tuple(ROLE_LABELS.items())
+PRIVILEGED_ROLES = frozenset({ADMIN, SUPERVISOR, SECURITY_OFFICER, PRIVACY_OFFICER})
+
+PERMISSIONS = {
+    "ticket.view": "See tickets in one's own queue (assigned to oneself, one's teams, or no team)",
+    "ticket.view_all": "See every ticket",
+    "ticket.create": "Open tickets on a customer's behalf",
+    "ticket.reply": "Reply to customers and add internal notes",
+    "ticket.update": "Change status and priority, take a ticket",
+    "ticket.assign": "Assign tickets to other agents and teams",
+    "customer.view": "See customer profiles",
+    "customer.create": "Create customer profiles",
+    "customer.update": "Change customer profiles",
+    "agent.view": "See the list of agents and teams",
+    "agent.manage": "Create, change and disable agents",
+    "team.manage": "Create and change teams",
+    "audit.read": "Read the audit trail",
+    "datamap.read": "Read the data inventory",
+}
+
+_WORKER = {
+    "ticket.view", "ticket.create", "ticket.reply", "ticket.update", "customer.view",
+    "customer.create", "customer.update", "agent.view", "datamap.read",
+}
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    AGENT: frozenset(_WORKER),
+    SENIOR_AGENT: frozenset(_WORKER | {"ticket.assign"}),
+    SUPERVISOR: frozenset(_WORKER | {"ticket.assign", "ticket.view_all"}),
+    BILLING: frozenset({"ticket.view", "ticket.reply", "customer.view", "datamap.read"}),
+    ADMIN: frozenset({
+        "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
+        "ticket.assign", "datamap.read",
+    }),
+    SECURITY_OFFICER: frozenset({"audit.read", "agent.view", "datamap.read"}),
+    PRIVACY_OFFICER: frozenset({
+        "customer.view", "customer.update", "datamap.read", "agent.view",
+    }),
+    AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view"}),
+}

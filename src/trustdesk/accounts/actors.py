@@ -1,0 +1,37 @@
+"""Build the ``Actor`` a use case runs as, from a signed-in user or a token."""
+
+from __future__ import annotations
+
+from trustdesk.accounts.models import ApiToken, User
+from trustdesk.core.actor import Actor
+
+
+def _client(request) -> tuple[str | None, str]:
+    if request is None:
+        return None, ""
+    return request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")[:256]
+
+
+def actor_for_user(user: User, *, request=None, token: ApiToken | None = None) -> Actor:
+    ip, agent = _client(request)
+    session = getattr(request, "session", None) if token is None else None
+    return Actor(
+        kind="token" if token else "agent",
+        label=user.email,
+        user_id=user.pk,
+        role=user.role,
+        team_ids=frozenset(user.teams.values_list("pk", flat=True)),
+        token_id=token.pk if token else None,
+        scopes=frozenset(token.scopes) if token else None,
+        ip=ip,
+        user_agent=agent,
+        session_key=(session.session_key or "") if session is not None else "",
+    )
+
+
+def actor_for_cli(user: User | None = None, *, command: str) -> Actor:
+    if user is None:
+        return Actor.system(command)
+    return Actor(kind="agent", label=user.email, user_id=user.pk, role=user.role,
+                 team_ids=frozenset(user.teams.values_list("pk", flat=True)),
+                 user_agent=f"cli:{command}")

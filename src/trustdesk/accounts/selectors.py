@@ -1,0 +1,40 @@
+"""Reads of agents, teams and tokens, scoped to what the actor may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from trustdesk.access import policy
+from trustdesk.accounts.models import ApiToken, Team, User
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import NotFound
+
+
+def user_list(*, actor: Actor, active_only: bool = False) -> QuerySet[User]:
+    policy.require(actor, "agent.view")
+    users = User.objects.prefetch_related("teams").order_by("full_name")
+    return users.filter(is_active=True) if active_only else users
+
+
+def user_get(*, actor: Actor, user_id: int) -> User:
+    if actor.user_id != user_id and not policy.has_permission(actor, "agent.view"):
+        raise NotFound()
+    user = User.objects.prefetch_related("teams").filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def user_by_email(email: str) -> User | None:
+    """For CLI bootstrap only (no actor exists yet)."""
+    return User.objects.filter(email=email.strip().lower()).first()
+
+
+def team_list(*, actor: Actor) -> QuerySet[Team]:
+    policy.require(actor, "agent.view")
+    return Team.objects.order_by("name")
+
+
+def token_list(*, actor: Actor) -> QuerySet[ApiToken]:
+    """The actor's own tokens."""
+    return ApiToken.objects.filter(user_id=actor.user_id).order_by("-created_at")

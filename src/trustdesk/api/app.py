@@ -1,0 +1,78 @@
+"""The JSON API under /api/v1/. Endpoints parse input, call a service or selector, and
+render; the error tree is mapped to HTTP here, once."""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from trustdesk import __version__
+from trustdesk.api import customers, meta, tickets
+from trustdesk.api.auth import BearerToken, ConsoleSession
+from trustdesk.api.errors import error_response, from_exception
+from trustdesk.core.errors import TrustDeskError
+
+api = NinjaAPI(
+    title="TrustDesk API",
+    version=__version__,
+    description="Customers, tickets and messages. Authenticate with `Authorization: Bearer "
+    "<token>` (create one with `trustdesk token create`) or the console session.",
+    auth=[BearerToken(), ConsoleSession()],
+    urls_namespace="api",
+    docs_url=None,  # the interactive docs need inline script, which the CSP forbids
+)
+api.add_router("", customers.router)
+api.add_router("", tickets.router)
+api.add_router("", meta.router)
+
+
+@api.exception_handler(TrustDeskError)
+def _trustdesk_error(request, exc: TrustDeskError):
+    return from_exception(exc, path=request.path)
+
+
+def _loc(error: dict) -> str | None:
+    parts = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path",
+                                                              "payload", "query")]
+    return ".".join(parts) or None
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc: NinjaValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    field = _loc(first)
+    if first.get("type") == "extra_forbidden":
+        message = f"Unknown field '{field}'."
+    elif first.get("type") == "json_invalid" or "parse" in str(first.get("msg", "")).lower():
+        message = "The request body is not valid JSON."
+    else:
+        message = f"{field}: {first.get('msg', 'invalid value')}" if field else str(
+            first.get("msg", "The input is not valid."))
+    return error_response(400, "invalid", message, field)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return error_response(401, "unauthenticated", "Authentication required.",
+                          headers={"WWW-Authenticate": "Bearer"})
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    if exc.status_code == 400:
+        # The router's only 400 of its own: a body that is not JSON.
+        return error_response(400, "bad_request", "The request body is not valid JSON.")
+    return error_response(exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return error_response(413, "too_large", "The request body is too large.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(404, "not_found", "Not found.")

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import uuid
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from trustdesk.api import render
+from trustdesk.api.auth import actor
+from trustdesk.api.schemas import CustomerIn, CustomerOut, CustomerPage, ErrorOut
+from trustdesk.customers import selectors, services
+
+router = Router(tags=["customers"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class CustomerQuery(Schema):
+    field: str | None = Field(
+        default=None, max_length=64,
+        description="A searchable field (email, phone, account_number) to match exactly",
+    )
+    value: str | None = Field(default=None, max_length=200)
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=25, ge=1, le=100)
+
+
+@router.get("/customers", response={200: CustomerPage, **ERRORS})
+def list_customers(request, query: Query[CustomerQuery]):
+    match = {query.field: query.value or ""} if query.field else None
+    page = selectors.customer_list(actor=actor(request), match=match, page=query.page,
+                                   page_size=query.page_size)
+    return {"items": [render.customer(p) for p in page.items], "page": page.page,
+            "page_size": page.page_size, "total": page.total}
+
+
+@router.post("/customers", response={201: CustomerOut, **ERRORS})
+def create_customer(request, payload: CustomerIn):
+    profile = services.customer_create(actor=actor(request), profile=payload.profile)
+    return 201, render.customer(profile)
+
+
+@router.get("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})
+def get_customer(request, customer_id: uuid.UUID):
+    return render.customer(selectors.customer_get(actor=actor(request), customer_id=customer_id))
+
+
+@router.patch("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})
+def update_customer(request, customer_id: uuid.UUID, payload: CustomerIn):
+    profile = services.customer_update(actor=actor(request), customer_id=customer_id,
+                                       changes=payload.profile)
+    return render.customer(profile)

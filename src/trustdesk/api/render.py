@@ -1,0 +1,41 @@
+"""Domain objects → response dicts, in one place so every endpoint says the same thing."""
+
+from __future__ import annotations
+
+from trustdesk.customers.profiles import CustomerProfile
+from trustdesk.tickets.models import Message, Ticket
+
+
+def ref(obj, name_attr: str = "name") -> dict | None:
+    if obj is None:
+        return None
+    return {"id": obj.pk, "name": getattr(obj, name_attr) or str(obj)}
+
+
+def customer(profile: CustomerProfile) -> dict:
+    return {
+        "id": profile.id, "status": profile.status, "created_at": profile.created_at,
+        "updated_at": profile.updated_at, "profile": profile.profile,
+    }
+
+
+def ticket(t: Ticket, customer_name: str | None) -> dict:
+    return {
+        "id": t.pk, "subject": t.subject, "status": t.status, "priority": t.priority,
+        "channel": t.channel, "customer_id": t.customer_id, "customer_name": customer_name,
+        "assignee": ref(t.assignee, "full_name"), "team": ref(t.team),
+        "created_at": t.created_at, "updated_at": t.updated_at,
+        "last_message_at": t.last_message_at,
+    }
+
+
+def message(m: Message) -> dict:
+    return {
+        "id": m.pk, "direction": m.direction, "channel": m.channel,
+        "author": ref(m.author, "full_name"), "body": m.body, "created_at": m.created_at,
+        "attachments": [
+            {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
+             "size": a.size, "sha256": a.sha256}
+            for a in m.attachments.all()
+        ],
+    }

@@ -1,0 +1,172 @@
+"""Request and response shapes. Requests forbid unknown fields: a typo is an error, not
+silently ignored data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+StatusName = Literal["new", "open", "pending", "solved", "closed"]
+PriorityName = Literal["low", "normal", "high", "urgent"]
+ChannelName = Literal["email", "web", "api", "phone", "chat"]
+
+
+class In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class PageMeta(Schema):
+    page: int
+    page_size: int
+    total: int
+
+
+# --- customers ---------------------------------------------------------------------------
+class CustomerIn(In):
+    profile: dict[str, str | None] = Field(
+        description="Declared profile fields only (see GET /datamap); null removes a field."
+    )
+
+
+class CustomerOut(Schema):
+    id: uuid.UUID
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    profile: dict[str, str]
+
+
+class CustomerPage(PageMeta):
+    items: list[CustomerOut]
+
+
+# --- tickets -----------------------------------------------------------------------------
+class AttachmentIn(In):
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(default="application/octet-stream", max_length=127)
+    content_base64: str
+
+
+class TicketCreateIn(In):
+    customer_id: uuid.UUID
+    subject: str = Field(max_length=200)
+    body: str
+    channel: ChannelName = "api"
+    priority: PriorityName = "normal"
+    team_id: int | None = None
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+
+
+class TicketPatchIn(In):
+    subject: str | None = Field(default=None, max_length=200)
+    status: StatusName | None = None
+    priority: PriorityName | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+
+
+class MessageIn(In):
+    body: str
+    direction: Literal["outbound", "note", "inbound"] = "outbound"
+    status: StatusName | None = Field(
+        default=None, description="Status after an outbound reply or note"
+    )
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class MessageOut(Schema):
+    id: int
+    direction: str
+    channel: str
+    author: Ref | None
+    body: str
+    created_at: dt.datetime
+    attachments: list[AttachmentOut]
+
+
+class TicketOut(Schema):
+    id: int
+    subject: str
+    status: str
+    priority: str
+    channel: str
+    customer_id: uuid.UUID
+    customer_name: str | None
+    assignee: Ref | None
+    team: Ref | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_message_at: dt.datetime
+
+
+class TicketDetailOut(TicketOut):
+    messages: list[MessageOut]
+
+
+class TicketPage(PageMeta):
+    items: list[TicketOut]
+
+
+class MessagePage(PageMeta):
+    items: list[MessageOut]
+
+
+# --- people and metadata -----------------------------------------------------------------
+class AgentOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    role: str
+    is_active: bool
+    teams: list[Ref]
+
+
+class MeOut(AgentOut):
+    permissions: list[str]
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    description: str
+
+
+class DataFieldOut(Schema):
+    name: str
+    label: str
+    type: str
+    category: str
+    sensitivity: str
+    purpose: str
+    legal_basis: str
+    required: bool
+    retention: str
+    retention_days: int
+    searchable: bool

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from trustdesk.api import render
+from trustdesk.api.auth import actor
+from trustdesk.api.schemas import (
+    AttachmentIn,
+    ErrorOut,
+    MessageIn,
+    MessageOut,
+    TicketCreateIn,
+    TicketDetailOut,
+    TicketOut,
+    TicketPage,
+    TicketPatchIn,
+)
+from trustdesk.core.errors import ValidationError
+from trustdesk.customers.selectors import customer_names
+from trustdesk.tickets import selectors, services
+from trustdesk.tickets.attachments import NewAttachment
+from trustdesk.tickets.downloads import attachment_response
+
+router = Router(tags=["tickets"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+          413: ErrorOut}
+
+
+class TicketQuery(Schema):
+    status: str | None = Field(default=None, description="A status, or 'active'")
+    priority: str | None = None
+    channel: str | None = None
+    assignee: str | None = Field(default=None, description="'me', 'none' or an agent id")
+    team_id: int | None = Field(default=None, ge=1, le=2**62)
+    customer_id: uuid.UUID | None = None
+    q: str | None = Field(default=None, max_length=200,
+                          description="A ticket number or words of the subject")
+    order: str = "updated"
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=25, ge=1, le=100)
+
+
+def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
+    files = []
+    for i, item in enumerate(items):
+        try:
+            data = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError("content_base64 is not valid base64.",
+                                  field=f"attachments.{i}.content_base64") from None
+        files.append(NewAttachment(item.filename, item.content_type, data))
+    return files
+
+
+def _detail(request, ticket_id: int) -> dict:
+    detail = selectors.ticket_get(actor=actor(request), ticket_id=ticket_id)
+    name = detail.customer.display_name if detail.customer else None
+    return {**render.ticket(detail.ticket, name),
+            "messages": [render.message(m) for m in detail.messages]}
+
+
+@router.get("/tickets", response={200: TicketPage, **ERRORS})
+def list_tickets(request, query: Query[TicketQuery]):
+    filters = selectors.TicketFilters(**query.dict(exclude={"page", "page_size"}))
+    page = selectors.ticket_list(actor=actor(request), filters=filters, page=query.page,
+                                 page_size=query.page_size)
+    return {"items": [render.ticket(r.ticket, r.customer_name) for r in page.items],
+            "page": page.page, "page_size": page.page_size, "total": page.total}
+
+
+@router.post("/tickets", response={201: TicketDetailOut, **ERRORS})
+def create_ticket(request, payload: TicketCreateIn):
+    ticket = services.ticket_create(
+        actor=actor(request), customer_id=payload.customer_id, subject=payload.subject,
+        body=payload.body, channel=payload.channel, priority=payload.priority,
+        team_id=payload.team_id, attachments=_attachments(payload.attachments),
+    )
+    return 201, _detail(request, ticket.pk)
+
+
+@router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, **ERRORS})
+def get_ticket(request, ticket_id: int):
+    return _detail(request, ticket_id)
+
+
+@router.patch("/tickets/{ticket_id}", response={200: TicketOut, **ERRORS})
+def update_ticket(request, ticket_id: int, payload: TicketPatchIn):
+    ticket = services.ticket_update(actor=actor(request), ticket_id=ticket_id,
+                                    **payload.dict(exclude_unset=True))
+    name = customer_names([ticket.customer_id])[ticket.customer_id]
+    return render.ticket(ticket, name)
+
+
+@router.get("/tickets/{ticket_id}/messages", response={200: list[MessageOut], **ERRORS})
+def list_messages(request, ticket_id: int):
+    detail = selectors.ticket_get(actor=actor(request), ticket_id=ticket_id)
+    return [render.message(m) for m in detail.messages]
+
+
+@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **ERRORS})
+def add_message(request, ticket_id: int, payload: MessageIn):
+    files = _attachments(payload.attachments)
+    if payload.direction == "inbound":
+        if payload.status is not None:
+            raise ValidationError("status cannot be set with an inbound message.",
+                                  field="status")
+        message = services.ticket_add_inbound(actor=actor(request), ticket_id=ticket_id,
+                                              body=payload.body, attachments=files)
+    else:
+        message = services.ticket_reply(
+            actor=actor(request), ticket_id=ticket_id, body=payload.body,
+            internal=payload.direction == "note", status=payload.status, attachments=files,
+        )
+    return 201, render.message(message)
+
+
+@router.get("/attachments/{attachment_id}", response={200: None, **ERRORS})
+def download_attachment(request, attachment_id: int):
+    """The file itself, always as a download (never rendered inline)."""
+    attachment = selectors.attachment_get(actor=actor(request), attachment_id=attachment_id)
+    return attachment_response(attachment)

@@ -1,0 +1,269 @@
+"""TrustDesk's one settings module. Everything that varies by deployment comes from the
+environment (``TRUSTDESK_*``); everything else is a secure default.
+
+Development (the default) keeps its state in ``TRUSTDESK_DATA_DIR``: the SQLite database, a
+generated secret key and uploaded files. Production refuses to start without an explicit
+secret key and allowed hosts, and turns on every HTTPS-only protection.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+env = os.environ
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+ENV = env.get("TRUSTDESK_ENV", "development")
+if ENV not in ("development", "production"):
+    raise ImproperlyConfigured(
+        f"TRUSTDESK_ENV must be 'development' or 'production', not {ENV!r}."
+    )
+PRODUCTION = ENV == "production"
+DEBUG = env.get("TRUSTDESK_DEBUG", "") == "1" and not PRODUCTION
+
+
+def _data_dir() -> Path:
+    default = Path(env.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "trustdesk"
+    path = Path(env.get("TRUSTDESK_DATA_DIR", default)).expanduser().resolve()
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+DATA_DIR = _data_dir()
+
+
+def _secret_key() -> str:
+    if key := env.get("TRUSTDESK_SECRET_KEY"):
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "TRUSTDESK_SECRET_KEY is required in production (50+ random characters)."
+        )
+    # Development: generate once, keep it private to this user in the data directory.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+if PRODUCTION:
+    ALLOWED_HOSTS = [h.strip() for h in env.get("TRUSTDESK_ALLOWED_HOSTS", "").split(",") if h]
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("TRUSTDESK_ALLOWED_HOSTS is required in production.")
+else:
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in env.get("TRUSTDESK_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "csp",
+    "trustdesk.core",
+    "trustdesk.audit",
+    "trustdesk.access",
+    "trustdesk.privacy",
+    "trustdesk.accounts",
+    "trustdesk.customers",
+    "trustdesk.tickets",
+    "trustdesk.api",
+    "trustdesk.console",
+    "trustdesk.config",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "trustdesk.api.middleware.ApiBoundaryMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "trustdesk.config.urls"
+WSGI_APPLICATION = "trustdesk.config.wsgi.application"
+ASGI_APPLICATION = "trustdesk.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "trustdesk.console.context.console",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = env.get("TRUSTDESK_DATABASE_URL")
+    if url:
+        db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if db["ENGINE"] not in (
+            "django.db.backends.postgresql",
+            "django.db.backends.sqlite3",
+        ):
+            raise ImproperlyConfigured("TRUSTDESK_DATABASE_URL must be postgres:// or sqlite://")
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            db.setdefault("OPTIONS", {})
+            db["OPTIONS"].setdefault("connect_timeout", 5)
+            return db
+    else:
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "trustdesk.sqlite3")}
+    # SQLite: WAL lets readers proceed during a write; IMMEDIATE transactions take the write
+    # lock up front, so concurrent writers queue (busy_timeout) instead of failing mid-way.
+    db["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+        "PRAGMA busy_timeout=10000;PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Argon2id first: new and re-hashed passwords use it. (argon2-cffi's defaults exceed
+# OWASP's minimum of m=19 MiB, t=2, p=1.)
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# NIST SP 800-63B: length over composition rules; common passwords refused.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 15},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "console:home"
+ACCOUNT_ADAPTER = "trustdesk.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production serves hashed, compressed files collected at start-up by `trustdesk serve`;
+    # development serves straight from the app folders.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Cookies, sessions and transport -----------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_NAME = "__Host-trustdesk_session" if PRODUCTION else "trustdesk_session"
+CSRF_COOKIE_NAME = "__Host-trustdesk_csrf" if PRODUCTION else "trustdesk_csrf"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.get("TRUSTDESK_SSL_REDIRECT", "1") == "1"
+    # Load balancers probe over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if env.get("TRUSTDESK_BEHIND_PROXY") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Content Security Policy: no inline script, nothing from elsewhere -------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    },
+}
+
+# --- Request size limits: bad input is refused before it is read --------------------------
+ATTACHMENT_MAX_BYTES = int(env.get("TRUSTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+ATTACHMENTS_PER_MESSAGE = 5
+MESSAGE_MAX_CHARS = 100_000
+# A JSON body may carry one attachment of the maximum size, base64-encoded (4/3) with slack.
+API_MAX_BODY_BYTES = ATTACHMENT_MAX_BYTES * 4 // 3 + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- TrustDesk ----------------------------------------------------------------------------
+DATA_INVENTORY_PATH = Path(
+    env.get("TRUSTDESK_INVENTORY_PATH", PACKAGE_DIR / "privacy" / "default_inventory.yaml")
+)
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 366
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO" if PRODUCTION else "WARNING"},
+    "loggers": {
+        "trustdesk": {"level": "INFO", "propagate": True},
+        "django.security": {"level": "WARNING", "propagate": True},
+    },
+}

@@ -1,0 +1,12 @@
+from trustdesk.access.policy import permissions_of
+from trustdesk.access.roles import ROLE_LABELS
+from trustdesk.accounts.actors import actor_for_user
+
+
+def console(request):
+    """What every console page needs to draw the navigation for this person."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    perms = permissions_of(actor_for_user(user))
+    return {"perms_held": perms, "role_label": ROLE_LABELS.get(user.role, user.role)}

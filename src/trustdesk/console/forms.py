@@ -1,0 +1,143 @@
+"""Console forms parse input only; the rules live in the services they feed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from trustdesk.access.roles import ROLE_CHOICES
+from trustdesk.privacy.inventory import Inventory
+from trustdesk.tickets.models import Channel, Priority, Status
+
+_BLANK = [("", "Any")]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class TicketFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search",
+                        widget=forms.TextInput(attrs={"placeholder": "#number or subject",
+                                                      "data-shortcut": "/"}))
+    status = forms.ChoiceField(required=False, choices=[("active", "Active"), ("", "All"),
+                                                        *Status.choices])
+    priority = forms.ChoiceField(required=False, choices=_BLANK + list(Priority.choices))
+    channel = forms.ChoiceField(required=False, choices=_BLANK + list(Channel.choices))
+    assignee = forms.ChoiceField(required=False, choices=[("", "Anyone"), ("me", "Me"),
+                                                          ("none", "Unassigned")])
+    order = forms.ChoiceField(required=False, choices=[
+        ("updated", "Recently updated"), ("oldest", "Waiting longest"),
+        ("priority", "Priority"), ("created", "Newest"),
+    ])
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "data-shortcut": "r"}),
+                           label="Reply", max_length=100_000)
+    internal = forms.BooleanField(required=False, label="Internal note (not sent)")
+    status = forms.ChoiceField(required=False, label="Then set status",
+                               choices=[("", "Pending (default)"), *Status.choices])
+    attachments = MultipleFileField(required=False)
+
+
+class TicketUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    priority = forms.ChoiceField(choices=Priority.choices)
+    assignee_id = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
+                                         label="Assignee")
+    team_id = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
+                                     label="Team")
+
+    def __init__(self, *args, agents=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee_id"].choices = [("", "Unassigned")] + [
+            (a.pk, a.full_name) for a in agents
+        ]
+        self.fields["team_id"].choices = [("", "No team")] + [(t.pk, t.name) for t in teams]
+
+
+class TicketCreateForm(forms.Form):
+    customer_id = forms.UUIDField(widget=forms.HiddenInput)
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}),
+                           label="What the customer wrote", max_length=100_000)
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    attachments = MultipleFileField(required=False)
+
+
+class CustomerSearchForm(forms.Form):
+    field = forms.ChoiceField(required=False, label="Find by")
+    value = forms.CharField(required=False, max_length=200, label="Exact value",
+                            widget=forms.TextInput(attrs={"data-shortcut": "/"}))
+
+    def __init__(self, *args, inventory: Inventory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [(f.name, f.label) for f in inventory.fields
+                                        if f.searchable]
+
+
+_WIDGETS = {
+    "text": lambda: forms.Textarea(attrs={"rows": 3}),
+    "email": lambda: forms.EmailInput(),
+    "phone": lambda: forms.TextInput(attrs={"type": "tel", "placeholder": "+44 20 7946 0958"}),
+    "date": lambda: forms.DateInput(attrs={"type": "date"}),
+}
+
+
+def customer_form(inventory: Inventory, data=None, initial=None) -> forms.Form:
+    """A form with one field per declared inventory field, so the console can never
+    offer to collect anything the inventory does not declare."""
+    form = forms.Form(data=data, initial=initial)
+    for spec in inventory.fields:
+        widget = _WIDGETS.get(spec.type, forms.TextInput)()
+        form.fields[spec.name] = forms.CharField(
+            label=spec.label, required=spec.required, widget=widget,
+            max_length=2000 if spec.type == "text" else 200,
+            help_text=f"{spec.sensitivity.capitalize()} · {spec.purpose}",
+        )
+    return form
+
+
+class AgentForm(forms.Form):
+    email = forms.EmailField()
+    full_name = forms.CharField(max_length=120)
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
+    team_ids = forms.TypedMultipleChoiceField(required=False, coerce=int, label="Teams",
+                                              widget=forms.CheckboxSelectMultiple)
+    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+    password = forms.CharField(required=False, widget=forms.PasswordInput(
+        render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="At least 15 characters; a passphrase is best.")
+
+    def __init__(self, *args, teams=(), creating=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team_ids"].choices = [(t.pk, t.name) for t in teams]
+        if creating:
+            self.fields["password"].required = True
+            del self.fields["is_active"]
+        else:
+            self.fields["email"].disabled = True
+            del self.fields["password"]
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    description = forms.CharField(required=False, max_length=240)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=80, initial="script")
+    scopes = forms.CharField(max_length=400, initial="*",
+                             help_text="Comma-separated permissions or patterns such as "
+                             "ticket.* — a token never exceeds your role.")
+    expires_days = forms.IntegerField(min_value=1, max_value=366, initial=90,
+                                      label="Expires after (days)")

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from trustdesk.console.views import admin, customers, tickets
+
+app_name = "console"
+
+urlpatterns = [
+    path("", tickets.home, name="home"),
+    path("tickets/", tickets.ticket_list, name="tickets"),
+    path("tickets/new/", tickets.ticket_new, name="ticket_new"),
+    path("tickets/<int:ticket_id>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<int:ticket_id>/reply/", tickets.ticket_reply, name="ticket_reply"),
+    path("tickets/<int:ticket_id>/update/", tickets.ticket_update, name="ticket_update"),
+    path("tickets/<int:ticket_id>/take/", tickets.ticket_take, name="ticket_take"),
+    path("attachments/<int:attachment_id>/", tickets.attachment_download, name="attachment"),
+    path("customers/", customers.customer_list, name="customers"),
+    path("customers/new/", customers.customer_new, name="customer_new"),
+    path("customers/<uuid:customer_id>/", customers.customer_detail, name="customer"),
+    path("agents/", admin.agent_list, name="agents"),
+    path("agents/new/", admin.agent_new, name="agent_new"),
+    path("agents/<int:user_id>/", admin.agent_edit, name="agent_edit"),
+    path("teams/new/", admin.team_new, name="team_new"),
+    path("settings/tokens/", admin.tokens, name="tokens"),
+    path("settings/tokens/<int:token_id>/revoke/", admin.token_revoke, name="token_revoke"),
+    path("datamap/", admin.datamap, name="datamap"),
+]

@@ -1,0 +1,126 @@
+"""The admin area: agents, teams, and one's own API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from trustdesk.access import policy
+from trustdesk.accounts import selectors, services
+from trustdesk.console.forms import AgentForm, TeamForm, TokenForm
+from trustdesk.console.views.base import actor, console_view, form_error
+from trustdesk.core.errors import TrustDeskError, ValidationError
+from trustdesk.privacy.inventory import get_inventory
+
+
+@require_GET
+@console_view
+def agent_list(request):
+    a = actor(request)
+    return render(request, "console/agent_list.html", {
+        "agents": selectors.user_list(actor=a), "teams": selectors.team_list(actor=a),
+        "can_manage": policy.has_permission(a, "agent.manage"),
+        "can_manage_teams": policy.has_permission(a, "team.manage"),
+    })
+
+
+@console_view
+def agent_new(request):
+    a = actor(request)
+    policy.require(a, "agent.manage")
+    form = AgentForm(request.POST or None, teams=selectors.team_list(actor=a))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.user_create(actor=a, email=d["email"], full_name=d["full_name"],
+                                 role=d["role"], password=d["password"],
+                                 team_ids=d["team_ids"])
+        except (ValidationError, TrustDeskError) as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"{d['full_name']} can now sign in.")
+            return redirect("console:agents")
+    return render(request, "console/agent_form.html", {"form": form, "agent": None},
+                  status=400 if form.errors else 200)
+
+
+@console_view
+def agent_edit(request, user_id: int):
+    a = actor(request)
+    policy.require(a, "agent.manage")
+    agent = selectors.user_get(actor=a, user_id=user_id)
+    initial = {"email": agent.email, "full_name": agent.full_name, "role": agent.role,
+               "is_active": agent.is_active, "team_ids": [t.pk for t in agent.teams.all()]}
+    form = AgentForm(request.POST or None, initial=initial, teams=selectors.team_list(actor=a),
+                     creating=False)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.user_update(actor=a, user_id=agent.pk, full_name=d["full_name"],
+                                 role=d["role"], is_active=d["is_active"],
+                                 team_ids=d["team_ids"])
+        except (ValidationError, TrustDeskError) as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Agent saved.")
+            return redirect("console:agents")
+    return render(request, "console/agent_form.html", {"form": form, "agent": agent},
+                  status=400 if form.errors else 200)
+
+
+@console_view
+def team_new(request):
+    a = actor(request)
+    policy.require(a, "team.manage")
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_create(actor=a, **form.cleaned_data)
+        except TrustDeskError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Team created.")
+            return redirect("console:agents")
+    return render(request, "console/team_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@console_view
+def tokens(request):
+    a = actor(request)
+    form = TokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            issued = services.token_create(
+                actor=a, user=request.user, name=d["name"],
+                scopes=[s.strip() for s in d["scopes"].split(",") if s.strip()],
+                expires_days=d["expires_days"],
+            )
+        except TrustDeskError as exc:
+            form_error(form, exc)
+        else:
+            form = TokenForm()
+    response = render(request, "console/tokens.html", {
+        "form": form, "issued": issued, "tokens": selectors.token_list(actor=a),
+    }, status=400 if form.errors else 200)
+    # The page shows a secret once; no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@console_view
+def token_revoke(request, token_id: int):
+    services.token_revoke(actor=actor(request), token_id=token_id)
+    messages.success(request, "Token revoked.")
+    return redirect("console:tokens")
+
+
+@require_GET
+@console_view
+def datamap(request):
+    policy.require(actor(request), "datamap.read")
+    return render(request, "console/datamap.html", {"inventory": get_inventory()})

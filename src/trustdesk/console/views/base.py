@@ -1,0 +1,53 @@
+"""What every console view shares: sign-in, the actor, and the console's half of the
+error tree (``TrustDeskError`` → a page or a message, mapped once)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from trustdesk.accounts.actors import actor_for_user
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import NotFound, PermissionDenied, TrustDeskError
+
+log = logging.getLogger("trustdesk.console")
+
+
+def actor(request) -> Actor:
+    return actor_for_user(request.user, request=request)
+
+
+def console_view(view):
+    """Require sign-in; turn NotFound into the 404 page and PermissionDenied into 403.
+    Any other domain error becomes a message on the page the person came from."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            return render(request, "console/error.html",
+                          {"title": "Not found", "text": "There is nothing here, or it is not "
+                           "yours to see."}, status=404)
+        except PermissionDenied as exc:
+            log.info("console denied %s: %s", request.path, exc.detail or exc.message)
+            return render(request, "console/error.html",
+                          {"title": "Not allowed", "text": exc.message}, status=403)
+        except TrustDeskError as exc:
+            if exc.detail:
+                log.warning("%s on %s: %s", exc.code, request.path, exc.detail)
+            messages.error(request, exc.message)
+            return redirect(request.META.get("HTTP_REFERER") or "console:home")
+
+    return wrapper
+
+
+def form_error(form, exc: TrustDeskError) -> None:
+    """Attach a domain validation error to the form field it names (or the whole form)."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)

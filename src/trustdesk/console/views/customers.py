@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from trustdesk.access import policy
+from trustdesk.console.forms import CustomerSearchForm, customer_form
+from trustdesk.console.views.base import actor, console_view, form_error
+from trustdesk.core.errors import ValidationError
+from trustdesk.customers import selectors, services
+from trustdesk.privacy.inventory import get_inventory
+from trustdesk.tickets import selectors as tickets
+
+
+@require_GET
+@console_view
+def customer_list(request):
+    inventory = get_inventory()
+    form = CustomerSearchForm(request.GET or None, inventory=inventory)
+    match = None
+    if form.is_valid() and form.cleaned_data["value"]:
+        match = {form.cleaned_data["field"]: form.cleaned_data["value"]}
+    try:
+        page_number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    try:
+        page = selectors.customer_list(actor=actor(request), match=match, page=page_number)
+    except ValidationError as exc:
+        form_error(form, exc)
+        page = selectors.customer_list(actor=actor(request), page=page_number)
+    columns = [f for f in inventory.fields if f.name in ("email", "phone", "company")]
+    return render(request, "console/customer_list.html",
+                  {"form": form, "page": page, "columns": columns, "searched": bool(match)})
+
+
+@console_view
+def customer_new(request):
+    inventory = get_inventory()
+    form = customer_form(inventory, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profile = {k: v for k, v in form.cleaned_data.items() if v}
+        try:
+            customer = services.customer_create(actor=actor(request), profile=profile)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Customer created.")
+            return redirect("console:customer", customer_id=customer.id)
+    return render(request, "console/customer_form.html",
+                  {"form": form, "inventory": inventory, "customer": None},
+                  status=400 if form.errors else 200)
+
+
+@console_view
+def customer_detail(request, customer_id):
+    a = actor(request)
+    inventory = get_inventory()
+    customer = selectors.customer_get(actor=a, customer_id=customer_id)
+    form = customer_form(inventory, data=request.POST or None, initial=customer.profile)
+    if request.method == "POST":
+        policy.require(a, "customer.update")
+        if form.is_valid():
+            changes = {k: (v or None) for k, v in form.cleaned_data.items()
+                       if (v or None) != customer.profile.get(k)}
+            try:
+                services.customer_update(actor=a, customer_id=customer.id, changes=changes)
+            except ValidationError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, "Profile saved.")
+                return redirect("console:customer", customer_id=customer.id)
+    recent = tickets.ticket_list(actor=a, filters=tickets.TicketFilters(
+        customer_id=str(customer.id)), page_size=20) if policy.has_permission(
+        a, "ticket.view") else None
+    fields = [(spec, customer.profile.get(spec.name)) for spec in inventory.fields]
+    return render(request, "console/customer_detail.html", {
+        "customer": customer, "fields": fields, "form": form, "tickets": recent,
+        "can_edit": policy.has_permission(a, "customer.update"),
+        "can_open_ticket": policy.has_permission(a, "ticket.create"),
+    }, status=400 if form.errors else 200)

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from trustdesk.access import policy
+from trustdesk.accounts import selectors as accounts
+from trustdesk.console.forms import ReplyForm, TicketCreateForm, TicketFilterForm, TicketUpdateForm
+from trustdesk.console.views.base import actor, console_view, form_error
+from trustdesk.core.errors import ValidationError
+from trustdesk.customers import selectors as customers
+from trustdesk.tickets import selectors, services
+from trustdesk.tickets.attachments import NewAttachment
+from trustdesk.tickets.downloads import attachment_response
+
+
+def _files(uploaded) -> list[NewAttachment]:
+    return [NewAttachment(f.name, f.content_type or "", f.read()) for f in uploaded or ()]
+
+
+@require_GET
+@console_view
+def home(request):
+    return redirect("console:tickets")
+
+
+@require_GET
+@console_view
+def ticket_list(request):
+    form = TicketFilterForm(request.GET or {"status": "active"})
+    filters = form.cleaned_data if form.is_valid() else {"status": "active"}
+    try:
+        page_number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    page = selectors.ticket_list(
+        actor=actor(request), page=page_number, page_size=25,
+        filters=selectors.TicketFilters(
+            status=filters.get("status") or None, priority=filters.get("priority") or None,
+            channel=filters.get("channel") or None, assignee=filters.get("assignee") or None,
+            q=filters.get("q") or None, order=filters.get("order") or "updated",
+        ),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    # htmx asks for the results only when a filter changes.
+    template = "console/_ticket_rows.html" if request.headers.get("HX-Request") \
+        else "console/ticket_list.html"
+    return render(request, template, context)
+
+
+def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
+    a = actor(request)
+    detail = selectors.ticket_get(actor=a, ticket_id=ticket_id)
+    t = detail.ticket
+    can_assign = policy.has_permission(a, "ticket.assign")
+    agents = accounts.user_list(actor=a, active_only=True) if can_assign else (
+        [t.assignee, request.user] if t.assignee else [request.user])
+    teams = accounts.team_list(actor=a) if can_assign else ([t.team] if t.team else [])
+    update_form = TicketUpdateForm(
+        initial={"status": t.status, "priority": t.priority, "assignee_id": t.assignee_id,
+                 "team_id": t.team_id}, agents=[x for x in agents if x], teams=teams,
+    )
+    return {
+        "detail": detail, "ticket": t, "reply_form": reply_form or ReplyForm(),
+        "update_form": update_form, "can_reply": policy.has_permission(a, "ticket.reply"),
+        "can_update": policy.has_permission(a, "ticket.update"),
+    }
+
+
+@require_GET
+@console_view
+def ticket_detail(request, ticket_id: int):
+    return render(request, "console/ticket_detail.html", _detail_context(request, ticket_id))
+
+
+@require_POST
+@console_view
+def ticket_reply(request, ticket_id: int):
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.ticket_reply(
+                actor=actor(request), ticket_id=ticket_id, body=data["body"],
+                internal=data["internal"], status=data["status"] or None,
+                attachments=_files(data["attachments"]),
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Note added." if data["internal"] else "Reply sent.")
+            return redirect("console:ticket", ticket_id=ticket_id)
+    return render(request, "console/ticket_detail.html",
+                  _detail_context(request, ticket_id, reply_form=form), status=400)
+
+
+@require_POST
+@console_view
+def ticket_update(request, ticket_id: int):
+    a = actor(request)
+    current = selectors.ticket_get(actor=a, ticket_id=ticket_id).ticket
+    agents = accounts.user_list(actor=a, active_only=True)
+    form = TicketUpdateForm(request.POST, agents=agents, teams=accounts.team_list(actor=a))
+    if not form.is_valid():
+        messages.error(request, "Please check the ticket fields.")
+        return redirect("console:ticket", ticket_id=ticket_id)
+    data = form.cleaned_data
+    # Send only what changed, so an agent without assign rights can still change status.
+    changes = {k: v for k, v in data.items() if v != getattr(current, k)}
+    services.ticket_update(actor=a, ticket_id=ticket_id, **changes)
+    messages.success(request, "Ticket updated.")
+    return redirect("console:ticket", ticket_id=ticket_id)
+
+
+@require_POST
+@console_view
+def ticket_take(request, ticket_id: int):
+    services.ticket_update(actor=actor(request), ticket_id=ticket_id,
+                           assignee_id=request.user.pk)
+    messages.success(request, "The ticket is yours.")
+    return redirect("console:ticket", ticket_id=ticket_id)
+
+
+@console_view
+def ticket_new(request):
+    a = actor(request)
+    customer_id = request.POST.get("customer_id") or request.GET.get("customer")
+    if not customer_id:
+        messages.info(request, "Find the customer first, then open a ticket from their page.")
+        return redirect("console:customers")
+    customer = customers.customer_get(actor=a, customer_id=customer_id)
+    form = TicketCreateForm(request.POST or None, request.FILES or None,
+                            initial={"customer_id": customer.id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                actor=a, customer_id=data["customer_id"], subject=data["subject"],
+                body=data["body"], channel=data["channel"], priority=data["priority"],
+                attachments=_files(data["attachments"]),
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"Ticket #{ticket.pk} opened.")
+            return redirect(reverse("console:ticket", args=[ticket.pk]))
+    return render(request, "console/ticket_new.html", {"form": form, "customer": customer},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+@console_view
+def attachment_download(request, attachment_id: int):
+    return attachment_response(
+        selectors.attachment_get(actor=actor(request), attachment_id=attachment_id)
+    )

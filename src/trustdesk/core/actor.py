@@ -1,0 +1,32 @@
+"""Who is acting: every service and selector takes ``actor=``.
+
+An ``Actor`` is a plain value built by the front door (console session, API token, CLI,
+system job) so that lower layers can authorise and audit without importing the user model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    kind: str  # "agent" | "token" | "system"
+    label: str  # what the audit trail shows: an email or a job name
+    user_id: int | None = None
+    role: str = ""
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+    token_id: int | None = None
+    # A token narrows its owner's permissions to these scopes; None means no narrowing.
+    scopes: frozenset[str] | None = None
+    ip: str | None = None
+    user_agent: str = ""
+    session_key: str = ""
+
+    @classmethod
+    def system(cls, job: str) -> Actor:
+        return cls(kind="system", label=f"system:{job}", role="system")
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == "system"

@@ -1,0 +1,80 @@
+"""The one error tree.
+
+Every failure a use case can report is a ``TrustDeskError`` with a stable ``code``. Each app
+adds its own subclasses in ``<app>/errors.py``. The front doors map the tree once: ``api``
+to HTTP statuses and JSON bodies, ``console`` to messages. Security failures keep their
+message vague (what the outside sees) and put the specifics in ``detail`` (what the log sees).
+"""
+
+from __future__ import annotations
+
+
+class TrustDeskError(Exception):
+    code = "error"
+    message = "The request could not be completed."
+
+    def __init__(self, message: str | None = None, *, field: str | None = None,
+                 detail: str | None = None) -> None:
+        self.message = message or self.message
+        self.field = field
+        # Specific, for the server log only; never shown to the caller.
+        self.detail = detail
+        super().__init__(self.message)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class ValidationError(TrustDeskError):
+    """The input is malformed or breaks a rule; ``field`` names the culprit."""
+
+    code = "invalid"
+    message = "The input is not valid."
+
+
+class NotFound(TrustDeskError):
+    """The object does not exist *or* the actor may not see it: one answer for both,
+    so that existence never leaks."""
+
+    code = "not_found"
+    message = "Not found."
+
+
+class PermissionDenied(TrustDeskError):
+    """The actor may see the object but not perform this action on it."""
+
+    code = "forbidden"
+    message = "You are not allowed to do this."
+
+
+class AuthenticationFailed(TrustDeskError):
+    code = "unauthenticated"
+    message = "Authentication required."
+
+
+class Conflict(TrustDeskError):
+    """The request is valid but clashes with the current state (a duplicate, a stale
+    transition)."""
+
+    code = "conflict"
+    message = "The request conflicts with the current state."
+
+
+class PayloadTooLarge(TrustDeskError):
+    code = "too_large"
+    message = "The request is too large."
+
+
+class Unavailable(TrustDeskError):
+    """A dependency that protects data (keys, policy, audit trail) is unavailable; the
+    use case refuses rather than serve unprotected or unaudited data."""
+
+    code = "unavailable"
+    message = "The service is temporarily unavailable."
+
+
+class ConfigurationError(TrustDeskError):
+    """A setting or a declarative file is wrong; raised at startup, never at request time."""
+
+    code = "misconfigured"
+    message = "TrustDesk is misconfigured."

@@ -1,0 +1,5 @@
+from trustdesk.core.errors import ValidationError
+
+
+class NotSearchable(ValidationError):
+    code = "not_searchable"

@@ -1,0 +1,76 @@
+"""Reads of customer data. Every read is permission-checked and audited before the data
+leaves this module."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+
+from trustdesk.access import policy
+from trustdesk.audit.services import record
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import NotFound
+from trustdesk.core.pagination import Page, page_bounds
+from trustdesk.customers.errors import NotSearchable
+from trustdesk.customers.models import Customer, CustomerField
+from trustdesk.customers.profiles import CustomerProfile, build_profiles
+from trustdesk.privacy.inventory import get_inventory
+from trustdesk.privacy.values import normalise_value
+
+
+def _parse_id(customer_id) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(customer_id))
+    except ValueError:
+        raise NotFound() from None
+
+
+@transaction.atomic
+def customer_get(*, actor: Actor, customer_id) -> CustomerProfile:
+    policy.require(actor, "customer.view")
+    customer = Customer.objects.filter(pk=_parse_id(customer_id)).first()
+    if customer is None:
+        raise NotFound()
+    profile = build_profiles([customer])[0]
+    record(actor=actor, action="customer.view", object_type="customer",
+           object_id=customer.pk, fields=profile.profile.keys())
+    return profile
+
+
+@transaction.atomic
+def customer_list(
+    *, actor: Actor, match: Mapping[str, str] | None = None, page: int = 1, page_size: int = 25,
+) -> Page[CustomerProfile]:
+    """List customers, newest first, optionally by exact match on searchable fields
+    (email, phone, account number). Free-text search over personal data is deliberately
+    not offered: it would need the values in clear."""
+    policy.require(actor, "customer.view")
+    start, stop = page_bounds(page, page_size)
+    customers = Customer.objects.order_by("-created_at", "id")
+    inventory = get_inventory()
+    for name, raw in (match or {}).items():
+        spec = inventory.get(name)
+        if spec is None or not spec.searchable:
+            raise NotSearchable(f"Customers cannot be searched by '{name}'.", field=name)
+        value = normalise_value(spec, raw)
+        customers = customers.filter(
+            pk__in=CustomerField.objects.filter(name=name, lookup=value).values("customer_id")
+        )
+    total = customers.count()
+    profiles = build_profiles(customers[start:stop])
+    record(actor=actor, action="customer.list", object_type="customer",
+           fields=sorted({k for p in profiles for k in p.profile}),
+           context={"ids": [str(p.id) for p in profiles], "match": sorted(match or {})})
+    return Page(items=profiles, page=page, page_size=page_size, total=total)
+
+
+def customer_names(customer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Display names for lists that show whose ticket is whose. Callers audit the read
+    as part of their own event (they know which objects were shown)."""
+    names = dict(
+        CustomerField.objects.filter(customer_id__in=set(customer_ids), name="full_name")
+        .values_list("customer_id", "value")
+    )
+    return {cid: names.get(cid) or f"Customer {str(cid)[:8]}" for cid in customer_ids}

@@ -1,0 +1,21 @@
+"""How an attachment leaves the server: always as a download, never rendered inline, so
+a hostile file cannot run in the console's origin."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+from trustdesk.tickets.models import Attachment
+
+
+def attachment_response(attachment: Attachment) -> HttpResponse:
+    response = HttpResponse(bytes(attachment.data), content_type="application/octet-stream")
+    ascii_name = attachment.filename.encode("ascii", "replace").decode().replace('"', "'")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,14 @@
+from trustdesk.core.errors import Conflict, PayloadTooLarge, ValidationError
+
+
+class TicketClosed(Conflict):
+    code = "ticket_closed"
+    message = "This ticket is closed; open a new ticket instead."
+
+
+class AttachmentTooLarge(PayloadTooLarge):
+    code = "attachment_too_large"
+
+
+class InvalidAttachment(ValidationError):
+    code = "invalid_attachment"

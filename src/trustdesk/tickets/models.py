@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+
+from trustdesk.core.models import TimeStampedModel
+
+
+class Status(models.TextChoices):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"  # waiting for the customer
+    SOLVED = "solved"  # reopens if the customer writes again
+    CLOSED = "closed"  # final
+
+
+class Priority(models.TextChoices):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email"
+    WEB = "web"
+    API = "api"
+    PHONE = "phone"
+    CHAT = "chat"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound"  # from the customer
+    OUTBOUND = "outbound"  # to the customer
+    NOTE = "note"  # internal, never sent
+
+
+class Ticket(TimeStampedModel):
+    subject = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    last_message_at = models.DateTimeField(db_index=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-last_message_at", "-id")
+        indexes = (
+            models.Index(fields=("status", "-last_message_at")),
+            models.Index(fields=("assignee", "status")),
+            models.Index(fields=("team", "status")),
+        )
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+
+class Message(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.direction} message {self.pk} on ticket {self.ticket_id}"
+
+
+class Attachment(models.Model):
+    """A file on a message. Kept in the database, beside the message it belongs to, so it
+    is encrypted, backed up and erased with the rest of the customer's data."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=127)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,166 @@
+"""Reads of tickets and conversations, scoped to the actor and audited."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from trustdesk.access import policy
+from trustdesk.audit.services import record
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import NotFound, ValidationError
+from trustdesk.core.pagination import Page, page_bounds
+from trustdesk.customers.profiles import CustomerProfile
+from trustdesk.customers.selectors import customer_get, customer_names
+from trustdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
+
+ORDERINGS = {
+    "updated": ("-last_message_at", "-id"),
+    "oldest": ("last_message_at", "id"),
+    "created": ("-created_at", "-id"),
+    "priority": ("-priority_rank", "-last_message_at"),
+}
+
+
+def visible_tickets(actor: Actor) -> QuerySet[Ticket]:
+    """Tickets the actor may see at all: every ticket with ``ticket.view_all``; otherwise
+    those assigned to them, to one of their teams, or to no team yet."""
+    tickets = Ticket.objects.all()
+    if policy.has_permission(actor, "ticket.view_all"):
+        return tickets
+    if not policy.has_permission(actor, "ticket.view"):
+        return tickets.none()
+    own = Q(assignee_id=actor.user_id) | Q(team_id__in=actor.team_ids) | Q(team__isnull=True)
+    return tickets.filter(own)
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    status: str | None = None  # a status, or "active" for new/open/pending
+    priority: str | None = None
+    channel: str | None = None
+    assignee: str | None = None  # "me", "none" or an agent id
+    team_id: int | None = None
+    customer_id: str | None = None
+    q: str | None = None  # the ticket number or words of the subject
+    order: str = "updated"
+
+
+def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters, actor: Actor):
+    if f.status == "active":
+        tickets = tickets.filter(status__in=(Status.NEW, Status.OPEN, Status.PENDING))
+    elif f.status:
+        _check(f.status, Status.values, "status")
+        tickets = tickets.filter(status=f.status)
+    if f.priority:
+        _check(f.priority, Priority.values, "priority")
+        tickets = tickets.filter(priority=f.priority)
+    if f.channel:
+        _check(f.channel, Channel.values, "channel")
+        tickets = tickets.filter(channel=f.channel)
+    if f.assignee == "me":
+        tickets = tickets.filter(assignee_id=actor.user_id)
+    elif f.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif f.assignee:
+        if not f.assignee.isdigit():
+            raise ValidationError("assignee must be 'me', 'none' or an agent id.",
+                                  field="assignee")
+        tickets = tickets.filter(assignee_id=int(f.assignee))
+    if f.team_id is not None:
+        tickets = tickets.filter(team_id=f.team_id)
+    if f.customer_id:
+        tickets = tickets.filter(customer_id=f.customer_id)
+    if f.q:
+        q = f.q.strip().lstrip("#")
+        tickets = tickets.filter(Q(pk=int(q)) if q.isdigit() else Q(subject__icontains=q))
+    if f.order not in ORDERINGS:
+        _check(f.order, tuple(ORDERINGS), "order")
+    if f.order == "priority":
+        rank = Case(*(When(priority=p, then=Value(i)) for i, p in enumerate(Priority.values)),
+                    output_field=IntegerField())
+        tickets = tickets.annotate(priority_rank=rank)
+    return tickets.order_by(*ORDERINGS[f.order])
+
+
+def _check(value: str, allowed, field: str) -> None:
+    if value not in allowed:
+        raise ValidationError(f"{field} must be one of {', '.join(allowed)}.", field=field)
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    ticket: Ticket
+    customer_name: str
+
+
+@transaction.atomic
+def ticket_list(
+    *, actor: Actor, filters: TicketFilters = TicketFilters(), page: int = 1,
+    page_size: int = 25,
+) -> Page[TicketRow]:
+    policy.require(actor, "ticket.view")
+    start, stop = page_bounds(page, page_size)
+    if filters.customer_id:
+        try:
+            uuid.UUID(str(filters.customer_id))
+        except ValueError:
+            raise ValidationError("customer_id is not a valid id.", field="customer_id") from None
+    tickets = _apply_filters(visible_tickets(actor), filters, actor).select_related(
+        "assignee", "team"
+    )
+    total = tickets.count()
+    rows = list(tickets[start:stop])
+    names = customer_names([t.customer_id for t in rows])
+    record(actor=actor, action="ticket.list", object_type="ticket",
+           fields=["full_name"] if rows else [],
+           context={"ids": [t.pk for t in rows],
+                    "customers": sorted({str(t.customer_id) for t in rows})})
+    return Page(items=[TicketRow(t, names[t.customer_id]) for t in rows], page=page,
+                page_size=page_size, total=total)
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    ticket: Ticket
+    messages: list[Message]
+    customer: CustomerProfile | None  # None when the actor may not see customer profiles
+
+
+@transaction.atomic
+def ticket_get(*, actor: Actor, ticket_id: int) -> TicketDetail:
+    policy.require(actor, "ticket.view")
+    ticket = visible_tickets(actor).select_related("assignee", "team").filter(
+        pk=ticket_id
+    ).first()
+    if ticket is None:
+        raise NotFound()
+    # Attachment bytes stay in the database until someone downloads one.
+    messages = list(
+        Message.objects.filter(ticket=ticket).select_related("author").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.defer("data"))
+        )
+    )
+    customer = (
+        customer_get(actor=actor, customer_id=ticket.customer_id)
+        if policy.has_permission(actor, "customer.view") else None
+    )
+    record(actor=actor, action="ticket.view", object_type="ticket", object_id=ticket.pk,
+           fields=["messages"], context={"customer": str(ticket.customer_id)})
+    return TicketDetail(ticket=ticket, messages=messages, customer=customer)
+
+
+@transaction.atomic
+def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
+    policy.require(actor, "ticket.view")
+    attachment = Attachment.objects.select_related("message").filter(
+        pk=attachment_id, message__ticket__in=visible_tickets(actor)
+    ).first()
+    if attachment is None:
+        raise NotFound()
+    record(actor=actor, action="attachment.download", object_type="attachment",
+           object_id=attachment.pk, context={"ticket": attachment.message.ticket_id})
+    return attachment

@@ -1,0 +1,218 @@
+"""Use cases that change tickets and their conversations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import transaction
+
+from trustdesk.access import policy
+from trustdesk.accounts.models import Team, User
+from trustdesk.audit.services import record
+from trustdesk.core import clock
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
+from trustdesk.customers.models import Customer
+from trustdesk.tickets.attachments import NewAttachment, check_attachments, store_attachments
+from trustdesk.tickets.errors import TicketClosed
+from trustdesk.tickets.models import Channel, Direction, Message, Priority, Status, Ticket
+from trustdesk.tickets.selectors import visible_tickets
+
+UNSET = object()  # "leave as it is", distinct from None ("clear it")
+
+
+def _choice(value: str, choices: type, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationError(
+            f"{field} must be one of {', '.join(choices.values)}.", field=field
+        )
+    return value
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ValidationError("The message is empty.", field="body")
+    if len(body) > settings.MESSAGE_MAX_CHARS:
+        raise ValidationError(
+            f"The message is longer than {settings.MESSAGE_MAX_CHARS} characters.", field="body"
+        )
+    return body
+
+
+def _clean_subject(subject: str) -> str:
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError("A ticket needs a subject.", field="subject")
+    if len(subject) > 200:
+        raise ValidationError("The subject is longer than 200 characters.", field="subject")
+    return subject
+
+
+def _team(team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ValidationError("Unknown team.", field="team_id")
+    return team
+
+
+def _assignee(user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not policy.has_permission(_as_actor(user), "ticket.reply"):
+        raise ValidationError("Tickets can be assigned only to active agents.",
+                              field="assignee_id")
+    return user
+
+
+def _as_actor(user: User) -> Actor:
+    return Actor(kind="agent", label=user.email, user_id=user.pk, role=user.role)
+
+
+def _locked_ticket(actor: Actor, ticket_id: int) -> Ticket:
+    ticket = visible_tickets(actor).select_for_update().filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+def _add_message(
+    ticket: Ticket, *, actor: Actor, direction: str, channel: str, body: str,
+    attachments: Sequence[NewAttachment],
+) -> Message:
+    check_attachments(attachments)
+    message = Message.objects.create(
+        ticket=ticket, direction=direction, channel=channel,
+        author_id=actor.user_id if direction != Direction.INBOUND else None, body=body,
+    )
+    store_attachments(message, attachments)
+    if direction != Direction.NOTE:
+        ticket.last_message_at = message.created_at
+    return message
+
+
+@transaction.atomic
+def ticket_create(
+    *, actor: Actor, customer_id: uuid.UUID, subject: str, body: str,
+    channel: str = Channel.WEB, priority: str = Priority.NORMAL, team_id: int | None = None,
+    attachments: Sequence[NewAttachment] = (),
+) -> Ticket:
+    """Open a ticket with the customer's first message (taken down by an agent on the
+    phone, or posted by an integration)."""
+    policy.require(actor, "ticket.create")
+    customer = Customer.objects.filter(pk=customer_id, status=Customer.Status.ACTIVE).first()
+    if customer is None or not policy.has_permission(actor, "customer.view"):
+        raise ValidationError("Unknown customer.", field="customer_id")
+    ticket = Ticket(
+        subject=_clean_subject(subject), channel=_choice(channel, Channel, "channel"),
+        priority=_choice(priority, Priority, "priority"), customer=customer,
+        team=_team(team_id), last_message_at=clock.now(),
+    )
+    ticket.save()
+    _add_message(ticket, actor=actor, direction=Direction.INBOUND, channel=ticket.channel,
+                 body=_clean_body(body), attachments=attachments)
+    ticket.save()
+    record(actor=actor, action="ticket.create", object_type="ticket", object_id=ticket.pk,
+           context={"customer": str(customer.pk), "attachments": len(attachments)})
+    return ticket
+
+
+@transaction.atomic
+def ticket_reply(
+    *, actor: Actor, ticket_id: int, body: str, internal: bool = False,
+    status: str | None = None, attachments: Sequence[NewAttachment] = (),
+) -> Message:
+    """Answer the customer (or, with ``internal``, leave a note for colleagues).
+
+    A reply moves a new or open ticket to pending unless ``status`` says otherwise.
+    """
+    policy.require(actor, "ticket.reply")
+    ticket = _locked_ticket(actor, ticket_id)
+    if ticket.status == Status.CLOSED:
+        raise TicketClosed()
+    direction = Direction.NOTE if internal else Direction.OUTBOUND
+    message = _add_message(ticket, actor=actor, direction=direction, channel=ticket.channel,
+                           body=_clean_body(body), attachments=attachments)
+    if status is not None:
+        _set_status(ticket, _choice(status, Status, "status"))
+    elif not internal and ticket.status in (Status.NEW, Status.OPEN):
+        _set_status(ticket, Status.PENDING)
+    if ticket.assignee_id is None and not internal:
+        ticket.assignee_id = actor.user_id
+    ticket.save()
+    record(actor=actor, action="ticket.note" if internal else "ticket.reply",
+           object_type="ticket", object_id=ticket.pk,
+           context={"message": message.pk, "attachments": len(attachments)})
+    return message
+
+
+@transaction.atomic
+def ticket_add_inbound(
+    *, actor: Actor, ticket_id: int, body: str, attachments: Sequence[NewAttachment] = (),
+) -> Message:
+    """Record a further message from the customer; a solved or pending ticket reopens."""
+    policy.require(actor, "ticket.create")
+    ticket = _locked_ticket(actor, ticket_id)
+    if ticket.status == Status.CLOSED:
+        raise TicketClosed()
+    message = _add_message(ticket, actor=actor, direction=Direction.INBOUND,
+                           channel=ticket.channel, body=_clean_body(body),
+                           attachments=attachments)
+    if ticket.status in (Status.PENDING, Status.SOLVED):
+        _set_status(ticket, Status.OPEN)
+    ticket.save()
+    record(actor=actor, action="ticket.inbound", object_type="ticket", object_id=ticket.pk,
+           context={"message": message.pk, "attachments": len(attachments)})
+    return message
+
+
+def _set_status(ticket: Ticket, status: str) -> None:
+    ticket.status = status
+    ticket.solved_at = clock.now() if status in (Status.SOLVED, Status.CLOSED) else None
+
+
+@transaction.atomic
+def ticket_update(
+    *, actor: Actor, ticket_id: int, subject=UNSET, status=UNSET, priority=UNSET,
+    team_id=UNSET, assignee_id=UNSET,
+) -> Ticket:
+    """Change a ticket's fields. Taking a ticket (assigning it to oneself) needs only
+    ``ticket.update``; giving it to someone else or moving it to a team needs
+    ``ticket.assign``."""
+    policy.require(actor, "ticket.update")
+    ticket = _locked_ticket(actor, ticket_id)
+    if ticket.status == Status.CLOSED:
+        raise TicketClosed()
+    changed: dict[str, object] = {}
+    if subject is not UNSET:
+        ticket.subject = _clean_subject(subject)
+        changed["subject"] = True
+    if status is not UNSET:
+        _set_status(ticket, _choice(status, Status, "status"))
+        changed["status"] = ticket.status
+    if priority is not UNSET:
+        ticket.priority = _choice(priority, Priority, "priority")
+        changed["priority"] = ticket.priority
+    if assignee_id is not UNSET and assignee_id != ticket.assignee_id:
+        # Taking an unowned ticket, or letting go of one's own, is part of the daily work.
+        own = {actor.user_id, None}
+        taking = assignee_id in own and ticket.assignee_id in own
+        if not taking and not policy.has_permission(actor, "ticket.assign"):
+            raise PermissionDenied("Only supervisors can assign tickets to others.")
+        ticket.assignee = _assignee(assignee_id)
+        changed["assignee_id"] = assignee_id
+    if team_id is not UNSET and team_id != ticket.team_id:
+        policy.require(actor, "ticket.assign")
+        ticket.team = _team(team_id)
+        changed["team_id"] = team_id
+    if changed:
+        ticket.save()
+        record(actor=actor, action="ticket.update", object_type="ticket",
+               object_id=ticket.pk, fields=changed.keys(),
+               context={k: v for k, v in changed.items() if k != "subject"})
+    return ticket
