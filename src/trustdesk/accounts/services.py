@@ -178,7 +178,7 @@ def token_revoke(*, actor: Actor, token_id: int) -> None:
 def token_authenticate(secret: str) -> tuple[User, ApiToken]:
     """Resolve a bearer value to its owner. Raises ``InvalidToken`` for anything that is
     not a live token of an active account."""
-    parts = secret.split("_")
+    parts = secret.split("_", 2)  # the random part may itself contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise InvalidToken(detail="malformed token")
     token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()

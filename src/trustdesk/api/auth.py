@@ -28,6 +28,14 @@ class BearerToken(HttpBearer):
 
 
 class ConsoleSession(SessionAuth):
+    def __call__(self, request):
+        # Without a signed-in session there is nothing for CSRF to protect: answer 401
+        # (not a CSRF 403) to scripts whose token is missing or invalid.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)  # the CSRF check, then authenticate()
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404
 
 from trustdesk.api.errors import error_response
 
@@ -24,6 +26,8 @@ _GENERIC = {
     413: ("too_large", "The request is too large."),
     500: ("server_error", "Something went wrong on our side."),
 }
+
+_DJANGO_HANDLED = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 
 
 class ApiBoundaryMiddleware:
@@ -50,7 +54,9 @@ class ApiBoundaryMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith("/api/") or isinstance(exception, _DJANGO_HANDLED):
+            # Django turns these into 400/403/404 responses, which __call__ then renders
+            # as JSON errors; they are not server errors.
             return None
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, *_GENERIC[500])

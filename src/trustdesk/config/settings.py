@@ -40,6 +40,8 @@ DATA_DIR = _data_dir()
 
 def _secret_key() -> str:
     if key := env.get("TRUSTDESK_SECRET_KEY"):
+        if PRODUCTION and len(key) < 50:
+            raise ImproperlyConfigured("TRUSTDESK_SECRET_KEY must be 50 or more random characters.")
         return key
     if PRODUCTION:
         raise ImproperlyConfigured(
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before allauth: the console's templates (sign-in pages) override allauth's defaults.
+    "trustdesk.console",
     "allauth",
     "allauth.account",
     "csp",
@@ -83,7 +87,6 @@ INSTALLED_APPS = [
     "trustdesk.customers",
     "trustdesk.tickets",
     "trustdesk.api",
-    "trustdesk.console",
     "trustdesk.config",
 ]
 
@@ -182,6 +185,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+
+# Outbound mail: printed to the log until an SMTP relay is configured.
+EMAIL_BACKEND = env.get("TRUSTDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.get("TRUSTDESK_FROM_EMAIL", "TrustDesk <support@localhost>")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -108,6 +108,10 @@ def ticket_create(
     customer = Customer.objects.filter(pk=customer_id, status=Customer.Status.ACTIVE).first()
     if customer is None or not policy.has_permission(actor, "customer.view"):
         raise ValidationError("Unknown customer.", field="customer_id")
+    if (team_id is not None and team_id not in actor.team_ids
+            and not policy.has_permission(actor, "ticket.view_all")):
+        # Filing into another team's queue would hide the new ticket from its creator.
+        raise PermissionDenied("You can open tickets only in your own teams' queues.")
     ticket = Ticket(
         subject=_clean_subject(subject), channel=_choice(channel, Channel, "channel"),
         priority=_choice(priority, Priority, "priority"), customer=customer,

@@ -29,7 +29,11 @@ def home(request):
 @require_GET
 @console_view
 def ticket_list(request):
-    form = TicketFilterForm(request.GET or {"status": "active"})
+    # No status in the query means the default view (active tickets), also on page 2
+    # of it; "All" is sent explicitly as status= by the filter form.
+    data = request.GET.copy()
+    data.setdefault("status", "active")
+    form = TicketFilterForm(data)
     filters = form.cleaned_data if form.is_valid() else {"status": "active"}
     try:
         page_number = max(1, int(request.GET.get("page", 1)))

@@ -1,0 +1,101 @@
+"""Run every check TrustDesk has: lint, import boundaries, and the test suite on SQLite
+and on PostgreSQL. Prints plainly what was skipped and why, then one closing line.
+
+PostgreSQL: ``TRUSTDESK_TEST_DATABASE_URL`` if set; otherwise the local server at
+127.0.0.1:5432 if one answers (a throw-away ``test_trustdesk`` database is created and
+dropped). Under CI (``CI=true``) every test must run: a skip is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LOCAL_PG = "postgres://postgres@127.0.0.1:5432/trustdesk"
+
+
+def _run(title: str, cmd: list[str], env: dict | None = None) -> int:
+    print(f"\n=== {title}: {' '.join(cmd)}", flush=True)
+    return subprocess.call(cmd, cwd=ROOT, env=env)
+
+
+def _pg_url() -> tuple[str | None, str]:
+    if url := os.environ.get("TRUSTDESK_TEST_DATABASE_URL"):
+        return url, "TRUSTDESK_TEST_DATABASE_URL"
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return LOCAL_PG, "the local server at 127.0.0.1:5432"
+    except OSError:
+        return None, ""
+
+
+def _pytest(label: str, extra_env: dict, report: Path) -> dict:
+    env = {**os.environ, **extra_env}
+    code = _run(f"tests on {label}", [str(BIN / "pytest"), "-q", "-rs",
+                                      f"--junitxml={report}"], env)
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "skips": [], "code": code}
+    if not report.exists():
+        counts["failed"] += 1
+        return counts
+    for case in ET.parse(report).getroot().iter("testcase"):
+        skipped = case.find("skipped")
+        if case.find("failure") is not None or case.find("error") is not None:
+            counts["failed"] += 1
+        elif skipped is not None:
+            counts["skipped"] += 1
+            reason = (skipped.get("message") or "").strip()
+            counts["skips"].append(f"{label}: {case.get('classname')}.{case.get('name')}"
+                                   f" — {reason}")
+        else:
+            counts["passed"] += 1
+    if code not in (0, 5) and counts["failed"] == 0:
+        counts["failed"] += 1  # pytest itself failed (collection error, crash)
+    return counts
+
+
+def main() -> int:
+    ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    failures: list[str] = []
+    if _run("lint", [str(BIN / "ruff"), "check", "."]) != 0:
+        failures.append("ruff")
+    if _run("import boundaries", [str(BIN / "lint-imports")]) != 0:
+        failures.append("import boundaries")
+
+    out = Path(tempfile.mkdtemp(prefix="trustdesk-reports-"))
+    runs = [_pytest("SQLite", {"TRUSTDESK_TEST_DATABASE_URL": ""}, out / "sqlite.xml")]
+    notes: list[str] = []
+    url, source = _pg_url()
+    if url:
+        runs.append(_pytest(f"PostgreSQL ({source})", {"TRUSTDESK_TEST_DATABASE_URL": url},
+                            out / "postgres.xml"))
+    else:
+        notes.append("PostgreSQL run — no server at 127.0.0.1:5432 and "
+                     "TRUSTDESK_TEST_DATABASE_URL is not set")
+    shutil.rmtree(out, ignore_errors=True)
+
+    passed = sum(r["passed"] for r in runs)
+    failed = sum(r["failed"] for r in runs)
+    skipped = sum(r["skipped"] for r in runs)
+    skips = [s for r in runs for s in r["skips"]]
+    print("\n=== summary")
+    for line in notes + skips:
+        print(f"SKIPPED: {line}")
+    if failures:
+        print(f"FAILED checks: {', '.join(failures)}")
+    if ci and (skips or notes):
+        print("CI must run every test: the skips above count as failures.")
+        failed += len(skips) + len(notes)
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed or failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""`trustdesk serve` on a fresh data directory: migrates, serves console, API and health."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["TRUSTDESK_DATA_DIR"] = str(tmp_path / "data")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "trustdesk.config.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if _get(f"{base}/healthz")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail(f"server did not start: {proc.stdout.read()}")
+    yield base, tmp_path / "data"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_serve_migrates_and_serves(server):
+    base, data = server
+    assert (data / "trustdesk.sqlite3").exists()
+    status, _, body = _get(f"{base}/healthz")
+    assert (status, json.loads(body)) == (200, {"status": "ok"})
+    status, headers, body = _get(f"{base}/accounts/login/")
+    assert status == 200 and b"Sign in" in body
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    status, _, body = _get(f"{base}/api/v1/openapi.json")
+    assert status == 200 and "/api/v1/tickets" in json.loads(body)["paths"]
+    status, _, body = _get(f"{base}/api/v1/tickets")
+    assert status == 401 and json.loads(body)["error"]["code"] == "unauthenticated"
+    status, _, _ = _get(f"{base}/static/console/app.css")
+    assert status == 200

@@ -1,0 +1,67 @@
+import pytest
+
+from trustdesk.audit.models import AuditEvent
+from trustdesk.core.errors import NotFound, PermissionDenied
+from trustdesk.customers import selectors, services
+from trustdesk.customers.models import Customer, CustomerField
+from trustdesk.privacy.errors import InvalidFieldValue, UndeclaredField
+
+
+@pytest.mark.django_db
+def test_undeclared_field_is_refused_and_nothing_is_stored(system):
+    with pytest.raises(UndeclaredField) as caught:
+        services.customer_create(actor=system, profile={
+            "full_name": "Ann Lee", "email": "ann@example.com", "mothers_maiden_name": "X",
+        })
+    assert caught.value.field == "mothers_maiden_name"
+    assert Customer.objects.count() == 0
+    assert CustomerField.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="customer.create").exists()
+
+
+@pytest.mark.django_db
+def test_one_row_per_declared_field(system):
+    profile = services.customer_create(actor=system, profile={
+        "full_name": "Ann Lee", "email": "Ann@Example.com", "phone": "+49 30 901820",
+    })
+    rows = dict(CustomerField.objects.filter(customer_id=profile.id).values_list("name", "value"))
+    assert rows == {"full_name": "Ann Lee", "email": "ann@example.com", "phone": "+4930901820"}
+    event = AuditEvent.objects.get(action="customer.create")
+    # The trail names fields, never values.
+    assert event.fields == ["email", "full_name", "phone"]
+    assert "ann@example.com" not in str(event.context)
+
+
+@pytest.mark.django_db
+def test_update_is_all_or_nothing(system, make_customer):
+    customer = make_customer(full_name="Ann Lee", phone="+49 30 901820")
+    with pytest.raises(InvalidFieldValue):
+        services.customer_update(actor=system, customer_id=customer.id,
+                                 changes={"full_name": "Ann Smith", "phone": "nope"})
+    assert selectors.customer_get(actor=system, customer_id=customer.id).profile[
+        "full_name"] == "Ann Lee"
+    updated = services.customer_update(actor=system, customer_id=customer.id,
+                                       changes={"phone": None, "company": "Initech"})
+    assert "phone" not in updated.profile and updated.profile["company"] == "Initech"
+
+
+@pytest.mark.django_db
+def test_reads_are_permission_checked_and_audited(make_user, as_actor, make_customer):
+    customer = make_customer()
+    agent = as_actor(make_user("agent"))
+    assert selectors.customer_get(actor=agent, customer_id=customer.id).id == customer.id
+    event = AuditEvent.objects.filter(action="customer.view").latest("id")
+    assert event.object_id == str(customer.id) and event.actor_label == agent.label
+    with pytest.raises(PermissionDenied):
+        selectors.customer_get(actor=as_actor(make_user("security_officer")),
+                               customer_id=customer.id)
+    with pytest.raises(NotFound):
+        selectors.customer_get(actor=agent, customer_id="not-a-uuid")
+
+
+@pytest.mark.django_db
+def test_exact_search_by_searchable_field(system, make_customer):
+    target = make_customer(email="Find.Me@example.com")
+    make_customer(email="other@example.com")
+    page = selectors.customer_list(actor=system, match={"email": "find.me@EXAMPLE.com"})
+    assert [c.id for c in page.items] == [target.id]
