@@ -12,8 +12,8 @@ if url := os.environ.get("TRUSTDESK_TEST_DATABASE_URL"):
 else:
     os.environ.pop("TRUSTDESK_DATABASE_URL", None)
 
-from trustdesk.config.settings import *  # noqa: E402, F403
-from trustdesk.config.settings import DATA_DIR, DATABASES  # noqa: E402
+from trustdesk.config.settings import *  # noqa: F403
+from trustdesk.config.settings import DATA_DIR, DATABASES
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not :memory:, so that live servers and parallel processes share it.

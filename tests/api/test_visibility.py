@@ -99,9 +99,9 @@ def test_supervisor_sees_every_team(supervisor_api, other_teams_ticket):
     assert download.content == b"for team B"
 
 
-def test_agent_cannot_create_a_ticket_in_a_hidden_state(agent_api, post_json,
-                                                        make_customer):
-    """A created ticket is one the creator can see (no team means everyone's queue)."""
+def test_a_ticket_created_without_a_team_is_visible_to_its_creator(agent_api, post_json,
+                                                                   make_customer):
+    """No team means the shared queue, which every agent sees."""
     response = post_json(agent_api, "/tickets", {
         "customer_id": str(make_customer().id), "subject": "Phone call", "body": "Notes",
         "attachments": [{"filename": "n.txt",

@@ -25,6 +25,7 @@ TRUSTDESK = [sys.executable, "-m", "trustdesk.config.cli"]
 def _env(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     env["TRUSTDESK_DATA_DIR"] = str(tmp_path / "data")
     env.update(extra)
     return env

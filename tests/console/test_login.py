@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
+
+from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

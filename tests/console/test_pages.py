@@ -273,3 +273,14 @@ def test_queue_pages_keep_the_default_filter(agent_client, make_ticket, customer
 
     everything = agent_client.get(reverse("console:tickets"), {"status": "", "page": "2"})
     assert "27 tickets · page 2 of 2" in _html(everything)
+
+
+def test_ticket_detail_labels_customer_fields_from_the_inventory(agent_client, make_customer,
+                                                                  make_ticket, team):
+    customer = make_customer(full_name="Mary Somerville", account_number="AC-1729",
+                             postal_address="1 Burntisland Road\nFife")
+    ticket = make_ticket(customer, team=team)
+    html = _html(agent_client.get(reverse("console:ticket", args=[ticket.pk])))
+    assert "<dt>Account number</dt><dd>AC-1729</dd>" in html
+    assert "<dt>Postal address</dt><dd>1 Burntisland Road<br>Fife</dd>" in html
+    assert "Account_number" not in html

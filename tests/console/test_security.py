@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
 from django.conf import settings
 from django.urls import reverse
 
 import trustdesk.console
+from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -51,11 +51,12 @@ def test_parse_good_inventory():
 @pytest.mark.parametrize(
     ("change", "line", "words"),
     [
-        (("sensitivity: confidential\n    purpose: Reply", "sensitivity: secret\n    purpose: Reply"),
-         14, "sensitivity"),
+        (("sensitivity: confidential\n    purpose: Reply",
+          "sensitivity: secret\n    purpose: Reply"), 14, "sensitivity"),
         (("retention: 18m", "retention: forever"), 18, "retention"),
         (("required: false", "required: maybe"), 17, "true or false"),
-        (("    searchable: true\n", "    searchable: true\n    colour: red\n"), 20, "unknown key 'colour'"),
+        (("    searchable: true\n", "    searchable: true\n    colour: red\n"), 20,
+         "unknown key 'colour'"),
         (("name: email", "name: full_name"), 11, "declared twice"),
         (("name: email", "name: E-Mail"), 11, "lower_snake_case"),
         (("  - name: email\n", "  - name: email\n   bad indent: [\n"), 12, ""),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from trustdesk.api import render
@@ -36,7 +36,7 @@ def list_customers(request, query: Query[CustomerQuery]):
 @router.post("/customers", response={201: CustomerOut, **ERRORS})
 def create_customer(request, payload: CustomerIn):
     profile = services.customer_create(actor=actor(request), profile=payload.profile)
-    return 201, render.customer(profile)
+    return Status(201, render.customer(profile))
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})

@@ -4,7 +4,7 @@ import base64
 import binascii
 import uuid
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from trustdesk.api import render
@@ -80,7 +80,7 @@ def create_ticket(request, payload: TicketCreateIn):
         body=payload.body, channel=payload.channel, priority=payload.priority,
         team_id=payload.team_id, attachments=_attachments(payload.attachments),
     )
-    return 201, _detail(request, ticket.pk)
+    return Status(201, _detail(request, ticket.pk))
 
 
 @router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, **ERRORS})
@@ -116,7 +116,7 @@ def add_message(request, ticket_id: int, payload: MessageIn):
             actor=actor(request), ticket_id=ticket_id, body=payload.body,
             internal=payload.direction == "note", status=payload.status, attachments=files,
         )
-    return 201, render.message(message)
+    return Status(201, render.message(message))
 
 
 @router.get("/attachments/{attachment_id}", response={200: None, **ERRORS})

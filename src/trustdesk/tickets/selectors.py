@@ -66,17 +66,20 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters, actor: Actor):
     elif f.assignee == "none":
         tickets = tickets.filter(assignee__isnull=True)
     elif f.assignee:
-        if not f.assignee.isdigit():
+        agent_id = _as_id(f.assignee)
+        if agent_id is None:
             raise ValidationError("assignee must be 'me', 'none' or an agent id.",
                                   field="assignee")
-        tickets = tickets.filter(assignee_id=int(f.assignee))
+        tickets = tickets.filter(assignee_id=agent_id)
     if f.team_id is not None:
         tickets = tickets.filter(team_id=f.team_id)
     if f.customer_id:
         tickets = tickets.filter(customer_id=f.customer_id)
     if f.q:
-        q = f.q.strip().lstrip("#")
-        tickets = tickets.filter(Q(pk=int(q)) if q.isdigit() else Q(subject__icontains=q))
+        q = f.q.replace("\x00", "").strip().lstrip("#")  # subjects never contain NUL
+        ticket_id = _as_id(q)
+        tickets = tickets.filter(Q(pk=ticket_id) if ticket_id is not None
+                                 else Q(subject__icontains=q))
     if f.order not in ORDERINGS:
         _check(f.order, tuple(ORDERINGS), "order")
     if f.order == "priority":
@@ -84,6 +87,14 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters, actor: Actor):
                     output_field=IntegerField())
         tickets = tickets.annotate(priority_rank=rank)
     return tickets.order_by(*ORDERINGS[f.order])
+
+
+def _as_id(text: str) -> int | None:
+    """``text`` as a database id if it is one: ASCII digits ("²".isdigit() is true too)
+    within the range of a 64-bit key."""
+    if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63:
+        return int(text)
+    return None
 
 
 def _check(value: str, allowed, field: str) -> None:

@@ -43,7 +43,7 @@ def _clean_body(body: str) -> str:
 
 
 def _clean_subject(subject: str) -> str:
-    subject = " ".join((subject or "").split())
+    subject = " ".join((subject or "").replace("\x00", "").split())
     if not subject:
         raise ValidationError("A ticket needs a subject.", field="subject")
     if len(subject) > 200:
@@ -192,14 +192,15 @@ def ticket_update(
     ticket = _locked_ticket(actor, ticket_id)
     if ticket.status == Status.CLOSED:
         raise TicketClosed()
+    # Fields given with their current value are not changes (a form sends them all).
     changed: dict[str, object] = {}
-    if subject is not UNSET:
+    if subject is not UNSET and _clean_subject(subject) != ticket.subject:
         ticket.subject = _clean_subject(subject)
         changed["subject"] = True
-    if status is not UNSET:
+    if status is not UNSET and status != ticket.status:
         _set_status(ticket, _choice(status, Status, "status"))
         changed["status"] = ticket.status
-    if priority is not UNSET:
+    if priority is not UNSET and priority != ticket.priority:
         ticket.priority = _choice(priority, Priority, "priority")
         changed["priority"] = ticket.priority
     if assignee_id is not UNSET and assignee_id != ticket.assignee_id:

@@ -11,6 +11,7 @@ from trustdesk.console.forms import ReplyForm, TicketCreateForm, TicketFilterFor
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers import selectors as customers
+from trustdesk.privacy.inventory import get_inventory
 from trustdesk.tickets import selectors, services
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
@@ -72,6 +73,7 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         "detail": detail, "ticket": t, "reply_form": reply_form or ReplyForm(),
         "update_form": update_form, "can_reply": policy.has_permission(a, "ticket.reply"),
         "can_update": policy.has_permission(a, "ticket.update"),
+        "field_labels": {f.name: f.label for f in get_inventory().fields},
     }
 
 
@@ -106,16 +108,14 @@ def ticket_reply(request, ticket_id: int):
 @console_view
 def ticket_update(request, ticket_id: int):
     a = actor(request)
-    current = selectors.ticket_get(actor=a, ticket_id=ticket_id).ticket
     agents = accounts.user_list(actor=a, active_only=True)
     form = TicketUpdateForm(request.POST, agents=agents, teams=accounts.team_list(actor=a))
     if not form.is_valid():
         messages.error(request, "Please check the ticket fields.")
         return redirect("console:ticket", ticket_id=ticket_id)
-    data = form.cleaned_data
-    # Send only what changed, so an agent without assign rights can still change status.
-    changes = {k: v for k, v in data.items() if v != getattr(current, k)}
-    services.ticket_update(actor=a, ticket_id=ticket_id, **changes)
+    # The form sends every field; the service treats unchanged ones as no change, so an
+    # agent without assign rights can still change the status.
+    services.ticket_update(actor=a, ticket_id=ticket_id, **form.cleaned_data)
     messages.success(request, "Ticket updated.")
     return redirect("console:ticket", ticket_id=ticket_id)
 
