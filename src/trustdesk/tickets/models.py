@@ -20,11 +20,11 @@ class Priority(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email"
-    WEB = "web"
-    API = "api"
-    PHONE = "phone"
-    CHAT = "chat"
+    EMAIL = "email", "Email"
+    WEB = "web", "Web"
+    API = "api", "API"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
 
 
 class Direction(models.TextChoices):

@@ -25,6 +25,7 @@ from trustdesk.config.demo import content
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.customers import services as customers
+from trustdesk.customers.models import Customer
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.models import Message, Ticket
 
@@ -126,6 +127,9 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
 
     people = [customers.customer_create(actor=system, profile=_profile(rng, i))
               for i in range(customers_count)]
+    for person in people:  # demo-only: customers joined over the past two years
+        Customer.objects.filter(pk=person.id).update(
+            created_at=clock.now() - timedelta(days=rng.randint(31, 730)))
 
     now = clock.now()
     for n in range(tickets_count):
