@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from helpers import stored_profile
 from trustdesk.audit.models import AuditEvent
 from trustdesk.customers.models import Customer, CustomerField
 
@@ -21,15 +22,17 @@ def test_create_normalises_the_profile(agent_api, post_json):
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert set(body) == {"id", "status", "created_at", "updated_at", "profile"}
+    assert set(body) == {"id", "status", "created_at", "updated_at", "profile", "erasure"}
+    assert body["erasure"] is None
     assert body["status"] == "active"
     assert body["profile"] == {
         "full_name": "Ada Lovelace", "email": "ada.lovelace@example.com",
         "phone": "+442079460958", "country": "GB",
     }
-    stored = dict(CustomerField.objects.filter(customer_id=body["id"])
-                  .values_list("name", "value"))
-    assert stored == body["profile"]
+    assert stored_profile(body["id"]) == body["profile"]
+    # At rest every value is sealed; nothing of the profile is in the row in clear.
+    for row in CustomerField.objects.filter(customer_id=body["id"]):
+        assert body["profile"][row.name].encode() not in bytes(row.sealed)
 
 
 def test_get_returns_the_stored_profile(agent_api, make_customer):

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from helpers import stored_profile
 from trustdesk.accounts import services as accounts
 from trustdesk.customers.models import Customer
 
@@ -50,7 +51,7 @@ def test_session_patch_without_csrf_token_is_refused(agent, make_customer, api_e
                                         {"profile": {"full_name": "After"}},
                                         content_type="application/json")
     api_error(response, 403)
-    assert Customer.objects.get(pk=customer.id).fields.get(name="full_name").value == "Before"
+    assert stored_profile(customer.id)["full_name"] == "Before"
 
 
 def test_session_post_with_csrf_token_is_accepted(agent):

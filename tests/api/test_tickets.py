@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from helpers import opened_attachment
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.models import Attachment, Message, Ticket
 
@@ -56,7 +57,9 @@ def test_create_with_first_message_and_attachment(agent_api, post_json, make_cus
     assert attachment["content_type"] == "application/pdf"
     assert attachment["size"] == len(PDF)
     assert attachment["sha256"] == hashlib.sha256(PDF).hexdigest()
-    assert bytes(Attachment.objects.get(pk=attachment["id"]).data) == PDF
+    stored = Attachment.objects.select_related("message__ticket").get(pk=attachment["id"])
+    assert PDF not in bytes(stored.data)  # sealed at rest
+    assert opened_attachment(stored).content == PDF
 
 
 def test_create_for_an_unknown_customer_is_400(agent_api, post_json, api_error):

@@ -13,10 +13,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from helpers import opened_messages, stored_profile
 from trustdesk.accounts.models import ApiToken, User
 from trustdesk.accounts.services import token_authenticate
 from trustdesk.config.demo import seed as demo
-from trustdesk.customers.models import Customer, CustomerField
+from trustdesk.customers.models import Customer
 from trustdesk.tickets.models import Message, Ticket
 
 TRUSTDESK = [sys.executable, "-m", "trustdesk.config.cli"]
@@ -86,11 +87,12 @@ def test_datamap_show_lists_every_field():
 
 
 def _snapshot():
-    names = dict(CustomerField.objects.filter(name="email").values_list("customer_id", "value"))
+    profiles = {c.pk: stored_profile(c.pk) for c in Customer.objects.all()}
     return (
-        sorted(CustomerField.objects.values_list("name", "value")),
-        sorted((names[t.customer_id], t.subject, t.status, t.priority, t.channel,
-                t.messages.count()) for t in Ticket.objects.all()),
+        sorted(tuple(sorted(p.items())) for p in profiles.values()),
+        sorted((profiles[t.customer_id]["email"], t.subject, t.status, t.priority, t.channel,
+                tuple(m.body for m in opened_messages(t.messages.all())))
+               for t in Ticket.objects.all()),
         sorted(User.objects.values_list("email", "role")),
     )
 

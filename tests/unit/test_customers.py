@@ -1,5 +1,6 @@
 import pytest
 
+from helpers import stored_profile
 from trustdesk.audit.models import AuditEvent
 from trustdesk.core.errors import NotFound, PermissionDenied
 from trustdesk.customers import selectors, services
@@ -24,8 +25,11 @@ def test_one_row_per_declared_field(system):
     profile = services.customer_create(actor=system, profile={
         "full_name": "Ann Lee", "email": "Ann@Example.com", "phone": "+49 30 901820",
     })
-    rows = dict(CustomerField.objects.filter(customer_id=profile.id).values_list("name", "value"))
-    assert rows == {"full_name": "Ann Lee", "email": "ann@example.com", "phone": "+4930901820"}
+    rows = dict(CustomerField.objects.filter(customer_id=profile.id).values_list("name", "sealed"))
+    assert set(rows) == {"full_name", "email", "phone"}
+    assert stored_profile(profile.id) == {"full_name": "Ann Lee", "email": "ann@example.com",
+                                          "phone": "+4930901820"}
+    assert all(b"ann" not in bytes(sealed).lower() for sealed in rows.values())
     event = AuditEvent.objects.get(action="customer.create")
     # The trail names fields, never values.
     assert event.fields == ["email", "full_name", "phone"]

@@ -38,10 +38,12 @@ PERMISSIONS = {
     "customer.view": "See customer profiles",
     "customer.create": "Create customer profiles",
     "customer.update": "Change customer profiles",
+    "customer.erase": "Erase a customer: destroy their key and with it all their data",
     "agent.view": "See the list of agents and teams",
     "agent.manage": "Create, change and disable agents",
     "team.manage": "Create and change teams",
     "audit.read": "Read the audit trail",
+    "keys.view": "See the state of encryption keys and when rotation is due",
     "datamap.read": "Read the data inventory",
 }
 
@@ -56,11 +58,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     BILLING: frozenset({"ticket.view", "ticket.reply", "customer.view", "datamap.read"}),
     ADMIN: frozenset({
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
-        "ticket.assign", "datamap.read",
+        "ticket.assign", "datamap.read", "keys.view",
     }),
-    SECURITY_OFFICER: frozenset({"audit.read", "agent.view", "datamap.read"}),
+    SECURITY_OFFICER: frozenset({"audit.read", "agent.view", "datamap.read", "keys.view"}),
     PRIVACY_OFFICER: frozenset({
-        "customer.view", "customer.update", "datamap.read", "agent.view",
+        "customer.view", "customer.update", "customer.erase", "datamap.read", "agent.view",
     }),
     AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view"}),
 }

@@ -7,11 +7,12 @@ from pydantic import Field
 
 from trustdesk.api import render
 from trustdesk.api.auth import actor
-from trustdesk.api.schemas import CustomerIn, CustomerOut, CustomerPage, ErrorOut
+from trustdesk.api.schemas import CustomerIn, CustomerOut, CustomerPage, ErrorOut, In
 from trustdesk.customers import selectors, services
 
 router = Router(tags=["customers"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+          410: ErrorOut, 503: ErrorOut}
 
 
 class CustomerQuery(Schema):
@@ -42,6 +43,20 @@ def create_customer(request, payload: CustomerIn):
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})
 def get_customer(request, customer_id: uuid.UUID):
     return render.customer(selectors.customer_get(actor=actor(request), customer_id=customer_id))
+
+
+class ErasureIn(In):
+    reason: str = Field(min_length=1, max_length=2000,
+                        description="Why the customer is erased (kept in the erasure record)")
+
+
+@router.post("/customers/{customer_id}/erase", response={200: CustomerOut, **ERRORS})
+def erase_customer(request, customer_id: uuid.UUID, payload: ErasureIn):
+    """Crypto-shred the customer: their key is destroyed and with it every copy of their
+    data. What remains is the erasure record (who, when, why)."""
+    profile = services.customer_erase(actor=actor(request), customer_id=customer_id,
+                                      reason=payload.reason)
+    return render.customer(profile)
 
 
 @router.patch("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})

@@ -15,6 +15,7 @@ STATUS = (
     (errors.PermissionDenied, 403),
     (errors.NotFound, 404),
     (errors.Conflict, 409),
+    (errors.Gone, 410),
     (errors.PayloadTooLarge, 413),
     (errors.ValidationError, 400),
     (errors.Unavailable, 503),

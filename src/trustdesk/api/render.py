@@ -13,9 +13,13 @@ def ref(obj, name_attr: str = "name") -> dict | None:
 
 
 def customer(profile: CustomerProfile) -> dict:
+    erasure = None
+    if profile.erased_at:
+        erasure = {"erased_at": profile.erased_at, "erased_by": profile.erased_by,
+                   "reason": profile.erasure_reason}
     return {
         "id": profile.id, "status": profile.status, "created_at": profile.created_at,
-        "updated_at": profile.updated_at, "profile": profile.profile,
+        "updated_at": profile.updated_at, "profile": profile.profile, "erasure": erasure,
     }
 
 
@@ -36,6 +40,6 @@ def message(m: Message) -> dict:
         "attachments": [
             {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
              "size": a.size, "sha256": a.sha256}
-            for a in m.attachments.all()
+            for a in m.attachment_list
         ],
     }

@@ -42,12 +42,19 @@ class CustomerIn(In):
     )
 
 
+class ErasureOut(Schema):
+    erased_at: dt.datetime
+    erased_by: str
+    reason: str
+
+
 class CustomerOut(Schema):
     id: uuid.UUID
     status: str
     created_at: dt.datetime
     updated_at: dt.datetime
     profile: dict[str, str]
+    erasure: ErasureOut | None = None
 
 
 class CustomerPage(PageMeta):

@@ -28,7 +28,7 @@ from trustdesk.tickets.downloads import attachment_response
 
 router = Router(tags=["tickets"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          413: ErrorOut}
+          410: ErrorOut, 413: ErrorOut, 503: ErrorOut}
 
 
 class TicketQuery(Schema):

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "csp",
     "trustdesk.core",
+    "trustdesk.vault",
     "trustdesk.audit",
     "trustdesk.access",
     "trustdesk.privacy",
@@ -256,6 +257,29 @@ MESSAGE_MAX_CHARS = 100_000
 API_MAX_BODY_BYTES = ATTACHMENT_MAX_BYTES * 4 // 3 + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Privacy vault: keys outside the database, fail closed --------------------------------
+VAULT_KEY_PROVIDER = env.get("TRUSTDESK_KEY_PROVIDER", "local")
+VAULT_LOCAL_KEK = env.get("TRUSTDESK_KEK") or None
+VAULT_PKCS11_MODULE = env.get("TRUSTDESK_PKCS11_MODULE", "")
+VAULT_PKCS11_TOKEN = env.get("TRUSTDESK_PKCS11_TOKEN", "")
+VAULT_PKCS11_PIN = env.get("TRUSTDESK_PKCS11_PIN") or (
+    Path(env["TRUSTDESK_PKCS11_PIN_FILE"]).read_text().strip()
+    if env.get("TRUSTDESK_PKCS11_PIN_FILE") else "")
+# Wrapped data keys live outside the application database (see docs/vault.md).
+VAULT_KEYSTORE_URL = env.get("TRUSTDESK_KEYSTORE_URL") or None
+if PRODUCTION and not VAULT_KEYSTORE_URL and DATABASES["default"]["ENGINE"].endswith(
+    "postgresql"
+):
+    raise ImproperlyConfigured(
+        "With PostgreSQL, set TRUSTDESK_KEYSTORE_URL to a separate database that every "
+        "replica shares (see docs/vault.md); a local keystore file would differ per server."
+    )
+# Unwrapped data keys stay in memory this long at most.
+VAULT_KEY_CACHE_SECONDS = int(env.get("TRUSTDESK_KEY_CACHE_SECONDS", 60))
+# Cryptoperiods (PCI DSS 3.6.4 / 3.7.4): when rotation falls due.
+VAULT_KEK_CRYPTOPERIOD_DAYS = int(env.get("TRUSTDESK_KEK_CRYPTOPERIOD_DAYS", 365))
+VAULT_DATA_KEY_CRYPTOPERIOD_DAYS = int(env.get("TRUSTDESK_DATA_KEY_CRYPTOPERIOD_DAYS", 730))
 
 # --- TrustDesk ----------------------------------------------------------------------------
 DATA_INVENTORY_PATH = Path(

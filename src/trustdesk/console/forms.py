@@ -107,6 +107,13 @@ def customer_form(inventory: Inventory, data=None, initial=None) -> forms.Form:
     return form
 
 
+class ErasureForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Kept in the erasure record, e.g. “GDPR Art. 17 request "
+                             "of 3 May”.")
+    confirm = forms.BooleanField(label="I understand this cannot be undone")
+
+
 class AgentForm(forms.Form):
     email = forms.EmailField()
     full_name = forms.CharField(max_length=120)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("customers/", customers.customer_list, name="customers"),
     path("customers/new/", customers.customer_new, name="customer_new"),
     path("customers/<uuid:customer_id>/", customers.customer_detail, name="customer"),
+    path("customers/<uuid:customer_id>/erase/", customers.customer_erase,
+         name="customer_erase"),
     path("agents/", admin.agent_list, name="agents"),
     path("agents/new/", admin.agent_new, name="agent_new"),
     path("agents/<int:user_id>/", admin.agent_edit, name="agent_edit"),
@@ -23,4 +25,5 @@ urlpatterns = [
     path("settings/tokens/", admin.tokens, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke/", admin.token_revoke, name="token_revoke"),
     path("datamap/", admin.datamap, name="datamap"),
+    path("security/keys/", admin.keys, name="keys"),
 ]

@@ -60,6 +60,13 @@ class Conflict(TrustDeskError):
     message = "The request conflicts with the current state."
 
 
+class Gone(TrustDeskError):
+    """The object existed but its data has been destroyed (an erased customer)."""
+
+    code = "gone"
+    message = "This data no longer exists."
+
+
 class PayloadTooLarge(TrustDeskError):
     code = "too_large"
     message = "The request is too large."

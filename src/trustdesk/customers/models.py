@@ -14,9 +14,22 @@ class Customer(TimeStampedModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    # What remains after erasure: who, when and why (the data itself is crypto-shredded).
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by = models.CharField(max_length=254, blank=True)
+    erasure_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return str(self.id)
+
+    @property
+    def vault_subject(self) -> str:
+        return subject_for(self.pk)
+
+
+def subject_for(customer_id) -> str:
+    """The vault subject whose key seals everything of this customer's."""
+    return f"customer:{customer_id}"
 
 
 class CustomerField(models.Model):
@@ -28,9 +41,12 @@ class CustomerField(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="fields")
     name = models.CharField(max_length=64)
-    value = models.TextField()
-    # For fields the inventory marks searchable: the value exact-match lookups compare.
-    lookup = models.CharField(max_length=128, blank=True, default="")
+    # AES-256-GCM under the customer's own key; customer, field and key version are bound
+    # to it, so a value copied to another row or field does not open.
+    sealed = models.BinaryField()
+    # For fields the inventory marks searchable: a blind index (keyed HMAC of the
+    # normalised value), so exact-match lookup never decrypts the table.
+    lookup = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -7,7 +7,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from trustdesk.customers.models import Customer, CustomerField
+from trustdesk import vault
+from trustdesk.customers.models import Customer, CustomerField, subject_for
 
 
 @dataclass(frozen=True)
@@ -17,22 +18,40 @@ class CustomerProfile:
     created_at: dt.datetime
     updated_at: dt.datetime
     profile: dict[str, str] = field(default_factory=dict)
+    erased_at: dt.datetime | None = None
+    erased_by: str = ""
+    erasure_reason: str = ""
 
     @property
     def display_name(self) -> str:
+        if self.status == Customer.Status.ERASED:
+            return f"Erased customer {str(self.id)[:8]}"
         return self.profile.get("full_name") or f"Customer {str(self.id)[:8]}"
 
 
+def open_field(customer_id, name: str, sealed: bytes) -> str:
+    return vault.open_text(subject_for(customer_id), f"field:{name}", bytes(sealed))
+
+
+def seal_field(customer_id, name: str, value: str) -> bytes:
+    return vault.seal_text(subject_for(customer_id), f"field:{name}", value)
+
+
 def build_profiles(customers: Iterable[Customer]) -> list[CustomerProfile]:
+    """Decrypt the profiles of ``customers``. Any key or integrity failure raises: a
+    profile is shown whole or not at all."""
     customers = list(customers)
     values: dict[uuid.UUID, dict[str, str]] = {c.pk: {} for c in customers}
-    rows = CustomerField.objects.filter(customer_id__in=values).values_list(
-        "customer_id", "name", "value"
+    active = [c.pk for c in customers if c.status == Customer.Status.ACTIVE]
+    rows = CustomerField.objects.filter(customer_id__in=active).values_list(
+        "customer_id", "name", "sealed"
     )
-    for customer_id, name, value in rows:
-        values[customer_id][name] = value
+    for customer_id, name, sealed in rows:
+        values[customer_id][name] = open_field(customer_id, name, sealed)
     return [
         CustomerProfile(id=c.pk, status=c.status, created_at=c.created_at,
-                        updated_at=c.updated_at, profile=values[c.pk])
+                        updated_at=c.updated_at, profile=values[c.pk],
+                        erased_at=c.erased_at, erased_by=c.erased_by,
+                        erasure_reason=c.erasure_reason)
         for c in customers
     ]

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 
+from trustdesk import vault
 from trustdesk.access import policy
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
@@ -15,7 +16,7 @@ from trustdesk.core.errors import NotFound
 from trustdesk.core.pagination import Page, page_bounds
 from trustdesk.customers.errors import NotSearchable
 from trustdesk.customers.models import Customer, CustomerField
-from trustdesk.customers.profiles import CustomerProfile, build_profiles
+from trustdesk.customers.profiles import CustomerProfile, build_profiles, open_field
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import normalise_value
 
@@ -54,9 +55,9 @@ def customer_list(
         spec = inventory.get(name)
         if spec is None or not spec.searchable:
             raise NotSearchable(f"Customers cannot be searched by '{name}'.", field=name)
-        value = normalise_value(spec, raw)
+        token = vault.blind_index(name, normalise_value(spec, raw))
         customers = customers.filter(
-            pk__in=CustomerField.objects.filter(name=name, lookup=value).values("customer_id")
+            pk__in=CustomerField.objects.filter(name=name, lookup=token).values("customer_id")
         )
     total = customers.count()
     profiles = build_profiles(customers[start:stop])
@@ -69,8 +70,9 @@ def customer_list(
 def customer_names(customer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Display names for lists that show whose ticket is whose. Callers audit the read
     as part of their own event (they know which objects were shown)."""
-    names = dict(
-        CustomerField.objects.filter(customer_id__in=set(customer_ids), name="full_name")
-        .values_list("customer_id", "value")
-    )
+    customer_ids = set(customer_ids)
+    rows = CustomerField.objects.filter(customer_id__in=customer_ids, name="full_name",
+                                        customer__status=Customer.Status.ACTIVE)
+    names = {cid: open_field(cid, "full_name", sealed)
+             for cid, sealed in rows.values_list("customer_id", "sealed")}
     return {cid: names.get(cid) or f"Customer {str(cid)[:8]}" for cid in customer_ids}

@@ -1,7 +1,8 @@
-"""Use cases that create and change customer profiles.
+"""Use cases that create, change and erase customer profiles.
 
 Only fields declared in the data inventory are accepted; the whole change is refused —
-nothing stored — if any field is undeclared, missing or malformed.
+nothing stored — if any field is undeclared, missing or malformed. Every value is sealed
+under the customer's own key; card numbers are tokenized; erasure destroys the key.
 """
 
 from __future__ import annotations
@@ -12,32 +13,44 @@ from typing import Any
 
 from django.db import transaction
 
+from trustdesk import vault
 from trustdesk.access import policy
 from trustdesk.audit.services import record
+from trustdesk.core import clock
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import Conflict, NotFound
-from trustdesk.customers.models import Customer, CustomerField
-from trustdesk.customers.profiles import CustomerProfile, build_profiles
+from trustdesk.core.errors import Conflict, NotFound, ValidationError
+from trustdesk.customers.models import Customer, CustomerField, subject_for
+from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_field
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
+from trustdesk.vault import cards
 
 
 def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None:
     inventory = get_inventory()
+    subject = subject_for(customer.pk)
     for name, value in cleaned.items():
+        spec = inventory.by_name[name]
+        if spec.tokenized:
+            cards.forget(subject, field=name)
         if value is None:
             CustomerField.objects.filter(customer=customer, name=name).delete()
             continue
-        lookup = value if inventory.by_name[name].searchable else ""
+        lookup = vault.blind_index(name, value) if spec.searchable else ""
+        if spec.tokenized:
+            # The PAN goes into the vault; the profile keeps only BIN and last four.
+            value = cards.tokenize(subject, value, field=name).masked
         CustomerField.objects.update_or_create(
-            customer=customer, name=name, defaults={"value": value, "lookup": lookup}
+            customer=customer, name=name,
+            defaults={"sealed": seal_field(customer.pk, name, value), "lookup": lookup},
         )
 
 
 @transaction.atomic
 def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProfile:
-    """Create a customer. Raises ``UndeclaredField``, ``MissingRequiredField`` or
-    ``InvalidFieldValue`` (naming the field) before anything is written."""
+    """Create a customer. Raises ``UndeclaredField``, ``MissingRequiredField``,
+    ``InvalidFieldValue`` or ``SensitiveAuthenticationData`` (naming the field) before
+    anything is written."""
     policy.require(actor, "customer.create")
     cleaned = validate_profile(get_inventory(), profile)
     customer = Customer.objects.create()
@@ -58,10 +71,41 @@ def customer_update(
         raise NotFound()
     if customer.status != Customer.Status.ACTIVE:
         raise Conflict("This customer's data has been erased.")
-    existing = dict(customer.fields.values_list("name", "value"))
+    existing = {name: "" for name in customer.fields.values_list("name", flat=True)}
     cleaned = validate_profile(get_inventory(), changes, existing=existing)
     _write_fields(customer, cleaned)
     customer.save(update_fields=["updated_at"])
     record(actor=actor, action="customer.update", object_type="customer",
            object_id=customer.pk, fields=cleaned.keys())
+    return build_profiles([customer])[0]
+
+
+def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> CustomerProfile:
+    """Erase a customer by crypto-shredding: their key is destroyed, so every copy of
+    their data — profile, messages, attachments, card tokens, in the database, its dumps
+    and backups — becomes unreadable. What remains is the erasure record: who, when, why.
+    """
+    policy.require(actor, "customer.erase")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the customer is erased.", field="reason")
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound()
+    if customer.status == Customer.Status.ERASED:
+        raise Conflict("This customer has already been erased.")
+    # The key goes first, outside the transaction: if what follows fails, the data is
+    # already unreadable (fail closed) and erasing again completes the record.
+    destroyed = vault.shred(subject_for(customer.pk))
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        CustomerField.objects.filter(customer=customer).delete()
+        cards.forget(subject_for(customer.pk))
+        customer.status = Customer.Status.ERASED
+        customer.erased_at = clock.now()
+        customer.erased_by = actor.label
+        customer.erasure_reason = reason
+        customer.save()
+        record(actor=actor, action="customer.erase", object_type="customer",
+               object_id=customer.pk, reason=reason, context={"key_versions": destroyed})
     return build_profiles([customer])[0]

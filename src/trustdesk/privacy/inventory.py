@@ -15,8 +15,11 @@ from pathlib import Path
 import yaml
 
 from trustdesk.privacy.errors import InventoryError
+from trustdesk.vault.cards import is_sensitive_authentication_name
 
-FIELD_TYPES = ("string", "text", "email", "phone", "date", "country", "language")
+FIELD_TYPES = (
+    "string", "text", "email", "phone", "date", "country", "language", "card_number",
+)
 CATEGORIES = ("contact", "identity", "account", "financial", "preferences", "technical")
 SENSITIVITIES = ("public", "internal", "confidential", "restricted")
 LEGAL_BASES = (
@@ -46,6 +49,11 @@ class FieldSpec:
     retention_days: int
     searchable: bool
     line: int
+
+    @property
+    def tokenized(self) -> bool:
+        """Card numbers are replaced by a vault token; only BIN and last four are shown."""
+        return self.type == "card_number"
 
     @property
     def confidential(self) -> bool:
@@ -117,6 +125,12 @@ def _field(path, node: yaml.Node) -> FieldSpec:
         raise InventoryError(
             path, _line(items["name"]),
             f"name {name!r} must be lower_snake_case (letters, digits, underscores)",
+        )
+    if is_sensitive_authentication_name(name):
+        raise InventoryError(
+            path, _line(items["name"]),
+            f"'{name}' would hold card security codes or PINs, which may never be stored "
+            "(PCI DSS 3.3.1)",
         )
     retention = _scalar(path, items["retention"], "retention")
     match = _RETENTION.match(retention)

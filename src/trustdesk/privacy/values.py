@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 
 from trustdesk.privacy.errors import InvalidFieldValue, MissingRequiredField, UndeclaredField
 from trustdesk.privacy.inventory import FieldSpec, Inventory
+from trustdesk.vault.cards import normalise_pan, refuse_sensitive_authentication_data
 
 _MAX_LEN = {"text": 2000}
 _DEFAULT_MAX_LEN = 200
@@ -91,9 +92,13 @@ def _language(spec: FieldSpec, value: str) -> str:
     return value
 
 
+def _card(spec: FieldSpec, value: str) -> str:
+    return normalise_pan(value, field=spec.name)
+
+
 _NORMALISERS = {
     "email": _email, "phone": _phone, "date": _date, "country": _country,
-    "language": _language,
+    "language": _language, "card_number": _card,
 }
 
 
@@ -116,8 +121,12 @@ def validate_profile(
     Returns the normalised values; ``None`` means "remove this optional field". Raises
     ``UndeclaredField`` for a field the inventory does not declare (nothing is stored),
     ``MissingRequiredField`` when a required field is absent or removed, and
-    ``InvalidFieldValue`` for a value of the wrong form.
+    ``InvalidFieldValue`` for a value of the wrong form, and
+    ``SensitiveAuthenticationData`` for a card security code or PIN.
     """
+    for name in data:
+        # Checked first, with its own message: this is never storable, declared or not.
+        refuse_sensitive_authentication_data(name)
     for name in data:
         if inventory.get(name) is None:
             raise UndeclaredField(

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from trustdesk.tickets.errors import AttachmentTooLarge, InvalidAttachment
 from trustdesk.tickets.models import Attachment, Message
+from trustdesk.tickets.sealing import seal_attachment
 
 _CONTENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$")
 
@@ -47,16 +48,19 @@ def check_attachments(files: Sequence[NewAttachment]) -> None:
             raise InvalidAttachment(f"{safe_filename(f.filename)} is empty.", field="attachments")
 
 
-def store_attachments(message: Message, files: Sequence[NewAttachment]) -> None:
+def store_attachments(customer_id, message: Message, files: Sequence[NewAttachment]) -> None:
+    """Seal and store the files; ``message.attachment_list`` holds them, opened."""
+    message.attachment_list = []
     for f in files:
         content_type = f.content_type.lower().strip()
-        Attachment.objects.create(
+        attachment = Attachment(
             message=message,
-            filename=safe_filename(f.filename),
             # The declared type is only a label: downloads are always served as attachments.
             content_type=content_type if _CONTENT_TYPE.match(content_type)
             else "application/octet-stream",
             size=len(f.data),
-            sha256=hashlib.sha256(f.data).hexdigest(),
-            data=f.data,
         )
+        seal_attachment(customer_id, attachment, filename=safe_filename(f.filename),
+                        sha256=hashlib.sha256(f.data).hexdigest(), data=f.data)
+        attachment.save()
+        message.attachment_list.append(attachment)

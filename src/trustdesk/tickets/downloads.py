@@ -11,7 +11,8 @@ from trustdesk.tickets.models import Attachment
 
 
 def attachment_response(attachment: Attachment) -> HttpResponse:
-    response = HttpResponse(bytes(attachment.data), content_type="application/octet-stream")
+    """``attachment`` as returned by ``attachment_get``: opened, with ``content``."""
+    response = HttpResponse(attachment.content, content_type="application/octet-stream")
     ascii_name = attachment.filename.encode("ascii", "replace").decode().replace('"', "'")
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}"

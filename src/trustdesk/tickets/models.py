@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -64,6 +66,10 @@ class Ticket(TimeStampedModel):
 
 
 class Message(models.Model):
+    """One message of a conversation. The body is sealed under the customer's key
+    (``tickets.sealing``); readers get it as the ``body`` attribute once opened."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=8, choices=Direction.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
@@ -71,7 +77,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = models.TextField()
+    body_sealed = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -83,13 +89,15 @@ class Message(models.Model):
 
 class Attachment(models.Model):
     """A file on a message. Kept in the database, beside the message it belongs to, so it
-    is encrypted, backed up and erased with the rest of the customer's data."""
+    is encrypted, backed up and erased with the rest of the customer's data. The file name
+    and digest (which can identify a known file) are sealed too; readers get ``filename``
+    and ``sha256`` attributes once opened."""
 
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=127)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    meta_sealed = models.BinaryField()
     data = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -97,4 +105,4 @@ class Attachment(models.Model):
         ordering = ("id",)
 
     def __str__(self) -> str:
-        return self.filename
+        return f"attachment {self.pk}"

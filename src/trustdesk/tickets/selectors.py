@@ -13,9 +13,12 @@ from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, ValidationError
 from trustdesk.core.pagination import Page, page_bounds
+from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.customers.selectors import customer_get, customer_names
 from trustdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
+from trustdesk.tickets.sealing import open_attachment_data, open_attachment_meta, open_messages
+from trustdesk.vault.errors import SubjectErased
 
 ORDERINGS = {
     "updated": ("-last_message_at", "-id"),
@@ -144,7 +147,7 @@ class TicketDetail:
 @transaction.atomic
 def ticket_get(*, actor: Actor, ticket_id: int) -> TicketDetail:
     policy.require(actor, "ticket.view")
-    ticket = visible_tickets(actor).select_related("assignee", "team").filter(
+    ticket = visible_tickets(actor).select_related("assignee", "team", "customer").filter(
         pk=ticket_id
     ).first()
     if ticket is None:
@@ -155,23 +158,30 @@ def ticket_get(*, actor: Actor, ticket_id: int) -> TicketDetail:
             Prefetch("attachments", queryset=Attachment.objects.defer("data"))
         )
     )
-    customer = (
+    open_messages(ticket.customer_id, messages,
+                  erased=ticket.customer.status == Customer.Status.ERASED)
+    profile = (
         customer_get(actor=actor, customer_id=ticket.customer_id)
         if policy.has_permission(actor, "customer.view") else None
     )
     record(actor=actor, action="ticket.view", object_type="ticket", object_id=ticket.pk,
            fields=["messages"], context={"customer": str(ticket.customer_id)})
-    return TicketDetail(ticket=ticket, messages=messages, customer=customer)
+    return TicketDetail(ticket=ticket, messages=messages, customer=profile)
 
 
 @transaction.atomic
 def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
     policy.require(actor, "ticket.view")
-    attachment = Attachment.objects.select_related("message").filter(
+    attachment = Attachment.objects.select_related("message__ticket__customer").filter(
         pk=attachment_id, message__ticket__in=visible_tickets(actor)
     ).first()
     if attachment is None:
         raise NotFound()
+    customer = attachment.message.ticket.customer
+    if customer.status == Customer.Status.ERASED:
+        raise SubjectErased()
+    open_attachment_meta(customer.pk, attachment, erased=False)
+    attachment.content = open_attachment_data(customer.pk, attachment)
     record(actor=actor, action="attachment.download", object_type="attachment",
            object_id=attachment.pk, context={"ticket": attachment.message.ticket_id})
     return attachment

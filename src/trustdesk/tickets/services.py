@@ -18,6 +18,7 @@ from trustdesk.customers.models import Customer
 from trustdesk.tickets.attachments import NewAttachment, check_attachments, store_attachments
 from trustdesk.tickets.errors import TicketClosed
 from trustdesk.tickets.models import Channel, Direction, Message, Priority, Status, Ticket
+from trustdesk.tickets.sealing import seal_body
 from trustdesk.tickets.selectors import visible_tickets
 
 UNSET = object()  # "leave as it is", distinct from None ("clear it")
@@ -86,11 +87,13 @@ def _add_message(
     attachments: Sequence[NewAttachment],
 ) -> Message:
     check_attachments(attachments)
-    message = Message.objects.create(
+    message = Message(
         ticket=ticket, direction=direction, channel=channel,
-        author_id=actor.user_id if direction != Direction.INBOUND else None, body=body,
+        author_id=actor.user_id if direction != Direction.INBOUND else None,
     )
-    store_attachments(message, attachments)
+    seal_body(ticket.customer_id, message, body)
+    message.save()
+    store_attachments(ticket.customer_id, message, attachments)
     if direction != Direction.NOTE:
         ticket.last_message_at = message.created_at
     return message

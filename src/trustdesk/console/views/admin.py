@@ -10,7 +10,9 @@ from trustdesk.access import policy
 from trustdesk.accounts import selectors, services
 from trustdesk.console.forms import AgentForm, TeamForm, TokenForm
 from trustdesk.console.views.base import actor, console_view, form_error
+from trustdesk.core import clock
 from trustdesk.core.errors import TrustDeskError, ValidationError
+from trustdesk.privacy import selectors as privacy
 from trustdesk.privacy.inventory import get_inventory
 
 
@@ -117,6 +119,13 @@ def token_revoke(request, token_id: int):
     services.token_revoke(actor=actor(request), token_id=token_id)
     messages.success(request, "Token revoked.")
     return redirect("console:tokens")
+
+
+@require_GET
+@console_view
+def keys(request):
+    return render(request, "console/keys.html",
+                  {"status": privacy.key_status(actor=actor(request)), "now": clock.now()})
 
 
 @require_GET

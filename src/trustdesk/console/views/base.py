@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from trustdesk.accounts.actors import actor_for_user
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import NotFound, PermissionDenied, TrustDeskError
+from trustdesk.core.errors import Gone, NotFound, PermissionDenied, TrustDeskError, Unavailable
 
 log = logging.getLogger("trustdesk.console")
 
@@ -34,6 +34,16 @@ def console_view(view):
             return render(request, "console/error.html",
                           {"title": "Not found", "text": "There is nothing here, or it is not "
                            "yours to see."}, status=404)
+        except Unavailable as exc:
+            # Keys, HSM or keystore unavailable, or a ciphertext failed its check: refuse.
+            log.error("console refused %s: %s %s", request.path, exc.code, exc.detail)
+            return render(request, "console/error.html",
+                          {"title": "Protected data unavailable",
+                           "text": f"{exc.message} Nothing was shown. Please try again "
+                           "shortly; the incident has been logged."}, status=503)
+        except Gone as exc:
+            return render(request, "console/error.html",
+                          {"title": "Erased", "text": exc.message}, status=410)
         except PermissionDenied as exc:
             log.info("console denied %s: %s", request.path, exc.detail or exc.message)
             return render(request, "console/error.html",

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.access import policy
-from trustdesk.console.forms import CustomerSearchForm, customer_form
+from trustdesk.console.forms import CustomerSearchForm, ErasureForm, customer_form
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers import selectors, services
@@ -53,11 +53,27 @@ def customer_new(request):
                   status=400 if form.errors else 200)
 
 
+@require_POST
+@console_view
+def customer_erase(request, customer_id):
+    form = ErasureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the customer is erased, and confirm.")
+        return redirect("console:customer", customer_id=customer_id)
+    services.customer_erase(actor=actor(request), customer_id=customer_id,
+                            reason=form.cleaned_data["reason"])
+    messages.success(request, "The customer's key was destroyed: their data can no longer "
+                     "be read anywhere, backups included.")
+    return redirect("console:customer", customer_id=customer_id)
+
+
 @console_view
 def customer_detail(request, customer_id):
     a = actor(request)
     inventory = get_inventory()
     customer = selectors.customer_get(actor=a, customer_id=customer_id)
+    if customer.status == "erased":
+        return render(request, "console/customer_erased.html", {"customer": customer})
     form = customer_form(inventory, data=request.POST or None, initial=customer.profile)
     if request.method == "POST":
         policy.require(a, "customer.update")
@@ -79,4 +95,5 @@ def customer_detail(request, customer_id):
         "customer": customer, "fields": fields, "form": form, "tickets": recent,
         "can_edit": policy.has_permission(a, "customer.update"),
         "can_open_ticket": policy.has_permission(a, "ticket.create"),
+        "can_erase": policy.has_permission(a, "customer.erase"), "erasure_form": ErasureForm(),
     }, status=400 if form.errors else 200)

@@ -1,0 +1,81 @@
+"""Payment cards (PCI DSS): a PAN is tokenized on entry and shown at most as BIN and last
+four (3.4.1); card security codes and PINs are never stored (3.3.1)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from trustdesk.vault import recipes
+from trustdesk.vault.errors import InvalidCardNumber, SensitiveAuthenticationData
+from trustdesk.vault.models import CardToken
+
+# Names under which sensitive authentication data would arrive.
+_SAD_NAME = re.compile(
+    r"(^|[_\-\s])(cvv2?|cvc2?|cav2|cid|csc|cvn|security[_\-\s]?code|card[_\-\s]?verification"
+    r"|pin|pin[_\-\s]?block|track[_\-\s]?[12]|track[_\-\s]?data|magstripe)($|[_\-\s])",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"[\s\-.]")
+
+
+def is_sensitive_authentication_name(name: str) -> bool:
+    return bool(_SAD_NAME.search(name))
+
+
+def refuse_sensitive_authentication_data(name: str) -> None:
+    if is_sensitive_authentication_name(name):
+        raise SensitiveAuthenticationData(
+            f"'{name}' looks like a card security code or PIN. TrustDesk never stores these "
+            "(PCI DSS 3.3.1); remove it from the request.",
+            field=name,
+        )
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def normalise_pan(raw: str, *, field: str | None = None) -> str:
+    digits = _SEPARATORS.sub("", raw)
+    if not digits.isascii() or not digits.isdigit() or not 12 <= len(digits) <= 19 \
+            or not luhn_valid(digits):
+        raise InvalidCardNumber("This is not a valid card number.", field=field)
+    return digits
+
+
+def mask(pan: str) -> str:
+    """BIN (first six) and last four, the most PCI DSS allows to be displayed."""
+    return f"{pan[:6]}{'•' * (len(pan) - 10)}{pan[-4:]}"
+
+
+@dataclass(frozen=True)
+class Tokenized:
+    token: str
+    masked: str
+
+
+def tokenize(subject: str, pan: str, *, field: str = "") -> Tokenized:
+    token = "card_" + secrets.token_urlsafe(18)
+    CardToken.objects.create(token=token, subject=subject, field=field,
+                             sealed_pan=recipes.seal(subject, f"card:{token}", pan))
+    return Tokenized(token=token, masked=mask(pan))
+
+
+def detokenize(subject: str, token: str) -> str:
+    row = CardToken.objects.filter(token=token, subject=subject).first()
+    if row is None:
+        raise InvalidCardNumber("Unknown card token.")
+    return recipes.open_text(subject, f"card:{token}", bytes(row.sealed_pan))
+
+
+def forget(subject: str, *, field: str | None = None) -> None:
+    rows = CardToken.objects.filter(subject=subject)
+    (rows if field is None else rows.filter(field=field)).delete()

@@ -1,0 +1,15 @@
+from django.db import models
+
+
+class CardToken(models.Model):
+    """A tokenized payment card number. The PAN exists only here, sealed under its
+    customer's key; everything else holds the token and the masked form."""
+
+    token = models.CharField(max_length=40, unique=True)
+    subject = models.CharField(max_length=80, db_index=True)
+    field = models.CharField(max_length=64, blank=True)
+    sealed_pan = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.token

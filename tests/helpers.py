@@ -1,0 +1,33 @@
+"""Reading back what the services stored, through the vault, for assertions."""
+
+from __future__ import annotations
+
+from trustdesk.customers.models import Customer
+from trustdesk.customers.profiles import build_profiles
+from trustdesk.tickets.models import Attachment, Message
+from trustdesk.tickets.sealing import open_attachment_data, open_attachment_meta, open_messages
+
+
+def stored_profile(customer_id) -> dict[str, str]:
+    return build_profiles([Customer.objects.get(pk=customer_id)])[0].profile
+
+
+def opened_messages(queryset=None) -> list[Message]:
+    """Messages (all, or those of ``queryset``) with ``.body`` opened."""
+    messages = list((queryset if queryset is not None else Message.objects.all())
+                    .select_related("ticket__customer").order_by("created_at", "id"))
+    for m in messages:
+        open_messages(m.ticket.customer_id, [m],
+                      erased=m.ticket.customer.status == Customer.Status.ERASED)
+    return messages
+
+
+def all_bodies() -> set[str]:
+    return {m.body for m in opened_messages()}
+
+
+def opened_attachment(attachment: Attachment) -> Attachment:
+    customer_id = attachment.message.ticket.customer_id
+    open_attachment_meta(customer_id, attachment, erased=False)
+    attachment.content = open_attachment_data(customer_id, attachment)
+    return attachment
