@@ -45,6 +45,8 @@ def reset() -> None:
     """Forget the configured provider and keystore (after a settings change in tests)."""
     if keystore.cache_info().currsize:
         keystore().close()
+    if provider.cache_info().currsize:
+        provider().close()
     provider.cache_clear()
     keystore.cache_clear()
 

@@ -29,3 +29,6 @@ class KeyProvider(abc.ABC):
 
     def check(self) -> None:  # noqa: B027 (optional hook: most providers need no probe)
         """Raise ``KeyProviderUnavailable`` if the provider cannot be reached."""
+
+    def close(self) -> None:  # noqa: B027 (optional hook: most providers hold nothing open)
+        """Release sessions or handles."""

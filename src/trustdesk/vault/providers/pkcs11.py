@@ -35,7 +35,11 @@ class Pkcs11KeyProvider(KeyProvider):
         if self._session is None:
             try:
                 token = pkcs11.lib(self.module).get_token(token_label=self.token_label)
-                self._session = token.open(user_pin=self._pin, rw=True)
+                try:
+                    self._session = token.open(user_pin=self._pin, rw=True)
+                except pkcs11.UserAlreadyLoggedIn:
+                    # Login is per process: another session of ours is logged in already.
+                    self._session = token.open(rw=True)
             except Exception as exc:  # driver errors of every kind: the HSM is unavailable
                 raise KeyProviderUnavailable(detail=f"PKCS#11 token: {exc!r}") from exc
             self._keys = {}
@@ -131,3 +135,7 @@ class Pkcs11KeyProvider(KeyProvider):
     def check(self) -> None:
         with self._lock:
             self._open()
+
+    def close(self) -> None:
+        with self._lock:
+            self._reset()
