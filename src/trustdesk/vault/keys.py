@@ -24,7 +24,7 @@ _keys: dict[tuple[str, int], tuple[bytes, float]] = {}
 _current: dict[str, tuple[int, float]] = {}
 
 
-def _wrap_aad(subject: str, version: int) -> bytes:
+def wrap_aad(subject: str, version: int) -> bytes:
     # Binds a wrapped key to its subject and version: a wrapped key copied onto another
     # customer's row fails to unwrap.
     return f"trustdesk-data-key|{subject}|v{version}".encode()
@@ -47,9 +47,9 @@ def new_kek_id(provider_name: str) -> str:
     return f"{provider_name}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
 
 
-def _unwrap(wrapped: WrappedKey) -> bytes:
+def unwrap(wrapped: WrappedKey) -> bytes:
     return provider().unwrap(wrapped.kek_id, wrapped.wrapped,
-                             _wrap_aad(wrapped.subject, wrapped.version))
+                             wrap_aad(wrapped.subject, wrapped.version))
 
 
 def _remember(subject: str, version: int, key: bytes) -> None:
@@ -72,7 +72,7 @@ def data_key(subject: str, version: int) -> bytes:
         if keystore().is_shredded(subject) or not keystore().versions(subject):
             raise SubjectErased(detail=f"no key for {subject}")
         raise VaultError(detail=f"key version {version} of {subject} is missing")
-    key = _unwrap(wrapped)
+    key = unwrap(wrapped)
     _remember(subject, version, key)
     return key
 
@@ -86,7 +86,7 @@ def new_version(subject: str) -> int:
         version = (versions[-1].version if versions else 0) + 1
         key = crypto.new_key()
         kek = current_kek()
-        wrapped = provider().wrap(kek, key, _wrap_aad(subject, version))
+        wrapped = provider().wrap(kek, key, wrap_aad(subject, version))
         if keystore().insert(WrappedKey(subject, version, kek, wrapped, dt.datetime.now(dt.UTC))):
             _remember(subject, version, key)
             with _lock:

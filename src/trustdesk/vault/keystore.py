@@ -9,6 +9,7 @@ database (``TRUSTDESK_KEYSTORE_URL``) kept under its own, short, backup retentio
 from __future__ import annotations
 
 import abc
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -139,12 +140,27 @@ class KeyStore(abc.ABC):
         )
         return count == 1
 
-    def rewrap(self, subject: str, version: int, old_kek: str, new_kek: str,
-               wrapped: bytes) -> bool:
-        # Compare-and-set on the KEK, so a concurrent rotation never overwrites newer work.
-        return self._run("UPDATE vault_data_key SET kek_id = ?, wrapped = ? WHERE subject = ? "
-                         "AND version = ? AND kek_id = ?",
-                         (new_kek, wrapped, subject, version, old_kek)) == 1
+    def rewrap(self, rows: list[tuple[str, int, bytes]], old_kek: str, new_kek: str) -> int:
+        """Store rewrapped keys ``(subject, version, wrapped)`` in one transaction; returns
+        how many were updated. Compare-and-set on the KEK, so a concurrent rotation never
+        overwrites newer work."""
+        sql = ("UPDATE vault_data_key SET kek_id = ?, wrapped = ? WHERE subject = ? "
+               "AND version = ? AND kek_id = ?").replace("?", self.mark)
+        conn = self._conn()
+        try:
+            cur = conn.cursor()
+            cur.execute("BEGIN")
+            done = 0
+            for subject, version, wrapped in rows:
+                cur.execute(sql, (new_kek, wrapped, subject, version, old_kek))
+                done += cur.rowcount
+            cur.execute("COMMIT")
+            return done
+        except Exception as exc:
+            with contextlib.suppress(Exception):  # the connection is discarded anyway
+                conn.cursor().execute("ROLLBACK")
+            self._local.conn = None
+            raise KeyProviderUnavailable(detail=f"keystore: {exc}") from exc
 
     def delete(self, subject: str, version: int | None = None) -> int:
         if version is None:

@@ -67,15 +67,16 @@ def rotate_kek(*, batch: int = 500, grace_seconds: float = 2.0, limit: int | Non
             rows = ks.wrapped_under(kek_id, batch)
             if not rows:
                 break
-            for row in rows:
-                if limit is not None and report.rewrapped >= limit:
+            if limit is not None:
+                rows = rows[:max(0, limit - report.rewrapped)]
+                if not rows:
                     report.interrupted = True
                     return report
-                key = keys._unwrap(row)
-                wrapped = p.wrap(target, key, keys._wrap_aad(row.subject, row.version))
-                if ks.rewrap(row.subject, row.version, kek_id, target, wrapped):
-                    report.rewrapped += 1
-                progress("rewrap", report.rewrapped, total)
+            fresh = [(row.subject, row.version,
+                      p.wrap(target, keys.unwrap(row), keys.wrap_aad(row.subject, row.version)))
+                     for row in rows]
+            report.rewrapped += ks.rewrap(fresh, kek_id, target)
+            progress("rewrap", report.rewrapped, total)
         if ks.count(kek_id) == 0:
             p.destroy_kek(kek_id)
             ks.set_kek_state(kek_id, "destroyed")

@@ -19,6 +19,8 @@ COMPANIES = (
 REGIONS = (("GB", "en"), ("US", "en"), ("DE", "de"), ("FR", "fr"), ("ES", "es"), ("IT", "it"),
            ("NL", "nl"), ("SE", "sv"), ("JP", "ja"), ("BR", "pt-BR"))
 DOMAINS = ("example.com", "example.org", "example.net")
+# The card networks' published test numbers: valid by Luhn, never real accounts.
+TEST_CARDS = ("4111111111111111", "5555555555554444", "378282246310005", "6011111111111117")
 
 AGENTS = (
     ("Maya Lindgren", "supervisor", ("Billing", "Technical")),

@@ -77,6 +77,8 @@ def _profile(rng: random.Random, index: int) -> dict[str, str]:
         profile["phone"] = _phone(rng, region)
     if rng.random() < 0.35:
         profile["company"] = rng.choice(content.COMPANIES)
+    if rng.random() < 0.2:
+        profile["payment_card"] = rng.choice(content.TEST_CARDS)
     return profile
 
 
