@@ -20,20 +20,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _copy_database(tmp_path):
-    """A copy of the database as a backup would hold it: the SQLite file, or the
-    PostgreSQL rows exported to a SQLite file of the same shape."""
+    """A copy of the database as a backup would hold it: on SQLite the database file
+    itself (through the online backup API, which includes the write-ahead log); on
+    PostgreSQL the same tables exported row for row into a file."""
     copy = tmp_path / "backup.sqlite3"
-    with sqlite3.connect(copy) as target:
-        target.execute("CREATE TABLE customerfield (customer_id TEXT, name TEXT, sealed BLOB)")
-        target.execute("CREATE TABLE message (customer_id TEXT, uid TEXT, body_sealed BLOB)")
-        with connection.cursor() as cur:
-            cur.execute("SELECT customer_id, name, sealed FROM customers_customerfield")
-            target.executemany("INSERT INTO customerfield VALUES (?, ?, ?)",
-                               [(_uuid(c), n, bytes(s)) for c, n, s in cur.fetchall()])
-            cur.execute("SELECT t.customer_id, m.uid, m.body_sealed FROM tickets_message m "
-                        "JOIN tickets_ticket t ON t.id = m.ticket_id")
-            target.executemany("INSERT INTO message VALUES (?, ?, ?)",
-                               [(_uuid(c), _uuid(u), bytes(b)) for c, u, b in cur.fetchall()])
+    if connection.vendor == "sqlite":
+        with sqlite3.connect(connection.settings_dict["NAME"]) as live, \
+                sqlite3.connect(copy) as target:
+            live.backup(target)
+        return copy
+    with sqlite3.connect(copy) as target, connection.cursor() as cur:
+        for table, columns in (("customers_customerfield", "customer_id, name, sealed"),
+                               ("tickets_ticket", "id, customer_id"),
+                               ("tickets_message", "ticket_id, uid, body_sealed")):
+            target.execute(f"CREATE TABLE {table} ({columns})")
+            cur.execute(f"SELECT {columns} FROM {table}")
+            marks = ", ".join("?" * len(columns.split(",")))
+            target.executemany(f"INSERT INTO {table} VALUES ({marks})",
+                               [tuple(bytes(v) if isinstance(v, memoryview) else
+                                      str(v) if isinstance(v, uuid.UUID) else v for v in row)
+                                for row in cur.fetchall()])
     return copy
 
 
@@ -43,16 +49,20 @@ def _uuid(value) -> str:
 
 
 def _read_from_copy(copy, customer_id) -> list[str]:
+    """Everything of one customer that the copy holds, opened with today's keys."""
     out = []
     with sqlite3.connect(copy) as db:
         for cid, name, sealed in db.execute(
-                "SELECT customer_id, name, sealed FROM customerfield WHERE customer_id = ?",
-                (str(customer_id),)):
-            out.append(vault.open_text(subject_for(cid), f"field:{name}", sealed))
+                "SELECT customer_id, name, sealed FROM customers_customerfield"):
+            if _uuid(cid) == str(customer_id):
+                out.append(vault.open_text(subject_for(_uuid(cid)), f"field:{name}", sealed))
         for cid, uid, sealed in db.execute(
-                "SELECT customer_id, uid, body_sealed FROM message WHERE customer_id = ?",
-                (str(customer_id),)):
-            out.append(vault.open_text(subject_for(cid), f"message.body:{uid}", sealed))
+                "SELECT t.customer_id, m.uid, m.body_sealed FROM tickets_message m "
+                "JOIN tickets_ticket t ON t.id = m.ticket_id"):
+            if _uuid(cid) == str(customer_id):
+                out.append(vault.open_text(subject_for(_uuid(cid)), f"message.body:{_uuid(uid)}",
+                                           sealed))
+    assert out, "the copy holds nothing of this customer"
     return out
 
 
