@@ -263,9 +263,21 @@ VAULT_KEY_PROVIDER = env.get("TRUSTDESK_KEY_PROVIDER", "local")
 VAULT_LOCAL_KEK = env.get("TRUSTDESK_KEK") or None
 VAULT_PKCS11_MODULE = env.get("TRUSTDESK_PKCS11_MODULE", "")
 VAULT_PKCS11_TOKEN = env.get("TRUSTDESK_PKCS11_TOKEN", "")
-VAULT_PKCS11_PIN = env.get("TRUSTDESK_PKCS11_PIN") or (
-    Path(env["TRUSTDESK_PKCS11_PIN_FILE"]).read_text().strip()
-    if env.get("TRUSTDESK_PKCS11_PIN_FILE") else "")
+
+
+def _pkcs11_pin() -> str:
+    if pin := env.get("TRUSTDESK_PKCS11_PIN"):
+        return pin
+    if path := env.get("TRUSTDESK_PKCS11_PIN_FILE"):
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"TRUSTDESK_PKCS11_PIN_FILE {path} cannot be read ({exc.strerror}).") from exc
+    return ""
+
+
+VAULT_PKCS11_PIN = _pkcs11_pin()
 # Wrapped data keys live outside the application database (see docs/vault.md).
 VAULT_KEYSTORE_URL = env.get("TRUSTDESK_KEYSTORE_URL") or None
 if PRODUCTION and not VAULT_KEYSTORE_URL and DATABASES["default"]["ENGINE"].endswith(
