@@ -18,6 +18,12 @@ SYSTEM = Actor.system("tests")
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _audit_witness_per_test(settings, tmp_path):
+    # Each test has its own database state, so each gets its own witnessed chain head.
+    settings.AUDIT_WITNESS_PATH = tmp_path / "audit-head.json"
+
+
 @pytest.fixture
 def system() -> Actor:
     return SYSTEM

@@ -34,7 +34,9 @@ def has_permission(actor: Actor, permission: str) -> bool:
 def require(actor: Actor, permission: str) -> None:
     """Raise ``PermissionDenied`` unless the actor holds ``permission``."""
     if not has_permission(actor, permission):
-        raise PermissionDenied(detail=f"{actor.label} lacks {permission}")
+        exc = PermissionDenied(detail=f"{actor.label} lacks {permission}")
+        exc.permission = permission
+        raise exc
 
 
 def valid_scope(scope: str) -> bool:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "trustdesk.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from trustdesk.accounts import signals
+
+        signals.connect()

@@ -13,7 +13,8 @@ from trustdesk import __version__
 from trustdesk.api import customers, meta, tickets
 from trustdesk.api.auth import BearerToken, ConsoleSession
 from trustdesk.api.errors import error_response, from_exception
-from trustdesk.core.errors import TrustDeskError
+from trustdesk.audit.services import record_denied
+from trustdesk.core.errors import PermissionDenied, TrustDeskError
 
 api = NinjaAPI(
     title="TrustDesk API",
@@ -31,6 +32,9 @@ api.add_router("", meta.router)
 
 @api.exception_handler(TrustDeskError)
 def _trustdesk_error(request, exc: TrustDeskError):
+    if isinstance(exc, PermissionDenied) and getattr(request, "actor", None):
+        record_denied(actor=request.actor, action="access.denied", path=request.path,
+                      permission=getattr(exc, "permission", ""))
     return from_exception(exc, path=request.path)
 
 

@@ -1,3 +1,9 @@
+"""The audit trail's tables. Rows are only ever inserted: events by the use cases, chain
+links and checkpoints by the chainer. On PostgreSQL a trigger refuses UPDATE and DELETE
+(except pruning past the retention period); see docs/audit.md."""
+
+import uuid
+
 from django.db import models
 
 
@@ -6,6 +12,7 @@ class AuditEvent(models.Model):
 
     Events name objects and fields, never values. Actors are stored as plain identifiers
     rather than foreign keys so that no deletion elsewhere can cascade into the trail.
+    ``mac`` is an HMAC of the event's canonical encoding under a key outside the database.
     """
 
     class Outcome(models.TextChoices):
@@ -13,9 +20,10 @@ class AuditEvent(models.Model):
         DENIED = "denied"
         ERROR = "error"
 
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(db_index=True)
     actor_kind = models.CharField(max_length=16)
-    actor_label = models.CharField(max_length=254)
+    actor_label = models.CharField(max_length=254, db_index=True)
     actor_user_id = models.BigIntegerField(null=True, db_index=True)
     token_id = models.BigIntegerField(null=True)
     action = models.CharField(max_length=64, db_index=True)
@@ -29,6 +37,7 @@ class AuditEvent(models.Model):
     # A digest of the session key: enough to group one session's events, useless to hijack it.
     session = models.CharField(max_length=64, blank=True)
     context = models.JSONField(default=dict)
+    mac = models.CharField(max_length=64)
 
     class Meta:
         ordering = ("id",)
@@ -36,3 +45,59 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_id}"
+
+
+class AuditPending(models.Model):
+    """Events committed but not yet chained (the chainer's work queue; not audit data)."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.event_id)
+
+
+class AuditChainLink(models.Model):
+    """Position ``seq`` of the chain: hash = SHA-256(previous hash ‖ event MAC)."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    event_id = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ("seq",)
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """The chain head at ``seq``, signed with Ed25519 by a key outside the database."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=32)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ("seq",)
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.seq}"
+
+
+class AuditVerification(models.Model):
+    """The outcome of each verification run, for the console's status panel."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    ok = models.BooleanField()
+    checked = models.BigIntegerField()
+    first_bad_seq = models.BigIntegerField(null=True)
+    problem = models.TextField(blank=True)
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ("-at",)
+
+    def __str__(self) -> str:
+        return f"verification {self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"

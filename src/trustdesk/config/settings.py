@@ -293,6 +293,19 @@ VAULT_KEY_CACHE_SECONDS = int(env.get("TRUSTDESK_KEY_CACHE_SECONDS", 60))
 VAULT_KEK_CRYPTOPERIOD_DAYS = int(env.get("TRUSTDESK_KEK_CRYPTOPERIOD_DAYS", 365))
 VAULT_DATA_KEY_CRYPTOPERIOD_DAYS = int(env.get("TRUSTDESK_DATA_KEY_CRYPTOPERIOD_DAYS", 730))
 
+# --- Audit trail: tamper-evident, fail closed ---------------------------------------------
+AUDIT_SIGNING_KEY = env.get("TRUSTDESK_AUDIT_SIGNING_KEY") or None
+# PCI DSS 10.5.1: at least twelve months; a shorter period is refused.
+AUDIT_RETENTION_DAYS = int(env.get("TRUSTDESK_AUDIT_RETENTION_DAYS", 400))
+if AUDIT_RETENTION_DAYS < 365:
+    raise ImproperlyConfigured("TRUSTDESK_AUDIT_RETENTION_DAYS must be 365 or more "
+                               "(PCI DSS 10.5.1 keeps a year of audit history).")
+AUDIT_WITNESS_PATH = DATA_DIR / "audit-head.json"
+AUDIT_CHECKPOINT_EVERY = int(env.get("TRUSTDESK_AUDIT_CHECKPOINT_EVERY", 10_000))
+# host:port of a syslog collector (TCP) that receives every event as it is chained.
+AUDIT_SYSLOG = env.get("TRUSTDESK_AUDIT_SYSLOG") or None
+AUDIT_SYSLOG_FORMAT = env.get("TRUSTDESK_AUDIT_SYSLOG_FORMAT", "cef")
+
 # --- TrustDesk ----------------------------------------------------------------------------
 DATA_INVENTORY_PATH = Path(
     env.get("TRUSTDESK_INVENTORY_PATH", PACKAGE_DIR / "privacy" / "default_inventory.yaml")

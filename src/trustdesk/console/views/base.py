@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from trustdesk.accounts.actors import actor_for_user
+from trustdesk.audit.services import record_denied
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Gone, NotFound, PermissionDenied, TrustDeskError, Unavailable
 
@@ -46,6 +47,8 @@ def console_view(view):
                           {"title": "Erased", "text": exc.message}, status=410)
         except PermissionDenied as exc:
             log.info("console denied %s: %s", request.path, exc.detail or exc.message)
+            record_denied(actor=actor(request), action="access.denied", path=request.path,
+                          permission=getattr(exc, "permission", ""))
             return render(request, "console/error.html",
                           {"title": "Not allowed", "text": exc.message}, status=403)
         except TrustDeskError as exc:

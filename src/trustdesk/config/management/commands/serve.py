@@ -26,6 +26,10 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
+        from trustdesk.audit import chain
+
+        # Link audit events into the hash chain as they are committed.
+        chain.start_background()
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"TrustDesk is serving on http://{shown}:{port}/ "
                           f"(data in {settings.DATA_DIR}). Press Ctrl+C to stop.")

@@ -1,0 +1,149 @@
+"""``audit verify``: prove the trail is complete and unaltered, or name the first
+position where it is not.
+
+Checked, in one pass over the chain in order: every position is present once (no gaps:
+deletion), every linked event exists and its MAC matches its content (modification,
+insertion), every link hash follows from the previous one (reordering, replacement),
+every signed checkpoint matches the chain and carries a valid signature, the chain
+reaches the witnessed head (truncation of the tail, even after the last checkpoint), and
+no event sits outside the chain.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from trustdesk.audit import canonical, chain, witness
+from trustdesk.audit.models import AuditCheckpoint, AuditVerification
+from trustdesk.vault import signing
+
+_COLUMNS = ", ".join(f"e.{c}" for c in canonical.COLUMNS)  # fixed names, no input
+_SELECT = (
+    f"SELECT l.seq, l.hash, l.event_id, e.id, e.mac, {_COLUMNS} "  # noqa: S608
+    "FROM audit_auditchainlink l LEFT JOIN audit_auditevent e ON e.id = l.event_id "
+    "WHERE l.seq > %s ORDER BY l.seq"
+)
+_UNCHAINED = (
+    "SELECT e.id FROM audit_auditevent e LEFT JOIN audit_auditchainlink l "
+    "ON l.event_id = e.id LEFT JOIN audit_auditpending p ON p.event_id = e.id "
+    "WHERE l.seq IS NULL AND p.event_id IS NULL ORDER BY e.id LIMIT 1"
+)
+
+
+@dataclass
+class Result:
+    ok: bool
+    checked: int
+    last_seq: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+    seconds: float = 0.0
+
+    def fail(self, seq: int | None, problem: str) -> Result:
+        if self.ok:  # keep the first finding: it names the first bad position
+            self.ok, self.first_bad_seq, self.problem = False, seq, problem
+        return self
+
+
+def _checkpoints(result: Result) -> dict[int, AuditCheckpoint]:
+    found = {}
+    for cp in AuditCheckpoint.objects.order_by("seq"):
+        message = canonical.checkpoint_message(cp.seq, cp.hash, cp.at)
+        try:
+            valid = signing.signature_valid(message, base64.b64decode(cp.signature))
+        except ValueError:
+            valid = False
+        if not valid:
+            result.fail(cp.seq, f"checkpoint at {cp.seq} has an invalid signature")
+        found[cp.seq] = cp
+    return found
+
+
+def verify(*, chain_first: bool = True, save: bool = True) -> Result:
+    started = time.perf_counter()
+    if chain_first:
+        chain.chain_pending()
+    result = Result(ok=True, checked=0, last_seq=0)
+    checkpoints = _checkpoints(result)
+    # Where the retained chain starts: position 1, or just after the checkpoint that
+    # pruning kept as the anchor of everything older.
+    first = _first_seq()
+    if first > 1:
+        anchor = checkpoints.get(first - 1)
+        if anchor is None:
+            result.fail(1, f"positions 1 to {first - 1} are missing and no signed "
+                        "checkpoint anchors the rest")
+            prev_seq, prev_hash = first - 1, None
+        else:
+            prev_seq, prev_hash = anchor.seq, anchor.hash
+    else:
+        prev_seq, prev_hash = 0, canonical.GENESIS
+    key = signing.mac_key()
+    hashes_at = {}
+    witnessed = witness.read()
+    with transaction.atomic(), connection.chunked_cursor() as cur:
+        cur.execute(_SELECT, [prev_seq])
+        names = [c[0] for c in cur.description]
+        while rows := cur.fetchmany(5000):
+            for row in rows:
+                seq, link_hash, event_id, found_id, mac = row[:5]
+                if seq != prev_seq + 1:
+                    result.fail(prev_seq + 1, f"positions {prev_seq + 1} to {seq - 1} are "
+                                "missing (deleted)")
+                if found_id is None:
+                    result.fail(seq, f"the event at position {seq} (id {event_id}) was "
+                                "deleted")
+                else:
+                    event = dict(zip(names[5:], row[5:], strict=True))
+                    if canonical.event_mac(key, event) != mac:
+                        result.fail(seq, f"the event at position {seq} (id {event_id}) "
+                                    "was modified or inserted")
+                if prev_hash is not None and mac is not None:
+                    expected = canonical.link_hash(prev_hash, mac)
+                    if expected != link_hash:
+                        result.fail(seq, f"the chain breaks at position {seq} (events "
+                                    "reordered or replaced)")
+                cp = checkpoints.get(seq)
+                if cp is not None and cp.hash != link_hash:
+                    result.fail(seq, f"position {seq} does not match its signed checkpoint")
+                if witnessed and seq == witnessed.seq:
+                    hashes_at[seq] = link_hash
+                prev_seq, prev_hash = seq, link_hash
+                result.checked += 1
+    result.last_seq = prev_seq
+    beyond = [s for s in checkpoints if s > prev_seq]
+    if beyond:
+        result.fail(prev_seq + 1, f"the chain ends at {prev_seq} but a signed checkpoint "
+                    f"covers position {max(beyond)} (truncated)")
+    if witnessed is not None:
+        if not witnessed.signature_ok:
+            result.fail(None, "the witnessed head has an invalid signature")
+        elif witnessed.seq > prev_seq:
+            result.fail(prev_seq + 1, f"the chain ends at {prev_seq} but {witnessed.seq} "
+                        "positions were witnessed (truncated)")
+        elif witnessed.seq in hashes_at and hashes_at[witnessed.seq] != witnessed.hash:
+            result.fail(witnessed.seq, f"position {witnessed.seq} differs from the "
+                        "witnessed head")
+    with connection.cursor() as cur:
+        cur.execute(_UNCHAINED)
+        stray = cur.fetchone()
+    if stray:
+        result.fail(None, f"event id {stray[0]} is not in the chain (inserted, or failed "
+                    "its MAC when it was chained)")
+    result.seconds = round(time.perf_counter() - started, 3)
+    if save:
+        AuditVerification.objects.create(ok=result.ok, checked=result.checked,
+                                         first_bad_seq=result.first_bad_seq,
+                                         problem=result.problem, seconds=result.seconds)
+    return result
+
+
+def _first_seq() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT MIN(seq) FROM audit_auditchainlink")
+        value = cur.fetchone()[0]
+    return value or 1
