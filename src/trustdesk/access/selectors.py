@@ -4,15 +4,19 @@ the reading itself is audited). The access review builds on the same trail."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db import transaction
+from django.utils import timezone
 
 from trustdesk.access import policy
 from trustdesk.audit.models import AuditEvent, AuditVerification
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
+from trustdesk.core.errors import ValidationError
 from trustdesk.core.pagination import Page, page_bounds
+
+OUTCOMES = tuple(AuditEvent.Outcome.values)
 
 
 @dataclass(frozen=True)
@@ -20,15 +24,43 @@ class EventFilters:
     actor: str | None = None  # an agent's email, exact
     customer_id: str | None = None
     action: str | None = None  # exact, or a prefix ending in "." ("customer.")
-    outcome: str | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    outcome: str | None = None  # one of OUTCOMES
+    # A datetime is a moment; a date is a whole day in the current time zone, so
+    # ``until=<date>`` includes that day.
+    since: dt.datetime | dt.date | None = None
+    until: dt.datetime | dt.date | None = None
+
+
+def _check(filters: EventFilters) -> None:
+    for f in fields(filters):
+        value = getattr(filters, f.name)
+        if isinstance(value, str) and "\x00" in value:
+            # No stored value holds NUL, and PostgreSQL refuses it in text.
+            raise ValidationError(f"{f.name} contains a NUL character.", field=f.name)
+    if filters.outcome and filters.outcome not in OUTCOMES:
+        raise ValidationError(f"outcome must be one of {', '.join(OUTCOMES)}.",
+                              field="outcome")
+
+
+def _moment(value: dt.datetime | dt.date, *, end: bool) -> dt.datetime | None:
+    """The moment a filter bound stands for; None if a day bound lies past the calendar."""
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    try:
+        day = value + dt.timedelta(days=1) if end else value
+    except OverflowError:
+        return None  # "until 9999-12-31": no upper bound at all
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 @transaction.atomic
 def event_list(*, actor: Actor, filters: EventFilters = EventFilters(), page: int = 1,
                page_size: int = 50) -> Page[AuditEvent]:
+    """Events matching ``filters``, newest first. Requires ``audit.read``; the read is
+    itself recorded (``audit.view``). Raises ``PermissionDenied`` or ``ValidationError``
+    (a malformed filter or page)."""
     policy.require(actor, "audit.read")
+    _check(filters)
     start, stop = page_bounds(page, page_size)
     events = AuditEvent.objects.order_by("-id")
     if filters.actor:
@@ -41,10 +73,10 @@ def event_list(*, actor: Actor, filters: EventFilters = EventFilters(), page: in
             ".") else events.filter(action=filters.action)
     if filters.outcome:
         events = events.filter(outcome=filters.outcome)
-    if filters.since:
-        events = events.filter(at__gte=filters.since)
-    if filters.until:
-        events = events.filter(at__lt=filters.until)
+    if filters.since and (since := _moment(filters.since, end=False)):
+        events = events.filter(at__gte=since)
+    if filters.until and (until := _moment(filters.until, end=True)):
+        events = events.filter(at__lt=until)
     total = events.count()
     items = list(events[start:stop])
     record(actor=actor, action="audit.view", object_type="audit",
@@ -54,5 +86,7 @@ def event_list(*, actor: Actor, filters: EventFilters = EventFilters(), page: in
 
 
 def last_verification(*, actor: Actor) -> AuditVerification | None:
+    """The latest verification run, or None if the trail was never verified. Requires
+    ``audit.read``."""
     policy.require(actor, "audit.read")
-    return AuditVerification.objects.order_by("-at").first()
+    return AuditVerification.objects.order_by("-at", "-id").first()

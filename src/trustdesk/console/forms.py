@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from trustdesk.access.roles import ROLE_CHOICES
+from trustdesk.access.selectors import OUTCOMES
 from trustdesk.privacy.inventory import Inventory
 from trustdesk.tickets.models import Channel, Priority, Status
 
@@ -148,3 +149,26 @@ class TokenForm(forms.Form):
                              "ticket.* — a token never exceeds your role.")
     expires_days = forms.IntegerField(min_value=1, max_value=366, initial=90,
                                       label="Expires after (days)")
+
+
+class AuditFilterForm(forms.Form):
+    # Not an EmailField: system jobs ("system:retention") act too, and the match is exact.
+    actor = forms.CharField(required=False, max_length=254, label="Agent email",
+                            widget=forms.TextInput(attrs={"data-shortcut": "/",
+                                                          "placeholder": "name@example.com"}))
+    customer_id = forms.UUIDField(required=False, label="Customer id")
+    action = forms.CharField(required=False, max_length=64, label="Action",
+                             widget=forms.TextInput(attrs={"placeholder": "customer. or "
+                                                           "ticket.view"}))
+    outcome = forms.ChoiceField(required=False, choices=_BLANK + [(o, o.capitalize())
+                                                                  for o in OUTCOMES])
+    since = forms.DateField(required=False, label="From",
+                            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To (inclusive)",
+                            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date is before the start date.")
+        return data

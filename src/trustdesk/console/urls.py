@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trustdesk.console.views import admin, customers, tickets
+from trustdesk.console.views import admin, audit, customers, tickets
 
 app_name = "console"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("settings/tokens/<int:token_id>/revoke/", admin.token_revoke, name="token_revoke"),
     path("datamap/", admin.datamap, name="datamap"),
     path("security/keys/", admin.keys, name="keys"),
+    path("audit/", audit.audit, name="audit"),
+    path("audit/verify/", audit.audit_verify, name="audit_verify"),
 ]

@@ -6,14 +6,18 @@ from django.db import migrations
 FUNCTION = """
 CREATE OR REPLACE FUNCTION trustdesk_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'audit_auditevent'
-       AND OLD.at < now() - interval '365 days' THEN
-        RETURN OLD;
-    END IF;
-    IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'audit_auditchainlink' AND EXISTS (
-        SELECT 1 FROM audit_auditcheckpoint c
-        WHERE c.seq >= OLD.seq AND c.at < now() - interval '365 days') THEN
-        RETURN OLD;
+    -- Nested, because plpgsql resolves OLD's fields per table only in the branch taken.
+    IF TG_OP = 'DELETE' THEN
+        IF TG_TABLE_NAME = 'audit_auditevent' THEN
+            IF OLD.at < now() - interval '365 days' THEN
+                RETURN OLD;
+            END IF;
+        ELSIF TG_TABLE_NAME = 'audit_auditchainlink' THEN
+            IF EXISTS (SELECT 1 FROM audit_auditcheckpoint c
+                       WHERE c.seq >= OLD.seq AND c.at < now() - interval '365 days') THEN
+                RETURN OLD;
+            END IF;
+        END IF;
     END IF;
     RAISE EXCEPTION 'the TrustDesk audit trail is append-only: % on % refused',
         TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
@@ -26,7 +30,7 @@ TABLES = ("audit_auditevent", "audit_auditchainlink", "audit_auditcheckpoint")
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    schema_editor.execute(FUNCTION, params=None)  # the % signs are plpgsql formats
     for table in TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

@@ -1,0 +1,64 @@
+"""If the audit event cannot be written, the request fails and nothing is shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError
+
+from trustdesk.audit.models import AuditEvent
+from trustdesk.vault import signing
+from trustdesk.vault.errors import KeyProviderUnavailable
+
+
+@pytest.fixture
+def break_audit(monkeypatch):
+    """Call it once the test's data exists: from then on every audit write fails."""
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    return lambda: monkeypatch.setattr(AuditEvent.objects, "create", fail)
+
+
+@pytest.mark.django_db
+def test_customer_view_fails_when_the_event_cannot_be_written(make_user, api_client,
+                                                             console_client, make_customer,
+                                                             break_audit):
+    customer = make_customer(full_name="Ada Lovelace", email="ada@example.org")
+    agent = make_user("agent")
+    api, console = api_client(agent), console_client(agent)
+    break_audit()
+    response = api.get(f"/api/v1/customers/{customer.id}")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "audit_unavailable"
+    assert b"Ada" not in response.content and b"ada@" not in response.content
+    page = console.get(f"/customers/{customer.id}/")
+    assert page.status_code == 503 and b"Ada" not in page.content
+
+
+@pytest.mark.django_db
+def test_changes_roll_back_when_the_event_cannot_be_written(make_user, api_client,
+                                                           break_audit):
+    from trustdesk.customers.models import Customer
+
+    client = api_client(make_user("agent"))
+    break_audit()
+    response = client.post(
+        "/api/v1/customers", {"profile": {"full_name": "Grace Hopper"}},
+        content_type="application/json")
+    assert response.status_code == 503
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unavailable_audit_key_fails_closed(make_user, api_client, make_customer,
+                                               monkeypatch):
+    customer = make_customer()
+    client = api_client(make_user("agent"))
+
+    def no_key():
+        raise KeyProviderUnavailable(detail="audit key file unreadable")
+
+    monkeypatch.setattr(signing, "mac_key", no_key)
+    response = client.get(f"/api/v1/customers/{customer.id}")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "audit_unavailable"
