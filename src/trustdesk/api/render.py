@@ -43,3 +43,21 @@ def message(m: Message) -> dict:
             for a in m.attachment_list
         ],
     }
+
+
+def audit_event(e) -> dict:
+    """An ``AuditEvent`` as the API shows it (no user agent or session digest)."""
+    return {
+        "id": e.pk, "at": e.at,
+        "actor": {"kind": e.actor_kind, "label": e.actor_label, "user_id": e.actor_user_id},
+        "action": e.action, "object": {"type": e.object_type, "id": e.object_id},
+        "fields": e.fields, "outcome": e.outcome, "reason": e.reason,
+        "ip": str(e.ip) if e.ip else None, "context": e.context,
+    }
+
+
+def verification(v) -> dict | None:
+    if v is None:
+        return None
+    return {"at": v.at, "ok": v.ok, "checked": v.checked, "first_bad_seq": v.first_bad_seq,
+            "problem": v.problem, "seconds": v.seconds}

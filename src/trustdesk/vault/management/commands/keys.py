@@ -6,7 +6,10 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from trustdesk.audit.services import record
+from trustdesk.core.actor import Actor
 from trustdesk.vault import rotation
 from trustdesk.vault.errors import VaultError
 
@@ -73,5 +76,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Rewrapped {report.rewrapped} data keys.")
             for kek_id in report.destroyed:
                 self.stdout.write(f"Destroyed the old KEK {kek_id}.")
+        with transaction.atomic():
+            record(actor=Actor.system("keys rotate"),
+                   action="keys.rotate_data" if data else "keys.rotate_kek",
+                   object_type="keys", context={
+                       "rewrapped": report.rewrapped, "customers": report.subjects,
+                       "resealed": report.resealed, "destroyed": report.destroyed,
+                       "interrupted": report.interrupted})
         if report.interrupted:
             self.stdout.write("Stopped at the limit; run the same command again to continue.")
