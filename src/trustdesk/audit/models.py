@@ -89,7 +89,7 @@ class AuditCheckpoint(models.Model):
 class AuditVerification(models.Model):
     """The outcome of each verification run, for the console's status panel."""
 
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField()
     ok = models.BooleanField()
     checked = models.BigIntegerField()
     first_bad_seq = models.BigIntegerField(null=True)

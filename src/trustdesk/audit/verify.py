@@ -15,10 +15,11 @@ import base64
 import time
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 
 from trustdesk.audit import canonical, chain, witness
 from trustdesk.audit.models import AuditCheckpoint, AuditVerification
+from trustdesk.core import clock
 from trustdesk.vault import signing
 
 _COLUMNS = ", ".join(f"e.{c}" for c in canonical.COLUMNS)  # fixed names, no input
@@ -85,7 +86,9 @@ def verify(*, chain_first: bool = True, save: bool = True) -> Result:
     key = signing.mac_key()
     hashes_at = {}
     witnessed = witness.read()
-    with transaction.atomic(), connection.chunked_cursor() as cur:
+    # No transaction: on SQLite one would take the write lock (IMMEDIATE mode) and stall
+    # every audited request for the whole scan; PostgreSQL's server-side cursor holds.
+    with connection.chunked_cursor() as cur:
         cur.execute(_SELECT, [prev_seq])
         names = [c[0] for c in cur.description]
         while rows := cur.fetchmany(5000):
@@ -136,7 +139,7 @@ def verify(*, chain_first: bool = True, save: bool = True) -> Result:
                     "its MAC when it was chained)")
     result.seconds = round(time.perf_counter() - started, 3)
     if save:
-        AuditVerification.objects.create(ok=result.ok, checked=result.checked,
+        AuditVerification.objects.create(at=clock.now(), ok=result.ok, checked=result.checked,
                                          first_bad_seq=result.first_bad_seq,
                                          problem=result.problem, seconds=result.seconds)
     return result

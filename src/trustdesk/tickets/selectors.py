@@ -183,5 +183,6 @@ def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
     open_attachment_meta(customer.pk, attachment, erased=False)
     attachment.content = open_attachment_data(customer.pk, attachment)
     record(actor=actor, action="attachment.download", object_type="attachment",
-           object_id=attachment.pk, context={"ticket": attachment.message.ticket_id})
+           object_id=attachment.pk, context={"ticket": attachment.message.ticket_id,
+                                              "customer": str(customer.pk)})
     return attachment

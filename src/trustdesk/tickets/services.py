@@ -154,7 +154,8 @@ def ticket_reply(
     ticket.save()
     record(actor=actor, action="ticket.note" if internal else "ticket.reply",
            object_type="ticket", object_id=ticket.pk,
-           context={"message": message.pk, "attachments": len(attachments)})
+           context={"message": message.pk, "attachments": len(attachments),
+                    "customer": str(ticket.customer_id)})
     return message
 
 
@@ -174,7 +175,8 @@ def ticket_add_inbound(
         _set_status(ticket, Status.OPEN)
     ticket.save()
     record(actor=actor, action="ticket.inbound", object_type="ticket", object_id=ticket.pk,
-           context={"message": message.pk, "attachments": len(attachments)})
+           context={"message": message.pk, "attachments": len(attachments),
+                    "customer": str(ticket.customer_id)})
     return message
 
 
@@ -222,5 +224,6 @@ def ticket_update(
         ticket.save()
         record(actor=actor, action="ticket.update", object_type="ticket",
                object_id=ticket.pk, fields=changed.keys(),
-               context={k: v for k, v in changed.items() if k != "subject"})
+               context={**{k: v for k, v in changed.items() if k != "subject"},
+                        "customer": str(ticket.customer_id)})
     return ticket

@@ -42,6 +42,10 @@ class Command(BaseCommand):
 
     def _verify(self, **_):
         result = verify.verify()
+        with transaction.atomic():
+            record(actor=Actor.system("audit verify"), action="audit.verify",
+                   object_type="audit", outcome="allowed" if result.ok else "error",
+                   context={"checked": result.checked, "first_bad": result.first_bad_seq})
         if result.ok:
             self.stdout.write(f"OK: {result.checked} events verified in {result.seconds}s "
                               f"(chain positions up to {result.last_seq}).")
