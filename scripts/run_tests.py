@@ -3,7 +3,7 @@ and on PostgreSQL. Prints plainly what was skipped and why, then one closing lin
 
 PostgreSQL: ``TRUSTDESK_TEST_DATABASE_URL`` if set; otherwise the local server at
 127.0.0.1:5432 if one answers (a throw-away ``test_trustdesk`` database is created and
-dropped). Under CI (``CI=true``) every test must run: a skip is a failure.
+dropped). Redis likewise: ``TRUSTDESK_TEST_REDIS_URL``, or 127.0.0.1:6379 database 15. Under CI (``CI=true``) every test must run: a skip is a failure.
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ def _pg_url() -> tuple[str | None, str]:
             return LOCAL_PG, "the local server at 127.0.0.1:5432"
     except OSError:
         return None, ""
+
+
+def _redis_url() -> str | None:
+    if url := os.environ.get("TRUSTDESK_TEST_REDIS_URL"):
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/15"
+    except OSError:
+        return None
 
 
 def _pytest(label: str, extra_env: dict, report: Path) -> dict:
@@ -69,6 +79,8 @@ def main() -> int:
     if _run("import boundaries", [str(BIN / "lint-imports")]) != 0:
         failures.append("import boundaries")
 
+    if redis := _redis_url():
+        os.environ["TRUSTDESK_TEST_REDIS_URL"] = redis
     out = Path(tempfile.mkdtemp(prefix="trustdesk-reports-"))
     runs = [_pytest("SQLite", {"TRUSTDESK_TEST_DATABASE_URL": ""}, out / "sqlite.xml")]
     notes: list[str] = []

@@ -24,6 +24,15 @@ def _audit_witness_per_test(settings, tmp_path):
     settings.AUDIT_WITNESS_PATH = tmp_path / "audit-head.json"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # allauth's per-process flood limits live in the cache; one test's sign-ins must not
+    # spend the next test's allowance.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def system() -> Actor:
     return SYSTEM

@@ -31,3 +31,14 @@ def opened_attachment(attachment: Attachment) -> Attachment:
     open_attachment_meta(customer_id, attachment, erased=False)
     attachment.content = open_attachment_data(customer_id, attachment)
     return attachment
+
+
+def database_url() -> str:
+    """The URL of the test database, for processes started by a test."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return (f"postgres://{s['USER']}:{s.get('PASSWORD') or ''}@"
+                f"{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}")
+    return f"sqlite:///{s['NAME']}"

@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from helpers import database_url
 from trustdesk.audit import verify
 from trustdesk.audit.models import AuditChainLink, AuditEvent
 
@@ -33,20 +33,12 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "postgresql":
-        return (f"postgres://{s['USER']}:{s.get('PASSWORD') or ''}@{s.get('HOST') or '127.0.0.1'}"
-                f":{s.get('PORT') or 5432}/{s['NAME']}")
-    return f"sqlite:///{s['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_parallel_writers_leave_one_valid_chain():
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
     env.update(DJANGO_SETTINGS_MODULE="trustdesk.config.settings",
                TRUSTDESK_DATA_DIR=str(settings.DATA_DIR),  # the same audit key
-               TRUSTDESK_DATABASE_URL=_database_url(),
+               TRUSTDESK_DATABASE_URL=database_url(),
                TRUSTDESK_AUDIT_CHECKPOINT_EVERY="50")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(n), str(EACH)], env=env,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from trustdesk.access import policy
+from trustdesk.accounts import lockout
 from trustdesk.accounts.models import ApiToken, Team, User
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound
@@ -28,6 +29,11 @@ def user_get(*, actor: Actor, user_id: int) -> User:
 def user_by_email(email: str) -> User | None:
     """For CLI bootstrap only (no actor exists yet)."""
     return User.objects.filter(email=email.strip().lower()).first()
+
+
+def is_locked(user: User) -> bool:
+    """Whether sign-in is locked for this agent right now."""
+    return lockout.is_locked(user.email)
 
 
 def team_list(*, actor: Actor) -> QuerySet[Team]:

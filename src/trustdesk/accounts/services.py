@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from trustdesk.access import policy
 from trustdesk.access.roles import ROLE_LABELS
+from trustdesk.accounts import lockout
 from trustdesk.accounts.errors import EmailTaken, InvalidToken, TeamNameTaken, WeakPassword
 from trustdesk.accounts.models import ApiToken, Team, User
 from trustdesk.audit.services import record
@@ -102,6 +103,20 @@ def user_update(
         changed.append("teams")
     record(actor=actor, action="agent.update", object_type="agent", object_id=user.pk,
            fields=changed, context={"role": user.role, "is_active": user.is_active})
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor: Actor, user_id: int) -> User:
+    """Lift a sign-in lockout before it expires (an admin, after checking with the agent)."""
+    policy.require(actor, "agent.manage")
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    was_locked = lockout.is_locked(user.email)
+    lockout.unlock(user.email)
+    record(actor=actor, action="agent.unlock", object_type="agent", object_id=user.pk,
+           context={"was_locked": was_locked})
     return user
 
 

@@ -6,7 +6,7 @@ from ninja import Router
 
 from trustdesk.access import policy
 from trustdesk.access.policy import permissions_of
-from trustdesk.accounts import selectors
+from trustdesk.accounts import selectors, services
 from trustdesk.api import render
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import AgentOut, DataFieldOut, ErrorOut, MeOut, TeamOut
@@ -32,6 +32,12 @@ def me(request):
 @router.get("/agents", response={200: list[AgentOut], **ERRORS})
 def agents(request):
     return [_agent(u) for u in selectors.user_list(actor=actor(request))]
+
+
+@router.post("/agents/{user_id}/unlock", response={200: AgentOut, **ERRORS})
+def unlock_agent(request, user_id: int):
+    """Lift a sign-in lockout (admins)."""
+    return _agent(services.user_unlock(actor=actor(request), user_id=user_id))
 
 
 @router.get("/teams", response={200: list[TeamOut], **ERRORS})

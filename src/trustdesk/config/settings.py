@@ -175,6 +175,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
+# Shared counters (sign-in lockout): the database, or Redis when given.
+REDIS_URL = env.get("TRUSTDESK_REDIS_URL") or None
+# Key prefix in Redis, so several TrustDesk installations can share one server.
+REDIS_PREFIX = env.get("TRUSTDESK_REDIS_PREFIX", "trustdesk:")
+
+
+def _lockout() -> dict:
+    policy = {
+        # PCI DSS 8.3.4: at most 10 attempts, locked 30 minutes; privileged roles stricter.
+        "default": {"attempts": 10, "window": 15 * 60, "lock": 30 * 60},
+        "privileged": {"attempts": 5, "window": 15 * 60, "lock": 30 * 60},
+        "ip": {"attempts": 50, "window": 15 * 60, "lock": 15 * 60},
+        "roles": {},
+    }
+    if raw := env.get("TRUSTDESK_LOCKOUT"):
+        import json
+
+        try:
+            policy["roles"] = {role: {k: int(v) for k, v in values.items()}
+                               for role, values in json.loads(raw).items()}
+        except (ValueError, AttributeError) as exc:
+            raise ImproperlyConfigured(
+                'TRUSTDESK_LOCKOUT must be JSON like {"admin": {"attempts": 3}}') from exc
+    return policy
+
+
+LOCKOUT = _lockout()
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "console:home"
 ACCOUNT_ADAPTER = "trustdesk.accounts.adapter.AccountAdapter"

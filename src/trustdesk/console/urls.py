@@ -21,6 +21,7 @@ urlpatterns = [
     path("agents/", admin.agent_list, name="agents"),
     path("agents/new/", admin.agent_new, name="agent_new"),
     path("agents/<int:user_id>/", admin.agent_edit, name="agent_edit"),
+    path("agents/<int:user_id>/unlock/", admin.agent_unlock, name="agent_unlock"),
     path("teams/new/", admin.team_new, name="team_new"),
     path("settings/tokens/", admin.tokens, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke/", admin.token_revoke, name="token_revoke"),

@@ -67,8 +67,17 @@ def agent_edit(request, user_id: int):
         else:
             messages.success(request, "Agent saved.")
             return redirect("console:agents")
-    return render(request, "console/agent_form.html", {"form": form, "agent": agent},
+    return render(request, "console/agent_form.html",
+                  {"form": form, "agent": agent, "locked": selectors.is_locked(agent)},
                   status=400 if form.errors else 200)
+
+
+@require_POST
+@console_view
+def agent_unlock(request, user_id: int):
+    agent = services.user_unlock(actor=actor(request), user_id=user_id)
+    messages.success(request, f"{agent.full_name} can sign in again.")
+    return redirect("console:agent_edit", user_id=user_id)
 
 
 @console_view
