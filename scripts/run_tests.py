@@ -3,7 +3,8 @@ and on PostgreSQL. Prints plainly what was skipped and why, then one closing lin
 
 PostgreSQL: ``TRUSTDESK_TEST_DATABASE_URL`` if set; otherwise the local server at
 127.0.0.1:5432 if one answers (a throw-away ``test_trustdesk`` database is created and
-dropped). Redis likewise: ``TRUSTDESK_TEST_REDIS_URL``, or 127.0.0.1:6379 database 15. Under CI (``CI=true``) every test must run: a skip is a failure.
+dropped). Redis likewise: ``TRUSTDESK_TEST_REDIS_URL``, or 127.0.0.1:6379 database 15.
+Under CI (``CI=true``) every test must run: a skip is a failure.
 """
 
 from __future__ import annotations
