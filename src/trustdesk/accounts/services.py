@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from trustdesk.access import policy
 from trustdesk.access.roles import ROLE_LABELS
-from trustdesk.accounts import lockout
+from trustdesk.accounts import lockout, sessions
 from trustdesk.accounts.errors import EmailTaken, InvalidToken, TeamNameTaken, WeakPassword
 from trustdesk.accounts.models import ApiToken, Team, User
 from trustdesk.audit.services import record
@@ -95,8 +95,9 @@ def user_update(
         user.is_active = is_active
         changed.append("is_active")
         if not is_active:
-            # A disabled account keeps no working credentials.
+            # A disabled account keeps no working credentials: tokens and sessions end.
             ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=clock.now())
+            sessions.end_all(user)
     user.save()
     if team_ids is not None:
         user.teams.set(_teams(team_ids))
@@ -104,6 +105,19 @@ def user_update(
     record(actor=actor, action="agent.update", object_type="agent", object_id=user.pk,
            fields=changed, context={"role": user.role, "is_active": user.is_active})
     return user
+
+
+@transaction.atomic
+def user_end_sessions(*, actor: Actor, user_id: int) -> int:
+    """End every session of an agent (a lost laptop, a suspected takeover)."""
+    policy.require(actor, "agent.manage")
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    ended = sessions.end_all(user)
+    record(actor=actor, action="agent.end_sessions", object_type="agent", object_id=user.pk,
+           context={"sessions": ended})
+    return ended
 
 
 @transaction.atomic

@@ -7,11 +7,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 
 from trustdesk.accounts.actors import actor_for_user
+from trustdesk.accounts.sessions import mark_login
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 
 
 def _logged_in(sender, request, user, **kwargs):
+    mark_login(request)
     with transaction.atomic():
         record(actor=actor_for_user(user, request=request), action="auth.login",
                object_type="agent", object_id=user.pk)

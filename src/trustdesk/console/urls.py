@@ -22,6 +22,8 @@ urlpatterns = [
     path("agents/new/", admin.agent_new, name="agent_new"),
     path("agents/<int:user_id>/", admin.agent_edit, name="agent_edit"),
     path("agents/<int:user_id>/unlock/", admin.agent_unlock, name="agent_unlock"),
+    path("agents/<int:user_id>/end-sessions/", admin.agent_end_sessions,
+         name="agent_end_sessions"),
     path("teams/new/", admin.team_new, name="team_new"),
     path("settings/tokens/", admin.tokens, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke/", admin.token_revoke, name="token_revoke"),

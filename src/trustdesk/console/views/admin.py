@@ -74,6 +74,14 @@ def agent_edit(request, user_id: int):
 
 @require_POST
 @console_view
+def agent_end_sessions(request, user_id: int):
+    ended = services.user_end_sessions(actor=actor(request), user_id=user_id)
+    messages.success(request, f"Ended {ended} session{'s' if ended != 1 else ''}.")
+    return redirect("console:agent_edit", user_id=user_id)
+
+
+@require_POST
+@console_view
 def agent_unlock(request, user_id: int):
     agent = services.user_unlock(actor=actor(request), user_id=user_id)
     messages.success(request, f"{agent.full_name} can sign in again.")
