@@ -28,7 +28,7 @@ def _verify():
 def chained(trail, settings):
     settings.AUDIT_CHECKPOINT_EVERY = 10
     trail(25)
-    chain.chain_pending()
+    assert chain.chain_pending() == 25  # across two checkpoints inside one batch
     result = _verify()
     assert result.ok, result.problem
     assert result.checked == 25 and result.last_seq == 25

@@ -71,7 +71,8 @@ def _chain_batch(batch: int) -> tuple[int, int, str, list[int]]:
                 _checkpoint(seq, last, links)
         AuditChainLink.objects.bulk_create(links)
         AuditPending.objects.filter(event_id__in=pending).delete()
-        return len(links), seq, last, linked_ids
+        # Not len(links): a checkpoint inside the batch stores and clears the links so far.
+        return len(linked_ids), seq, last, linked_ids
 
 
 def _checkpoint(seq: int, hash_: str, links: list | None = None) -> AuditCheckpoint:
