@@ -107,13 +107,18 @@ def user_update(
     return user
 
 
-@transaction.atomic
-def user_end_sessions(*, actor: Actor, user_id: int) -> int:
-    """End every session of an agent (a lost laptop, a suspected takeover)."""
+def _managed_user(actor: Actor, user_id: int) -> User:
     policy.require(actor, "agent.manage")
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise NotFound()
+    return user
+
+
+@transaction.atomic
+def user_end_sessions(*, actor: Actor, user_id: int) -> int:
+    """End every session of an agent (a lost laptop, a suspected takeover)."""
+    user = _managed_user(actor, user_id)
     ended = sessions.end_all(user)
     record(actor=actor, action="agent.end_sessions", object_type="agent", object_id=user.pk,
            context={"sessions": ended})
@@ -123,10 +128,7 @@ def user_end_sessions(*, actor: Actor, user_id: int) -> int:
 @transaction.atomic
 def user_unlock(*, actor: Actor, user_id: int) -> User:
     """Lift a sign-in lockout before it expires (an admin, after checking with the agent)."""
-    policy.require(actor, "agent.manage")
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        raise NotFound()
+    user = _managed_user(actor, user_id)
     was_locked = lockout.is_locked(user.email)
     lockout.unlock(user.email)
     record(actor=actor, action="agent.unlock", object_type="agent", object_id=user.pk,
