@@ -214,7 +214,7 @@ def test_verify_reports_tampering_by_position(officer_api, make_ticket, api_erro
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-    AuditEvent.objects.filter(pk=victim.pk).update(reason="edited")
+    AuditEvent.objects.filter(pk=victim.pk).update(action="edited")
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")

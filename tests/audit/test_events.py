@@ -44,6 +44,6 @@ def test_reads_name_fields_not_values(make_user, as_actor, make_customer):
     event = AuditEvent.objects.filter(action="customer.view").latest("id")
     assert event.fields == ["email", "full_name"]
     assert event.object_id == str(customer.id) and event.actor_label == actor.label
-    everything = " ".join(str(v) for v in AuditEvent.objects.values_list(
-        "reason", "context", "fields", "object_id"))
+    everything = b" ".join(bytes(body) for body in AuditEvent.objects.values_list(
+        "body", flat=True)).decode()
     assert "Ada" not in everything and "ada@example.org" not in everything

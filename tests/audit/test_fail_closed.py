@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import pytest
-from django.db import DatabaseError
+import contextlib
 
-from trustdesk.audit.models import AuditEvent
+import pytest
+from django.db import DatabaseError, connection
+
 from trustdesk.vault import signing
 from trustdesk.vault.errors import KeyProviderUnavailable
 
 
 @pytest.fixture
-def break_audit(monkeypatch):
-    """Call it once the test's data exists: from then on every audit write fails."""
-    def fail(*args, **kwargs):
-        raise DatabaseError("disk full")
+def break_audit():
+    """Call it once the test's data exists: from then on the database refuses every
+    write to the audit table (as a full disk or a revoked grant would), whichever code
+    path issues it."""
+    def refuse(execute, sql, params, many, context):
+        if "INSERT INTO audit_auditevent" in sql:
+            raise DatabaseError("could not extend file: No space left on device")
+        return execute(sql, params, many, context)
 
-    return lambda: monkeypatch.setattr(AuditEvent.objects, "create", fail)
+    with contextlib.ExitStack() as stack:
+        yield lambda: stack.enter_context(connection.execute_wrapper(refuse))
 
 
 @pytest.mark.django_db

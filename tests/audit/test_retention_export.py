@@ -71,9 +71,11 @@ def test_export_jsonl_and_cef(trail):
 
 class _Collector(socketserver.StreamRequestHandler):
     received: list[bytes] = []
+    done = threading.Event()
 
     def handle(self):
         self.received.append(self.rfile.read())
+        self.done.set()
 
 
 @pytest.mark.django_db
@@ -85,6 +87,9 @@ def test_events_are_forwarded_to_syslog_over_tcp(trail):
         with override_settings(AUDIT_SYSLOG=f"127.0.0.1:{server.server_address[1]}"):
             trail(2)
             chain.chain_pending()
+        # Shut down only once the frame arrived: the server handles a connection on its
+        # own thread's next poll, which a shutdown could otherwise pre-empt.
+        assert _Collector.done.wait(10)
     finally:
         server.shutdown()
         server.server_close()

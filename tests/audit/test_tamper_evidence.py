@@ -24,6 +24,26 @@ def _verify():
     return verify.verify(save=False)
 
 
+def _edit_body(seq: int, old: bytes, new: bytes) -> None:
+    event = _event_at(seq)
+    body = bytes(event.body)
+    assert old in body
+    AuditEvent.objects.filter(pk=event.pk).update(body=body.replace(old, new))
+
+
+def _forge(**extra) -> AuditEvent:
+    """An event as a forger would insert it: consistent columns and body, but no key."""
+    from trustdesk.audit import canonical
+
+    row = {"at": _event_at(5).at, "actor_label": "x@example.com", "actor_user_id": None,
+           "action": "customer.view", "object_type": "customer", "object_id": "c1",
+           "customer": "c1", "outcome": "allowed", "uid": uuid.uuid4().hex,
+           "actor_kind": "agent", "token_id": None, "fields": [], "reason": "", "ip": None,
+           "user_agent": "", "session": "", "context": {}}
+    return AuditEvent.objects.create(**{c: row[c] for c in canonical.INDEXED},
+                                     body=canonical.body(row), mac="0" * 64, **extra)
+
+
 @pytest.fixture
 def chained(trail, settings):
     settings.AUDIT_CHECKPOINT_EVERY = 10
@@ -43,19 +63,48 @@ def test_untouched_trail_verifies(chained):
 
 def test_edited_event(chained):
     with as_table_owner():
-        AuditEvent.objects.filter(pk=_event_at(7).pk).update(reason="nothing to see")
+        _edit_body(7, b'"reason":""', b'"reason":"nothing to see"')
     result = _verify()
     assert (result.ok, result.first_bad_seq) == (False, 7)
     assert "modified" in result.problem
 
 
-@pytest.mark.parametrize("column,value", [("actor_label", "someone-else@example.com"),
-                                          ("outcome", "denied"), ("fields", ["email"]),
-                                          ("context", {"n": 3, "note": "x"}), ("ip", "10.0.0.1")])
+@pytest.mark.parametrize("column,value", [
+    ("actor_label", "someone-else@example.com"), ("actor_user_id", 8),
+    ("actor_user_id", None), ("action", "customer.list"), ("object_type", "ticket"),
+    ("object_id", "c4"), ("customer", ""), ("outcome", "denied"), ("mac", "0" * 64),
+    ("at", "one microsecond later")])
 def test_any_column_edit(chained, column, value):
+    """Every column the console filters on is checked against the body."""
+    import datetime as dt
+
+    event = _event_at(3)
+    if value == "one microsecond later":
+        value = event.at + dt.timedelta(microseconds=1)
     with as_table_owner():
-        AuditEvent.objects.filter(pk=_event_at(3).pk).update(**{column: value})
+        AuditEvent.objects.filter(pk=event.pk).update(**{column: value})
+    result = _verify()
+    assert result.first_bad_seq == 3 and "modified" in result.problem
+
+
+@pytest.mark.parametrize("old,new", [(b'"fields":["email","full_name"]', b'"fields":["email"]'),
+                                     (b'"ip":"203.0.113.9"', b'"ip":"10.0.0.1"'),
+                                     (b'"n":2', b'"n":3'), (b"\tc2\t", b"\tc3\t")])
+def test_any_body_edit(chained, old, new):
+    with as_table_owner():
+        _edit_body(3, old, new)
     assert _verify().first_bad_seq == 3
+
+
+def test_body_rewritten_in_sql(chained):
+    # SQLite lets a column change type (the body becomes text); PostgreSQL's bytea does
+    # not, so there a byte is appended.
+    change = ("CAST(body AS TEXT)" if connection.vendor == "sqlite"
+              else "body || '\\x20'::bytea")
+    with as_table_owner(), connection.cursor() as cur:
+        cur.execute(f"UPDATE audit_auditevent SET body = {change} WHERE id = %s",
+                    [_event_at(6).pk])
+    assert _verify().first_bad_seq == 6
 
 
 def test_deleted_event(chained):
@@ -75,9 +124,7 @@ def test_deleted_event_and_link(chained):
 
 def test_inserted_event_in_the_chain(chained):
     with as_table_owner():
-        fake = AuditEvent.objects.create(uid=uuid.uuid4(), at=_event_at(5).at,
-                                         actor_kind="agent", actor_label="x@example.com",
-                                         action="customer.view", mac="0" * 64)
+        fake = _forge()
         # Shift positions 5.. up by one and put the forgery at 5, as an insert would.
         for link in AuditChainLink.objects.filter(seq__gte=5).order_by("-seq"):
             AuditChainLink.objects.filter(seq=link.seq).update(seq=link.seq + 1)
@@ -87,9 +134,7 @@ def test_inserted_event_in_the_chain(chained):
 
 def test_inserted_event_outside_the_chain(chained):
     with as_table_owner():
-        AuditEvent.objects.create(uid=uuid.uuid4(), at=_event_at(5).at, actor_kind="agent",
-                                  actor_label="x@example.com", action="customer.view",
-                                  mac="0" * 64)
+        _forge()
     result = _verify()
     assert not result.ok and "not in the chain" in result.problem
 
@@ -98,9 +143,7 @@ def test_forged_pending_event_is_never_chained(chained, caplog):
     from trustdesk.audit.models import AuditPending
 
     with as_table_owner():
-        fake = AuditEvent.objects.create(uid=uuid.uuid4(), at=_event_at(5).at,
-                                         actor_kind="agent", actor_label="x@example.com",
-                                         action="customer.view", mac="0" * 64)
+        fake = _forge()
         AuditPending.objects.create(event_id=fake.pk)
     result = _verify()  # chains pending events first
     assert not AuditChainLink.objects.filter(event_id=fake.pk).exists()
@@ -177,7 +220,7 @@ def test_the_application_cannot_rewrite_history(chained):
 
     target = _event_at(4).pk
     if connection.vendor == "postgresql":
-        for attempt in (lambda: AuditEvent.objects.filter(pk=target).update(reason="x"),
+        for attempt in (lambda: AuditEvent.objects.filter(pk=target).update(action="x"),
                         lambda: AuditEvent.objects.filter(pk=target).delete(),
                         lambda: AuditChainLink.objects.filter(seq=4).delete(),
                         lambda: AuditCheckpoint.objects.filter(seq=10).update(hash="0")):
@@ -185,5 +228,5 @@ def test_the_application_cannot_rewrite_history(chained):
                 attempt()
         assert _verify().ok
     else:
-        AuditEvent.objects.filter(pk=target).update(reason="x")
+        AuditEvent.objects.filter(pk=target).update(action="x")
         assert _verify().first_bad_seq == 4

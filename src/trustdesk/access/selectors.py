@@ -66,8 +66,7 @@ def event_list(*, actor: Actor, filters: EventFilters = EventFilters(), page: in
     if filters.actor:
         events = events.filter(actor_label=filters.actor.strip().lower())
     if filters.customer_id:
-        events = events.filter(object_type="customer", object_id=filters.customer_id) | \
-            events.filter(context__customer=filters.customer_id)
+        events = events.filter(customer=filters.customer_id)
     if filters.action:
         events = events.filter(action__startswith=filters.action) if filters.action.endswith(
             ".") else events.filter(action=filters.action)

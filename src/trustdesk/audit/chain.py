@@ -17,14 +17,13 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
-from trustdesk.audit import canonical, witness
-from trustdesk.audit.models import AuditChainLink, AuditCheckpoint, AuditEvent, AuditPending
+from trustdesk.audit import canonical, sql, witness
+from trustdesk.audit.models import AuditChainLink, AuditCheckpoint, AuditPending
 from trustdesk.core import clock
 from trustdesk.vault import signing
 
 log = logging.getLogger("trustdesk.audit")
 _LOCK_KEY = 0x7D_A0D1_7C4A  # the advisory lock that serialises chainers on PostgreSQL
-_EVENT_COLUMNS = ("id", "mac", *canonical.COLUMNS)
 _wake = threading.Event()
 _thread: threading.Thread | None = None
 
@@ -43,34 +42,43 @@ def _lock() -> None:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
+def _pending_sql() -> str:
+    return ("SELECT p.event_id, e.body, e.mac, "  # noqa: S608 (fixed names, no input)
+            f"{sql.consistent(connection.vendor)} FROM audit_auditpending p "
+            "LEFT JOIN audit_auditevent e ON e.id = p.event_id "
+            "ORDER BY p.event_id LIMIT %s")
+
+
 def _chain_batch(batch: int) -> tuple[int, int, str, list[int]]:
     """One batch in one transaction: returns (linked, seq, hash, event ids)."""
     with transaction.atomic():
         _lock()
-        pending = list(AuditPending.objects.order_by("event_id")
-                       .values_list("event_id", flat=True)[:batch])
-        if not pending:
+        with connection.cursor() as cur:
+            cur.execute(_pending_sql(), [batch])
+            rows = cur.fetchall()
+        if not rows:
             return 0, 0, "", []
-        events = {e["id"]: e for e in AuditEvent.objects.filter(pk__in=pending)
-                  .values(*_EVENT_COLUMNS)}
-        seq, last = head()
         key = signing.mac_key()
+        problems = {row[0]: sql.event_problem(key, *row[1:]) for row in rows}
+        legacy = [i for i, problem in problems.items() if problem == "legacy"]
+        bad = sql.legacy_mismatches(legacy) if legacy else set()
+        seq, last = head()
         links, linked_ids = [], []
-        for event_id in pending:
-            event = events.get(event_id)
-            if event is None or canonical.event_mac(key, event) != event["mac"]:
+        for event_id, _body, mac, _consistent in rows:
+            problem = problems[event_id]
+            if problem not in (None, "legacy") or event_id in bad:
                 # Never bless a row that the application did not write.
                 log.critical("audit: event %s is missing or fails its MAC; not chained",
                              event_id)
                 continue
             seq += 1
-            last = canonical.link_hash(last, event["mac"])
+            last = canonical.link_hash(last, mac)
             links.append(AuditChainLink(seq=seq, event_id=event_id, hash=last))
             linked_ids.append(event_id)
             if seq % settings.AUDIT_CHECKPOINT_EVERY == 0:
                 _checkpoint(seq, last, links)
         AuditChainLink.objects.bulk_create(links)
-        AuditPending.objects.filter(event_id__in=pending).delete()
+        AuditPending.objects.filter(event_id__in=[row[0] for row in rows]).delete()
         # Not len(links): a checkpoint inside the batch stores and clears the links so far.
         return len(linked_ids), seq, last, linked_ids
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import uuid
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -21,7 +22,7 @@ _SEVERITY = {"allowed": 3, "denied": 7, "error": 8}
 
 def _record(event: AuditEvent, seq: int | None) -> dict:
     return {
-        "seq": seq, "id": event.pk, "uid": str(event.uid), "at": canonical.iso(event.at),
+        "seq": seq, "id": event.pk, "uid": str(uuid.UUID(event.uid)), "at": canonical.iso(event.at),
         "actor": {"kind": event.actor_kind, "label": event.actor_label,
                   "user_id": event.actor_user_id, "token_id": event.token_id},
         "action": event.action, "object": {"type": event.object_type, "id": event.object_id},

@@ -2,17 +2,21 @@
 links and checkpoints by the chainer. On PostgreSQL a trigger refuses UPDATE and DELETE
 (except pruning past the retention period); see docs/audit.md."""
 
-import uuid
-
 from django.db import models
+from django.utils.functional import cached_property
+
+from trustdesk.audit import canonical
 
 
 class AuditEvent(models.Model):
     """One thing that happened to customer data or to security settings.
 
-    Events name objects and fields, never values. Actors are stored as plain identifiers
-    rather than foreign keys so that no deletion elsewhere can cascade into the trail.
-    ``mac`` is an HMAC of the event's canonical encoding under a key outside the database.
+    ``body`` is the event's canonical encoding and its record of truth (see
+    ``canonical``); the columns beside it repeat the values the console filters on, and
+    ``audit verify`` proves they agree with it. ``mac`` is an HMAC of the body under a key
+    outside the database. Events name objects and fields, never values. Actors are plain
+    identifiers rather than foreign keys so that no deletion elsewhere can cascade into the
+    trail.
     """
 
     class Outcome(models.TextChoices):
@@ -20,23 +24,16 @@ class AuditEvent(models.Model):
         DENIED = "denied"
         ERROR = "error"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(db_index=True)
-    actor_kind = models.CharField(max_length=16)
     actor_label = models.CharField(max_length=254, db_index=True)
     actor_user_id = models.BigIntegerField(null=True, db_index=True)
-    token_id = models.BigIntegerField(null=True)
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=32, blank=True)
-    object_id = models.CharField(max_length=64, blank=True, db_index=True)
-    fields = models.JSONField(default=list)
+    object_id = models.CharField(max_length=64, blank=True)
+    # The customer whose data the event concerns, whatever its object (a ticket, say).
+    customer = models.CharField(max_length=64, blank=True, db_index=True)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
-    reason = models.TextField(blank=True)
-    ip = models.GenericIPAddressField(null=True)
-    user_agent = models.CharField(max_length=256, blank=True)
-    # A digest of the session key: enough to group one session's events, useless to hijack it.
-    session = models.CharField(max_length=64, blank=True)
-    context = models.JSONField(default=dict)
+    body = models.BinaryField()
     mac = models.CharField(max_length=64)
 
     class Meta:
@@ -45,6 +42,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_id}"
+
+    @cached_property
+    def detail(self) -> dict:
+        return canonical.detail(bytes(self.body))
+
+    # The values kept only in the body.
+    uid = property(lambda self: self.detail["uid"])
+    actor_kind = property(lambda self: self.detail["actor_kind"])
+    token_id = property(lambda self: self.detail["token_id"])
+    fields = property(lambda self: self.detail["fields"])
+    reason = property(lambda self: self.detail["reason"])
+    ip = property(lambda self: self.detail["ip"])
+    user_agent = property(lambda self: self.detail["user_agent"])
+    session = property(lambda self: self.detail["session"])
+    context = property(lambda self: self.detail["context"])
 
 
 class AuditPending(models.Model):

@@ -17,17 +17,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from trustdesk.audit import canonical, chain, witness
+from trustdesk.audit import canonical, chain, scan, witness
 from trustdesk.audit.models import AuditCheckpoint, AuditVerification
 from trustdesk.core import clock
 from trustdesk.vault import signing
 
-_COLUMNS = ", ".join(f"e.{c}" for c in canonical.COLUMNS)  # fixed names, no input
-_SELECT = (
-    f"SELECT l.seq, l.hash, l.event_id, e.id, e.mac, {_COLUMNS} "  # noqa: S608
-    "FROM audit_auditchainlink l LEFT JOIN audit_auditevent e ON e.id = l.event_id "
-    "WHERE l.seq > %s ORDER BY l.seq"
-)
 _UNCHAINED = (
     "SELECT e.id FROM audit_auditevent e LEFT JOIN audit_auditchainlink l "
     "ON l.event_id = e.id LEFT JOIN audit_auditpending p ON p.event_id = e.id "
@@ -45,7 +39,9 @@ class Result:
     seconds: float = 0.0
 
     def fail(self, seq: int | None, problem: str) -> Result:
-        if self.ok:  # keep the first finding: it names the first bad position
+        # Keep the finding at the lowest position: it names the first bad one.
+        if self.ok or (seq is not None and (self.first_bad_seq is None
+                                             or seq < self.first_bad_seq)):
             self.ok, self.first_bad_seq, self.problem = False, seq, problem
         return self
 
@@ -64,7 +60,9 @@ def _checkpoints(result: Result) -> dict[int, AuditCheckpoint]:
     return found
 
 
-def verify(*, chain_first: bool = True, save: bool = True) -> Result:
+def verify(*, chain_first: bool = True, save: bool = True, workers: int = 1) -> Result:
+    """Check the whole trail. ``workers`` > 1 splits a long chain across that many
+    processes (forked: only from a process with no other threads, such as the CLI)."""
     started = time.perf_counter()
     if chain_first:
         chain.chain_pending()
@@ -83,40 +81,19 @@ def verify(*, chain_first: bool = True, save: bool = True) -> Result:
             prev_seq, prev_hash = anchor.seq, anchor.hash
     else:
         prev_seq, prev_hash = 0, canonical.GENESIS
-    key = signing.mac_key()
-    hashes_at = {}
+    # The witness first: it only ever names positions already committed, so the scan's
+    # upper bound, read after it, reaches at least as far.
     witnessed = witness.read()
-    # No transaction: on SQLite one would take the write lock (IMMEDIATE mode) and stall
-    # every audited request for the whole scan; PostgreSQL's server-side cursor holds.
-    with connection.chunked_cursor() as cur:
-        cur.execute(_SELECT, [prev_seq])
-        names = [c[0] for c in cur.description]
-        while rows := cur.fetchmany(5000):
-            for row in rows:
-                seq, link_hash, event_id, found_id, mac = row[:5]
-                if seq != prev_seq + 1:
-                    result.fail(prev_seq + 1, f"positions {prev_seq + 1} to {seq - 1} are "
-                                "missing (deleted)")
-                if found_id is None:
-                    result.fail(seq, f"the event at position {seq} (id {event_id}) was "
-                                "deleted")
-                else:
-                    event = dict(zip(names[5:], row[5:], strict=True))
-                    if canonical.event_mac(key, event) != mac:
-                        result.fail(seq, f"the event at position {seq} (id {event_id}) "
-                                    "was modified or inserted")
-                if prev_hash is not None and mac is not None:
-                    expected = canonical.link_hash(prev_hash, mac)
-                    if expected != link_hash:
-                        result.fail(seq, f"the chain breaks at position {seq} (events "
-                                    "reordered or replaced)")
-                cp = checkpoints.get(seq)
-                if cp is not None and cp.hash != link_hash:
-                    result.fail(seq, f"position {seq} does not match its signed checkpoint")
-                if witnessed and seq == witnessed.seq:
-                    hashes_at[seq] = link_hash
-                prev_seq, prev_hash = seq, link_hash
-                result.checked += 1
+    witnessed_hash = None
+    parts = scan.scan(prev_seq, prev_hash, _last_seq(), {s: c.hash for s, c in
+                                                         checkpoints.items()},
+                      witnessed.seq if witnessed else None, workers)
+    for part in parts:
+        result.checked += part.checked
+        for seq, problem in part.findings:
+            result.fail(seq, problem)
+        witnessed_hash = witnessed_hash or part.witnessed_hash
+        prev_seq = max(prev_seq, part.last_seq)
     result.last_seq = prev_seq
     beyond = [s for s in checkpoints if s > prev_seq]
     if beyond:
@@ -128,7 +105,7 @@ def verify(*, chain_first: bool = True, save: bool = True) -> Result:
         elif witnessed.seq > prev_seq:
             result.fail(prev_seq + 1, f"the chain ends at {prev_seq} but {witnessed.seq} "
                         "positions were witnessed (truncated)")
-        elif witnessed.seq in hashes_at and hashes_at[witnessed.seq] != witnessed.hash:
+        elif witnessed_hash is not None and witnessed_hash != witnessed.hash:
             result.fail(witnessed.seq, f"position {witnessed.seq} differs from the "
                         "witnessed head")
     with connection.cursor() as cur:
@@ -145,8 +122,15 @@ def verify(*, chain_first: bool = True, save: bool = True) -> Result:
     return result
 
 
+def _last_seq() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT MAX(seq) FROM audit_auditchainlink")
+        return cur.fetchone()[0] or 0
+
+
 def _first_seq() -> int:
     with connection.cursor() as cur:
         cur.execute("SELECT MIN(seq) FROM audit_auditchainlink")
         value = cur.fetchone()[0]
     return value or 1
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="check the whole trail; exit 1 on any finding")
+        ver = sub.add_parser("verify", help="check the whole trail; exit 1 on any finding")
+        ver.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                         help="processes for a long trail (default: one per CPU)")
         exp = sub.add_parser("export", help="write events to stdout for a SIEM")
         exp.add_argument("--since", required=True, help="ISO date or time, e.g. 2026-01-01")
         exp.add_argument("--format", choices=export.FORMATS, default="jsonl")
@@ -40,8 +43,10 @@ class Command(BaseCommand):
         except TrustDeskError as exc:
             raise CommandError(f"{exc.message} ({exc.detail or exc.code})") from None
 
-    def _verify(self, **_):
-        result = verify.verify()
+    def _verify(self, *, workers, **_):
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
+        result = verify.verify(workers=workers)
         with transaction.atomic():
             record(actor=Actor.system("audit verify"), action="audit.verify",
                    object_type="audit", outcome="allowed" if result.ok else "error",
