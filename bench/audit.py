@@ -542,18 +542,25 @@ def trail(data_dir: str, url: str | None, n: int) -> dict:
         timings = _build_sqlite(n)
     build = time.perf_counter() - start
     connection.close()
-    start = time.perf_counter()
-    result = verify(chain_first=False, save=False)
-    took = time.perf_counter() - start
-    assert result.ok and result.checked == n and result.last_seq == n, result
+    runs = {}
+    for workers in sorted({1, os.cpu_count() or 1}):  # as `audit verify --workers`
+        start = time.perf_counter()
+        result = verify(chain_first=False, save=False, workers=workers)
+        runs[workers] = time.perf_counter() - start
+        assert result.ok and result.checked == n and result.last_seq == n, result
+    workers = max(runs)
+    took = runs[workers]
     return {
         "trail_backend": connection.vendor,
         "trail_events": n,
         "trail_build_s": round(build, 2),
         **{k: round(v, 2) if isinstance(v, float) else v for k, v in timings.items()},
         "trail_build_events_per_s": round(n / build),
+        "verify_workers": workers,
         "verify_s": round(took, 2),
         "verify_events_per_s": round(n / took),
+        "verify_1_worker_s": round(runs[1], 2),
+        "verify_1_worker_events_per_s": round(n / runs[1]),
         "verify_ok": result.ok,
     }
 

@@ -5,6 +5,7 @@ import contextlib
 import pytest
 from django.db import connection
 
+from trustdesk.audit import sql
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 
@@ -12,13 +13,17 @@ TABLES = ("audit_auditevent", "audit_auditchainlink", "audit_auditcheckpoint")
 
 
 @contextlib.contextmanager
-def as_table_owner():
+def as_table_owner(*, drop_check: bool = False):
     """What a DBA with owner rights can do: on PostgreSQL, switch the append-only
-    triggers off (SQLite has none). The tests then tamper as such a person would."""
+    triggers off (SQLite has none) and, with ``drop_check``, drop the CHECK that keeps
+    columns and bodies in agreement (only inside a test transaction that rolls back).
+    The tests then tamper as such a person would."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cur:
+        if drop_check:
+            cur.execute(f"ALTER TABLE audit_auditevent DROP CONSTRAINT {sql.CONSTRAINT}")
         for table in TABLES:
             cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
     try:

@@ -83,3 +83,12 @@ def test_a_version_1_event_with_edited_columns_is_never_chained():
     event = _version_1_event(action="ticket.list")
     assert chain.chain_pending() == 0
     assert not AuditChainLink.objects.filter(event_id=event.pk).exists()
+
+
+def test_the_migrated_check_is_the_one_the_verifier_expects():
+    import importlib
+
+    migration = importlib.import_module("trustdesk.audit.migrations.0005_body_check")
+    from trustdesk.audit import sql
+
+    assert sql.body_check() == migration.CHECK and migration.NAME == sql.CONSTRAINT

@@ -40,9 +40,11 @@ def test_a_deleted_link_at_any_place(split, seq):
 
 def test_the_lowest_finding_wins_across_ranges(split):
     with as_table_owner():
-        for seq in (25, 14):
-            event_id = AuditChainLink.objects.get(seq=seq).event_id
-            AuditEvent.objects.filter(pk=event_id).update(outcome="denied")
+        for seq in (25, 14):  # the trail's event n sits at position n + 1
+            event = AuditEvent.objects.get(pk=AuditChainLink.objects.get(seq=seq).event_id)
+            body = bytes(event.body).replace(f'"n":{seq - 1},'.encode(), b'"n":0,')
+            assert body != bytes(event.body)
+            AuditEvent.objects.filter(pk=event.pk).update(body=body)
     result = _verify()
     assert result.first_bad_seq == 14 and "modified" in result.problem
     assert _verify(workers=1).first_bad_seq == 14

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from trustdesk.audit import canonical, chain, scan, witness
+from trustdesk.audit import canonical, chain, scan, sql, witness
 from trustdesk.audit.models import AuditCheckpoint, AuditVerification
 from trustdesk.core import clock
 from trustdesk.vault import signing
@@ -37,6 +37,9 @@ class Result:
     first_bad_seq: int | None = None
     problem: str = ""
     seconds: float = 0.0
+    # How columns were checked against bodies: "constraint" (PostgreSQL's CHECK is
+    # intact, so every row satisfies it) or "rows" (compared row by row).
+    columns: str = "rows"
 
     def fail(self, seq: int | None, problem: str) -> Result:
         # Keep the finding at the lowest position: it names the first bad one.
@@ -85,9 +88,11 @@ def verify(*, chain_first: bool = True, save: bool = True, workers: int = 1) -> 
     # upper bound, read after it, reaches at least as far.
     witnessed = witness.read()
     witnessed_hash = None
-    parts = scan.scan(prev_seq, prev_hash, _last_seq(), {s: c.hash for s, c in
-                                                         checkpoints.items()},
-                      witnessed.seq if witnessed else None, workers)
+    constraint = sql.constraint_intact()
+    result.columns = "constraint" if constraint else "rows"
+    parts = scan.scan(prev_seq, prev_hash, _last_seq(),
+                      {s: c.hash for s, c in checkpoints.items()},
+                      witnessed.seq if witnessed else None, workers, constraint)
     for part in parts:
         result.checked += part.checked
         for seq, problem in part.findings:
