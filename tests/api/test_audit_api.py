@@ -214,7 +214,8 @@ def test_verify_reports_tampering_by_position(officer_api, make_ticket, api_erro
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-    AuditEvent.objects.filter(pk=victim.pk).update(action="edited")
+    AuditEvent.objects.filter(pk=victim.pk).update(  # the reason, inside the body
+        body=bytes(victim.body).replace(b'"reason":""', b'"reason":"edited"'))
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")

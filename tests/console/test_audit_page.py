@@ -243,7 +243,8 @@ def test_verify_now_names_the_tampered_position(officer_client, make_ticket):
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-    AuditEvent.objects.filter(pk=victim.pk).update(action="edited")
+    AuditEvent.objects.filter(pk=victim.pk).update(  # the reason, inside the body
+        body=bytes(victim.body).replace(b'"reason":""', b'"reason":"edited"'))
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
