@@ -80,3 +80,15 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TotpStep(models.Model):
+    """The time step of the last TOTP code accepted from a person: no code of that step or
+    an earlier one is accepted again (``accounts.mfa.replay``)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True,
+                                related_name="+")
+    step = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.step}"
