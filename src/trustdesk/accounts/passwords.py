@@ -15,14 +15,16 @@ person changing it, and a password reset.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from trustdesk.accounts.mfa import policy
 
-# zxcvbn's matching grows quickly with length; past this many characters a password
-# is long enough that the first part decides.
-_ESTIMATE_CHARS = 100
+# zxcvbn refuses to look past 72 characters (its matching grows quickly with length); a
+# password that long is judged by its first 72.
+_ESTIMATE_CHARS = 72
 
 
 def min_length(user) -> int:
@@ -66,8 +68,11 @@ class StrengthValidator:
 
         email = str(getattr(user, "email", "") or "")
         name = str(getattr(user, "full_name", "") or "")
-        hints = ["trustdesk", "helpdesk", "support", email, name, *email.split("@"),
-                 *name.split()]
+        local = email.partition("@")[0]
+        # The person's own name and address, whole and in pieces ("margarethamilton").
+        hints = ["trustdesk", "helpdesk", "support", email, name, local, *name.split(),
+                 "".join(name.split()), *re.split(r"[._+-]", local),
+                 re.sub(r"[._+-]", "", local)]
         result = zxcvbn(password[:_ESTIMATE_CHARS], user_inputs=[h for h in hints if h])
         if result["guesses"] >= self.min_guesses:
             return
