@@ -116,8 +116,14 @@ def api_client(db):
 
 @pytest.fixture
 def console_client(db):
-    def make(user):
+    """``console_client(user)`` → a test client signed in as ``user``, who has also just
+    confirmed their password on the confirm page (as a person does before a sensitive
+    action); ``confirmed=False`` leaves that out."""
+    def make(user, *, confirmed: bool = True, password: str = PASSWORD):
         client = Client()
         client.force_login(user)
+        if confirmed:
+            response = client.post("/accounts/reauthenticate/", {"password": password})
+            assert response.status_code == 302, "the password confirmation failed"
         return client
     return make

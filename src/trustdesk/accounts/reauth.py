@@ -6,14 +6,20 @@ Built on allauth's mechanism, so the console shows allauth's confirm page (passw
 authenticator code or security key) and then resumes the original request — a POST
 included.
 
-Console views::
+Console views, for everyone allowed to reach the view::
 
-    @require_POST
     @console_view
     @reauthentication_required
     def audit_export(request): ...
 
-Elsewhere (an API endpoint called with the console session)::
+or inside the view, after the permission check (so that someone without the permission
+is refused outright rather than asked for their password)::
+
+    policy.require(actor, "agent.manage")
+    if request.method == "POST":
+        reauth.confirm(request)
+
+An API endpoint called with the console session::
 
     reauth.require_recent(request)  # raises accounts.errors.ReauthenticationRequired
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required as _allauth_required
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
+from allauth.core.exceptions import ReauthenticationRequired as _AskAgain
 
 from trustdesk.accounts.errors import ReauthenticationRequired
 
@@ -43,6 +50,13 @@ def recently_authenticated(request) -> bool:
     within the re-authentication timeout."""
     user = getattr(request, "user", None)
     return bool(user and user.is_authenticated and did_recently_reauthenticate(request))
+
+
+def confirm(request) -> None:
+    """For console views: unless ``recently_authenticated(request)``, send the person to
+    the confirm page; allauth's middleware replays this request once they confirm."""
+    if not recently_authenticated(request):
+        raise _AskAgain()
 
 
 def require_recent(request) -> None:
