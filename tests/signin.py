@@ -3,7 +3,6 @@ re-authentication, as a person's browser would post them."""
 
 from __future__ import annotations
 
-import re
 import time
 
 from django.test import Client
@@ -38,9 +37,3 @@ def reauthenticate(client: Client, password: str = PASSWORD):
     response = client.post("/accounts/reauthenticate/", {"password": password})
     assert response.status_code == 302, response.content[:500]
     return response
-
-
-def form_errors(response) -> str:
-    """The text of the errors a form page shows."""
-    html = response.content.decode()
-    return " ".join(re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]+)<', html)) or html

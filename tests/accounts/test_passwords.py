@@ -159,3 +159,24 @@ def test_sign_in_and_agent_forms_do_not_block_paste(make_user, console_client):
         assert "onpaste" not in html and "oncopy" not in html
         for field in re.findall(r"<input[^>]*type=\"password\"[^>]*>", html):
             assert 'autocomplete="off"' not in field, field
+
+
+def test_a_short_password_keeps_the_last_second_factor(make_user):
+    agent = make_user("agent", mfa=True)
+    away_from_step_edge()
+    client = Client()
+    sign_in(client, agent)
+    client.post("/accounts/2fa/authenticate/", {"code": totp(agent.totp_secret)})
+    reauthenticate(client)
+    assert client.post("/accounts/password/change/", {
+        "oldpassword": "a long enough passphrase for tests", "password1": EIGHT,
+        "password2": EIGHT}).status_code == 302
+    # Eight characters are enough only with MFA: the app cannot be removed now ...
+    refused = client.post("/accounts/2fa/totp/deactivate/")
+    assert refused.status_code == 200
+    assert "too short to be used alone" in refused.content.decode()
+    # ... until the password is long enough to stand alone.
+    reauthenticate(client, EIGHT)
+    client.post("/accounts/password/change/", {
+        "oldpassword": EIGHT, "password1": FIFTEEN, "password2": FIFTEEN})
+    assert client.post("/accounts/2fa/totp/deactivate/").status_code == 302

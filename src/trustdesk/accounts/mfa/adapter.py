@@ -1,5 +1,6 @@
-"""TrustDesk's allauth MFA adapter: secrets sealed by the vault, and a required second
-factor that cannot be removed."""
+"""TrustDesk's allauth MFA adapter: secrets sealed by the vault, and a second factor that
+cannot be removed while the role requires one or the password (8 to 14 characters, set
+with MFA) is too short to stand alone."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ class MfaAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
         "cannot_delete_authenticator": (
-            "Your role requires two-factor authentication: add another authenticator "
-            "app or security key before removing this one."),
+            "Your role requires two-factor authentication, or your password is too short "
+            "to be used alone: add another authenticator app or security key before "
+            "removing this one, or change your password to one of 15 characters or more."),
     }
 
     def encrypt(self, text: str) -> str:
@@ -41,7 +43,7 @@ class MfaAdapter(DefaultMFAAdapter):
         if authenticator.type == Authenticator.Type.RECOVERY_CODES:
             return True
         user = authenticator.user
-        if not policy.required(user):
+        if not policy.required(user) and user.password_stands_alone:
             return True
         # Removing this one must leave another TOTP app or security key.
         return Authenticator.objects.filter(
