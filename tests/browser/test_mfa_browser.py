@@ -107,3 +107,33 @@ def test_register_a_passkey_and_sign_in_with_it(browser_page, make_user, artifac
     page.wait_for_load_state("networkidle")
     assert problems.csp_violations == []
     assert problems.all() == []
+
+
+def test_enrol_an_authenticator_app_in_the_browser(browser_page, make_user, artifacts_dir):
+    """The QR code page works under the CSP; the code typed comes from the shown secret."""
+    from signin import away_from_step_edge, totp
+
+    page, problems = browser_page
+    officer = make_user("privacy_officer", mfa=False)
+    _password_step(page, officer)
+    page.wait_for_url("**/accounts/2fa/")
+    page.get_by_role("link", name="Set up an authenticator app").click()
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/accounts/2fa/totp/activate/")
+    expect(page.locator("img.qr")).to_be_visible()
+    secret = page.locator("#authenticator_secret").input_value()
+    assert re.fullmatch(r"[A-Z2-7]{32}", secret)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(artifacts_dir / "mfa-activate-totp.png"), full_page=True)
+    away_from_step_edge()
+    page.fill("input[name=code]", totp(secret))
+    page.get_by_role("button", name="Activate").click()
+    page.wait_for_url("**/accounts/2fa/recovery-codes/")
+    assert Authenticator.objects.filter(user=officer, type="totp").exists()
+    page.wait_for_load_state("networkidle")  # let its icon load before moving on
+    page.goto("/customers/")
+    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert problems.all() == []
