@@ -9,6 +9,7 @@ from django.test import Client
 
 from trustdesk.accounts import services as accounts
 from trustdesk.accounts.actors import actor_for_cli
+from trustdesk.accounts.mfa import policy as mfa_policy
 from trustdesk.core.actor import Actor
 from trustdesk.customers import services as customers
 from trustdesk.tickets import services as tickets
@@ -38,15 +39,35 @@ def system() -> Actor:
     return SYSTEM
 
 
+def enrol_totp(user, secret: str | None = None) -> str:
+    """Give ``user`` an authenticator app, as enrolling in the console would (allauth's
+    own activation, the secret sealed by the vault); returns the base32 secret, which is
+    also kept as ``user.totp_secret``."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = secret or generate_totp_secret()
+    TOTP.activate(user, secret)
+    user.totp_secret = secret
+    return secret
+
+
 @pytest.fixture
 def make_user(db):
-    def make(role: str = "agent", *, teams=(), email: str | None = None, name: str = ""):
+    """``make_user(role, ...)`` → a new account. Accounts whose role requires MFA come
+    with an authenticator app enrolled (``user.totp_secret``), as they would have after
+    their first sign-in; ``mfa=False`` leaves it out, ``mfa=True`` adds it to any role."""
+    def make(role: str = "agent", *, teams=(), email: str | None = None, name: str = "",
+             mfa: bool | None = None, password: str = PASSWORD):
         n = next(_seq)
-        return accounts.user_create(
+        user = accounts.user_create(
             actor=SYSTEM, email=email or f"{role}{n}@example.com",
-            full_name=name or f"{role.title()} {n}", role=role, password=PASSWORD,
+            full_name=name or f"{role.title()} {n}", role=role, password=password,
             team_ids=[t.pk for t in teams],
         )
+        user.totp_secret = None
+        if mfa or (mfa is None and mfa_policy.required(user)):
+            enrol_totp(user)
+        return user
     return make
 
 
@@ -95,8 +116,14 @@ def api_client(db):
 
 @pytest.fixture
 def console_client(db):
-    def make(user):
+    """``console_client(user)`` → a test client signed in as ``user``, who has also just
+    confirmed their password on the confirm page (as a person does before a sensitive
+    action); ``confirmed=False`` leaves that out."""
+    def make(user, *, confirmed: bool = True, password: str = PASSWORD):
         client = Client()
         client.force_login(user)
+        if confirmed:
+            response = client.post("/accounts/reauthenticate/", {"password": password})
+            assert response.status_code == 302, "the password confirmation failed"
         return client
     return make

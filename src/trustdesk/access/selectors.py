@@ -4,12 +4,14 @@ the reading itself is audited). The access review builds on the same trail."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from django.db import transaction
 from django.utils import timezone
 
 from trustdesk.access import policy
+from trustdesk.audit import export
 from trustdesk.audit.models import AuditEvent, AuditVerification
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
@@ -53,16 +55,9 @@ def _moment(value: dt.datetime | dt.date, *, end: bool) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-@transaction.atomic
-def event_list(*, actor: Actor, filters: EventFilters = EventFilters(), page: int = 1,
-               page_size: int = 50) -> Page[AuditEvent]:
-    """Events matching ``filters``, newest first. Requires ``audit.read``; the read is
-    itself recorded (``audit.view``). Raises ``PermissionDenied`` or ``ValidationError``
-    (a malformed filter or page)."""
-    policy.require(actor, "audit.read")
+def _filtered(filters: EventFilters):
     _check(filters)
-    start, stop = page_bounds(page, page_size)
-    events = AuditEvent.objects.order_by("-id")
+    events = AuditEvent.objects.all()
     if filters.actor:
         events = events.filter(actor_label=filters.actor.strip().lower())
     if filters.customer_id:
@@ -76,12 +71,45 @@ def event_list(*, actor: Actor, filters: EventFilters = EventFilters(), page: in
         events = events.filter(at__gte=since)
     if filters.until and (until := _moment(filters.until, end=True)):
         events = events.filter(at__lt=until)
+    return events
+
+
+def _described(filters: EventFilters) -> dict:
+    return {k: str(v) for k, v in filters.__dict__.items() if v}
+
+
+@transaction.atomic
+def event_list(*, actor: Actor, filters: EventFilters = EventFilters(), page: int = 1,
+               page_size: int = 50) -> Page[AuditEvent]:
+    """Events matching ``filters``, newest first. Requires ``audit.read``; the read is
+    itself recorded (``audit.view``). Raises ``PermissionDenied`` or ``ValidationError``
+    (a malformed filter or page)."""
+    policy.require(actor, "audit.read")
+    start, stop = page_bounds(page, page_size)
+    events = _filtered(filters).order_by("-id")
     total = events.count()
     items = list(events[start:stop])
     record(actor=actor, action="audit.view", object_type="audit",
-           context={"filters": {k: str(v) for k, v in filters.__dict__.items() if v},
-                    "page": page})
+           context={"filters": _described(filters), "page": page})
     return Page(items=items, page=page, page_size=page_size, total=total)
+
+
+def event_export(*, actor: Actor, filters: EventFilters = EventFilters(),
+                 fmt: str = "jsonl") -> Iterator[str]:
+    """Every event matching ``filters`` as lines of JSON (or CEF), in chain order, for a
+    download. Requires ``audit.read``; the export is recorded (``audit.export``, naming
+    the filters and how many events) before the first line is produced. Raises
+    ``PermissionDenied`` or ``ValidationError``."""
+    policy.require(actor, "audit.read")
+    if fmt not in export.FORMATS:
+        raise ValidationError(f"format must be one of {', '.join(export.FORMATS)}.",
+                              field="format")
+    events = _filtered(filters)
+    with transaction.atomic():
+        record(actor=actor, action="audit.export", object_type="audit",
+               context={"filters": _described(filters), "events": events.count(),
+                        "format": fmt})
+    return (export.render(r, fmt) + "\n" for r in export.records(events))
 
 
 def last_verification(*, actor: Actor) -> AuditVerification | None:

@@ -7,5 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from trustdesk.accounts import signals
+        from trustdesk.accounts.mfa import audit
 
         signals.connect()
+        audit.connect()

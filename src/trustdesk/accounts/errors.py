@@ -1,4 +1,4 @@
-from trustdesk.core.errors import AuthenticationFailed, Conflict, ValidationError
+from trustdesk.core.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
 
 
 class InvalidToken(AuthenticationFailed):
@@ -19,3 +19,15 @@ class TeamNameTaken(Conflict):
 
 class WeakPassword(ValidationError):
     code = "weak_password"
+
+
+class MfaRequired(PermissionDenied):
+    # The person's role (or the installation) requires a second factor they do not have.
+    code = "mfa_required"
+    message = ("Your role requires two-factor authentication. Set it up in the console "
+               "(Sign-in security) before going on.")
+
+
+class ReauthenticationRequired(PermissionDenied):
+    code = "reauthentication_required"
+    message = "Confirm your password or second factor again, then retry."

@@ -33,6 +33,9 @@ class User(AbstractBaseUser):
     teams = models.ManyToManyField(Team, related_name="members", blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(auto_now_add=True)
+    # Whether the password is long enough to stand without a second factor (NIST's 15
+    # characters); one set with MFA may be shorter, and then the last factor stays.
+    password_stands_alone = models.BooleanField(default=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -45,6 +48,14 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def set_password(self, raw_password) -> None:
+        # Only whether it is long enough is kept, never the length itself.
+        from django.conf import settings
+
+        self.password_stands_alone = raw_password is not None and \
+            len(raw_password) >= settings.PASSWORD_MIN_LENGTH_WITHOUT_MFA
+        super().set_password(raw_password)
 
 
 class ApiToken(models.Model):
@@ -80,3 +91,15 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TotpStep(models.Model):
+    """The time step of the last TOTP code accepted from a person: no code of that step or
+    an earlier one is accepted again (``accounts.mfa.replay``)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True,
+                                related_name="+")
+    step = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.step}"

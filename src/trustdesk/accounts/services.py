@@ -17,7 +17,14 @@ from django.db import IntegrityError, transaction
 from trustdesk.access import policy
 from trustdesk.access.roles import ROLE_LABELS
 from trustdesk.accounts import lockout, sessions
-from trustdesk.accounts.errors import EmailTaken, InvalidToken, TeamNameTaken, WeakPassword
+from trustdesk.accounts.errors import (
+    EmailTaken,
+    InvalidToken,
+    MfaRequired,
+    TeamNameTaken,
+    WeakPassword,
+)
+from trustdesk.accounts.mfa import policy as mfa_policy
 from trustdesk.accounts.models import ApiToken, Team, User
 from trustdesk.audit.services import record
 from trustdesk.core import clock
@@ -169,11 +176,15 @@ def token_create(
     expires_days: int | None = None,
 ) -> IssuedToken:
     """Issue a personal token for ``user``. Only the user themself or an agent manager
-    may do so; the token's scopes can only narrow the owner's role."""
+    may do so; the token's scopes can only narrow the owner's role. Raises
+    ``MfaRequired`` if the owner's role requires a second factor they do not have."""
     if actor.user_id != user.pk and not actor.is_system:
         policy.require(actor, "agent.manage")
     if not user.is_active:
         raise ValidationError("The account is disabled.", field="user")
+    if mfa_policy.missing(user):
+        # A token would be a way around the second factor the role requires.
+        raise MfaRequired(detail=f"token for {user.email} refused: no second factor")
     scopes = sorted(set(scopes)) or ["*"]
     for scope in scopes:
         if not policy.valid_scope(scope):
@@ -208,7 +219,8 @@ def token_revoke(*, actor: Actor, token_id: int) -> None:
 
 def token_authenticate(secret: str) -> tuple[User, ApiToken]:
     """Resolve a bearer value to its owner. Raises ``InvalidToken`` for anything that is
-    not a live token of an active account."""
+    not a live token of an active account, and ``MfaRequired`` while the owner lacks the
+    second factor their role requires."""
     parts = secret.split("_", 2)  # the random part may itself contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise InvalidToken(detail="malformed token")
@@ -218,6 +230,10 @@ def token_authenticate(secret: str) -> tuple[User, ApiToken]:
     now = clock.now()
     if token.revoked_at or token.expires_at <= now or not token.user.is_active:
         raise InvalidToken(detail=f"token {token.pk} revoked, expired or owner disabled")
+    if mfa_policy.missing(token.user):
+        # The owner's role now requires a second factor they lack (promoted, or their
+        # last authenticator removed): the token waits until they enrol.
+        raise MfaRequired(detail=f"token {token.pk}: owner {token.user.email} has no MFA")
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user, token

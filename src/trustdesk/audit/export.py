@@ -63,13 +63,19 @@ def render(record: dict, fmt: str) -> str:
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
 
 
-def events_since(since, *, chunk: int = 2000) -> Iterator[dict]:
-    """Every event at or after ``since``, in chain order (events not chained yet last)."""
+def records(events, *, chunk: int = 2000) -> Iterator[dict]:
+    """The export records of an ``AuditEvent`` queryset, in chain order (events not
+    chained yet last), each with its position in the chain."""
     position = AuditChainLink.objects.filter(event_id=OuterRef("pk")).values("seq")[:1]
-    events = (AuditEvent.objects.filter(at__gte=since).annotate(seq=Subquery(position))
-              .order_by(F("seq").asc(nulls_last=True), "id"))
+    events = events.annotate(seq=Subquery(position)).order_by(
+        F("seq").asc(nulls_last=True), "id")
     for event in events.iterator(chunk_size=chunk):
         yield _record(event, event.seq)
+
+
+def events_since(since, *, chunk: int = 2000) -> Iterator[dict]:
+    """Every event at or after ``since``, in chain order (events not chained yet last)."""
+    yield from records(AuditEvent.objects.filter(at__gte=since), chunk=chunk)
 
 
 def _syslog_frame(line: str) -> bytes:

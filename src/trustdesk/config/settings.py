@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "trustdesk.console",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.usersessions",
     "csp",
     "trustdesk.core",
@@ -105,6 +106,9 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "trustdesk.accounts.sessions.AbsoluteSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in and messages: a person whose role needs MFA and who has none is sent
+    # to enrol before anything else (and the API refuses their session).
+    "trustdesk.accounts.mfa.middleware.MfaEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -163,21 +167,24 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Argon2id first: new and re-hashed passwords use it. (argon2-cffi's defaults exceed
-# OWASP's minimum of m=19 MiB, t=2, p=1.)
+# Argon2id first: new and re-hashed passwords use it. Django's parameters (m=100 MiB, t=2,
+# p=8) exceed OWASP's minimum of m=19 MiB, t=2, p=1; tests/accounts/test_passwords.py
+# checks the hashes it produces.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# NIST SP 800-63B: length over composition rules; common passwords refused.
+# NIST SP 800-63B: length over composition rules (8 characters with MFA, 15 without, up
+# to 256 accepted); common passwords and those a strength estimator can guess refused.
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 15},
-    },
+    {"NAME": "trustdesk.accounts.passwords.LengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "trustdesk.accounts.passwords.StrengthValidator"},
 ]
+PASSWORD_MIN_LENGTH_WITH_MFA = 8
+PASSWORD_MIN_LENGTH_WITHOUT_MFA = 15
+PASSWORD_MAX_LENGTH = 256
 
 # Shared counters (sign-in lockout): the database, or Redis when given.
 REDIS_URL = env.get("TRUSTDESK_REDIS_URL") or None
@@ -218,6 +225,30 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Sensitive actions (changing MFA, exports, issuing tokens) ask for the password or a
+# second factor again when the last confirmation is older than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+
+# --- Multi-factor authentication (allauth.mfa) --------------------------------------------
+# Who must have a second factor before reaching anything but their security settings:
+# "privileged" (admin, supervisor, security and privacy officers) or "all". There is no
+# weaker value.
+REQUIRE_MFA = env.get("TRUSTDESK_MFA_REQUIRED", "privileged")
+if REQUIRE_MFA not in ("privileged", "all"):
+    raise ImproperlyConfigured("TRUSTDESK_MFA_REQUIRED must be 'privileged' or 'all'.")
+MFA_ADAPTER = "trustdesk.accounts.mfa.adapter.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.get("TRUSTDESK_TOTP_ISSUER", "TrustDesk")
+# One time step either side for clock drift: safe because every accepted code's time step
+# is stored and no step at or before it is accepted again (accounts.mfa.replay).
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_FORMS = {
+    "authenticate": "trustdesk.accounts.mfa.forms.AuthenticateForm",
+    "reauthenticate": "trustdesk.accounts.mfa.forms.ReauthenticateForm",
+    "activate_totp": "trustdesk.accounts.mfa.forms.ActivateTOTPForm",
+}
 
 # Outbound mail: printed to the log until an SMTP relay is configured.
 EMAIL_BACKEND = env.get("TRUSTDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,6 +1,9 @@
+from django.utils.functional import SimpleLazyObject
+
 from trustdesk.access.policy import permissions_of
 from trustdesk.access.roles import ROLE_LABELS
 from trustdesk.accounts.actors import actor_for_user
+from trustdesk.accounts.mfa import policy as mfa_policy
 
 
 def console(request):
@@ -9,4 +12,6 @@ def console(request):
     if user is None or not user.is_authenticated:
         return {}
     perms = permissions_of(actor_for_user(user))
-    return {"perms_held": perms, "role_label": ROLE_LABELS.get(user.role, user.role)}
+    return {"perms_held": perms, "role_label": ROLE_LABELS.get(user.role, user.role),
+            # Only the pages that show it ask (one query).
+            "mfa_missing": SimpleLazyObject(lambda: mfa_policy.missing(user))}

@@ -31,4 +31,5 @@ urlpatterns = [
     path("security/keys/", admin.keys, name="keys"),
     path("audit/", audit.audit, name="audit"),
     path("audit/verify/", audit.audit_verify, name="audit_verify"),
+    path("audit/export/", audit.audit_export, name="audit_export"),
 ]

@@ -1,0 +1,135 @@
+"""Re-authentication before sensitive actions: exporting the audit trail, issuing an API
+token, creating or changing agents, lifting a lockout, and every MFA change. Without a
+confirmation in the last five minutes the person is asked for their password (or a
+second factor) and the original request then goes on."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import unquote
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client, RequestFactory
+
+from signin import away_from_step_edge, reauthenticate, sign_in, totp
+from trustdesk.accounts import reauth
+from trustdesk.accounts.errors import ReauthenticationRequired
+from trustdesk.accounts.models import ApiToken, User
+from trustdesk.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+CONFIRM = "/accounts/reauthenticate/"
+
+
+def _asks_to_confirm(response, then: str) -> None:
+    assert response.status_code == 302, response.content[:300]
+    assert response["Location"].startswith(CONFIRM), response["Location"]
+    assert then in unquote(response["Location"])
+
+
+def test_audit_export_asks_for_the_password_then_downloads(make_user, console_client):
+    officer = make_user("security_officer")
+    client = console_client(officer, confirmed=False)
+    _asks_to_confirm(client.get("/audit/export/?action=auth."), "/audit/export/")
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+    done = client.post(CONFIRM, {"password": "a long enough passphrase for tests",
+                                 "next": "/audit/export/?action=auth."})
+    assert done.status_code == 302 and done["Location"] == "/audit/export/?action=auth."
+    response = client.get(done["Location"])
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-ndjson"
+    assert response["Content-Disposition"].startswith('attachment; filename="trustdesk-audit-')
+    lines = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert lines and all(line["action"].startswith("auth.") for line in lines)
+    assert {"seq", "uid", "mac", "actor", "object"} <= set(lines[0])
+    export = AuditEvent.objects.get(action="audit.export")
+    assert export.actor_user_id == officer.pk
+    assert export.context["events"] == len(lines)
+    assert export.context["filters"] == {"action": "auth."}
+
+
+def test_roles_without_the_permission_are_refused_outright(make_user, console_client):
+    for client in (console_client(make_user("agent"), confirmed=False),
+                   console_client(make_user("admin"), confirmed=False)):
+        assert client.get("/audit/export/").status_code == 403
+    agent = console_client(make_user("agent"), confirmed=False)
+    response = agent.post("/agents/new/", {"email": "x@example.com"})
+    assert response.status_code == 403
+
+
+def test_a_token_request_resumes_after_confirmation(make_user, console_client):
+    agent = make_user("agent")
+    client = console_client(agent, confirmed=False)
+    form = {"name": "nightly export", "scopes": "ticket.view", "expires_days": "7"}
+    _asks_to_confirm(client.post("/settings/tokens/", form), "/settings/tokens/")
+    assert not ApiToken.objects.exists()
+    # Confirming replays the suspended POST: the token is issued and shown once.
+    response = client.post(CONFIRM, {"password": "a long enough passphrase for tests",
+                                     "next": "/settings/tokens/"})
+    assert response.status_code == 200
+    assert "Copy this token now" in response.content.decode()
+    assert ApiToken.objects.get(user=agent).name == "nightly export"
+
+
+def test_a_wrong_password_confirms_nothing(make_user, console_client):
+    admin = make_user("admin")
+    client = console_client(admin, confirmed=False)
+    _asks_to_confirm(client.post("/agents/new/", {"email": "new@example.com"}), "/agents/new/")
+    wrong = client.post(CONFIRM, {"password": "not my password at all", "next": "/agents/new/"})
+    assert wrong.status_code == 200
+    _asks_to_confirm(client.post("/agents/new/", {"email": "n@example.com"}), "/agents/new/")
+
+
+def test_an_authenticator_code_confirms_too(make_user):
+    officer = make_user("security_officer")
+    away_from_step_edge()
+    client = Client()
+    sign_in(client, officer)
+    client.post("/accounts/2fa/authenticate/", {"code": totp(officer.totp_secret)})
+    _asks_to_confirm(client.get("/audit/export/"), "/audit/export/")
+    # The confirm page offers the second factor as an alternative to the password.
+    assert "/accounts/2fa/reauthenticate/" in client.get(CONFIRM).content.decode()
+    done = client.post("/accounts/2fa/reauthenticate/",
+                       {"code": totp(officer.totp_secret, steps=1), "next": "/audit/export/"})
+    assert done.status_code == 302 and done["Location"] == "/audit/export/"
+    assert client.get("/audit/export/").status_code == 200
+
+
+def test_a_confirmation_lasts_five_minutes(make_user, console_client, settings):
+    from trustdesk.config import settings as configured
+
+    assert configured.ACCOUNT_REAUTHENTICATION_TIMEOUT == 300
+    client = console_client(make_user("admin"))
+    assert client.post("/agents/999999/unlock/").status_code == 404  # confirmed: goes through
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # as if five minutes had passed
+    _asks_to_confirm(client.post("/agents/999999/unlock/"), "/agents/999999/unlock/")
+
+
+def test_agent_changes_ask_for_confirmation(make_user, console_client):
+    admin, agent = make_user("admin"), make_user("agent")
+    client = console_client(admin, confirmed=False)
+    form = {"full_name": agent.full_name, "role": "supervisor", "is_active": "on"}
+    _asks_to_confirm(client.post(f"/agents/{agent.pk}/", form), f"/agents/{agent.pk}/")
+    assert User.objects.get(pk=agent.pk).role == "agent"
+    reauthenticate(client)
+    assert client.post(f"/agents/{agent.pk}/", form).status_code == 302
+    assert User.objects.get(pk=agent.pk).role == "supervisor"
+
+
+def test_mfa_changes_ask_for_confirmation(make_user, console_client):
+    client = console_client(make_user("agent"), confirmed=False)
+    _asks_to_confirm(client.get("/accounts/2fa/totp/activate/"), "/accounts/2fa/totp/activate/")
+    _asks_to_confirm(client.get("/accounts/2fa/webauthn/add/"), "/accounts/2fa/webauthn/add/")
+
+
+def test_the_helper_for_other_front_doors(make_user):
+    user = make_user("agent")
+    request = RequestFactory().post("/api/v1/something")
+    request.user, request.session = user, SessionStore()
+    assert not reauth.recently_authenticated(request)
+    with pytest.raises(ReauthenticationRequired) as caught:
+        reauth.require_recent(request)
+    assert caught.value.code == "reauthentication_required"

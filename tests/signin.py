@@ -1,0 +1,39 @@
+"""Signing in through the real pages, for tests: password, second factor and
+re-authentication, as a person's browser would post them."""
+
+from __future__ import annotations
+
+import time
+
+from django.test import Client
+
+PASSWORD = "a long enough passphrase for tests"
+PERIOD = 30
+
+
+def totp(secret: str, *, steps: int = 0) -> str:
+    """The code of ``secret`` ``steps`` periods from now (allauth's own HOTP, for tests
+    that are not about interoperability; see test_mfa_totp for oathtool)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // PERIOD + steps))
+
+
+def away_from_step_edge(margin: float = 3.0) -> None:
+    """Wait, if need be, so that the next ``margin`` seconds stay within one time step."""
+    left = PERIOD - time.time() % PERIOD
+    if left < margin:
+        time.sleep(left + 0.1)
+
+
+def sign_in(client: Client, user, password: str = PASSWORD):
+    """Post the sign-in form; returns the response (a redirect to the MFA step when the
+    account has a second factor)."""
+    return client.post("/accounts/login/", {"login": user.email, "password": password})
+
+
+def reauthenticate(client: Client, password: str = PASSWORD):
+    """Confirm the password again, as the confirm page asks before sensitive actions."""
+    response = client.post("/accounts/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content[:500]
+    return response
