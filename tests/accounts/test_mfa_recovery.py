@@ -71,6 +71,6 @@ def test_regenerating_replaces_every_old_code(make_user):
     browser = Client()
     sign_in(browser, user)
     assert browser.post("/accounts/2fa/authenticate/", {"code": old[0]}).status_code == 200
-    actions = list(AuditEvent.objects.filter(object_id=str(user.pk), context__type=
-                                             "recovery_codes").values_list("action", flat=True))
+    actions = [e.action for e in AuditEvent.objects.filter(object_id=str(user.pk))
+               if e.context.get("type") == "recovery_codes"]
     assert actions.count("mfa.add") == 2 and actions.count("mfa.remove") == 1
