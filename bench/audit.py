@@ -105,7 +105,7 @@ def _bench_actor():
     from trustdesk.core.actor import Actor
 
     # What an API call with a bearer token records (see accounts.actors.actor_for_user).
-    return Actor(kind="token", label="agent.bench@example.com", user_id=7, role="supervisor",
+    return Actor(kind="token", label="agent.bench@example.com", user_id=7, role="agent",
                  token_id=3, ip="127.0.0.1", user_agent="python-requests/2.32")
 
 
@@ -231,7 +231,7 @@ def customer_view(data_dir: str, requests: int = 800) -> dict:
 
     system = Actor.system("bench")
     user = accounts.user_create(actor=system, email="bench@example.com", full_name="Bench",
-                                role="supervisor", password="a long bench passphrase")
+                                role="agent", password="a long bench passphrase")
     token = accounts.token_create(actor=system, user=user, name="bench").secret
     client = Client(headers={"Authorization": f"Bearer {token}"})
     ids = [services.customer_create(actor=system, profile={

@@ -79,7 +79,7 @@ class _PlainText:
 
 def customer_view(requests: int = 800) -> dict:
     user = accounts.user_create(actor=SYSTEM, email="bench@example.com", full_name="Bench",
-                                role="supervisor", password="a long bench passphrase")
+                                role="agent", password="a long bench passphrase")
     token = accounts.token_create(actor=SYSTEM, user=user, name="bench").secret
     client = Client(headers={"Authorization": f"Bearer {token}"})
     sealed_ids = _customers(300)

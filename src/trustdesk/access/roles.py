@@ -43,6 +43,7 @@ PERMISSIONS = {
     "agent.manage": "Create, change and disable agents",
     "team.manage": "Create and change teams",
     "audit.read": "Read the audit trail",
+    "access.review": "Review who holds which permissions against what they use",
     "keys.view": "See the state of encryption keys and when rotation is due",
     "datamap.read": "Read the data inventory",
 }
@@ -58,11 +59,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     BILLING: frozenset({"ticket.view", "ticket.reply", "customer.view", "datamap.read"}),
     ADMIN: frozenset({
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
-        "ticket.assign", "datamap.read", "keys.view",
+        "ticket.assign", "datamap.read", "keys.view", "access.review",
     }),
-    SECURITY_OFFICER: frozenset({"audit.read", "agent.view", "datamap.read", "keys.view"}),
+    SECURITY_OFFICER: frozenset({"audit.read", "agent.view", "datamap.read", "keys.view",
+                                 "access.review"}),
     PRIVACY_OFFICER: frozenset({
         "customer.view", "customer.update", "customer.erase", "datamap.read", "agent.view",
     }),
-    AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view"}),
+    AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trustdesk.console.views import admin, audit, customers, tickets
+from trustdesk.console.views import access, admin, audit, customers, tickets
 
 app_name = "console"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path("datamap/", admin.datamap, name="datamap"),
     path("security/keys/", admin.keys, name="keys"),
     path("audit/", audit.audit, name="audit"),
+    path("security/access-review/", access.access_review, name="access_review"),
+    path("security/access-review/<int:user_id>/apply/", access.access_review_apply,
+         name="access_review_apply"),
     path("audit/verify/", audit.audit_verify, name="audit_verify"),
     path("audit/export/", audit.audit_export, name="audit_export"),
 ]
