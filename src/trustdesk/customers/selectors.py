@@ -87,3 +87,9 @@ def customer_names(customer_ids: Iterable[uuid.UUID], *, actor: Actor
     names = {cid: name_for(actor, open_field(cid, "full_name", sealed))
              for cid, sealed in rows.values_list("customer_id", "sealed")}
     return {cid: names.get(cid) or f"Customer {str(cid)[:8]}" for cid in customer_ids}
+
+
+def field_access(*, actor: Actor) -> dict[str, str]:
+    """What the field policy decides for each inventory field for ``actor``'s role
+    (before need-to-know): for forms and clients that lay out a profile."""
+    return field_policy().for_role(actor.role)
