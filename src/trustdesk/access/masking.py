@@ -12,8 +12,9 @@ DOT = "•"
 
 def keep_last(value: str, keep: int = 4) -> str:
     """All but the last ``keep`` characters hidden; at most a third of a value is kept,
-    so a short value does not come out nearly whole."""
-    keep = min(keep, len(value) // 3)
+    and nothing of one shorter than six, so a short value does not come out nearly
+    whole."""
+    keep = min(keep, len(value) // 3) if len(value) >= 6 else 0
     if keep <= 0:
         return DOT * max(len(value), 4)
     return DOT * (len(value) - keep) + value[-keep:]
