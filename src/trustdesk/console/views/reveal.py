@@ -18,8 +18,9 @@ from trustdesk.access import policy
 from trustdesk.access import selectors as access
 from trustdesk.accounts import reauth
 from trustdesk.accounts.errors import ReauthenticationRequired
+from trustdesk.audit.services import record_denied
 from trustdesk.console.views.base import actor, console_view
-from trustdesk.core.errors import ValidationError
+from trustdesk.core.errors import PermissionDenied, ValidationError
 from trustdesk.customers import reveal
 
 
@@ -30,11 +31,15 @@ class RevealForm(forms.Form):
 
 
 def _fragment(request, template: str, context: dict, status: int = 200):
-    if not request.headers.get("HX-Request"):
-        # No htmx: the same fragment on a page of its own.
-        context = {**context, "fragment": template}
-        template = "console/reveal_page.html"
-    return render(request, template, context, status=status)
+    if request.headers.get("HX-Request"):
+        # htmx swaps only successful responses; a refusal is a fragment to show too,
+        # so htmx gets it with 200 and the real status in a header of its own.
+        response = render(request, template, context)
+        response["X-TrustDesk-Status"] = str(status)
+        return response
+    # No htmx: the same fragment on a page of its own, with the real status.
+    context = {**context, "fragment": template}
+    return render(request, "console/reveal_page.html", context, status=status)
 
 
 def _field_context(request, customer_id, field: str) -> dict:
@@ -76,6 +81,13 @@ def field_reveal(request, customer_id, field):
         form.add_error("reason", exc.message)
         context["form"] = form
         return _fragment(request, "console/_field_masked.html", context, status=400)
+    except PermissionDenied as exc:
+        record_denied(actor=actor(request), action="access.denied", path=request.path,
+                      permission=getattr(exc, "permission", ""))
+        context = _field_context(request, customer_id, field)
+        form.add_error("reason", exc.message)
+        context["form"] = form
+        return _fragment(request, "console/_field_masked.html", context, status=403)
     return _fragment(request, "console/_field_revealed.html", {
         "customer_id": customer_id, "name": field, "revealed": revealed,
         "seconds": reveal.reveal_seconds()})
