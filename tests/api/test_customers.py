@@ -22,39 +22,49 @@ def test_create_normalises_the_profile(agent_api, post_json):
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert set(body) == {"id", "status", "created_at", "updated_at", "profile", "erasure"}
+    assert set(body) == {"id", "status", "created_at", "updated_at", "profile", "access",
+                         "erasure"}
     assert body["erasure"] is None
     assert body["status"] == "active"
-    assert body["profile"] == {
+    stored = stored_profile(body["id"])
+    assert stored == {
         "full_name": "Ada Lovelace", "email": "ada.lovelace@example.com",
         "phone": "+442079460958", "country": "GB",
     }
-    assert stored_profile(body["id"]) == body["profile"]
+    # The agent has no ticket for this new customer yet: need-to-know leaves the name.
+    assert body["profile"] == {"full_name": "Ada Lovelace"}
+    assert body["access"] == {"full_name": "visible", "email": "locked", "phone": "locked",
+                              "country": "locked"}
     # At rest every value is sealed; nothing of the profile is in the row in clear.
     for row in CustomerField.objects.filter(customer_id=body["id"]):
-        assert body["profile"][row.name].encode() not in bytes(row.sealed)
+        assert stored[row.name].encode() not in bytes(row.sealed)
 
 
-def test_get_returns_the_stored_profile(agent_api, make_customer):
+def test_get_returns_the_stored_profile(agent_api, make_customer, make_ticket, team_a):
     customer = make_customer(full_name="Grace Hopper", email="grace@example.org",
                              phone="+1 (650) 253-0000")
+    make_ticket(customer, team=team_a)  # the agent's team works for her: need-to-know
 
     response = agent_api.get(f"/api/v1/customers/{customer.id}")
 
     assert response.status_code == 200
     body = response.json()
     assert body["id"] == str(customer.id)
-    assert body["profile"] == {"full_name": "Grace Hopper", "email": "grace@example.org",
-                               "phone": "+16502530000"}
+    # An agent sees the name; email and phone masked (the field policy).
+    assert body["profile"] == {"full_name": "Grace Hopper", "email": "g***@example.org",
+                               "phone": "•••• 0000"}
+    assert body["access"] == {"full_name": "visible", "email": "masked", "phone": "masked"}
 
 
 def test_get_unknown_customer_is_404(agent_api, api_error):
     api_error(agent_api.get(f"/api/v1/customers/{uuid.uuid4()}"), 404, "not_found")
 
 
-def test_patch_changes_adds_and_removes_fields(agent_api, post_json, make_customer):
+def test_patch_changes_adds_and_removes_fields(agent_api, post_json, make_customer,
+                                               make_ticket, team_a):
     customer = make_customer(full_name="Alan Turing", email="alan@example.org",
                              phone="+44 20 7946 0958")
+    make_ticket(customer, team=team_a)
 
     response = post_json(agent_api, f"/customers/{customer.id}", {"profile": {
         "phone": None, "company": "Bletchley Park", "email": "Alan.Turing@Example.org",
@@ -63,8 +73,11 @@ def test_patch_changes_adds_and_removes_fields(agent_api, post_json, make_custom
     assert response.status_code == 200, response.content
     expected = {"full_name": "Alan Turing", "email": "alan.turing@example.org",
                 "company": "Bletchley Park"}
-    assert response.json()["profile"] == expected
-    assert agent_api.get(f"/api/v1/customers/{customer.id}").json()["profile"] == expected
+    assert stored_profile(customer.id) == expected
+    # What the agent gets back is masked as on any read.
+    shown = {**expected, "email": "a***@example.org"}
+    assert response.json()["profile"] == shown
+    assert agent_api.get(f"/api/v1/customers/{customer.id}").json()["profile"] == shown
     assert not CustomerField.objects.filter(customer_id=customer.id, name="phone").exists()
 
 

@@ -209,13 +209,22 @@ def test_create_a_customer_with_invalid_values(agent_client):
     assert Customer.objects.count() == count
 
 
-def test_update_a_customer(agent_client, customer):
+def test_update_a_customer(agent_client, customer, ticket):
     url = reverse("console:customer", args=[customer.id])
+    # The agent sees the email masked: its box starts empty, and empty keeps the value.
     response = agent_client.post(url, {"full_name": "Ada King", "email": "",
                                        "company": "Analytical Engines Ltd"})
     assert response.status_code == 302
     stored = stored_profile(customer.id)
-    assert stored == {"full_name": "Ada King", "company": "Analytical Engines Ltd"}
+    assert stored == {"full_name": "Ada King", "email": "ada@example.org",
+                      "company": "Analytical Engines Ltd"}
+
+    # A field seen in clear is cleared by emptying it; a masked one replaced by typing.
+    response = agent_client.post(url, {"full_name": "Ada King", "company": "",
+                                       "email": "ada.king@example.org"})
+    assert response.status_code == 302
+    assert stored_profile(customer.id) == {"full_name": "Ada King",
+                                           "email": "ada.king@example.org"}
 
 
 def test_create_a_ticket_for_a_customer(agent_client, customer):

@@ -127,12 +127,13 @@ def test_new_ticket_for_unknown_customer_is_404(agent_client):
 
 # --- Customers -----------------------------------------------------------------------------
 
-def test_customer_list(agent_client, customer):
+def test_customer_list(agent_client, customer, ticket):
     response = agent_client.get(reverse("console:customers"))
     assert response.status_code == 200
     html = _html(response)
     assert "Ada Lovelace" in html
-    assert "ada@example.org" in html
+    assert "a***@example.org" in html  # agents see emails masked
+    assert "ada@example.org" not in html
     assert "Analytical Engines Ltd" in html
     assert reverse("console:customer", args=[customer.id]) in html
 
@@ -178,7 +179,9 @@ def test_customer_detail(agent_client, customer, ticket):
     assert response.status_code == 200
     html = _html(response)
     assert "<h1>Ada Lovelace</h1>" in html
-    assert 'value="ada@example.org"' in html  # the profile form, prefilled
+    assert 'value="Analytical Engines Ltd"' in html  # the profile form, prefilled
+    assert "a***@example.org" in html  # the email masked for an agent
+    assert "ada@example.org" not in html
     assert ticket.subject in html
     assert f"{reverse('console:ticket_new')}?customer={customer.id}" in html
 
@@ -281,6 +284,8 @@ def test_ticket_detail_labels_customer_fields_from_the_inventory(agent_client, m
                              postal_address="1 Burntisland Road\nFife")
     ticket = make_ticket(customer, team=team)
     html = _html(agent_client.get(reverse("console:ticket", args=[ticket.pk])))
-    assert "<dt>Account number</dt><dd>AC-1729</dd>" in html
-    assert "<dt>Postal address</dt><dd>1 Burntisland Road<br>Fife</dd>" in html
+    # Both fields are revealable for an agent, so they show masked.
+    assert "<dt>Account number</dt><dd>•••••29</dd>" in html
+    assert "<dt>Postal address</dt><dd>" in html
+    assert "AC-1729" not in html and "Burntisland" not in html
     assert "Account_number" not in html

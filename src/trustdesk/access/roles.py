@@ -39,6 +39,8 @@ PERMISSIONS = {
     "customer.create": "Create customer profiles",
     "customer.update": "Change customer profiles",
     "customer.erase": "Erase a customer: destroy their key and with it all their data",
+    "customer.reveal": "Reveal a masked customer field, one at a time, with a reason",
+    "alert.read": "See access alerts (break-glass reveals of customer data)",
     "agent.view": "See the list of agents and teams",
     "agent.manage": "Create, change and disable agents",
     "team.manage": "Create and change teams",
@@ -50,21 +52,23 @@ PERMISSIONS = {
 
 _WORKER = {
     "ticket.view", "ticket.create", "ticket.reply", "ticket.update", "customer.view",
-    "customer.create", "customer.update", "agent.view", "datamap.read",
+    "customer.create", "customer.update", "customer.reveal", "agent.view", "datamap.read",
 }
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     AGENT: frozenset(_WORKER),
     SENIOR_AGENT: frozenset(_WORKER | {"ticket.assign"}),
     SUPERVISOR: frozenset(_WORKER | {"ticket.assign", "ticket.view_all"}),
-    BILLING: frozenset({"ticket.view", "ticket.reply", "customer.view", "datamap.read"}),
+    BILLING: frozenset({"ticket.view", "ticket.reply", "customer.view", "customer.reveal",
+                         "datamap.read"}),
     ADMIN: frozenset({
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
         "ticket.assign", "datamap.read", "keys.view", "access.review",
     }),
-    SECURITY_OFFICER: frozenset({"audit.read", "agent.view", "datamap.read", "keys.view",
-                                 "access.review"}),
+    SECURITY_OFFICER: frozenset({"audit.read", "alert.read", "agent.view", "datamap.read",
+                                 "keys.view", "access.review"}),
     PRIVACY_OFFICER: frozenset({
-        "customer.view", "customer.update", "customer.erase", "datamap.read", "agent.view",
+        "customer.view", "customer.update", "customer.erase", "customer.reveal", "datamap.read",
+        "agent.view",
     }),
     AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
 }

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trustdesk.access import policy
+from trustdesk.access.models import Alert
 from trustdesk.audit import export
 from trustdesk.audit.models import AuditEvent, AuditVerification
 from trustdesk.audit.services import record
@@ -117,3 +118,15 @@ def last_verification(*, actor: Actor) -> AuditVerification | None:
     ``audit.read``."""
     policy.require(actor, "audit.read")
     return AuditVerification.objects.order_by("-at", "-id").first()
+
+
+@transaction.atomic
+def alert_list(*, actor: Actor, page: int = 1, page_size: int = 50) -> Page[Alert]:
+    """Access alerts, newest first. Requires ``alert.read``; the read is recorded."""
+    policy.require(actor, "alert.read")
+    start, stop = page_bounds(page, page_size)
+    alerts = Alert.objects.order_by("-created_at", "-id")
+    total = alerts.count()
+    items = list(alerts[start:stop])
+    record(actor=actor, action="alert.view", object_type="alert", context={"page": page})
+    return Page(items=items, page=page, page_size=page_size, total=total)

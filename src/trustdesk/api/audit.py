@@ -14,6 +14,7 @@ from trustdesk.access import selectors, services
 from trustdesk.api import render
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import (
+    AlertPage,
     AuditEventPage,
     ErrorOut,
     LastVerificationOut,
@@ -65,3 +66,19 @@ def verify(request):
     """Verify the whole trail now. ``ok`` false names the first bad position and the
     problem; the run is saved and recorded (``audit.verify``)."""
     return dataclasses.asdict(services.audit_verify(actor=actor(request)))
+
+
+class AlertQuery(Schema):
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=50, ge=1, le=100)
+
+
+@router.get("/access/alerts", response={200: AlertPage, **ERRORS}, tags=["access"])
+def list_alerts(request, query: Query[AlertQuery]):
+    """Access alerts (break-glass reveals), newest first; requires ``alert.read``."""
+    page = selectors.alert_list(actor=actor(request), page=query.page,
+                                page_size=query.page_size)
+    return {"items": [{"id": a.pk, "created_at": a.created_at, "kind": a.kind,
+                       "actor": a.actor_label, "customer_id": a.customer_id,
+                       "field": a.field, "reason": a.reason} for a in page.items],
+            "page": page.page, "page_size": page.page_size, "total": page.total}

@@ -5,10 +5,19 @@ import uuid
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from trustdesk.accounts import reauth
 from trustdesk.api import render
 from trustdesk.api.auth import actor
-from trustdesk.api.schemas import CustomerIn, CustomerOut, CustomerPage, ErrorOut, In
-from trustdesk.customers import selectors, services
+from trustdesk.api.schemas import (
+    CustomerIn,
+    CustomerOut,
+    CustomerPage,
+    ErrorOut,
+    In,
+    RevealIn,
+    RevealOut,
+)
+from trustdesk.customers import reveal, selectors, services
 
 router = Router(tags=["customers"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
@@ -64,3 +73,18 @@ def update_customer(request, customer_id: uuid.UUID, payload: CustomerIn):
     profile = services.customer_update(actor=actor(request), customer_id=customer_id,
                                        changes=payload.profile)
     return render.customer(profile)
+
+
+@router.post("/customers/{customer_id}/reveal", response={200: RevealOut, **ERRORS})
+def reveal_field(request, customer_id: uuid.UUID, payload: RevealIn):
+    """Reveal one masked field, with a reason (audited as ``customer.reveal``; the value
+    is never recorded). Show it until ``expires_at``. Restricted fields need a recent
+    re-authentication, which only a console session has: a bearer token cannot reveal
+    them."""
+    who = actor(request)
+    revealed = reveal.customer_reveal(
+        actor=who, customer_id=customer_id, field=payload.field, reason=payload.reason,
+        break_glass=payload.break_glass,
+        reauthenticated=who.kind == "agent" and reauth.recently_authenticated(request))
+    return {"field": revealed.field, "value": revealed.value,
+            "expires_at": revealed.expires_at, "break_glass": revealed.break_glass}

@@ -19,7 +19,8 @@ def customer(profile: CustomerProfile) -> dict:
                    "reason": profile.erasure_reason}
     return {
         "id": profile.id, "status": profile.status, "created_at": profile.created_at,
-        "updated_at": profile.updated_at, "profile": profile.profile, "erasure": erasure,
+        "updated_at": profile.updated_at, "profile": profile.profile, "access": profile.access,
+        "erasure": erasure,
     }
 
 

@@ -53,12 +53,48 @@ class CustomerOut(Schema):
     status: str
     created_at: dt.datetime
     updated_at: dt.datetime
-    profile: dict[str, str]
+    profile: dict[str, str] = Field(
+        description="The fields the reader may see, masked where the policy masks them")
+    access: dict[str, str] = Field(
+        default_factory=dict,
+        description="For each present field: visible, masked, revealable (masked; "
+        "POST .../reveal shows it), or locked (no ticket gives the need to know; a "
+        "break-glass reveal is possible). Hidden fields are absent.")
     erasure: ErasureOut | None = None
 
 
 class CustomerPage(PageMeta):
     items: list[CustomerOut]
+
+
+class RevealIn(In):
+    field: str = Field(max_length=64, description="A field whose access is revealable "
+                       "(or locked, with break_glass)")
+    reason: str = Field(min_length=1, max_length=2000,
+                        description="Why the value is needed (5 to 500 characters; audited)")
+    break_glass: bool = Field(default=False, description="Reveal a field need-to-know "
+                              "withholds; audited as break-glass and alerts security")
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+    expires_at: dt.datetime = Field(description="Show the value until then, then mask it")
+    break_glass: bool
+
+
+class AlertOut(Schema):
+    id: int
+    created_at: dt.datetime
+    kind: str
+    actor: str
+    customer_id: uuid.UUID | None
+    field: str
+    reason: str
+
+
+class AlertPage(PageMeta):
+    items: list[AlertOut]
 
 
 # --- tickets -----------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def get_ticket(request, ticket_id: int):
 def update_ticket(request, ticket_id: int, payload: TicketPatchIn):
     ticket = services.ticket_update(actor=actor(request), ticket_id=ticket_id,
                                     **payload.dict(exclude_unset=True))
-    name = customer_names([ticket.customer_id])[ticket.customer_id]
+    name = customer_names([ticket.customer_id], actor=actor(request))[ticket.customer_id]
     return render.ticket(ticket, name)
 
 

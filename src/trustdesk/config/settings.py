@@ -8,6 +8,7 @@ secret key and allowed hosts, and turns on every HTTPS-only protection.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -380,6 +381,21 @@ DATA_INVENTORY_PATH = Path(
 )
 API_TOKEN_DEFAULT_DAYS = 90
 API_TOKEN_MAX_DAYS = 366
+
+# --- Field-level access (access.fields) ---------------------------------------------------
+# How long a revealed value stays in clear before it is masked again.
+ACCESS_REVEAL_SECONDS = int(env.get("TRUSTDESK_REVEAL_SECONDS", 60))
+# Agents see a customer's data (beyond the name) only while a ticket of that customer is
+# assigned to them or their team; "0" switches this off.
+ACCESS_NEED_TO_KNOW = env.get("TRUSTDESK_NEED_TO_KNOW", "1") != "0"
+# Per-role overrides of the shipped field policy, e.g.
+# {"agent": {"email": "revealable"}} (keys: field names, "type:…", "category:…",
+# "sensitivity:…" or "*"; values: hidden, masked, revealable, visible).
+try:
+    ACCESS_FIELD_POLICY = json.loads(env.get("TRUSTDESK_FIELD_POLICY", "") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        'TRUSTDESK_FIELD_POLICY must be JSON like {"agent": {"email": "revealable"}}') from exc
 
 LOGGING = {
     "version": 1,

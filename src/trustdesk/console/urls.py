@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trustdesk.console.views import access, admin, audit, customers, tickets
+from trustdesk.console.views import access, admin, audit, customers, reveal, tickets
 
 app_name = "console"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("customers/<uuid:customer_id>/", customers.customer_detail, name="customer"),
     path("customers/<uuid:customer_id>/erase/", customers.customer_erase,
          name="customer_erase"),
+    path("customers/<uuid:customer_id>/fields/<slug:field>/", reveal.field_masked,
+         name="customer_field"),
+    path("customers/<uuid:customer_id>/fields/<slug:field>/reveal/", reveal.field_reveal,
+         name="customer_field_reveal"),
+    path("security/alerts/", reveal.alert_list, name="alerts"),
     path("agents/", admin.agent_list, name="agents"),
     path("agents/new/", admin.agent_new, name="agent_new"),
     path("agents/<int:user_id>/", admin.agent_edit, name="agent_edit"),

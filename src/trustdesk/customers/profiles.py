@@ -21,6 +21,9 @@ class CustomerProfile:
     erased_at: dt.datetime | None = None
     erased_by: str = ""
     erasure_reason: str = ""
+    # Field → what the reader's policy decided (visible, masked, revealable, locked) for
+    # each field present; empty for the unfiltered profile inside the customers app.
+    access: dict[str, str] = field(default_factory=dict)
 
     @property
     def display_name(self) -> str:

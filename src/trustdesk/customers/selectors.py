@@ -10,6 +10,7 @@ from django.db import transaction
 
 from trustdesk import vault
 from trustdesk.access import policy
+from trustdesk.access.fields import HIDDEN
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound
@@ -17,6 +18,7 @@ from trustdesk.core.pagination import Page, page_bounds
 from trustdesk.customers.errors import NotSearchable
 from trustdesk.customers.models import Customer, CustomerField
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, open_field
+from trustdesk.customers.visibility import apply, field_policy, name_for
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import normalise_value
 
@@ -34,7 +36,7 @@ def customer_get(*, actor: Actor, customer_id) -> CustomerProfile:
     customer = Customer.objects.filter(pk=_parse_id(customer_id)).first()
     if customer is None:
         raise NotFound()
-    profile = build_profiles([customer])[0]
+    profile = apply(actor, build_profiles([customer]))[0]
     record(actor=actor, action="customer.view", object_type="customer",
            object_id=customer.pk, fields=profile.profile.keys())
     return profile
@@ -46,7 +48,9 @@ def customer_list(
 ) -> Page[CustomerProfile]:
     """List customers, newest first, optionally by exact match on searchable fields
     (email, phone, account number). Free-text search over personal data is deliberately
-    not offered: it would need the values in clear."""
+    not offered: it would need the values in clear. The match goes through the blind
+    index, so a field masked for the actor can still be searched by its exact value (the
+    result shows it masked); a field the policy hides from the actor cannot."""
     policy.require(actor, "customer.view")
     start, stop = page_bounds(page, page_size)
     customers = Customer.objects.order_by("-created_at", "id")
@@ -55,24 +59,37 @@ def customer_list(
         spec = inventory.get(name)
         if spec is None or not spec.searchable:
             raise NotSearchable(f"Customers cannot be searched by '{name}'.", field=name)
+        if field_policy().decide(actor.role, name) == HIDDEN:
+            # Searching a hidden field would confirm its value: same answer as undeclared.
+            raise NotSearchable(f"Customers cannot be searched by '{name}'.", field=name)
         token = vault.blind_index(name, normalise_value(spec, raw))
         customers = customers.filter(
             pk__in=CustomerField.objects.filter(name=name, lookup=token).values("customer_id")
         )
     total = customers.count()
-    profiles = build_profiles(customers[start:stop])
+    profiles = apply(actor, build_profiles(customers[start:stop]))
     record(actor=actor, action="customer.list", object_type="customer",
            fields=sorted({k for p in profiles for k in p.profile}),
            context={"ids": [str(p.id) for p in profiles], "match": sorted(match or {})})
     return Page(items=profiles, page=page, page_size=page_size, total=total)
 
 
-def customer_names(customer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """Display names for lists that show whose ticket is whose. Callers audit the read
-    as part of their own event (they know which objects were shown)."""
+def customer_names(customer_ids: Iterable[uuid.UUID], *, actor: Actor
+                   ) -> dict[uuid.UUID, str]:
+    """Display names for lists that show whose ticket is whose, as the field policy lets
+    ``actor`` see them. Callers audit the read as part of their own event (they know
+    which objects were shown)."""
     customer_ids = set(customer_ids)
     rows = CustomerField.objects.filter(customer_id__in=customer_ids, name="full_name",
                                         customer__status=Customer.Status.ACTIVE)
-    names = {cid: open_field(cid, "full_name", sealed)
+    if field_policy().decide(actor.role, "full_name") == HIDDEN:
+        rows = rows.none()
+    names = {cid: name_for(actor, open_field(cid, "full_name", sealed))
              for cid, sealed in rows.values_list("customer_id", "sealed")}
     return {cid: names.get(cid) or f"Customer {str(cid)[:8]}" for cid in customer_ids}
+
+
+def field_access(*, actor: Actor) -> dict[str, str]:
+    """What the field policy decides for each inventory field for ``actor``'s role
+    (before need-to-know): for forms and clients that lay out a profile."""
+    return field_policy().for_role(actor.role)

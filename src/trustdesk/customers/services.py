@@ -21,6 +21,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, ValidationError
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_field
+from trustdesk.customers.visibility import apply
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
 from trustdesk.vault import cards
@@ -57,7 +58,7 @@ def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProf
     _write_fields(customer, cleaned)
     record(actor=actor, action="customer.create", object_type="customer",
            object_id=customer.pk, fields=[k for k, v in cleaned.items() if v is not None])
-    return build_profiles([customer])[0]
+    return apply(actor, build_profiles([customer]))[0]
 
 
 @transaction.atomic
@@ -77,7 +78,7 @@ def customer_update(
     customer.save(update_fields=["updated_at"])
     record(actor=actor, action="customer.update", object_type="customer",
            object_id=customer.pk, fields=cleaned.keys())
-    return build_profiles([customer])[0]
+    return apply(actor, build_profiles([customer]))[0]
 
 
 def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> CustomerProfile:
@@ -108,4 +109,4 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> Cust
         customer.save()
         record(actor=actor, action="customer.erase", object_type="customer",
                object_id=customer.pk, reason=reason, context={"key_versions": destroyed})
-    return build_profiles([customer])[0]
+    return apply(actor, build_profiles([customer]))[0]

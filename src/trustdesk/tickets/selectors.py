@@ -128,7 +128,7 @@ def ticket_list(
     )
     total = tickets.count()
     rows = list(tickets[start:stop])
-    names = customer_names([t.customer_id for t in rows])
+    names = customer_names([t.customer_id for t in rows], actor=actor)
     record(actor=actor, action="ticket.list", object_type="ticket",
            fields=["full_name"] if rows else [],
            context={"ids": [t.pk for t in rows],

@@ -5,8 +5,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.access import policy
+from trustdesk.access.fields import HIDDEN, VISIBLE
 from trustdesk.console.forms import CustomerSearchForm, ErasureForm, customer_form
 from trustdesk.console.views.base import actor, console_view, form_error
+from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers import selectors, services
 from trustdesk.privacy.inventory import get_inventory
@@ -67,6 +69,23 @@ def customer_erase(request, customer_id):
     return redirect("console:customer", customer_id=customer_id)
 
 
+def _editable(form, customer, policy_fields: dict[str, str]) -> None:
+    """Narrow the edit form to what the person may see: a field they see in clear is
+    prefilled; a masked or withheld one starts empty (an empty box keeps the stored
+    value, typing replaces it); a hidden one is not on the form at all."""
+    for name in list(form.fields):
+        decision = customer.access.get(name) or policy_fields.get(name, HIDDEN)
+        if decision == HIDDEN:
+            del form.fields[name]
+        elif decision != VISIBLE:
+            field = form.fields[name]
+            field.initial, field.required = None, False
+            shown = customer.profile.get(name) or ("withheld" if name in customer.access
+                                                   else "")
+            field.widget.attrs["placeholder"] = f"{shown} (leave empty to keep)" if shown \
+                else ""
+
+
 @console_view
 def customer_detail(request, customer_id):
     a = actor(request)
@@ -74,12 +93,14 @@ def customer_detail(request, customer_id):
     customer = selectors.customer_get(actor=a, customer_id=customer_id)
     if customer.status == "erased":
         return render(request, "console/customer_erased.html", {"customer": customer})
-    form = customer_form(inventory, data=request.POST or None, initial=customer.profile)
+    clear = {k: v for k, v in customer.profile.items() if customer.access.get(k) == VISIBLE}
+    form = customer_form(inventory, data=request.POST or None, initial=clear)
+    _editable(form, customer, selectors.field_access(actor=a))
     if request.method == "POST":
         policy.require(a, "customer.update")
         if form.is_valid():
             changes = {k: (v or None) for k, v in form.cleaned_data.items()
-                       if (v or None) != customer.profile.get(k)}
+                       if (k in clear and (v or None) != clear[k]) or (k not in clear and v)}
             try:
                 services.customer_update(actor=a, customer_id=customer.id, changes=changes)
             except ValidationError as exc:
@@ -90,10 +111,13 @@ def customer_detail(request, customer_id):
     recent = tickets.ticket_list(actor=a, filters=tickets.TicketFilters(
         customer_id=str(customer.id)), page_size=20) if policy.has_permission(
         a, "ticket.view") else None
-    fields = [(spec, customer.profile.get(spec.name)) for spec in inventory.fields]
+    fields = [(spec, customer.profile.get(spec.name), customer.access[spec.name])
+              for spec in inventory.fields if spec.name in customer.access]
     return render(request, "console/customer_detail.html", {
         "customer": customer, "fields": fields, "form": form, "tickets": recent,
         "can_edit": policy.has_permission(a, "customer.update"),
+        "can_reveal": policy.has_permission(a, "customer.reveal"),
+        "reveal_form": RevealForm(),
         "can_open_ticket": policy.has_permission(a, "ticket.create"),
         "can_erase": policy.has_permission(a, "customer.erase"), "erasure_form": ErasureForm(),
     }, status=400 if form.errors else 200)

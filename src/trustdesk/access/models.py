@@ -1,0 +1,25 @@
+from django.db import models
+
+
+class Alert(models.Model):
+    """Something a security officer should look at: today, a break-glass reveal (an
+    agent reached a customer's data without a ticket that gives them the need to know).
+    The audit trail holds the event itself; the alert is the security officer's to-do."""
+
+    class Kind(models.TextChoices):
+        BREAK_GLASS = "break_glass", "Break-glass reveal"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor_label = models.CharField(max_length=254)
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    customer_id = models.UUIDField(null=True, blank=True)
+    field = models.CharField(max_length=64, blank=True)
+    # The person's own words; never the revealed value.
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.actor_label}"

@@ -1,0 +1,140 @@
+"""Reveal-with-reason: one field of one customer, in clear, for a short time.
+
+The reveal is a use case like any other: one flow behind the console and the API, the
+permission and policy checked here, the event (field and reason, never the value) written
+in the same transaction. A field the policy makes ``revealable`` is revealed this way; a
+field need-to-know withholds (``locked``) can be reached only by breaking the glass,
+which also raises an alert for security officers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from trustdesk.access import fields as fp
+from trustdesk.access import policy
+from trustdesk.access.services import alert_break_glass
+from trustdesk.accounts.errors import ReauthenticationRequired
+from trustdesk.audit.services import record
+from trustdesk.core import clock
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import Gone, NotFound, PermissionDenied, ValidationError
+from trustdesk.customers.models import Customer, subject_for
+from trustdesk.customers.profiles import build_profiles
+from trustdesk.customers.visibility import decisions, field_policy, known_customers, shown
+from trustdesk.privacy.inventory import get_inventory
+from trustdesk.vault import cards
+from trustdesk.vault.models import CardToken
+
+REASON_MIN = 5
+REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class Revealed:
+    customer_id: uuid.UUID
+    field: str
+    label: str
+    value: str
+    expires_at: dt.datetime
+    break_glass: bool
+
+
+def reveal_seconds() -> int:
+    return int(getattr(settings, "ACCESS_REVEAL_SECONDS", 60))
+
+
+def _reason(reason: str | None) -> str:
+    reason = " ".join((reason or "").split())  # one line in the trail, whatever was typed
+    if len(reason) < REASON_MIN:
+        raise ValidationError("Say why you need to see this value.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise ValidationError(f"Keep the reason under {REASON_MAX} characters.",
+                              field="reason")
+    return reason
+
+
+def _clear_value(customer: Customer, spec, stored: str) -> str:
+    if not spec.tokenized:
+        return stored
+    # The profile keeps only BIN and last four; the full number is behind its token.
+    token = CardToken.objects.filter(subject=subject_for(customer.pk),
+                                     field=spec.name).values_list("token", flat=True).first()
+    return cards.detokenize(subject_for(customer.pk), token) if token else stored
+
+
+@transaction.atomic
+def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
+                    reauthenticated: bool = False, break_glass: bool = False) -> Revealed:
+    """Reveal ``field`` of a customer to ``actor`` for ``ACCESS_REVEAL_SECONDS``.
+
+    ``reauthenticated`` says the person confirmed their password or second factor
+    recently (fields classified restricted need it). ``break_glass`` must be set to reach
+    a field need-to-know withholds; the reveal is then audited as such and alerts
+    security officers. Raises ``ValidationError`` (reason), ``NotFound`` (no such
+    customer or no value), ``PermissionDenied`` (policy), ``ReauthenticationRequired``,
+    ``Gone`` (erased).
+    """
+    policy.require(actor, "customer.view")
+    policy.require(actor, "customer.reveal")
+    reason = _reason(reason)
+    try:
+        customer = Customer.objects.filter(pk=uuid.UUID(str(customer_id))).first()
+    except ValueError:
+        customer = None
+    if customer is None:
+        raise NotFound()
+    if customer.status == Customer.Status.ERASED:
+        raise Gone()
+    spec = get_inventory().get(field)
+    known = customer.pk in known_customers(actor, [customer.pk])
+    decision = decisions(actor, known=known).get(field, fp.HIDDEN) if spec else fp.HIDDEN
+    if decision == fp.HIDDEN:
+        raise NotFound()  # a hidden field is, for this actor, no field at all
+    base = field_policy().decide(actor.role, field)
+    if decision == fp.LOCKED:
+        if not break_glass:
+            denied = PermissionDenied("You have no ticket for this customer: breaking the "
+                                      "glass is possible, and alerts security officers.")
+            denied.permission = "customer.need_to_know"
+            raise denied
+    elif base != fp.REVEALABLE:
+        denied = PermissionDenied("This field cannot be revealed in your role.")
+        denied.permission = "customer.reveal"
+        raise denied
+    if field_policy().restricted(field) and not reauthenticated:
+        raise ReauthenticationRequired()
+    stored = build_profiles([customer])[0].profile.get(field)
+    if stored is None:
+        raise NotFound()
+    glass = decision == fp.LOCKED
+    # Breaking the glass gives what the role would see with a ticket: a masked-only
+    # field stays masked, a revealable one comes out in clear.
+    value = (_clear_value(customer, spec, stored) if base in (fp.REVEALABLE, fp.VISIBLE)
+             else shown(spec.type, base, stored))
+    record(actor=actor, action="customer.reveal", object_type="customer",
+           object_id=customer.pk, fields=[field], reason=reason,
+           context={"break_glass": glass})
+    if glass:
+        alert_break_glass(actor=actor, customer_id=customer.pk, field=field, reason=reason)
+    return Revealed(customer_id=customer.pk, field=field, label=spec.label, value=value,
+                    expires_at=clock.now() + dt.timedelta(seconds=reveal_seconds()),
+                    break_glass=glass)
+
+
+def customer_field_masked(*, actor: Actor, customer_id, field: str) -> tuple[str, str]:
+    """The field as the actor sees it without a reveal: ``(decision, shown value)``, the
+    value masked, or empty when withheld. What a revealed value turns back into when its
+    time is up. Raises ``NotFound`` for a hidden field or an unknown customer."""
+    from trustdesk.customers.selectors import customer_get
+
+    profile = customer_get(actor=actor, customer_id=customer_id)
+    decision = profile.access.get(field)
+    if decision is None:
+        raise NotFound()
+    return decision, profile.profile.get(field, "")

@@ -1,0 +1,119 @@
+"""What of a customer profile an actor may see: the field policy and need-to-know,
+applied to decrypted profiles before they leave the customers app.
+
+Every selector and service that returns profiles passes them through ``apply``; nothing
+else in TrustDesk decides how much of a value to show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Q
+
+from trustdesk.access import fields as fp
+from trustdesk.access import masking
+from trustdesk.access.roles import AGENT, SENIOR_AGENT
+from trustdesk.core.actor import Actor
+from trustdesk.customers.models import Customer
+from trustdesk.customers.profiles import CustomerProfile
+from trustdesk.privacy.inventory import get_inventory
+
+# Agents work one customer at a time, through a ticket; roles that oversee or handle
+# money work across customers and are limited by the field policy alone.
+NEED_TO_KNOW_ROLES = frozenset({AGENT, SENIOR_AGENT})
+# The name is what a queue shows: it is never withheld by need-to-know.
+ALWAYS_FIELDS = frozenset({"full_name"})
+
+
+_compiled: dict[tuple[int, str], fp.FieldPolicy] = {}
+
+
+def field_policy() -> fp.FieldPolicy:
+    """The compiled policy for the current inventory and ``ACCESS_FIELD_POLICY``,
+    compiled once per (inventory, overrides)."""
+    overrides = getattr(settings, "ACCESS_FIELD_POLICY", None) or {}
+    inventory = get_inventory()
+    key = (id(inventory), json.dumps(overrides, sort_keys=True))
+    policy = _compiled.get(key)
+    if policy is None:
+        policy = _compiled[key] = fp.FieldPolicy(inventory.fields, overrides=overrides)
+    return policy
+
+
+def need_to_know_applies(actor: Actor) -> bool:
+    return bool(getattr(settings, "ACCESS_NEED_TO_KNOW", True)) and \
+        actor.role in NEED_TO_KNOW_ROLES
+
+
+def known_customers(actor: Actor, customer_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Of ``customer_ids``, those the actor has a need to know: a ticket of theirs is
+    assigned to the actor or to one of the actor's teams. Everyone else's customers, for
+    roles need-to-know does not apply to."""
+    customer_ids = set(customer_ids)
+    if not need_to_know_applies(actor):
+        return customer_ids
+    # Through the reverse relation: customers sit below tickets and do not import them.
+    mine = Q(tickets__assignee_id=actor.user_id) if actor.user_id else Q(pk__in=())
+    if actor.team_ids:
+        mine |= Q(tickets__team_id__in=actor.team_ids)
+    return set(Customer.objects.filter(mine, pk__in=customer_ids).values_list(
+        "pk", flat=True).distinct())
+
+
+def decisions(actor: Actor, *, known: bool) -> dict[str, str]:
+    """Each field's effective decision for ``actor`` on one customer: the policy's, or
+    ``locked`` where need-to-know withholds it."""
+    policy = field_policy()
+    out = {}
+    for name, decision in policy.for_role(actor.role).items():
+        if decision != fp.HIDDEN and not known and name not in ALWAYS_FIELDS:
+            decision = fp.LOCKED
+        out[name] = decision
+    return out
+
+
+def shown(spec_type: str, decision: str, value: str) -> str | None:
+    """The value as ``decision`` lets it be shown; None if it is not shown at all."""
+    if decision == fp.VISIBLE:
+        return value
+    if decision in (fp.MASKED, fp.REVEALABLE):
+        return masking.mask(spec_type, value)
+    return None
+
+
+def apply(actor: Actor, profiles: list[CustomerProfile]) -> list[CustomerProfile]:
+    """``profiles`` as ``actor`` may see them: hidden and locked fields absent, masked
+    and revealable ones masked; ``access`` names each present field's decision."""
+    inventory = get_inventory()
+    known = known_customers(actor, (p.id for p in profiles))
+    by_known = {k: decisions(actor, known=k) for k in (True, False)}
+    out = []
+    for p in profiles:
+        rules = by_known[p.id in known]
+        profile: dict[str, str] = {}
+        access: dict[str, str] = {}
+        for name, value in p.profile.items():
+            decision = rules.get(name, fp.HIDDEN)
+            spec = inventory.get(name)
+            if decision == fp.HIDDEN or spec is None:
+                continue
+            access[name] = decision
+            if (v := shown(spec.type, decision, value)) is not None:
+                profile[name] = v
+        out.append(dataclasses.replace(p, profile=profile, access=access))
+    return out
+
+
+def name_for(actor: Actor, value: str | None) -> str | None:
+    """A display name as the policy lets ``actor`` see it (names are exempt from
+    need-to-know, not from the policy)."""
+    if value is None:
+        return None
+    spec = get_inventory().get("full_name")
+    decision = field_policy().decide(actor.role, "full_name")
+    return shown(spec.type if spec else "string", decision, value)

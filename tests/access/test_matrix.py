@@ -1,0 +1,197 @@
+"""Role × endpoint matrix: no response of any console page or API endpoint carries a value
+the field policy withholds from the role.
+
+Endpoints come from the URL configuration (console) and the OpenAPI schema (API), so a
+new endpoint is covered without touching this file. A path parameter gets a real id; a
+parameter this file does not know fails the test instead of skipping the endpoint.
+Every role is checked as the most favoured member of it: in the team the customer's
+ticket is routed to (need-to-know satisfied), freshly re-authenticated in the console.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from planted import PAN, PROFILE
+from trustdesk.access import fields as fp
+from trustdesk.access.roles import ROLE_LABELS, ROLE_PERMISSIONS
+from trustdesk.accounts import services as accounts
+from trustdesk.api.app import api
+from trustdesk.customers.visibility import field_policy
+from trustdesk.tickets import services as tickets
+from trustdesk.tickets.attachments import NewAttachment
+
+pytestmark = pytest.mark.django_db
+ROLES = sorted(ROLE_LABELS)
+# Besides the customer's own profile, forms of the phone number and card that a
+# careless renderer could print.
+EXTRA_FORMS = {"phone": ["2079460958"], "payment_card": [PAN, "411111••••••1111"]}
+REASON = "Matrix check of every endpoint"
+_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.lookup_str
+
+
+def console_routes() -> list[str]:
+    """Every page TrustDesk itself serves outside the API (console and health). The API
+    is taken from its schema below; allauth's own pages show no customer data."""
+    return sorted({route for route, view in _walk(get_resolver().url_patterns)
+                   if view.startswith("trustdesk.") and not route.startswith("api/")})
+
+
+def api_operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    return sorted((method.upper(), path) for path, ops in schema["paths"].items()
+                  for method in ops)
+
+
+def test_the_matrix_sees_the_endpoints_that_matter():
+    routes, ops = console_routes(), api_operations()
+    assert "customers/<uuid:customer_id>/" in routes
+    assert "customers/<uuid:customer_id>/fields/<slug:field>/reveal/" in routes
+    assert ("POST", "/api/v1/customers/{customer_id}/reveal") in ops
+    assert ("GET", "/api/v1/tickets/{ticket_id}") in ops
+    assert len(routes) >= 25 and len(ops) >= 20
+
+
+@pytest.fixture
+def world(make_user, make_team, make_customer, system):
+    team = make_team()
+    customer = make_customer(**PROFILE)
+    ticket = tickets.ticket_create(
+        actor=system, customer_id=customer.id, subject="Card charged twice",
+        body="Please look at my statement.", team_id=team.pk,
+        attachments=[NewAttachment("note.txt", "text/plain", b"statement attached")])
+    attachment = ticket.messages.first().attachments.first()
+    return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment}
+
+
+def _ids(world, user, token_id) -> dict[str, list[str]]:
+    return {
+        "customer_id": [str(world["customer"].id)],
+        "ticket_id": [str(world["ticket"].pk)],
+        "attachment_id": [str(world["attachment"].pk)],
+        "user_id": [str(user.pk)],
+        "token_id": [str(token_id)],
+        "field": list(PROFILE),
+    }
+
+
+def _fill(route: str, ids: dict[str, list[str]], pattern) -> list[str]:
+    urls = [route]
+    for name in pattern.findall(route):
+        name = name[1] if isinstance(name, tuple) else name
+        assert name in ids, f"no real id for path parameter {name!r} in {route}"
+        urls = [u for url in urls for u in (
+            pattern.sub(lambda m, v=v, n=name: v if m.group("name") == n else m.group(0),
+                        url, count=1) for v in ids[name])]
+    return urls
+
+
+_API_PARAM = re.compile(r"\{(?P<name>\w+)\}")
+
+
+def _withheld(role: str) -> tuple[list[str], list[str]]:
+    """(values that must appear nowhere, values that must not appear outside a reveal)."""
+    policy = field_policy()
+    hidden, not_clear = [], []
+    for field, value in PROFILE.items():
+        decision = policy.decide(role, field)
+        forms = [value, *EXTRA_FORMS.get(field, [])]
+        if decision == fp.HIDDEN:
+            hidden += forms
+        elif decision != fp.VISIBLE:
+            not_clear += [f for f in forms if "•" not in f]
+    return hidden, not_clear
+
+
+def _leaks(body: str, values: list[str]) -> list[str]:
+    return [v for v in values if v in body]
+
+
+def _user(make_user, world, role):
+    return make_user(role, teams=[world["team"]], mfa=True)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_console_pages_never_show_withheld_values(role, world, make_user, console_client,
+                                                  system):
+    user = _user(make_user, world, role)
+    token = accounts.token_create(actor=system, user=user, name="matrix")
+    client: Client = console_client(user)
+    hidden, not_clear = _withheld(role)
+    ids = _ids(world, user, token.token.pk)
+    urls = [("/" + u) for route in console_routes() for u in _fill(route, ids, _PARAM)]
+    problems, statuses = [], {}
+    for url in urls:  # every GET first: POSTs below may change state (erase, revoke)
+        response = client.get(url)
+        statuses[("GET", url)] = response.status_code
+        body = _body(response)
+        if leaked := _leaks(body, hidden + not_clear):
+            problems.append(("GET", url, response.status_code, leaked))
+    for url in urls:
+        response = client.post(url, {"reason": REASON}, HTTP_HX_REQUEST="true")
+        statuses[("POST", url)] = response.status_code
+        if leaked := _leaks(_body(response), hidden):
+            problems.append(("POST", url, response.status_code, leaked))
+    assert not problems, problems
+    assert len(statuses) == 2 * len(urls)
+    # Not vacuous: whoever may see customers got the real pages.
+    if "customer.view" in ROLE_PERMISSIONS[role]:
+        assert statuses[("GET", f"/customers/{world['customer'].id}/")] == 200
+        assert statuses[("GET", "/customers/")] == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_endpoints_never_return_withheld_values(role, world, make_user, api_client,
+                                                    console_client, system):
+    user = _user(make_user, world, role)
+    hidden, not_clear = _withheld(role)
+    token = accounts.token_create(actor=system, user=user, name="matrix")
+    ids = _ids(world, user, token.token.pk)
+    problems = []
+    # A bearer token, and the console session (which may reveal restricted fields).
+    for client in (api_client(user), console_client(user)):
+        for method, path in api_operations():
+            for url in _fill(path, ids, _API_PARAM):
+                if method == "GET":
+                    response = client.get(url)
+                    withheld = hidden + not_clear
+                else:
+                    bodies = ([{"field": f, "reason": REASON} for f in PROFILE]
+                              if url.endswith("/reveal") else [{}])
+                    for data in bodies[:-1]:
+                        _check_post(client, method, url, data, hidden, problems)
+                    response = _send(client, method, url, bodies[-1])
+                    withheld = hidden
+                if leaked := _leaks(_body(response), withheld):
+                    problems.append((method, url, response.status_code, leaked))
+    assert not problems, problems
+
+
+def _send(client, method, url, data):
+    return getattr(client, method.lower())(url, data=data, content_type="application/json")
+
+
+def _check_post(client, method, url, data, hidden, problems):
+    response = _send(client, method, url, data)
+    if leaked := _leaks(_body(response), hidden):
+        problems.append((method, url, data.get("field"), response.status_code, leaked))
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
