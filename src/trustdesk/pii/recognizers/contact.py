@@ -1,0 +1,239 @@
+"""E-mail addresses, phone numbers, IP addresses and URLs."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import phonenumbers
+
+from trustdesk.pii.recognizers.base import (
+    NOT_BEFORE_ALNUM,
+    Context,
+    PatternRecognizer,
+    ScanOptions,
+)
+from trustdesk.pii.validators import payment_card
+
+
+class EmailRecognizer(PatternRecognizer):
+    """local@domain.tld. Found from each "@" outwards: a regex that starts with the local
+    part would try every word of the text as the start of an address."""
+
+    name = "email"
+    entities = ("EMAIL_ADDRESS",)
+    score = 1.0
+    needles = ("@",)
+    pattern = re.compile("@")
+    _domain = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,8}[A-Za-z]{2,24}"
+                         r"(?![\w-]|\.[A-Za-z0-9])")
+    _local = re.compile(r"[\w.%+-]{1,64}\Z")
+
+    def find(self, text: str, opts: ScanOptions):
+        for at in self.pattern.finditer(text):
+            i = at.start()
+            domain = self._domain.match(text, i + 1)
+            if domain is None:
+                continue
+            local = self._local.search(text, max(0, i - 65), i)
+            if local is None or (local.start() == i - 65):
+                continue  # no local part, or one longer than 64 characters
+            part = local.group()
+            if part.startswith(".") or part.endswith(".") or ".." in part:
+                continue
+            yield self.finding(local.start(), domain.end(), self.score)
+
+
+_PHONE_WORDS = ("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone",
+                "call", "called", "calling", "call me", "text me", "sms", "whatsapp", "fax",
+                "reach me", "contact", "ph", "mob", "landline", "hotline",
+                "电话", "手机", "联系", "致电", "telefon", "handy", "téléphone", "portable",
+                "teléfono", "móvil")
+# Numbers after these are references, not phones, unless a phone word is nearer.
+_NOT_PHONE_WORDS = ("order", "orders", "invoice", "ref", "reference", "tracking",
+                    "ticket", "case", "isbn", "serial", "sku", "part", "id", "account",
+                    "acct", "po", "order no", "order number", "order #",
+                    "confirmation", "booking", "transaction", "txn", "version", "build",
+                    "订单", "单号", "编号")
+
+
+class PhoneRecognizer(PatternRecognizer):
+    """Phone-shaped runs of digits, validated by ``phonenumbers`` for the scan's
+    regions (international numbers with + or 00 are validated for any region).
+
+    Confidence follows the shape: +international 0.85, national with separators 0.7, a
+    bare run of digits only with a phone word nearby. Dates, dotted quads and runs after
+    "order", "invoice", "tracking"… are refused. A run that holds several numbers
+    ("555-123-4567 555-987-6543") is split by ``PhoneNumberMatcher``."""
+
+    name = "phone"
+    entities = ("PHONE_NUMBER",)
+    context = Context(_PHONE_WORDS, before=32)
+    negative = Context(_NOT_PHONE_WORDS, before=24)
+    pattern = re.compile(
+        r"[+(\d](?<![0-9A-Za-z+/.:_(-][+(\d])[\d().\- \u00a0]{5,25}\d"
+        + NOT_BEFORE_ALNUM + r"(?![/:]\d|[.-]\d)")
+    _head = re.compile(r"\+?\(?\d")
+    _date = re.compile(r"\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}")
+    _dotted = re.compile(r"\d{1,3}(?:\.\d{1,3}){2,3}")
+    _digit = re.compile(r"\d")
+
+    def find(self, text: str, opts: ScanOptions):
+        for m in self.pattern.finditer(text):
+            raw = m.group()
+            if not self._head.match(raw):
+                continue
+            digits = len(self._digit.findall(raw))
+            if digits < 7 or self._date.fullmatch(raw) or self._dotted.fullmatch(raw):
+                continue
+            start = m.start()
+            labelled = self.context.near(text, start)
+            if not labelled and (raw.isdigit() or self.negative.near(text, start)):
+                continue  # a bare run of digits, or one after "order"/"invoice" …
+            yield from self._numbers(text, raw, start, digits, labelled, opts)
+
+    def _numbers(self, text, raw, start, digits, labelled, opts):
+        if payment_card(raw):
+            return  # the card recognizer's, and parsing it in every region is costly
+        if digits <= 15 and _parse_valid(raw, opts.regions) is not None:
+            yield self.finding(start, start + len(raw), _score(raw, labelled))
+            return
+        # Several numbers in one run ("555-123-4567 555-987-6543").
+        if digits < 14 or not labelled:
+            return
+        international = raw[0] == "+" or raw.startswith("00")
+        for region in (None, *opts.regions) if international else opts.regions:
+            found = list(phonenumbers.PhoneNumberMatcher(raw, region or "ZZ"))
+            for pm in found:
+                yield self.finding(start + pm.start, start + pm.end,
+                                   _score(pm.raw_string, labelled))
+            if found:
+                return
+
+
+def _score(raw: str, labelled: bool) -> float:
+    if raw[0] == "+" or raw.startswith("00"):
+        score = 0.85
+    elif raw.isdigit():
+        score = 0.6  # only reached when labelled
+    else:
+        score = 0.7
+    return score + 0.1 if labelled else score
+
+
+def _parse_valid(raw: str, regions: tuple[str, ...]):
+    candidates = (None,) if raw[0] == "+" else regions
+    if raw.startswith("00"):
+        raw, candidates = "+" + raw[2:], (None,)
+    for region in candidates:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    return None
+
+
+_CN_MOBILE_PREFIXES = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])")
+
+
+class CnMobileRecognizer(PatternRecognizer):
+    """Mainland China mobile numbers (11 digits from 13x–19x, optional +86), whatever
+    the scan's regions: Chinese text glues them to the words around them
+    ("手机13812345678"), which the generic phone candidate would not pick up."""
+
+    name = "cn_mobile"
+    entities = ("PHONE_NUMBER",)
+    score = 0.8
+    context = Context(_PHONE_WORDS, before=16)
+    pattern = re.compile(
+        r"1(?:(?<![0-9A-Za-z]1)|(?<=86 1)|(?<=86-1)|(?<=\+861)|(?<=[^0-9]00861)|(?<=^00861))"
+        r"[3-9]\d(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}" + NOT_BEFORE_ALNUM)
+    _country = re.compile(r"(?<![0-9A-Za-z])(?:\+|00)?86[ -]?\Z")
+
+    def find(self, text: str, opts: ScanOptions):
+        for m in self.pattern.finditer(text):
+            start = m.start()
+            if not _CN_MOBILE_PREFIXES.match(text, start):
+                continue
+            prefix = self._country.search(text, max(0, start - 6), start)
+            if prefix is not None:
+                start = prefix.start()
+            yield self.finding(start, m.end(), self.boosted(text, start, self.score))
+
+
+class IpAddressRecognizer(PatternRecognizer):
+    """IPv4 dotted quads and IPv6 addresses, checked by ``ipaddress`` (no leading zeros,
+    octets ≤ 255). A quad after "version" or "build" is a version number. IPv6 is found
+    from its colons outwards, as e-mail is from its "@"."""
+
+    name = "ip_address"
+    entities = ("IP_ADDRESS",)
+    score = 0.95
+    negative = Context(("version", "ver", "build", "release", "firmware", "v", "rev"),
+                       before=12)
+    pattern = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d)")
+    _colons = re.compile(r":[0-9A-Fa-f]{0,4}:")
+    _left = re.compile(r"[0-9A-Fa-f:]{0,40}\Z")
+    _right = re.compile(r"[0-9A-Fa-f:]*(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?")
+
+    def find(self, text: str, opts: ScanOptions):
+        for m in self.pattern.finditer(text):
+            start = m.start()
+            if not self.negative.near(text, start) and _is_ip(m.group()):
+                yield self.finding(start, m.end(), self.score)
+        if ":" in text:
+            yield from self._v6(text)
+
+    def _v6(self, text: str):
+        done = 0
+        for m in self._colons.finditer(text):
+            if m.start() < done:
+                continue
+            left = self._left.search(text, max(0, m.start() - 40), m.start())
+            start = left.start()
+            end = self._right.match(text, m.start()).end()
+            done = end
+            if (start and (text[start - 1].isalnum() or text[start - 1] in "_.:")) or (
+                    end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                continue
+            value = text[start:end]
+            if value.endswith(":") and not value.endswith("::"):
+                value = value.rstrip(":")
+            if sum(c != ":" for c in value) >= 3 and _is_ip(value):
+                yield self.finding(start, start + len(value), self.score)
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+class UrlRecognizer(PatternRecognizer):
+    """http(s)/ftp URLs and www. addresses. Trailing punctuation belongs to the sentence,
+    a closing bracket only if the URL opened one."""
+
+    name = "url"
+    entities = ("URL",)
+    score = 0.6
+    needles_ci = ("http", "www.", "ftp:")
+    pattern = re.compile(
+        r"[hHfFwW](?:(?<=[hH])(?i:ttps?://)|(?<=[fF])(?i:tp://)|(?<![\w.@/].)(?<=[wW])(?i:ww\.))"
+        r"[^\s<>\"'`\u3000-\u303f\uff00-\uffef]+")
+
+    def find(self, text: str, opts: ScanOptions):
+        for m in self.pattern.finditer(text):
+            value = m.group()
+            while value and value[-1] in ".,;:!?'\"":
+                value = value[:-1]
+            for close, open_ in ((")", "("), ("]", "["), ("}", "{")):
+                while value.endswith(close) and value.count(close) > value.count(open_):
+                    value = value[:-1]
+            host = value.split("://", 1)[-1].split("/", 1)[0]
+            if "." not in host and not host.lower().startswith("localhost"):
+                continue
+            yield self.finding(m.start(), m.start() + len(value), self.score)
