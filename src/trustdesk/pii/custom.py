@@ -73,6 +73,10 @@ def load_text(source: str, *, where: str = "<recognizers>") -> list[CustomRecogn
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        # An unclosed bracket is reported where the file ends: say where it opened too.
+        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and opened is not None:
+            problem += f" ({context} started on line {opened.line + 1})"
         raise RecognizerConfigError(f"{where}{line}: not valid YAML: {problem}") from None
     if root is None:
         return []

@@ -25,9 +25,11 @@ class EmailRecognizer(PatternRecognizer):
     score = 1.0
     needles = ("@",)
     pattern = re.compile("@")
+    # ASCII local part and TLD: Chinese text glues addresses to the words around them
+    # ("邮箱ada@example.cn谢谢"); domain labels may be internationalized.
     _domain = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,8}[A-Za-z]{2,24}"
-                         r"(?![\w-]|\.[A-Za-z0-9])")
-    _local = re.compile(r"[\w.%+-]{1,64}\Z")
+                         r"(?![A-Za-z0-9_-]|\.[A-Za-z0-9])")
+    _local = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}\Z")
 
     def find(self, text: str, opts: ScanOptions):
         for at in self.pattern.finditer(text):
@@ -176,7 +178,7 @@ class IpAddressRecognizer(PatternRecognizer):
     pattern = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d)")
     _colons = re.compile(r":[0-9A-Fa-f]{0,4}:")
     _left = re.compile(r"[0-9A-Fa-f:]{0,40}\Z")
-    _right = re.compile(r"[0-9A-Fa-f:]*(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?")
+    _right = re.compile(r"(?:[0-9A-Fa-f]{0,4}:)*(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?")
 
     def find(self, text: str, opts: ScanOptions):
         for m in self.pattern.finditer(text):
@@ -234,6 +236,6 @@ class UrlRecognizer(PatternRecognizer):
                 while value.endswith(close) and value.count(close) > value.count(open_):
                     value = value[:-1]
             host = value.split("://", 1)[-1].split("/", 1)[0]
-            if "." not in host and not host.lower().startswith("localhost"):
-                continue
+            if "." not in host:
+                continue  # localhost, intranet names: not somebody's address
             yield self.finding(m.start(), m.start() + len(value), self.score)

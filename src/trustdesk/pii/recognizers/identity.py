@@ -125,7 +125,8 @@ class DateOfBirthRecognizer(AnchoredRecognizer):
     name = "date_of_birth"
     entities = ("DATE_TIME",)
     score = 0.85
-    needles_ci = ("dob", "d.o.b", "birth", "born", "出生", "生日", "geboren", "né", "nacimiento")
+    needles_ci = ("dob", "d.o.b", "birth", "born", "出生", "生日", "geb", "né", "naissance",
+                  "nacimiento")
     anchor = words_regex(("dob", "d.o.b.", "date of birth", "birth date", "birthdate",
                           "birthday", "born", "born on", "出生日期", "出生年月", "出生于",
                           "生日", "geboren", "geburtsdatum", "né le", "née le",

@@ -119,7 +119,7 @@ class SecretAssignmentRecognizer(AnchoredRecognizer):
     name = "secret_assignment"
     entities = ("API_KEY",)
     score = 0.75
-    needles_ci = ("key", "secret", "token")
+    needles_ci = ("key", "secret", "token", "bearer")
     anchor = lead_regex((
         ("a", r"pi[_ -]?key|pikey|ccess[_ -]?token|uth[_ -]?token"
               r"|ws[_ -]?secret[_ -]?access[_ -]?key", True),
