@@ -53,6 +53,8 @@ AROUND = st.sampled_from(["my card is {} thanks", "{}", "Card: {}.", "卡号{}�
 @given(cards(), AROUND)
 def test_every_valid_card_is_found_whole(card, template):
     text = template.format(card)
+    if len(card) == 13:
+        text = "visa " + text  # 13 digits count only with a card word (EAN-13 barcodes)
     found = [text[f.start:f.end] for f in pii.scan(text) if f.entity == "CREDIT_CARD"]
     assert found == [card]
 

@@ -38,6 +38,9 @@ VALID = [
     ("CREDIT_CARD", "卡号4111111111111111", "4111111111111111"),
     ("CREDIT_CARD", "4111 1111 1111 1111 123", "4111 1111 1111 1111"),
     ("CREDIT_CARD", "visa 4012888888881881", "4012888888881881"),
+    ("CREDIT_CARD", "old visa 4222222222222", "4222222222222"),
+    ("CREDIT_CARD", "paid by card 4111 1111 1111 1111 for order 12", "4111 1111 1111 1111"),
+    ("CREDIT_CARD", "066-41-0764 4012 8888 8888 1881", "4012 8888 8888 1881"),
     # IBAN
     ("IBAN_CODE", "IBAN DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX",
      "DE89 3704 0044 0532 0130 00"),
@@ -65,6 +68,11 @@ VALID = [
     ("PHONE_NUMBER", "手机13812345678，谢谢", "13812345678"),
     ("PHONE_NUMBER", "mobile 138-1234-5678", "138-1234-5678"),
     ("PHONE_NUMBER", "微信 +8613812345678", "+8613812345678"),
+    ("PHONE_NUMBER", "Handy (+49) 30 901820!", "(+49) 30 901820"),
+    ("PHONE_NUMBER", "phone +1 201-555-0123, 快递单号 924577103015", "+1 201-555-0123"),
+    ("PHONE_NUMBER", "call +1 201-559-9956 17 items", "+1 201-559-9956"),
+    ("PHONE_NUMBER", "order 2971836795 06 12 34 56 78.", "06 12 34 56 78"),
+    ("PHONE_NUMBER", "My parcel never arrived. (201) 515-1609!", "(201) 515-1609"),
     # e-mail
     ("EMAIL_ADDRESS", "write to ada.lovelace@example.org.", "ada.lovelace@example.org"),
     ("EMAIL_ADDRESS", "<a+tag@sub.example.co.uk>", "a+tag@sub.example.co.uk"),
@@ -75,6 +83,10 @@ VALID = [
     ("IP_ADDRESS", "v6 2001:db8::8a2e:370:7334.", "2001:db8::8a2e:370:7334"),
     ("IP_ADDRESS", "link fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a"),
     ("IP_ADDRESS", "mapped ::ffff:192.0.2.1 ok", "::ffff:192.0.2.1"),
+    ("IP_ADDRESS", "IP地址72.6.78.88。", "72.6.78.88"),
+    ("IP_ADDRESS", "app v4.4.0.4 IP 208.174.157.247", "208.174.157.247"),
+    ("IP_ADDRESS", "at [2001:db8::1]:8443", "2001:db8::1"),
+    ("IP_ADDRESS", "on 10.1.2.3:8080", "10.1.2.3"),
     # URLs
     ("URL", "see https://example.com/a?b=1.", "https://example.com/a?b=1"),
     ("URL", "(see http://example.com/x)", "http://example.com/x"),
@@ -137,11 +149,16 @@ INVALID = [
     ("CREDIT_CARD", "3782 822463 10006"),
     ("CREDIT_CARD", "tracking 1Z999AA10123456784"),
     ("CREDIT_CARD", "id 620102197001011234"),  # a Chinese ID, not an 18-digit UnionPay
+    ("CREDIT_CARD", "barcode 4222222222222"),  # 13 digits without a card word: EAN-13
+    ("CREDIT_CARD", "USPS 9400 4111 1111 1111 1111 00"),  # part of a longer number
+    ("CREDIT_CARD", "IBAN DE00 4111 1111 1111 1111 35"),
+    ("CREDIT_CARD", "订单号4111111111111111"),  # labelled as an order number
     ("IBAN_CODE", "DE89 3704 0044 0532 0130 01"),  # mod-97 fails
     ("IBAN_CODE", "DE89 3704 0044 0532 0130"),  # too short for DE
     ("IBAN_CODE", "XX89 3704 0044 0532 0130 00"),  # no such country
     ("IBAN_CODE", "GB82 WEST 1234 5698 7654 3"),
     ("IBAN_CODE", "SKU AB12 CDEF GHIJ KLMN"),
+    ("IBAN_CODE", "DE00 9451 1882 9105 6849 80"),  # check digits 00 are never issued
     ("US_SSN", "SSN 000-12-3456"),  # area 000
     ("US_SSN", "SSN 666-12-3456"),  # area 666
     ("US_SSN", "SSN 912-34-5678"),  # area 9xx
@@ -153,6 +170,7 @@ INVALID = [
     ("US_SSN", "536-22 8726"),
     ("US_SSN", "part 1-536-22-8726-0"),
     ("PHONE_NUMBER", "order 415-555-2671 shipped"),
+    ("PHONE_NUMBER", "the SSN in the form was 987-65-4321"),
     ("PHONE_NUMBER", "invoice #4155552671"),
     ("PHONE_NUMBER", "delivered 2024-03-15"),
     ("PHONE_NUMBER", "number 4155552671"),  # bare digits, no phone word
@@ -171,6 +189,7 @@ INVALID = [
     ("IP_ADDRESS", "01.02.03.04"),
     ("IP_ADDRESS", "version 1.2.3.4"),
     ("IP_ADDRESS", "v1.2.3.4"),
+    ("IP_ADDRESS", "build 10.0.0.1"),
     ("IP_ADDRESS", "at 12:30:45"),
     ("IP_ADDRESS", "mac 00:1A:2B:3C:4D:5E"),
     ("IP_ADDRESS", "1.2.3"),
@@ -203,6 +222,8 @@ INVALID = [
     ("PASSWORD", "the password is not working"),
     ("PASSWORD", "passport X12345678"),
     ("PASSWORD", "密码错误"),
+    ("PASSWORD", "password: ********!"),  # already masked
+    ("PASSWORD", "password: ********。USPS 0094"),
     ("API_KEY", "AKIA1234"),
     ("API_KEY", "eyJhbGci.eyJzdWIi.c2lnbmF0dXJl"),
     ("API_KEY", "api_key = aaaaaaaaaaaaaaaaaaaa"),

@@ -77,6 +77,8 @@ def iban(value: str) -> bool:
     s = "".join(value.split()).upper()
     if IBAN_LENGTHS.get(s[:2]) != len(s) or not s[2:4].isdigit() or not s.isalnum():
         return False
+    if not 2 <= int(s[2:4]) <= 98:
+        return False  # check digits 00, 01 and 99 are never issued
     if not s.isascii():
         return False
     moved = s[4:] + s[:4]

@@ -24,6 +24,7 @@ from trustdesk.pii.findings import Finding
 # would hide the number in "卡号4111111111111111".
 NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
 NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
+_DIGIT = re.compile(r"\d")
 # Speed: Python's regex engine skips ahead at C speed only when a pattern *starts* with a
 # character set; a leading lookbehind disables that. So patterns consume their first
 # character and look behind it afterwards: DIGIT_START is "a digit not glued to a letter
@@ -70,6 +71,15 @@ def _phrase(rest: str) -> str:
     return r"[\s_-]*".join(re.escape(w) for w in rest.split(" "))
 
 
+# Words that label a following number as a reference, not personal data ("order no.
+# 4111…", "订单号…"). Shared by the number recognizers.
+REFERENCE_WORDS = ("order", "orders", "order no", "order number", "order #", "invoice",
+                   "ref", "reference", "tracking", "tracking number", "ticket", "case",
+                   "isbn", "serial", "sku", "part", "po", "confirmation", "booking",
+                   "transaction", "txn", "barcode", "ean", "upc", "usps", "ups", "fedex",
+                   "dhl", "awb", "订单", "订单号", "单号", "编号", "快递", "运单", "条码")
+
+
 class Context:
     """Words that, found shortly before a match, raise confidence in it."""
 
@@ -80,6 +90,17 @@ class Context:
 
     def near(self, text: str, start: int) -> bool:
         return self.regex.search(text, max(0, start - self.before), start) is not None
+
+    def label_distance(self, text: str, start: int) -> int | None:
+        """Characters from the nearest context word to ``start``, if that word labels
+        the value at ``start``: no other number stands between them ("phone +1 555 0100,
+        order 123": "phone" labels the first number only)."""
+        last = None
+        for last in self.regex.finditer(text, max(0, start - self.before), start):  # noqa: B007
+            pass
+        if last is None or _DIGIT.search(text, last.end(), start):
+            return None
+        return start - last.end()
 
 
 class Recognizer:

@@ -9,6 +9,7 @@ import phonenumbers
 
 from trustdesk.pii.recognizers.base import (
     NOT_BEFORE_ALNUM,
+    REFERENCE_WORDS,
     Context,
     PatternRecognizer,
     ScanOptions,
@@ -52,11 +53,7 @@ _PHONE_WORDS = ("phone", "phones", "tel", "telephone", "mobile", "cell", "cellph
                 "电话", "手机", "联系", "致电", "telefon", "handy", "téléphone", "portable",
                 "teléfono", "móvil")
 # Numbers after these are references, not phones, unless a phone word is nearer.
-_NOT_PHONE_WORDS = ("order", "orders", "invoice", "ref", "reference", "tracking",
-                    "ticket", "case", "isbn", "serial", "sku", "part", "id", "account",
-                    "acct", "po", "order no", "order number", "order #",
-                    "confirmation", "booking", "transaction", "txn", "version", "build",
-                    "订单", "单号", "编号")
+_NOT_PHONE_WORDS = (*REFERENCE_WORDS, "id", "account", "acct", "version", "build")
 
 
 class PhoneRecognizer(PatternRecognizer):
@@ -64,20 +61,28 @@ class PhoneRecognizer(PatternRecognizer):
     regions (international numbers with + or 00 are validated for any region).
 
     Confidence follows the shape: +international 0.85, national with separators 0.7, a
-    bare run of digits only with a phone word nearby. Dates, dotted quads and runs after
-    "order", "invoice", "tracking"… are refused. A run that holds several numbers
-    ("555-123-4567 555-987-6543") is split by ``PhoneNumberMatcher``."""
+    bare run of digits only with a phone word nearby. Dates, dotted quads, SSN-shaped
+    3-2-4 runs and runs labelled "order", "invoice", "tracking"… are refused; a label
+    applies to the next number only, and the nearer of a phone word and a reference word
+    wins. A labelled run that is not one valid number ("555-123-4567 555-987-6543", or
+    a number with "22 items" after it) is searched with ``PhoneNumberMatcher``."""
 
     name = "phone"
     entities = ("PHONE_NUMBER",)
     context = Context(_PHONE_WORDS, before=32)
     negative = Context(_NOT_PHONE_WORDS, before=24)
     pattern = re.compile(
-        r"[+(\d](?<![0-9A-Za-z+/.:_(-][+(\d])[\d().\- \u00a0]{5,25}\d"
+        r"[+(\d](?<![0-9A-Za-z+/.:_(-][+(\d])(?:(?<=\()\+)?(?:[\d()\- \u00a0]|\.(?=\d)){5,25}\d"
         + NOT_BEFORE_ALNUM + r"(?![/:]\d|[.-]\d)")
-    _head = re.compile(r"\+?\(?\d")
+    _head = re.compile(r"\(?\+?\(?\d")
+    _groups = re.compile(r"[ \u00a0]+")
+    _fours = re.compile(r"\d{4}(?:[ \u00a0]\d{4}){2,}(?:[ \u00a0]\d{1,4})?")
     _date = re.compile(r"\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}")
+    _date_first = re.compile(  # "2023-11-18 24 items": a date, then a count
+        r"(?:(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
+        r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2})(?!\d)")
     _dotted = re.compile(r"\d{1,3}(?:\.\d{1,3}){2,3}")
+    _ssn = re.compile(r"\d{3}-\d{2}-\d{4}")
     _digit = re.compile(r"\d")
 
     def find(self, text: str, opts: ScanOptions):
@@ -85,31 +90,60 @@ class PhoneRecognizer(PatternRecognizer):
             raw = m.group()
             if not self._head.match(raw):
                 continue
-            digits = len(self._digit.findall(raw))
-            if digits < 7 or self._date.fullmatch(raw) or self._dotted.fullmatch(raw):
-                continue
-            start = m.start()
-            labelled = self.context.near(text, start)
-            if not labelled and (raw.isdigit() or self.negative.near(text, start)):
-                continue  # a bare run of digits, or one after "order"/"invoice" …
-            yield from self._numbers(text, raw, start, digits, labelled, opts)
+            yield from self._numbers(text, raw, m.start(), opts, split=True)
 
-    def _numbers(self, text, raw, start, digits, labelled, opts):
-        if payment_card(raw):
-            return  # the card recognizer's, and parsing it in every region is costly
-        if digits <= 15 and _parse_valid(raw, opts.regions) is not None:
+    def _numbers(self, text, raw, start, opts, *, split):
+        digits = len(self._digit.findall(raw))
+        if digits < 7 or self._date.fullmatch(raw) or self._dotted.fullmatch(raw) \
+                or self._ssn.fullmatch(raw) or self._date_first.match(raw) \
+                or payment_card(raw):
+            return  # payment cards: the card recognizer's, and costly to parse everywhere
+        near = self.context.label_distance(text, start)
+        far = self.negative.label_distance(text, start)
+        labelled = near is not None and (far is None or near < far)
+        # A bare run of digits, or one labelled "order"/"invoice" …, is not a phone.
+        allowed = labelled or (not raw.isdigit() and far is None)
+        if allowed and digits <= 15 and _parse_valid(raw, opts.regions) is not None:
             yield self.finding(start, start + len(raw), _score(raw, labelled))
             return
-        # Several numbers in one run ("555-123-4567 555-987-6543").
-        if digits < 14 or not labelled:
+        if not split:
             return
+        # Several numbers in one labelled run ("555-123-4567 555-987-6543").
+        matched = list(self._matched(raw, opts)) if labelled and digits >= 9 else []
+        if len(matched) > 1:
+            for s, e, part in matched:
+                yield self.finding(start + s, start + e, _score(part, labelled))
+            return
+        # Another number glued on by a space ("+1 201-559-9956 17 items",
+        # "order 2971836795 06 12 34 56 78"): try without the last, then the first group,
+        # when that group looks like a number of its own (short count, long reference,
+        # differently formatted) and the run is not card- or IBAN-shaped groups of four.
+        cuts = [g.span() for g in self._groups.finditer(raw)]
+        if not cuts or self._fours.fullmatch(raw):
+            return
+        first, last = raw[:cuts[0][0]], raw[cuts[-1][1]:]
+        tries = []
+        if last.isdigit() and (len(last) <= 3 or len(last) >= 6):
+            tries.append((0, cuts[-1][0]))
+        if len(first) >= 6 or "-" in first or "." in first:
+            tries.append((cuts[0][1], len(raw)))
+        for s, e in tries:
+            part = raw[s:e]
+            if self._head.match(part):
+                found = list(self._numbers(text, part, start + s, opts, split=False))
+                if found:
+                    yield from found
+                    return
+        for s, e, part in matched:
+            yield self.finding(start + s, start + e, _score(part, labelled))
+
+    def _matched(self, raw, opts):
         international = raw[0] == "+" or raw.startswith("00")
         for region in (None, *opts.regions) if international else opts.regions:
             found = list(phonenumbers.PhoneNumberMatcher(raw, region or "ZZ"))
-            for pm in found:
-                yield self.finding(start + pm.start, start + pm.end,
-                                   _score(pm.raw_string, labelled))
             if found:
+                for pm in found:
+                    yield pm.start, pm.end, pm.raw_string
                 return
 
 
@@ -124,7 +158,7 @@ def _score(raw: str, labelled: bool) -> float:
 
 
 def _parse_valid(raw: str, regions: tuple[str, ...]):
-    candidates = (None,) if raw[0] == "+" else regions
+    candidates = (None,) if raw.lstrip("(")[0] == "+" else regions
     if raw.startswith("00"):
         raw, candidates = "+" + raw[2:], (None,)
     for region in candidates:
@@ -175,7 +209,9 @@ class IpAddressRecognizer(PatternRecognizer):
     score = 0.95
     negative = Context(("version", "ver", "build", "release", "firmware", "v", "rev"),
                        before=12)
-    pattern = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d)")
+    # ASCII edges: Chinese text glues addresses to words ("IP地址72.6.78.88").
+    pattern = re.compile(
+        r"\d(?<![0-9A-Za-z_.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z_]|\.\d)")
     _colons = re.compile(r":[0-9A-Fa-f]{0,4}:")
     _left = re.compile(r"[0-9A-Fa-f:]{0,40}\Z")
     _right = re.compile(r"(?:[0-9A-Fa-f]{0,4}:)*(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?")
@@ -183,7 +219,7 @@ class IpAddressRecognizer(PatternRecognizer):
     def find(self, text: str, opts: ScanOptions):
         for m in self.pattern.finditer(text):
             start = m.start()
-            if not self.negative.near(text, start) and _is_ip(m.group()):
+            if self.negative.label_distance(text, start) is None and _is_ip(m.group()):
                 yield self.finding(start, m.end(), self.score)
         if ":" in text:
             yield from self._v6(text)
@@ -197,14 +233,18 @@ class IpAddressRecognizer(PatternRecognizer):
             start = left.start()
             end = self._right.match(text, m.start()).end()
             done = end
-            if (start and (text[start - 1].isalnum() or text[start - 1] in "_.:")) or (
-                    end < len(text) and (text[end].isalnum() or text[end] == "_")):
+            if (start and _ascii_word(text[start - 1], "_.:")) or (
+                    end < len(text) and _ascii_word(text[end], "_")):
                 continue
             value = text[start:end]
             if value.endswith(":") and not value.endswith("::"):
                 value = value.rstrip(":")
             if sum(c != ":" for c in value) >= 3 and _is_ip(value):
                 yield self.finding(start, start + len(value), self.score)
+
+
+def _ascii_word(c: str, extra: str) -> bool:
+    return (c.isascii() and c.isalnum()) or c in extra
 
 
 def _is_ip(value: str) -> bool:

@@ -31,6 +31,8 @@ _NOT_PASSWORDS = frozenset((
     "sent", "reset-link", "here", "there", "below", "above", "attached", "same-as"
 ))
 _SEPARATED = re.compile(r"[:=：]")
+_MASKED = "*•●·xX#."
+_TRAILING = ".,;)。，；）"  # sentence punctuation after the value, not part of it
 
 
 class PasswordRecognizer(AnchoredRecognizer):
@@ -49,12 +51,13 @@ class PasswordRecognizer(AnchoredRecognizer):
                           "contraseña"))
     value = re.compile(
         r"(?P<sep>\s*(?:(?:is|was|would be|will be|=|:|：|是|为)\s*){1,2})[\"'“‘`]?"
-        r"(?P<value>[^\s\"'”’`]{4,128})", re.IGNORECASE)
+        r"(?P<value>[^\s\"'”’`。，；！？、]{4,128})", re.IGNORECASE)
 
     def accept(self, text, m, start, end, opts):
-        value = m.group("value").rstrip(".,;)")
-        if len(value) < 4 or value.lower() in _NOT_PASSWORDS:
-            return None
+        value = m.group("value").rstrip(_TRAILING)
+        if (len(value) < 4 or value.lower() in _NOT_PASSWORDS
+                or not value.rstrip("!?！？").strip(_MASKED)):
+            return None  # prose, or an already masked "********"
         if not _SEPARATED.search(m.group("sep")) and not _looks_secret(value):
             return None
         return self.score
@@ -62,7 +65,7 @@ class PasswordRecognizer(AnchoredRecognizer):
     def find(self, text: str, opts: ScanOptions):
         # The value may lose trailing sentence punctuation: recompute the end.
         for f in super().find(text, opts):
-            value = text[f.start:f.end].rstrip(".,;)")
+            value = text[f.start:f.end].rstrip(_TRAILING)
             yield self.finding(f.start, f.start + len(value), f.score)
 
 
