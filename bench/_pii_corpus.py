@@ -27,7 +27,7 @@ IBAN_COUNTRIES = ["DE", "GB", "FR", "NL", "ES", "IT", "CH", "AT", "BE", "PL", "S
                   "IE", "PT", "DK", "FI"]
 NATIONAL_REGIONS = ["US", "US", "US", "GB", "DE", "FR", "CN", "IN", "CA", "AU", "ES",
                     "IT", "NL"]
-ANY_REGIONS = NATIONAL_REGIONS + ["JP", "BR", "CH", "MX", "SG", "ZA", "KR", "SE", "PL"]
+ANY_REGIONS = [*NATIONAL_REGIONS, "JP", "BR", "CH", "MX", "SG", "ZA", "KR", "SE", "PL"]
 FIRST = ["ada", "grace", "alan", "li", "wei", "maria", "jose", "anna", "lukas", "chloe",
          "mohammed", "priya", "kenji", "olga", "tom", "sarah", "zhang.wei", "j.smith"]
 DOMAINS = ["example.com", "example.org", "mail.example.net", "corp.example.co.uk",
@@ -239,8 +239,41 @@ class Corpus:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     # --- whole texts --------------------------------------------------------------
+    def form(self) -> tuple[str, str, list[tuple[str, int, int]]]:
+        """A web-form submission: "Label: value" lines, PII mixed with look-alikes."""
+        r = self.r
+        rows = [("Name", r.choice(["Ada L.", "G. Hopper", "Wei Zhang", "Maria"]), None)]
+        fields = {"card": ["Card number", "Card", "Credit card"], "iban": ["IBAN", "Bank"],
+                  "phone": ["Phone", "Mobile", "Telephone", "Contact"],
+                  "email": ["Email", "E-mail", "Reply-To"], "ip": ["IP", "Client IP"],
+                  "ssn": ["SSN", "Social Security No."]}
+        for kind in r.sample(sorted(fields), r.randint(1, 4)):
+            value = self.phone("en") if kind == "phone" else getattr(self, kind)()
+            rows.append((r.choice(fields[kind]), value, kind))
+        negatives = [
+            ("Order ID", lambda: self.digits(10)), ("Customer ID", lambda: self.digits(8)),
+            ("Tracking", lambda: self.digits(12)), ("Postcode", lambda: self.digits(5)),
+            ("Date", lambda: f"20{r.randint(10, 25)}-{r.randint(1, 12):02d}-"
+                             f"{r.randint(1, 28):02d}"),
+            ("Amount", lambda: f"{r.randint(1, 9999)}.{self.digits(2)}"),
+            ("Reference", self._luhn_invalid_card),
+            ("App version", lambda: f"{r.randint(1, 9)}.{r.randint(0, 20)}.{r.randint(0, 99)}"),
+        ]
+        for label, make in r.sample(negatives, r.randint(1, 4)):
+            rows.append((label, make(), None))
+        r.shuffle(rows)
+        text, gold = "", []
+        for label, value, kind in rows:
+            text += f"{label}: "
+            if kind:
+                gold.append((ENTITY[kind], len(text), len(text) + len(value)))
+            text += value + "\n"
+        return "form", text, gold
+
     def text(self) -> tuple[str, str, list[tuple[str, int, int]]]:
         r = self.r
+        if r.random() < 0.15:
+            return self.form()
         lang = r.choices(["en", "de", "fr", "es", "zh"], weights=[55, 12, 10, 8, 15])[0]
         words, zh = LANG[lang], lang == "zh"
         out: list[str] = []
@@ -289,5 +322,6 @@ ENTITY = {"card": "CREDIT_CARD", "iban": "IBAN_CODE", "phone": "PHONE_NUMBER",
 
 
 def corpus(n: int = 2500, seed: int = 20240601) -> list[tuple[str, str, list]]:
+    """``n`` texts as (language or "form", text, gold spans)."""
     c = Corpus(seed)
     return [c.text() for _ in range(n)]

@@ -19,12 +19,14 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-from _pii_corpus import ENTITY, corpus  # noqa: E402
+from _pii_corpus import ENTITY, corpus
 
-from trustdesk import pii  # noqa: E402
+from trustdesk import pii
 
 TARGET_F1 = 0.95
-SEED = 20240601
+# The detector's rules were refined while reading errors on the development seed; the
+# held-out seed is only ever measured, so its figures are the honest ones.
+DEV_SEED, HELD_OUT_SEED = 20240601, 977
 
 
 def evaluate(texts) -> dict:
@@ -58,21 +60,25 @@ def evaluate(texts) -> dict:
     return {"entities": scores, "other_findings": dict(other)}
 
 
-def main() -> None:
-    texts = corpus(2500, seed=SEED)
+def run(seed: int) -> dict:
+    texts = corpus(2500, seed=seed)
     start = time.perf_counter()
     result = evaluate(texts)
-    took = time.perf_counter() - start
     f1s = [s["f1"] for s in result["entities"].values()]
+    return {"seed": seed, "texts": len(texts),
+            "languages": dict(Counter(lang for lang, _, _ in texts)),
+            "gold_spans": sum(len(g) for _, _, g in texts),
+            "characters": sum(len(t) for _, t, _ in texts), **result,
+            "min_f1": min(f1s), "seconds": round(time.perf_counter() - start, 2)}
+
+
+def main() -> None:
+    held_out, dev = run(HELD_OUT_SEED), run(DEV_SEED)
     print(json.dumps({
-        "bench": "pii_quality", "texts": len(texts), "seed": SEED,
-        "languages": dict(Counter(lang for lang, _, _ in texts)),
-        "gold_spans": sum(len(g) for _, _, g in texts),
-        "characters": sum(len(t) for _, t, _ in texts),
-        "match": "same entity, overlapping span",
-        **result,
-        "min_f1": min(f1s), "target_f1": TARGET_F1, "target_met": min(f1s) >= TARGET_F1,
-        "seconds": round(took, 2),
+        "bench": "pii_quality", "match": "same entity, overlapping span",
+        "target_f1": TARGET_F1, "target_met": held_out["min_f1"] >= TARGET_F1,
+        "held_out": held_out, "dev": {k: dev[k] for k in ("seed", "min_f1")} | {
+            "f1": {e: s["f1"] for e, s in dev["entities"].items()}},
     }))
 
 
