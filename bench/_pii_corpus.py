@@ -325,3 +325,37 @@ def corpus(n: int = 2500, seed: int = 20240601) -> list[tuple[str, str, list]]:
     """``n`` texts as (language or "form", text, gold spans)."""
     c = Corpus(seed)
     return [c.text() for _ in range(n)]
+
+
+AGENT_REPLIES = [
+    "Thanks for reaching out. I have passed this to our billing team; they will get back "
+    "to you within one business day. Please do not send card numbers or passwords by "
+    "e-mail: we will never ask for them.",
+    "Sorry for the trouble! Could you try clearing the app cache and signing in again? If "
+    "the problem persists, reply to this message and we will look into the logs.",
+    "I can see the refund was issued on our side. Banks usually take three to five working "
+    "days to show it on your statement.",
+    "We have updated your account as requested. You will receive a confirmation e-mail "
+    "shortly, and nothing else is needed from you.",
+    "Danke für Ihre Nachricht. Wir haben den Fall an die zuständige Abteilung "
+    "weitergeleitet und melden uns so bald wie möglich.",
+    "Merci pour votre message. Notre équipe examine votre demande et reviendra vers vous "
+    "rapidement.",
+    "您好，感谢您的耐心等待。我们已经将您的问题转交给技术团队，预计一个工作日内回复您。",
+    "Closing this ticket as resolved. If anything else comes up, just reply and it will "
+    "reopen automatically.",
+]
+
+
+def threads(n: int, seed: int, messages: int = 4) -> list[str]:
+    """``n`` ticket threads: customer messages from the corpus with agent replies between
+    them, as a ticket reads in a helpdesk (most text is prose, some is PII)."""
+    r = random.Random(seed)
+    texts = [t for _, t, _ in corpus(n * messages, seed=seed)]
+    out = []
+    for i in range(n):
+        parts = []
+        for text in texts[i * messages:(i + 1) * messages]:
+            parts += [text, r.choice(AGENT_REPLIES)]
+        out.append("\n\n".join(parts))
+    return out
