@@ -126,3 +126,48 @@ def test_policy_from_settings(settings, make_ticket, system):
     assert "536-22-8726" in body
     assert "**** **** **** 1111" in body
     assert CardToken.objects.count() == 0
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF whose text is ``text``, written by hand (offsets computed)."""
+    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_text_is_scanned_and_a_pdf_with_secrets_is_replaced_by_its_redacted_text(
+        make_ticket, system):
+    from trustdesk.tickets.sealing import open_attachment_data
+
+    ticket = make_ticket()
+    secret = NewAttachment("statement.pdf", "application/pdf",
+                           _pdf("Card 4111 1111 1111 1111 password: hunter22!"))
+    plain = NewAttachment("invoice.pdf", "application/pdf", _pdf("Invoice for March"))
+    message = services.ticket_add_inbound(actor=system, ticket_id=ticket.pk, body="attached",
+                                          attachments=[secret, plain])
+    assert message.redactions == {"CREDIT_CARD": 1, "PASSWORD": 1}
+    files = {a.filename: a for a in _opened(system, ticket)[-1].attachment_list}
+    assert set(files) == {"statement.pdf.redacted.txt", "invoice.pdf"}
+    text = open_attachment_data(ticket.customer_id, files["statement.pdf.redacted.txt"])
+    assert b"4111" not in text.replace(b"411111", b"") and b"hunter22" not in text
+    assert open_attachment_data(ticket.customer_id, files["invoice.pdf"]) == plain.data
+
+
+def test_unreadable_pdf_passes_unchanged():
+    assert intake.pdf_text(b"%PDF-1.4 not really") == ""

@@ -9,10 +9,13 @@ sealed PAN stays reversible; the message shows BIN and last four, as PCI DSS all
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from trustdesk import pii
 from trustdesk.core.errors import ConfigurationError
@@ -87,10 +90,19 @@ def redact_text(customer_id, text: str, *, tokens: bool = True) -> Redacted:
 
 
 def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter]:
-    """Text attachments redacted like message bodies; other files pass unchanged (PDF
-    text is not extracted yet)."""
+    """Text attachments redacted like message bodies. A PDF whose text holds PII the
+    policy does not keep is replaced by its redacted text (a PDF cannot be redacted
+    reliably in place); other files pass unchanged."""
     out, counts = [], Counter()
     for f in files:
+        if _is_pdf(f):
+            text = pdf_text(f.data)
+            redacted = redact_text(customer_id, text) if text else Redacted(text)
+            counts.update(redacted.counts)
+            out.append(NewAttachment(f"{f.filename}.redacted.txt", "text/plain",
+                                     redacted.text.encode("utf-8"))
+                       if redacted.counts else f)
+            continue
         if not _is_text(f):
             out.append(f)
             continue
@@ -104,6 +116,21 @@ def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter
         data = redacted.text.encode("utf-8") if redacted.counts else f.data
         out.append(NewAttachment(f.filename, f.content_type, data))
     return out, counts
+
+
+def pdf_text(data: bytes, *, max_pages: int = 200) -> str:
+    """The text of a PDF, or "" if it cannot be read (encrypted, damaged, scanned)."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return ""
+        return "\n".join(page.extract_text() or "" for page in reader.pages[:max_pages])
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        return ""
+
+
+def _is_pdf(f: NewAttachment) -> bool:
+    return f.data[:5] == b"%PDF-"
 
 
 def _is_text(f: NewAttachment) -> bool:
