@@ -38,6 +38,8 @@ def message(m: Message) -> dict:
     return {
         "id": m.pk, "direction": m.direction, "channel": m.channel,
         "author": ref(m.author, "full_name"), "body": m.body, "created_at": m.created_at,
+        "redactions": m.redactions or {},
+        "guard_warnings": getattr(m, "guard_warnings", []),
         "attachments": [
             {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
              "size": a.size, "sha256": a.sha256}

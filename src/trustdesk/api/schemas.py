@@ -152,6 +152,12 @@ class MessageOut(Schema):
     body: str
     created_at: dt.datetime
     attachments: list[AttachmentOut]
+    redactions: dict[str, int] = Field(
+        default_factory=dict,
+        description="PII removed from this message on intake: entity → count (no values)")
+    guard_warnings: list[str] = Field(
+        default_factory=list,
+        description="On a reply just sent: what the reply guard asks the agent to check")
 
 
 class TicketOut(Schema):

@@ -322,6 +322,13 @@ CONTENT_SECURITY_POLICY = {
 ATTACHMENT_MAX_BYTES = int(env.get("TRUSTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 ATTACHMENTS_PER_MESSAGE = 5
 MESSAGE_MAX_CHARS = 100_000
+
+# PII in what customers write (docs/pii.md): entity → keep | mask | replace | tokenize,
+# merged over the safe defaults in tickets/intake.py (cards and secrets are never kept).
+PII_REDACTION: dict[str, str] = {}
+# The reply guard: block | warn | off for requests for secrets and for data that is not
+# this ticket's customer's.
+PII_REPLY_GUARD = {"secret_request": "block", "foreign_data": "warn"}
 # A JSON body may carry one attachment of the maximum size, base64-encoded (4/3) with slack.
 API_MAX_BODY_BYTES = ATTACHMENT_MAX_BYTES * 4 // 3 + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES

@@ -12,3 +12,10 @@ class AttachmentTooLarge(PayloadTooLarge):
 
 class InvalidAttachment(ValidationError):
     code = "invalid_attachment"
+
+
+class ReplyBlocked(ValidationError):
+    """The reply guard stopped an agent's reply; ``message`` explains why, for the agent."""
+
+    code = "reply_guard_blocked"
+    message = "This reply was not sent."

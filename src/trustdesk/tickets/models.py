@@ -78,6 +78,8 @@ class Message(models.Model):
         related_name="+",
     )
     body_sealed = models.BinaryField()
+    # What intake redaction removed: entity name → count. Never values.
+    redactions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer
+from trustdesk.tickets import intake, reply_guard
 from trustdesk.tickets.attachments import NewAttachment, check_attachments, store_attachments
 from trustdesk.tickets.errors import TicketClosed
 from trustdesk.tickets.models import Channel, Direction, Message, Priority, Status, Ticket
@@ -91,11 +92,23 @@ def _add_message(
         ticket=ticket, direction=direction, channel=channel,
         author_id=actor.user_id if direction != Direction.INBOUND else None,
     )
+    if direction == Direction.INBOUND:
+        # Scanned before anything is stored: the clear values never reach the database.
+        redacted = intake.redact_text(ticket.customer_id, body)
+        body = redacted.text
+        attachments, in_files = intake.redact_attachments(ticket.customer_id, attachments)
+        counts = redacted.counts + in_files
+        message.redactions = dict(sorted(counts.items()))
     seal_body(ticket.customer_id, message, body)
     message.save()
     store_attachments(ticket.customer_id, message, attachments)
     if direction != Direction.NOTE:
         ticket.last_message_at = message.created_at
+    if message.redactions:
+        record(actor=actor, action="pii.redact", object_type="message",
+               object_id=message.pk, fields=message.redactions.keys(),
+               context={"ticket": ticket.pk, "customer": str(ticket.customer_id),
+                        "entities": message.redactions})
     return message
 
 
@@ -115,12 +128,20 @@ def ticket_create(
             and not policy.has_permission(actor, "ticket.view_all")):
         # Filing into another team's queue would hide the new ticket from its creator.
         raise PermissionDenied("You can open tickets only in your own teams' queues.")
+    subject = _clean_subject(subject)
+    # The subject is stored in clear (it is listed and searched): cards are masked there.
+    redacted_subject = intake.redact_text(customer.pk, subject, tokens=False)
     ticket = Ticket(
-        subject=_clean_subject(subject), channel=_choice(channel, Channel, "channel"),
+        subject=redacted_subject.text, channel=_choice(channel, Channel, "channel"),
         priority=_choice(priority, Priority, "priority"), customer=customer,
         team=_team(team_id), last_message_at=clock.now(),
     )
     ticket.save()
+    if redacted_subject.counts:
+        record(actor=actor, action="pii.redact", object_type="ticket", object_id=ticket.pk,
+               fields=redacted_subject.counts.keys(),
+               context={"field": "subject", "customer": str(customer.pk),
+                        "entities": dict(redacted_subject.counts)})
     _add_message(ticket, actor=actor, direction=Direction.INBOUND, channel=ticket.channel,
                  body=_clean_body(body), attachments=attachments)
     ticket.save()
@@ -129,7 +150,6 @@ def ticket_create(
     return ticket
 
 
-@transaction.atomic
 def ticket_reply(
     *, actor: Actor, ticket_id: int, body: str, internal: bool = False,
     status: str | None = None, attachments: Sequence[NewAttachment] = (),
@@ -137,8 +157,25 @@ def ticket_reply(
     """Answer the customer (or, with ``internal``, leave a note for colleagues).
 
     A reply moves a new or open ticket to pending unless ``status`` says otherwise.
+    Replies (not notes) pass the reply guard first: raises ``ReplyBlocked`` when it
+    blocks; its warnings are on the returned message as ``guard_warnings``.
     """
     policy.require(actor, "ticket.reply")
+    verdict = None
+    if not internal:
+        ticket = visible_tickets(actor).filter(pk=ticket_id).first()
+        if ticket is None:
+            raise NotFound()
+        verdict = reply_guard.inspect(ticket, _clean_body(body))
+        if verdict.blocked:
+            reply_guard.refuse(actor, ticket, verdict)  # raises ReplyBlocked
+    return _ticket_reply(actor=actor, ticket_id=ticket_id, body=body, internal=internal,
+                         status=status, attachments=attachments, verdict=verdict)
+
+
+@transaction.atomic
+def _ticket_reply(*, actor, ticket_id, body, internal, status, attachments, verdict
+                  ) -> Message:
     ticket = _locked_ticket(actor, ticket_id)
     if ticket.status == Status.CLOSED:
         raise TicketClosed()
@@ -152,10 +189,13 @@ def ticket_reply(
     if ticket.assignee_id is None and not internal:
         ticket.assignee_id = actor.user_id
     ticket.save()
+    context = {"message": message.pk, "attachments": len(attachments),
+               "customer": str(ticket.customer_id)}
+    message.guard_warnings = verdict.warnings if verdict else []
+    if message.guard_warnings:
+        context["reply_guard"] = {**verdict.context, "mode": "warn"}
     record(actor=actor, action="ticket.note" if internal else "ticket.reply",
-           object_type="ticket", object_id=ticket.pk,
-           context={"message": message.pk, "attachments": len(attachments),
-                    "customer": str(ticket.customer_id)})
+           object_type="ticket", object_id=ticket.pk, context=context)
     return message
 
 

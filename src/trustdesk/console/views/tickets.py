@@ -90,15 +90,18 @@ def ticket_reply(request, ticket_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.ticket_reply(
+            message = services.ticket_reply(
                 actor=actor(request), ticket_id=ticket_id, body=data["body"],
                 internal=data["internal"], status=data["status"] or None,
                 attachments=_files(data["attachments"]),
             )
         except ValidationError as exc:
+            # The reply guard's refusal explains itself under the reply box.
             form_error(form, exc)
         else:
             messages.success(request, "Note added." if data["internal"] else "Reply sent.")
+            for warning in message.guard_warnings:
+                messages.warning(request, warning)
             return redirect("console:ticket", ticket_id=ticket_id)
     return render(request, "console/ticket_detail.html",
                   _detail_context(request, ticket_id, reply_form=form), status=400)

@@ -1,0 +1,120 @@
+"""PII detection speed and memory: characters per second of ``trustdesk.pii.scan`` on
+ticket-like texts against Presidio's pattern recognizers on the same texts (measured in
+the same run), and peak memory of the streaming API on a 50 MB input against a 5 MB one.
+One JSON line on stdout.
+
+Presidio runs in its own virtualenv, never the project's: the interpreter is
+``$TRUSTDESK_BENCH_PRESIDIO_PYTHON`` (default ``/tmp/presidio-venv/bin/python``), made with
+
+    python3 -m venv /tmp/presidio-venv && /tmp/presidio-venv/bin/pip install presidio-analyzer
+
+Without it the baseline is reported as unavailable and the rest still runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "src"))
+from _pii_corpus import threads  # noqa: E402
+
+from trustdesk import pii  # noqa: E402
+
+PRESIDIO = os.environ.get("TRUSTDESK_BENCH_PRESIDIO_PYTHON",
+                          "/tmp/presidio-venv/bin/python")  # noqa: S108 (a documented default)
+TARGET_SPEEDUP = 10.0
+
+
+def ours(texts: list[str], seconds: float = 3.0) -> dict:
+    pii.scan(texts[0])  # build the default scanner outside the timing
+    chars = findings = passes = 0
+    start = time.perf_counter()
+    while True:
+        for text in texts:
+            findings += len(pii.scan(text))
+            chars += len(text)
+        passes += 1
+        if time.perf_counter() - start >= seconds:
+            break
+    took = time.perf_counter() - start
+    return {"chars_per_s": round(chars / took), "findings_per_pass": findings // passes,
+            "passes": passes}
+
+
+def presidio(texts: list[str]) -> dict:
+    if not os.path.exists(PRESIDIO):
+        return {"unavailable": f"no interpreter at {PRESIDIO} (see bench/pii.py docstring)"}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(texts, f)
+    try:
+        out = subprocess.run([PRESIDIO, os.path.join(HERE, "_presidio_worker.py"), f.name,
+                              "5"], capture_output=True, text=True, timeout=300)
+    finally:
+        os.unlink(f.name)
+    if out.returncode != 0:
+        return {"unavailable": out.stderr.strip().splitlines()[-1:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+_MEMORY = r"""
+import json, resource, sys, time
+sys.path[:0] = [{here!r}, {src!r}]
+from _pii_corpus import threads
+from trustdesk import pii
+texts = threads(200, seed=11)
+target = {size}
+def pieces():
+    # Generated as it is read, so the input itself never sits in memory.
+    sent = 0
+    while sent < target:
+        for t in texts:
+            yield t + "\n"
+            sent += len(t) + 1
+            if sent >= target:
+                return
+pii.scan(texts[0])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+n = sum(1 for _ in pii.scan_stream(pieces()))
+took = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"chars": target, "findings": n, "seconds": round(took, 2),
+                  "chars_per_s": round(target / took),
+                  "rss_before_mb": round(before / 1024, 1), "rss_peak_mb": round(peak / 1024, 1)}}))
+"""
+
+
+def memory(size: int) -> dict:
+    code = _MEMORY.format(here=HERE, src=os.path.join(HERE, "..", "src"), size=size)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=600)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    texts = threads(500, seed=4242)
+    mine, theirs = ours(texts), presidio(texts)
+    small, large = memory(5_000_000), memory(50_000_000)
+    speedup = (round(mine["chars_per_s"] / theirs["chars_per_s"], 1)
+               if "chars_per_s" in theirs else None)
+    growth = round(large["rss_peak_mb"] - small["rss_peak_mb"], 1)
+    print(json.dumps({
+        "bench": "pii",
+        "texts": len(texts), "avg_chars": round(sum(map(len, texts)) / len(texts)),
+        "scan": mine, "presidio_pattern_recognizers": theirs,
+        "speedup": speedup, "target_speedup": TARGET_SPEEDUP,
+        "stream_5mb": small, "stream_50mb": large,
+        "rss_growth_5mb_to_50mb_mb": growth,
+        "target_met": bool(speedup and speedup >= TARGET_SPEEDUP and growth < 20),
+    }))
+
+
+if __name__ == "__main__":
+    main()

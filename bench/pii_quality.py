@@ -1,0 +1,86 @@
+"""PII detection quality: precision, recall and F1 per entity of ``trustdesk.pii.scan``
+on a generated, labelled corpus of ticket-like texts (see ``_pii_corpus``). One JSON
+line on stdout.
+
+A finding counts as a true positive when it has the gold entity and overlaps a gold span
+that no other finding has claimed; ``exact`` is the share of those whose boundaries match
+exactly. The corpus labels only the six structured entities; findings of other entities
+are all unwarranted there (it holds no URLs, dates of birth, passwords …) and are counted
+under ``other_findings``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+from _pii_corpus import ENTITY, corpus
+
+from trustdesk import pii
+
+TARGET_F1 = 0.95
+# The detector's rules were refined while reading errors on the development seed; the
+# held-out seed is only ever measured, so its figures are the honest ones.
+DEV_SEED, HELD_OUT_SEED = 20240601, 977
+
+
+def evaluate(texts) -> dict:
+    tp, fp, fn, exact = Counter(), Counter(), Counter(), Counter()
+    other = Counter()
+    labelled = set(ENTITY.values())
+    for _lang, text, gold in texts:
+        claimed = [False] * len(gold)
+        for f in pii.scan(text):
+            if f.entity not in labelled:
+                other[f.entity] += 1
+                continue
+            hit = next((i for i, (e, s, t) in enumerate(gold) if not claimed[i]
+                        and e == f.entity and f.start < t and s < f.end), None)
+            if hit is None:
+                fp[f.entity] += 1
+                continue
+            claimed[hit] = True
+            tp[f.entity] += 1
+            exact[f.entity] += (f.start, f.end) == gold[hit][1:]
+        for i, (e, _s, _t) in enumerate(gold):
+            fn[e] += not claimed[i]
+    scores = {}
+    for e in sorted(labelled):
+        p = tp[e] / (tp[e] + fp[e]) if tp[e] + fp[e] else 0.0
+        r = tp[e] / (tp[e] + fn[e]) if tp[e] + fn[e] else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        scores[e] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
+                     "support": tp[e] + fn[e], "tp": tp[e], "fp": fp[e], "fn": fn[e],
+                     "exact": round(exact[e] / tp[e], 4) if tp[e] else 0.0}
+    return {"entities": scores, "other_findings": dict(other)}
+
+
+def run(seed: int) -> dict:
+    texts = corpus(2500, seed=seed)
+    start = time.perf_counter()
+    result = evaluate(texts)
+    f1s = [s["f1"] for s in result["entities"].values()]
+    return {"seed": seed, "texts": len(texts),
+            "languages": dict(Counter(lang for lang, _, _ in texts)),
+            "gold_spans": sum(len(g) for _, _, g in texts),
+            "characters": sum(len(t) for _, t, _ in texts), **result,
+            "min_f1": min(f1s), "seconds": round(time.perf_counter() - start, 2)}
+
+
+def main() -> None:
+    held_out, dev = run(HELD_OUT_SEED), run(DEV_SEED)
+    print(json.dumps({
+        "bench": "pii_quality", "match": "same entity, overlapping span",
+        "target_f1": TARGET_F1, "target_met": held_out["min_f1"] >= TARGET_F1,
+        "held_out": held_out, "dev": {k: dev[k] for k in ("seed", "min_f1")} | {
+            "f1": {e: s["f1"] for e, s in dev["entities"].items()}},
+    }))
+
+
+if __name__ == "__main__":
+    main()

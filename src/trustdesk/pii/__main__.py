@@ -1,0 +1,5 @@
+import sys
+
+from trustdesk.pii.cli import main
+
+sys.exit(main())

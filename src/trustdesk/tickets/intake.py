@@ -1,0 +1,138 @@
+"""PII redaction on intake: what a customer writes is scanned before it is stored, and
+each kind of PII is kept, masked, replaced or tokenized as the policy says.
+
+The policy is ``DEFAULTS`` with ``settings.PII_REDACTION`` merged over it. Card numbers
+and secrets can never be kept in clear: an agent does not need them to help, and a
+leaked ticket export would expose them. Card numbers are tokenized in the vault (the
+sealed PAN stays reversible; the message shows BIN and last four, as PCI DSS allows).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from trustdesk import pii
+from trustdesk.core.errors import ConfigurationError
+from trustdesk.customers.models import subject_for
+from trustdesk.tickets.attachments import NewAttachment
+from trustdesk.vault import cards
+
+ACTIONS = ("keep", "mask", "replace", "tokenize")
+DEFAULTS = {
+    "CREDIT_CARD": "tokenize",
+    "PASSWORD": "replace", "API_KEY": "replace", "PRIVATE_KEY": "replace",
+    "US_SSN": "mask", "IBAN_CODE": "mask", "CN_RESIDENT_ID": "mask",
+    "US_BANK_NUMBER": "mask", "ABA_ROUTING_NUMBER": "mask", "PASSPORT": "mask",
+    "DRIVER_LICENSE": "mask",
+    # Contact details the customer gives are what agents answer to; dates of birth and
+    # URLs are kept too unless a policy says otherwise.
+    "EMAIL_ADDRESS": "keep", "PHONE_NUMBER": "keep", "IP_ADDRESS": "keep", "URL": "keep",
+    "DATE_TIME": "keep",
+}
+NEVER_KEPT = frozenset({"CREDIT_CARD", "PASSWORD", "API_KEY", "PRIVATE_KEY"})
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/csv")
+TEXT_SUFFIXES = (".txt", ".csv", ".log", ".json", ".md", ".xml", ".tsv", ".ini", ".yaml",
+                 ".yml", ".eml")
+
+
+def policy() -> dict[str, str]:
+    """Entity → action. Raises ``ConfigurationError`` for an unknown action, keeping a
+    card or secret, or tokenizing what the vault cannot tokenize yet."""
+    merged = {**DEFAULTS, **getattr(settings, "PII_REDACTION", {})}
+    for entity, action in merged.items():
+        if action not in ACTIONS:
+            raise ConfigurationError(f"PII_REDACTION[{entity!r}] must be one of "
+                                     f"{', '.join(ACTIONS)}, not {action!r}.")
+        if action == "keep" and entity in NEVER_KEPT:
+            raise ConfigurationError(f"PII_REDACTION cannot keep {entity} in clear.")
+        if action == "tokenize" and entity != "CREDIT_CARD":
+            raise ConfigurationError("PII_REDACTION: only CREDIT_CARD can be tokenized "
+                                     f"(the vault has card tokens only), not {entity}.")
+    return merged
+
+
+@dataclass
+class Redacted:
+    text: str
+    counts: Counter = field(default_factory=Counter)
+
+
+def redact_text(customer_id, text: str, *, tokens: bool = True) -> Redacted:
+    """``text`` with its PII handled by the policy; ``counts`` says what was changed.
+    With ``tokens`` false (a subject line), cards are masked instead of tokenized."""
+    rules = policy()
+    findings = [f for f in pii.scan(text) if rules.get(f.entity, "keep") != "keep"]
+    if not findings:
+        return Redacted(text)
+    counts = Counter(f.entity for f in findings)
+
+    def tokenize(entity: str, value: str) -> str:
+        token = cards.tokenize(subject_for(customer_id), cards.normalise_pan(value),
+                               field="message")
+        return f"[card {token.masked}, token {token.token}]"
+
+    operators: dict[str, pii.Operator] = {}
+    for entity in counts:
+        action = rules[entity]
+        if action == "tokenize":
+            operators[entity] = pii.Tokenize(tokenize) if tokens else pii.Mask()
+        elif action == "mask":
+            operators[entity] = pii.Mask()
+        else:
+            operators[entity] = pii.Replace("[{entity} removed]")
+    return Redacted(pii.redact(text, findings, operators), counts)
+
+
+def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter]:
+    """Text attachments redacted like message bodies. A PDF whose text holds PII the
+    policy does not keep is replaced by its redacted text (a PDF cannot be redacted
+    reliably in place); other files pass unchanged."""
+    out, counts = [], Counter()
+    for f in files:
+        if _is_pdf(f):
+            text = pdf_text(f.data)
+            redacted = redact_text(customer_id, text) if text else Redacted(text)
+            counts.update(redacted.counts)
+            out.append(NewAttachment(f"{f.filename}.redacted.txt", "text/plain",
+                                     redacted.text.encode("utf-8"))
+                       if redacted.counts else f)
+            continue
+        if not _is_text(f):
+            out.append(f)
+            continue
+        try:
+            text = f.data.decode("utf-8")
+        except UnicodeDecodeError:
+            out.append(f)
+            continue
+        redacted = redact_text(customer_id, text)
+        counts.update(redacted.counts)
+        data = redacted.text.encode("utf-8") if redacted.counts else f.data
+        out.append(NewAttachment(f.filename, f.content_type, data))
+    return out, counts
+
+
+def pdf_text(data: bytes, *, max_pages: int = 200) -> str:
+    """The text of a PDF, or "" if it cannot be read (encrypted, damaged, scanned)."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return ""
+        return "\n".join(page.extract_text() or "" for page in reader.pages[:max_pages])
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        return ""
+
+
+def _is_pdf(f: NewAttachment) -> bool:
+    return f.data[:5] == b"%PDF-"
+
+
+def _is_text(f: NewAttachment) -> bool:
+    ctype = (f.content_type or "").lower()
+    return ctype.startswith(TEXT_TYPES) or f.filename.lower().endswith(TEXT_SUFFIXES)

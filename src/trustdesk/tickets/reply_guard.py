@@ -1,0 +1,111 @@
+"""Reply guard: before an agent's reply leaves, look for requests for secrets and for
+personal data that is not this ticket's customer's. Per ``settings.PII_REPLY_GUARD`` each
+check blocks (the reply is refused with an explanation), warns (it is sent, and the agent
+is told) or is off. Either way the event is audited, with entity names only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from trustdesk import pii
+from trustdesk.audit.models import AuditEvent
+from trustdesk.audit.services import record
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import ConfigurationError
+from trustdesk.customers.models import Customer
+from trustdesk.customers.profiles import build_profiles
+from trustdesk.pii.guard import secret_requests
+from trustdesk.pii.operators import normalize
+from trustdesk.tickets.errors import ReplyBlocked
+from trustdesk.tickets.models import Ticket
+from trustdesk.tickets.sealing import open_messages
+
+MODES = ("block", "warn", "off")
+# Entities that identify a person: seen in a reply but nowhere in this customer's ticket
+# or profile, they are probably someone else's.
+PERSONAL = frozenset({"CREDIT_CARD", "IBAN_CODE", "US_SSN", "CN_RESIDENT_ID",
+                      "US_BANK_NUMBER", "PASSPORT", "DRIVER_LICENSE", "EMAIL_ADDRESS",
+                      "PHONE_NUMBER"})
+FOREIGN_EXPLANATION = ("contains {entities} that do not appear anywhere in this customer's "
+                       "ticket or profile. If it belongs to another customer, sending it "
+                       "would disclose their data: check the recipient and the details.")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    blocked: list[str]  # explanations of what stopped the reply
+    warnings: list[str]  # explanations of what the agent should double-check
+    context: dict  # for the audit trail: kinds and entities, never values
+
+
+def _modes() -> dict[str, str]:
+    modes = {"secret_request": "block", "foreign_data": "warn",
+             **getattr(settings, "PII_REPLY_GUARD", {})}
+    for check, mode in modes.items():
+        if mode not in MODES:
+            raise ConfigurationError(f"PII_REPLY_GUARD[{check!r}] must be one of "
+                                     f"{', '.join(MODES)}, not {mode!r}.")
+    return modes
+
+
+def inspect(ticket: Ticket, body: str) -> Verdict:
+    modes = _modes()
+    asking_mode = modes["secret_request"]
+    blocked, warnings, context = [], [], {}
+    if asking_mode != "off":
+        asks = secret_requests(body)
+        if asks:
+            kinds = sorted({r.kind for r in asks})
+            context["secret_requests"] = kinds
+            lines = [f"This reply {r.explanation}" for r in
+                     {r.kind: r for r in asks}.values()]
+            (blocked if asking_mode == "block" else warnings).extend(lines)
+    if modes["foreign_data"] != "off":
+        foreign = _foreign_entities(ticket, body)
+        if foreign:
+            context["foreign_entities"] = foreign
+            line = "This reply " + FOREIGN_EXPLANATION.format(
+                entities=", ".join(e.replace("_", " ").lower() for e in foreign))
+            (blocked if modes["foreign_data"] == "block" else warnings).append(line)
+    return Verdict(blocked, warnings, context)
+
+
+def _foreign_entities(ticket: Ticket, body: str) -> list[str]:
+    found = [f for f in pii.scan(body) if f.entity in PERSONAL]
+    if not found:
+        return []
+    known = _known_values(ticket)
+    return sorted({f.entity for f in found
+                   if normalize(body[f.start:f.end], f.entity) not in known})
+
+
+def _known_values(ticket: Ticket) -> set[str]:
+    """Normalized personal values of this customer: their profile and every message on
+    this ticket (opened here, server-side; nothing is shown to anyone)."""
+    texts = []
+    messages = list(ticket.messages.all())
+    open_messages(ticket.customer_id, messages, erased=False)
+    texts.extend(m.body for m in messages)
+    customer = Customer.objects.filter(pk=ticket.customer_id).first()
+    if customer is not None:
+        for profile in build_profiles([customer]):
+            texts.extend(str(v) for v in (profile.profile or {}).values() if v)
+    known = set()
+    for text in texts:
+        for f in pii.scan(text):
+            if f.entity in PERSONAL:
+                known.add(normalize(text[f.start:f.end], f.entity))
+    return known
+
+
+def refuse(actor: Actor, ticket: Ticket, verdict: Verdict) -> None:
+    """Audit the refusal in a transaction of its own (the reply's rolls back), then
+    raise ``ReplyBlocked`` with every explanation."""
+    with transaction.atomic():
+        record(actor=actor, action="ticket.reply_blocked", object_type="ticket",
+               object_id=ticket.pk, outcome=AuditEvent.Outcome.DENIED,
+               context={**verdict.context, "customer": str(ticket.customer_id)})
+    raise ReplyBlocked(" ".join(verdict.blocked), field="body")
