@@ -42,3 +42,44 @@ def database_url() -> str:
         return (f"postgres://{s['USER']}:{s.get('PASSWORD') or ''}@"
                 f"{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}")
     return f"sqlite:///{s['NAME']}"
+
+
+def server_env(**extra: str) -> dict:
+    """The environment for a `trustdesk serve` started by a test: the test database and
+    data directory (so the same keys), nothing else of TrustDesk's from the outside."""
+    import os
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(DJANGO_SETTINGS_MODULE="trustdesk.config.settings",
+               TRUSTDESK_DATA_DIR=str(settings.DATA_DIR), TRUSTDESK_DATABASE_URL=database_url(),
+               **extra)
+    return env
+
+
+def start_server(env: dict):
+    """Start `trustdesk serve` on a free port; returns (process, base URL) once it answers
+    /healthz. Terminate it in a ``finally``."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "trustdesk.config.cli", "serve", "--port",
+                             str(port), "--no-migrate"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310
+                return proc, base
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError(proc.stderr.read().decode())

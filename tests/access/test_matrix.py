@@ -83,6 +83,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "attachment_id": [str(world["attachment"].pk)],
         "user_id": [str(user.pk)],
         "token_id": [str(token_id)],
+        "role": ["agent"],
         "field": list(PROFILE),
     }
 

@@ -23,3 +23,17 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.actor_label}"
+
+
+class RoleGrant(models.Model):
+    """A shipped role's permissions as an admin edited them. No row: the role has its
+    shipped defaults (``roles.ROLE_PERMISSIONS``). Changes go through
+    ``access.services.role_update`` (audited); ``grants.permissions_for`` reads them."""
+
+    role = models.CharField(max_length=32, unique=True)
+    permissions = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=254)
+
+    def __str__(self) -> str:
+        return f"{self.role}: {len(self.permissions)} permissions"

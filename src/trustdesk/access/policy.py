@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from trustdesk.access.roles import PERMISSIONS, ROLE_PERMISSIONS
+from trustdesk.access import grants
+from trustdesk.access.roles import PERMISSIONS
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import PermissionDenied
 
@@ -16,7 +17,7 @@ def permissions_of(actor: Actor) -> frozenset[str]:
     """The permissions the actor holds now: its role's, narrowed by a token's scopes."""
     if actor.is_system:
         return frozenset(PERMISSIONS)
-    granted = ROLE_PERMISSIONS.get(actor.role, frozenset())
+    granted = grants.permissions_for(actor.role)
     if actor.scopes is not None:
         # A token never grants more than its owner's role: scopes only narrow.
         granted = frozenset(

@@ -46,6 +46,7 @@ PERMISSIONS = {
     "team.manage": "Create and change teams",
     "audit.read": "Read the audit trail",
     "access.review": "Review who holds which permissions against what they use",
+    "role.manage": "Change which permissions each role holds",
     "keys.view": "See the state of encryption keys and when rotation is due",
     "datamap.read": "Read the data inventory",
 }
@@ -62,7 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                          "datamap.read"}),
     ADMIN: frozenset({
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
-        "ticket.assign", "datamap.read", "keys.view", "access.review",
+        "ticket.assign", "datamap.read", "keys.view", "access.review", "role.manage",
     }),
     SECURITY_OFFICER: frozenset({"audit.read", "alert.read", "agent.view", "datamap.read",
                                  "keys.view", "access.review"}),

@@ -1,5 +1,6 @@
 """Reads for those who oversee access: the audit trail (security officers and auditors;
-the reading itself is audited). The access review builds on the same trail."""
+the reading itself is audited), access alerts, and the roles as they stand. The access
+review builds on the same trail."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from dataclasses import dataclass, fields
 from django.db import transaction
 from django.utils import timezone
 
-from trustdesk.access import policy
+from trustdesk.access import grants, policy
 from trustdesk.access.models import Alert
+from trustdesk.access.roles import ROLE_LABELS, ROLE_PERMISSIONS
 from trustdesk.audit import export
 from trustdesk.audit.models import AuditEvent, AuditVerification
 from trustdesk.audit.services import record
@@ -130,3 +132,29 @@ def alert_list(*, actor: Actor, page: int = 1, page_size: int = 50) -> Page[Aler
     items = list(alerts[start:stop])
     record(actor=actor, action="alert.view", object_type="alert", context={"page": page})
     return Page(items=items, page=page, page_size=page_size, total=total)
+
+
+@dataclass(frozen=True)
+class RoleView:
+    role: str
+    label: str
+    permissions: list[str]
+    added: list[str]  # against the shipped defaults
+    removed: list[str]
+
+    @property
+    def default(self) -> bool:
+        return not (self.added or self.removed)
+
+
+def role_list(*, actor: Actor) -> list[RoleView]:
+    """Every role with its permissions now and how they differ from the shipped ones.
+    Requires ``role.manage`` or ``access.review``."""
+    if not (policy.has_permission(actor, "role.manage")
+            or policy.has_permission(actor, "access.review")):
+        policy.require(actor, "role.manage")  # raises, naming the permission
+    table = grants.table()
+    return [RoleView(role=role, label=label, permissions=sorted(table[role]),
+                     added=sorted(table[role] - ROLE_PERMISSIONS[role]),
+                     removed=sorted(ROLE_PERMISSIONS[role] - table[role]))
+            for role, label in ROLE_LABELS.items()]

@@ -1,16 +1,20 @@
 """Use cases that write for those who oversee access: running a verification of the
-audit trail on request (the run and who asked for it are both recorded), and raising an
-alert when someone breaks the glass."""
+audit trail on request (the run and who asked for it are both recorded), raising an
+alert when someone breaks the glass, and changing what a role may do."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
-from trustdesk.access import policy
-from trustdesk.access.models import Alert
+from trustdesk.access import grants, policy
+from trustdesk.access.models import Alert, RoleGrant
+from trustdesk.access.roles import ADMIN, PERMISSIONS, ROLE_LABELS, ROLE_PERMISSIONS
 from trustdesk.audit import verify
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
+from trustdesk.core.errors import PermissionDenied, ValidationError
 
 
 def audit_verify(*, actor: Actor) -> verify.Result:
@@ -40,3 +44,44 @@ def alert_break_glass(*, actor: Actor, customer_id, field: str, reason: str) -> 
     return Alert.objects.create(kind=Alert.Kind.BREAK_GLASS, actor_label=actor.label,
                                 actor_user_id=actor.user_id, customer_id=customer_id,
                                 field=field, reason=reason)
+
+
+# Administration must stay possible: the admin role always keeps these.
+ADMIN_FLOOR = frozenset({"agent.view", "agent.manage", "role.manage"})
+
+
+@transaction.atomic
+def role_update(*, actor: Actor, role: str, permissions: Iterable[str]) -> frozenset[str]:
+    """Set the permissions a shipped role holds; returns them. Requires ``role.manage``.
+
+    Refused (``ValidationError``): an unknown role or permission, or an admin role
+    without ``ADMIN_FLOOR``. Refused (``PermissionDenied``): giving one's own role a
+    permission it did not ship with (removing, and restoring shipped ones, are allowed)."""
+    policy.require(actor, "role.manage")
+    if role not in ROLE_LABELS:
+        raise ValidationError(f"There is no role '{role}'.", field="role")
+    wanted = frozenset(permissions)
+    if unknown := sorted(wanted - set(PERMISSIONS)):
+        raise ValidationError(f"Unknown permissions: {', '.join(unknown)}.",
+                              field="permissions")
+    if role == ADMIN and not wanted >= ADMIN_FLOOR:
+        raise ValidationError("The admin role always keeps "
+                              f"{', '.join(sorted(ADMIN_FLOOR))}.", field="permissions")
+    before = grants.permissions_for(role)
+    added, removed = sorted(wanted - before), sorted(before - wanted)
+    if role == actor.role and set(added) - ROLE_PERMISSIONS[role]:
+        # Restoring what the role shipped with is fine; growing one's own role past it
+        # is the escalation that takes somebody else.
+        raise PermissionDenied("You cannot give your own role permissions beyond those it "
+                               "ships with; someone in another role with role.manage must.")
+    if wanted == ROLE_PERMISSIONS[role]:
+        RoleGrant.objects.filter(role=role).delete()  # back to the shipped defaults
+    else:
+        RoleGrant.objects.update_or_create(role=role, defaults={
+            "permissions": sorted(wanted), "updated_by": actor.label})
+    record(actor=actor, action="role.update", object_type="role", object_id=role,
+           context={"added": added, "removed": removed,
+                    "default": wanted == ROLE_PERMISSIONS[role]})
+    grants.changed()
+    transaction.on_commit(grants.settled)
+    return wanted

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count
 
-from trustdesk.access import policy
-from trustdesk.access.roles import ADMIN, ROLE_PERMISSIONS
+from trustdesk.access import grants, policy
+from trustdesk.access.roles import ADMIN
 from trustdesk.accounts import services
 from trustdesk.accounts.models import User
 from trustdesk.audit.models import AuditEvent
@@ -87,8 +87,9 @@ def _narrowest(needed: set[str], current: str) -> str | None:
     """The role with the fewest permissions that holds ``needed`` and nothing the current
     role lacks — a recommendation only ever takes away — if narrower than the current
     one (ties broken by name, so the answer is stable)."""
-    held = ROLE_PERMISSIONS.get(current, frozenset())
-    fits = sorted((len(perms), role) for role, perms in ROLE_PERMISSIONS.items()
+    roles = grants.table()
+    held = roles.get(current, frozenset())
+    fits = sorted((len(perms), role) for role, perms in roles.items()
                   if needed <= perms <= held)
     if not fits or fits[0][0] >= len(held):
         return None
@@ -97,7 +98,7 @@ def _narrowest(needed: set[str], current: str) -> str | None:
 
 def _review(user: User, used: dict[str, int], *, since: dt.datetime,
             last_admin: bool) -> AgentReview:
-    held = ROLE_PERMISSIONS.get(user.role, frozenset())
+    held = grants.permissions_for(user.role)
     if "ticket.view_all" in held and "ticket.view" in used:
         # A holder's ticket lists and views span every ticket: count them as its use
         # (which errs towards keeping it).
@@ -115,7 +116,7 @@ def _review(user: User, used: dict[str, int], *, since: dt.datetime,
         role = _narrowest(set(used) | set(not_recorded), user.role)
         if role:
             review.recommended_role = role
-            review.removals = sorted(held - ROLE_PERMISSIONS[role])
+            review.removals = sorted(held - grants.permissions_for(role))
     return review
 
 

@@ -36,6 +36,8 @@ urlpatterns = [
     path("security/keys/", admin.keys, name="keys"),
     path("audit/", audit.audit, name="audit"),
     path("security/access-review/", access.access_review, name="access_review"),
+    path("security/roles/", access.roles, name="roles"),
+    path("security/roles/<str:role>/", access.role_edit, name="role_edit"),
     path("security/access-review/<int:user_id>/apply/", access.access_review_apply,
          name="access_review_apply"),
     path("audit/verify/", audit.audit_verify, name="audit_verify"),
