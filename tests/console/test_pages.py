@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from trustdesk.audit.models import AuditEvent
 from trustdesk.privacy.inventory import get_inventory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,22 @@ def test_home_redirects_to_the_queue(agent_client):
     response = agent_client.get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("console:tickets")
+
+
+@pytest.mark.parametrize(("role", "section"), [
+    ("agent", "console:tickets"), ("billing", "console:tickets"),
+    ("privacy_officer", "console:customers"), ("security_officer", "console:alerts"),
+    ("auditor", "console:audit"),
+])
+def test_home_leads_each_role_to_a_page_it_may_open(console_client, make_user, role,
+                                                    section):
+    # Home is where sign-in lands: a role without the queue must not land on a refusal
+    # (nor leave an access.denied event in the trail at every sign-in).
+    client = console_client(make_user(role))
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse(section)
+    assert not AuditEvent.objects.filter(action="access.denied").exists()
 
 
 def test_queue_lists_visible_tickets(agent_client, ticket):

@@ -21,10 +21,24 @@ def _files(uploaded) -> list[NewAttachment]:
     return [NewAttachment(f.name, f.content_type or "", f.read()) for f in uploaded or ()]
 
 
+# Where "home" (and so the page after sign-in) leads: the first of these sections
+# the person's role can open, so that no role lands on a refusal.
+_HOME_SECTIONS = (
+    ("ticket.view", "console:tickets"), ("customer.view", "console:customers"),
+    ("alert.read", "console:alerts"), ("audit.read", "console:audit"),
+    ("access.review", "console:access_review"), ("agent.view", "console:agents"),
+    ("datamap.read", "console:datamap"),
+)
+
+
 @require_GET
 @console_view
 def home(request):
-    return redirect("console:tickets")
+    who = actor(request)
+    for permission, section in _HOME_SECTIONS:
+        if policy.has_permission(who, permission):
+            return redirect(section)
+    return redirect("console:tokens")
 
 
 @require_GET
