@@ -37,3 +37,16 @@ def reauthenticate(client: Client, password: str = PASSWORD):
     response = client.post("/accounts/reauthenticate/", {"password": password})
     assert response.status_code == 302, response.content[:500]
     return response
+
+
+def signed_in_confirmed(user, password: str = PASSWORD) -> Client:
+    """A client that signed in through the real pages — password, then the authenticator
+    code if ``user`` has one — and confirmed the password again, as before a sensitive
+    action."""
+    away_from_step_edge()
+    client = Client()
+    sign_in(client, user, password)
+    if getattr(user, "totp_secret", None):
+        client.post("/accounts/2fa/authenticate/", {"code": totp(user.totp_secret)})
+    reauthenticate(client, password)
+    return client

@@ -8,7 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.db import DatabaseError, connection
 from django.test import Client
 
-from signin import away_from_step_edge, reauthenticate, sign_in, totp
+from signin import signed_in_confirmed, totp
 from trustdesk.accounts.mfa.adapter import MfaAdapter
 from trustdesk.audit.models import AuditEvent
 
@@ -16,13 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _signed_in(user) -> Client:
-    away_from_step_edge()
-    client = Client()
-    sign_in(client, user)
-    if user.totp_secret:
-        client.post("/accounts/2fa/authenticate/", {"code": totp(user.totp_secret)})
-    reauthenticate(client)
-    return client
+    return signed_in_confirmed(user)
 
 
 def test_enrolment_and_removal_are_audited(make_user):

@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from conftest import SYSTEM, enrol_totp
-from signin import away_from_step_edge, reauthenticate, sign_in, totp
+from signin import away_from_step_edge, reauthenticate, sign_in, signed_in_confirmed, totp
 from trustdesk.access.roles import PRIVILEGED_ROLES
 from trustdesk.accounts import services
 from trustdesk.accounts.errors import MfaRequired
@@ -145,11 +145,7 @@ def test_a_promoted_agent_must_enrol(make_user, as_actor, api_client, customer):
 
 def test_the_last_second_factor_of_a_privileged_role_cannot_be_removed(make_user):
     user = make_user("admin")
-    away_from_step_edge()
-    client = Client()
-    sign_in(client, user)
-    client.post("/accounts/2fa/authenticate/", {"code": totp(user.totp_secret)})
-    reauthenticate(client)
+    client = signed_in_confirmed(user)
     response = client.post("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 200
     assert "add another authenticator app or security key" in response.content.decode()
@@ -158,10 +154,6 @@ def test_the_last_second_factor_of_a_privileged_role_cannot_be_removed(make_user
 
 def test_an_agent_may_remove_their_own_second_factor(make_user):
     user = make_user("agent", mfa=True)
-    away_from_step_edge()
-    client = Client()
-    sign_in(client, user)
-    client.post("/accounts/2fa/authenticate/", {"code": totp(user.totp_secret)})
-    reauthenticate(client)
+    client = signed_in_confirmed(user)
     assert client.post("/accounts/2fa/totp/deactivate/").status_code == 302
     assert not Authenticator.objects.filter(user=user).exists()

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from signin import away_from_step_edge, reauthenticate, sign_in, totp
+from signin import reauthenticate, signed_in_confirmed
 from trustdesk.accounts import services
 from trustdesk.accounts.errors import WeakPassword
 from trustdesk.accounts.models import User
@@ -129,11 +129,7 @@ def test_createadmin_respects_the_rules(monkeypatch):
 
 def test_a_person_with_mfa_may_change_to_an_eight_character_password(make_user):
     user = make_user("admin")
-    away_from_step_edge()
-    client = Client()
-    sign_in(client, user)
-    client.post("/accounts/2fa/authenticate/", {"code": totp(user.totp_secret)})
-    reauthenticate(client)
+    client = signed_in_confirmed(user)
     page = client.get("/accounts/password/change/")
     html = page.content.decode()
     # Paste is allowed: nothing blocks it or turns autofill off on password fields.
@@ -163,11 +159,7 @@ def test_sign_in_and_agent_forms_do_not_block_paste(make_user, console_client):
 
 def test_a_short_password_keeps_the_last_second_factor(make_user):
     agent = make_user("agent", mfa=True)
-    away_from_step_edge()
-    client = Client()
-    sign_in(client, agent)
-    client.post("/accounts/2fa/authenticate/", {"code": totp(agent.totp_secret)})
-    reauthenticate(client)
+    client = signed_in_confirmed(agent)
     assert client.post("/accounts/password/change/", {
         "oldpassword": "a long enough passphrase for tests", "password1": EIGHT,
         "password2": EIGHT}).status_code == 302
