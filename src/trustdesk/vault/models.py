@@ -21,9 +21,9 @@ class PiiToken(models.Model):
     customer's key and bound to the token; the row names the kind of value, never the
     value itself."""
 
-    token = models.CharField(max_length=80, unique=True)
+    token = models.CharField(max_length=120, unique=True)
     subject = models.CharField(max_length=80, db_index=True)
-    entity = models.CharField(max_length=40)
+    entity = models.CharField(max_length=64)
     sealed_value = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -18,7 +18,7 @@ from trustdesk.vault.models import PiiToken
 PREFIX = "pii_"
 # The random part is hex so the token never contains the separators "_" and "-" of the
 # entity part; 128 bits, so a token cannot be guessed.
-PATTERN = re.compile(r"pii_[a-z0-9_]{2,40}_[0-9a-f]{32}")
+PATTERN = re.compile(r"pii_[a-z0-9_]{2,64}_[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,16 @@ def detokenize(subject: str, token: str) -> Detokenized:
         raise TokenUnknown()
     value = recipes.open_text(subject, _purpose(token), bytes(row.sealed_value))
     return Detokenized(token=token, entity=row.entity, value=value)
+
+
+def entity_of(subject: str, token: str) -> str:
+    """What kind of value ``token`` stands for, without opening it. Raises
+    ``TokenUnknown`` as ``detokenize`` does."""
+    entity = PiiToken.objects.filter(token=token, subject=subject).values_list(
+        "entity", flat=True).first()
+    if entity is None:
+        raise TokenUnknown()
+    return entity
 
 
 def forget(subject: str) -> None:
