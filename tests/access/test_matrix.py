@@ -24,6 +24,7 @@ from trustdesk.api.app import api
 from trustdesk.customers.visibility import field_policy
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.attachments import NewAttachment
+from trustdesk.vault.models import PiiToken
 
 pytestmark = pytest.mark.django_db
 ROLES = sorted(ROLE_LABELS)
@@ -61,6 +62,8 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert "customers/<uuid:customer_id>/fields/<slug:field>/reveal/" in routes
     assert ("POST", "/api/v1/customers/{customer_id}/reveal") in ops
     assert ("GET", "/api/v1/tickets/{ticket_id}") in ops
+    assert ("POST", "/api/v1/tickets/{ticket_id}/reveal") in ops
+    assert "tickets/<int:ticket_id>/tokens/<str:token>/reveal/" in routes
     assert len(routes) >= 25 and len(ops) >= 20
 
 
@@ -70,10 +73,13 @@ def world(make_user, make_team, make_customer, system):
     customer = make_customer(**PROFILE)
     ticket = tickets.ticket_create(
         actor=system, customer_id=customer.id, subject="Card charged twice",
-        body="Please look at my statement.", team_id=team.pk,
+        body="Please look at my statement, SSN 536-22-8726.", team_id=team.pk,
         attachments=[NewAttachment("note.txt", "text/plain", b"statement attached")])
     attachment = ticket.messages.first().attachments.first()
-    return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment}
+    # A real token from the message, for the token reveal pages.
+    token = PiiToken.objects.get(subject=f"customer:{customer.id}").token
+    return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
+            "token": token}
 
 
 def _ids(world, user, token_id) -> dict[str, list[str]]:
@@ -84,6 +90,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "user_id": [str(user.pk)],
         "token_id": [str(token_id)],
         "role": ["agent"],
+        "token": [world["token"]],
         "field": list(PROFILE),
     }
 

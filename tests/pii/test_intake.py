@@ -109,7 +109,9 @@ def test_api_intake_and_redactions_in_the_message(make_customer, make_user, api_
     ({"CREDIT_CARD": "keep"}, "cannot keep CREDIT_CARD"),
     ({"PASSWORD": "keep"}, "cannot keep PASSWORD"),
     ({"US_SSN": "shred"}, "must be one of"),
-    ({"IBAN_CODE": "tokenize"}, "only CREDIT_CARD can be tokenized"),
+    ({"PASSWORD": "tokenize"}, "cannot tokenize PASSWORD"),
+    ({"API_KEY": "tokenize"}, "cannot tokenize API_KEY"),
+    ({"PRIVATE_KEY": "tokenize"}, "cannot tokenize PRIVATE_KEY"),
 ])
 def test_unsafe_or_unknown_policies_are_refused(settings, override, problem):
     settings.PII_REDACTION = override

@@ -83,6 +83,24 @@ class RevealOut(Schema):
     break_glass: bool
 
 
+class TokenRevealIn(In):
+    token: str = Field(min_length=1, max_length=120,
+                       description="A token from a message of the ticket (pii_… or card_…)")
+    reason: str = Field(min_length=1, max_length=2000,
+                        description="Why the value is needed (5 to 500 characters; audited)")
+    break_glass: bool = Field(default=False, description="Reveal without a need to know "
+                              "for the ticket's customer; audited as break-glass and alerts "
+                              "security")
+
+
+class TokenRevealOut(Schema):
+    token: str
+    entity: str
+    value: str
+    expires_at: dt.datetime = Field(description="Show the value until then, then mask it")
+    break_glass: bool
+
+
 class AlertOut(Schema):
     id: int
     created_at: dt.datetime

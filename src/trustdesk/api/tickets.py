@@ -7,6 +7,7 @@ import uuid
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from trustdesk.accounts import reauth
 from trustdesk.api import render
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import (
@@ -19,10 +20,12 @@ from trustdesk.api.schemas import (
     TicketOut,
     TicketPage,
     TicketPatchIn,
+    TokenRevealIn,
+    TokenRevealOut,
 )
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers.selectors import customer_names
-from trustdesk.tickets import selectors, services
+from trustdesk.tickets import reveal, selectors, services
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
 
@@ -117,6 +120,21 @@ def add_message(request, ticket_id: int, payload: MessageIn):
             internal=payload.direction == "note", status=payload.status, attachments=files,
         )
     return Status(201, render.message(message))
+
+
+@router.post("/tickets/{ticket_id}/reveal", response={200: TokenRevealOut, **ERRORS})
+def reveal_token(request, ticket_id: int, payload: TokenRevealIn):
+    """Reveal the value behind a token intake put in one of the ticket's messages, with a
+    reason (audited as ``message.reveal``; the value is never recorded). Show it until
+    ``expires_at``. Card numbers need a recent re-authentication, which only a console
+    session has: a bearer token cannot reveal them."""
+    who = actor(request)
+    revealed = reveal.message_reveal(
+        actor=who, ticket_id=ticket_id, token=payload.token, reason=payload.reason,
+        break_glass=payload.break_glass,
+        reauthenticated=who.kind == "agent" and reauth.recently_authenticated(request))
+    return {"token": revealed.token, "entity": revealed.entity, "value": revealed.value,
+            "expires_at": revealed.expires_at, "break_glass": revealed.break_glass}
 
 
 @router.get("/attachments/{attachment_id}", response={200: None, **ERRORS})

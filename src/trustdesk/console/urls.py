@@ -1,6 +1,14 @@
 from django.urls import path
 
-from trustdesk.console.views import access, admin, audit, customers, reveal, tickets
+from trustdesk.console.views import (
+    access,
+    admin,
+    audit,
+    customers,
+    message_reveal,
+    reveal,
+    tickets,
+)
 
 app_name = "console"
 
@@ -12,6 +20,10 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/reply/", tickets.ticket_reply, name="ticket_reply"),
     path("tickets/<int:ticket_id>/update/", tickets.ticket_update, name="ticket_update"),
     path("tickets/<int:ticket_id>/take/", tickets.ticket_take, name="ticket_take"),
+    path("tickets/<int:ticket_id>/tokens/<str:token>/", message_reveal.token_masked,
+         name="ticket_token"),
+    path("tickets/<int:ticket_id>/tokens/<str:token>/reveal/", message_reveal.token_reveal,
+         name="ticket_token_reveal"),
     path("attachments/<int:attachment_id>/", tickets.attachment_download, name="attachment"),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/new/", customers.customer_new, name="customer_new"),

@@ -49,7 +49,8 @@ def reveal_seconds() -> int:
     return int(getattr(settings, "ACCESS_REVEAL_SECONDS", 60))
 
 
-def _reason(reason: str | None) -> str:
+def clean_reason(reason: str | None) -> str:
+    """The reason as it goes into the trail: one line, 5 to 500 characters."""
     reason = " ".join((reason or "").split())  # one line in the trail, whatever was typed
     if len(reason) < REASON_MIN:
         raise ValidationError("Say why you need to see this value.", field="reason")
@@ -82,7 +83,7 @@ def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
     """
     policy.require(actor, "customer.view")
     policy.require(actor, "customer.reveal")
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     try:
         customer = Customer.objects.filter(pk=uuid.UUID(str(customer_id))).first()
     except ValueError:

@@ -24,7 +24,7 @@ from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_f
 from trustdesk.customers.visibility import apply
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
-from trustdesk.vault import cards
+from trustdesk.vault import cards, tokens
 
 
 def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None:
@@ -83,8 +83,8 @@ def customer_update(
 
 def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> CustomerProfile:
     """Erase a customer by crypto-shredding: their key is destroyed, so every copy of
-    their data — profile, messages, attachments, card tokens, in the database, its dumps
-    and backups — becomes unreadable. What remains is the erasure record: who, when, why.
+    their data — profile, messages, attachments, card and PII tokens, in the database,
+    its dumps and backups — becomes unreadable. What remains is the erasure record: who, when, why.
     """
     policy.require(actor, "customer.erase")
     reason = (reason or "").strip()
@@ -102,6 +102,7 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> Cust
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         CustomerField.objects.filter(customer=customer).delete()
         cards.forget(subject_for(customer.pk))
+        tokens.forget(subject_for(customer.pk))
         customer.status = Customer.Status.ERASED
         customer.erased_at = clock.now()
         customer.erased_by = actor.label

@@ -5,6 +5,13 @@ The policy is ``DEFAULTS`` with ``settings.PII_REDACTION`` merged over it. Card 
 and secrets can never be kept in clear: an agent does not need them to help, and a
 leaked ticket export would expose them. Card numbers are tokenized in the vault (the
 sealed PAN stays reversible; the message shows BIN and last four, as PCI DSS allows).
+
+Identity and account numbers are tokenized too rather than masked: now and then an agent
+does need the whole value (a refund to an IBAN, an ID number to check against a form),
+and a masked value would send them back to the customer to ask for it over the channel
+it should never have gone through. The token keeps it sealed under the customer's key
+(erased with them) and every reveal is asked for with a reason and audited. Secrets are
+never tokenized: a stored password is a stored password, however well sealed.
 """
 
 from __future__ import annotations
@@ -22,20 +29,22 @@ from trustdesk.core.errors import ConfigurationError
 from trustdesk.customers.models import subject_for
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.vault import cards
+from trustdesk.vault import tokens as vault_tokens
 
 ACTIONS = ("keep", "mask", "replace", "tokenize")
 DEFAULTS = {
     "CREDIT_CARD": "tokenize",
     "PASSWORD": "replace", "API_KEY": "replace", "PRIVATE_KEY": "replace",
-    "US_SSN": "mask", "IBAN_CODE": "mask", "CN_RESIDENT_ID": "mask",
-    "US_BANK_NUMBER": "mask", "ABA_ROUTING_NUMBER": "mask", "PASSPORT": "mask",
-    "DRIVER_LICENSE": "mask",
+    "US_SSN": "tokenize", "IBAN_CODE": "tokenize", "CN_RESIDENT_ID": "tokenize",
+    "US_BANK_NUMBER": "tokenize", "ABA_ROUTING_NUMBER": "tokenize", "PASSPORT": "tokenize",
+    "DRIVER_LICENSE": "tokenize",
     # Contact details the customer gives are what agents answer to; dates of birth and
     # URLs are kept too unless a policy says otherwise.
     "EMAIL_ADDRESS": "keep", "PHONE_NUMBER": "keep", "IP_ADDRESS": "keep", "URL": "keep",
     "DATE_TIME": "keep",
 }
-NEVER_KEPT = frozenset({"CREDIT_CARD", "PASSWORD", "API_KEY", "PRIVATE_KEY"})
+SECRETS = frozenset({"PASSWORD", "API_KEY", "PRIVATE_KEY"})
+NEVER_KEPT = frozenset({"CREDIT_CARD"}) | SECRETS
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/csv")
 TEXT_SUFFIXES = (".txt", ".csv", ".log", ".json", ".md", ".xml", ".tsv", ".ini", ".yaml",
                  ".yml", ".eml")
@@ -43,7 +52,7 @@ TEXT_SUFFIXES = (".txt", ".csv", ".log", ".json", ".md", ".xml", ".tsv", ".ini",
 
 def policy() -> dict[str, str]:
     """Entity → action. Raises ``ConfigurationError`` for an unknown action, keeping a
-    card or secret, or tokenizing what the vault cannot tokenize yet."""
+    card or secret, or tokenizing a secret."""
     merged = {**DEFAULTS, **getattr(settings, "PII_REDACTION", {})}
     for entity, action in merged.items():
         if action not in ACTIONS:
@@ -51,9 +60,9 @@ def policy() -> dict[str, str]:
                                      f"{', '.join(ACTIONS)}, not {action!r}.")
         if action == "keep" and entity in NEVER_KEPT:
             raise ConfigurationError(f"PII_REDACTION cannot keep {entity} in clear.")
-        if action == "tokenize" and entity != "CREDIT_CARD":
-            raise ConfigurationError("PII_REDACTION: only CREDIT_CARD can be tokenized "
-                                     f"(the vault has card tokens only), not {entity}.")
+        if action == "tokenize" and entity in SECRETS:
+            raise ConfigurationError(f"PII_REDACTION cannot tokenize {entity}: a secret is "
+                                     "never stored, not even sealed; mask or replace it.")
     return merged
 
 
@@ -65,17 +74,23 @@ class Redacted:
 
 def redact_text(customer_id, text: str, *, tokens: bool = True) -> Redacted:
     """``text`` with its PII handled by the policy; ``counts`` says what was changed.
-    With ``tokens`` false (a subject line), cards are masked instead of tokenized."""
+    With ``tokens`` false (a subject line), what would be tokenized is masked instead."""
     rules = policy()
     findings = [f for f in pii.scan(text) if rules.get(f.entity, "keep") != "keep"]
     if not findings:
         return Redacted(text)
     counts = Counter(f.entity for f in findings)
 
+    subject = subject_for(customer_id)
+
     def tokenize(entity: str, value: str) -> str:
-        token = cards.tokenize(subject_for(customer_id), cards.normalise_pan(value),
-                               field="message")
-        return f"[card {token.masked}, token {token.token}]"
+        if entity == "CREDIT_CARD":
+            card = cards.tokenize(subject, cards.normalise_pan(value), field="message")
+            return f"[card {card.masked}, token {card.token}]"
+        # The masked form tells the agent which value it was (last characters) without
+        # a reveal, as a masked profile field does.
+        token = vault_tokens.tokenize(subject, entity, value)
+        return f"[{entity} {pii.Mask().apply(value, entity)}, token {token}]"
 
     operators: dict[str, pii.Operator] = {}
     for entity in counts:

@@ -23,3 +23,7 @@ class VaultConfig(AppConfig):
             rows_of=lambda rows, subject: rows.filter(subject=subject),
             purpose_of=lambda row: f"card:{row.token}", also_load=("token",),
         ))
+
+        from trustdesk.vault import tokens
+
+        tokens.register_column()

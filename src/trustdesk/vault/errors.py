@@ -1,4 +1,4 @@
-from trustdesk.core.errors import Gone, Unavailable, ValidationError
+from trustdesk.core.errors import Gone, NotFound, Unavailable, ValidationError
 
 
 class VaultError(Unavailable):
@@ -34,3 +34,10 @@ class SensitiveAuthenticationData(ValidationError):
 
 class InvalidCardNumber(ValidationError):
     code = "invalid_card_number"
+
+
+class TokenUnknown(NotFound):
+    """No such token for this customer: one answer for a token that never existed and
+    one that belongs to someone else."""
+
+    code = "not_found"

@@ -30,7 +30,8 @@ class RevealForm(forms.Form):
     break_glass = forms.BooleanField(required=False)
 
 
-def _fragment(request, template: str, context: dict, status: int = 200):
+def fragment(request, template: str, context: dict, status: int = 200,
+             page: str = "console/reveal_page.html"):
     if request.headers.get("HX-Request"):
         # htmx swaps only successful responses; a refusal is a fragment to show too,
         # so htmx gets it with 200 and the real status in a header of its own.
@@ -39,7 +40,7 @@ def _fragment(request, template: str, context: dict, status: int = 200):
         return response
     # No htmx: the same fragment on a page of its own, with the real status.
     context = {**context, "fragment": template}
-    return render(request, "console/reveal_page.html", context, status=status)
+    return render(request, page, context, status=status)
 
 
 def _field_context(request, customer_id, field: str) -> dict:
@@ -54,7 +55,7 @@ def _field_context(request, customer_id, field: str) -> dict:
 @console_view
 def field_masked(request, customer_id, field):
     """The field as the person sees it without a reveal (what a reveal turns back into)."""
-    return _fragment(request, "console/_field_masked.html",
+    return fragment(request, "console/_field_masked.html",
                      _field_context(request, customer_id, field))
 
 
@@ -65,7 +66,7 @@ def field_reveal(request, customer_id, field):
     if not form.is_valid():
         context = _field_context(request, customer_id, field)
         context["form"] = form
-        return _fragment(request, "console/_field_masked.html", context, status=400)
+        return fragment(request, "console/_field_masked.html", context, status=400)
     try:
         revealed = reveal.customer_reveal(
             actor=actor(request), customer_id=customer_id, field=field,
@@ -74,21 +75,21 @@ def field_reveal(request, customer_id, field):
             reauthenticated=reauth.recently_authenticated(request))
     except ReauthenticationRequired:
         back = reverse("console:customer", args=[customer_id])
-        return _fragment(request, "console/_field_reauth.html",
+        return fragment(request, "console/_field_reauth.html",
                          {"next": back, "name": field}, status=403)
     except ValidationError as exc:
         context = _field_context(request, customer_id, field)
         form.add_error("reason", exc.message)
         context["form"] = form
-        return _fragment(request, "console/_field_masked.html", context, status=400)
+        return fragment(request, "console/_field_masked.html", context, status=400)
     except PermissionDenied as exc:
         record_denied(actor=actor(request), action="access.denied", path=request.path,
                       permission=getattr(exc, "permission", ""))
         context = _field_context(request, customer_id, field)
         form.add_error("reason", exc.message)
         context["form"] = form
-        return _fragment(request, "console/_field_masked.html", context, status=403)
-    return _fragment(request, "console/_field_revealed.html", {
+        return fragment(request, "console/_field_masked.html", context, status=403)
+    return fragment(request, "console/_field_revealed.html", {
         "customer_id": customer_id, "name": field, "revealed": revealed,
         "seconds": reveal.reveal_seconds()})
 

@@ -9,10 +9,12 @@ from trustdesk.access import policy
 from trustdesk.accounts import selectors as accounts
 from trustdesk.console.forms import ReplyForm, TicketCreateForm, TicketFilterForm, TicketUpdateForm
 from trustdesk.console.views.base import actor, console_view, form_error
+from trustdesk.console.views.message_reveal import body_parts
+from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers import selectors as customers
 from trustdesk.privacy.inventory import get_inventory
-from trustdesk.tickets import selectors, services
+from trustdesk.tickets import reveal, selectors, services
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
 
@@ -79,6 +81,10 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
     agents = accounts.user_list(actor=a, active_only=True) if can_assign else (
         [t.assignee, request.user] if t.assignee else [request.user])
     teams = accounts.team_list(actor=a) if can_assign else ([t.team] if t.team else [])
+    # Tokens intake put in the messages get a reveal control each, where allowed.
+    access = reveal.token_access(actor=a, ticket_id=t.pk)
+    for m in detail.messages:
+        m.parts = body_parts(a, m.body, access)
     update_form = TicketUpdateForm(
         initial={"status": t.status, "priority": t.priority, "assignee_id": t.assignee_id,
                  "team_id": t.team_id}, agents=[x for x in agents if x], teams=teams,
@@ -88,6 +94,7 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         "update_form": update_form, "can_reply": policy.has_permission(a, "ticket.reply"),
         "can_update": policy.has_permission(a, "ticket.update"),
         "field_labels": {f.name: f.label for f in get_inventory().fields},
+        "token_decision": access, "reveal_form": RevealForm(),
     }
 
 

@@ -1,0 +1,78 @@
+"""Revealing a token in a message, in the console: the same htmx pattern as profile
+fields (``views.reveal``). Next to each token the conversation shows a small form; the
+revealed value asks for that form again after ``ACCESS_REVEAL_SECONDS``."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from trustdesk.accounts import reauth
+from trustdesk.accounts.errors import ReauthenticationRequired
+from trustdesk.audit.services import record_denied
+from trustdesk.console.views.base import actor, console_view
+from trustdesk.console.views.reveal import RevealForm, fragment
+from trustdesk.core.errors import PermissionDenied, ValidationError
+from trustdesk.customers.reveal import reveal_seconds
+from trustdesk.tickets import reveal
+
+MASKED = "console/_token_masked.html"
+PAGE = "console/token_reveal_page.html"
+
+
+def body_parts(actor_, body: str, access: str) -> list[dict]:
+    """``body`` cut into text and tokens; each token says whether to offer a reveal."""
+    parts, pos = [], 0
+    for match in reveal.TOKEN_IN_TEXT.finditer(body):
+        parts.append({"text": body[pos:match.start()]})
+        token = match.group(0)
+        can = bool(access) and reveal.entity_revealable(actor_, reveal.entity_hint(token))
+        parts.append({"text": token, "token": token, "can": can})
+        pos = match.end()
+    parts.append({"text": body[pos:]})
+    return parts
+
+
+def _context(request, ticket_id: int, token: str, form=None) -> dict:
+    a = actor(request)
+    access = reveal.token_access(actor=a, ticket_id=ticket_id)
+    return {"ticket_id": ticket_id, "token": token, "decision": access,
+            "can": bool(access) and reveal.entity_revealable(a, reveal.entity_hint(token)),
+            "form": form or RevealForm()}
+
+
+@require_GET
+@console_view
+def token_masked(request, ticket_id: int, token: str):
+    """The reveal control of one token (what a revealed value turns back into)."""
+    return fragment(request, MASKED, _context(request, ticket_id, token), page=PAGE)
+
+
+@require_POST
+@console_view
+def token_reveal(request, ticket_id: int, token: str):
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return fragment(request, MASKED, _context(request, ticket_id, token, form),
+                        status=400, page=PAGE)
+    try:
+        revealed = reveal.message_reveal(
+            actor=actor(request), ticket_id=ticket_id, token=token,
+            reason=form.cleaned_data["reason"], break_glass=form.cleaned_data["break_glass"],
+            reauthenticated=reauth.recently_authenticated(request))
+    except ReauthenticationRequired:
+        return fragment(request, "console/_token_reauth.html",
+                        {"next": reverse("console:ticket", args=[ticket_id]),
+                         "ticket_id": ticket_id}, status=403, page=PAGE)
+    except (ValidationError, PermissionDenied) as exc:
+        status = 400
+        if isinstance(exc, PermissionDenied):
+            status = 403
+            record_denied(actor=actor(request), action="access.denied", path=request.path,
+                          permission=getattr(exc, "permission", ""))
+        form.add_error("reason", exc.message)
+        return fragment(request, MASKED, _context(request, ticket_id, token, form),
+                        status=status, page=PAGE)
+    return fragment(request, "console/_token_revealed.html", {
+        "ticket_id": ticket_id, "token": token, "revealed": revealed,
+        "seconds": reveal_seconds()}, page=PAGE)
