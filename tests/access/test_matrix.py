@@ -10,6 +10,8 @@ ticket is routed to (need-to-know satisfied), freshly re-authenticated in the co
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 
 import pytest
@@ -73,7 +75,7 @@ def world(make_user, make_team, make_customer, system):
     customer = make_customer(**PROFILE)
     ticket = tickets.ticket_create(
         actor=system, customer_id=customer.id, subject="Card charged twice",
-        body="Please look at my statement, SSN 536-22-8726.", team_id=team.pk,
+        body=f"Please look at my statement, SSN 536-22-8726, card {PAN}.", team_id=team.pk,
         attachments=[NewAttachment("note.txt", "text/plain", b"statement attached")])
     attachment = ticket.messages.first().attachments.first()
     # A real token from the message, for the token reveal pages.
@@ -200,6 +202,11 @@ def _check_post(client, method, url, data, hidden, problems):
 def _body(response) -> str:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8", "replace")
-    return response.content.decode("utf-8", "replace")
+    text = response.content.decode("utf-8", "replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        # JSON escapes non-ASCII ("•" as \u2022): compare the decoded text as well.
+        with contextlib.suppress(ValueError):
+            text += json.dumps(json.loads(text), ensure_ascii=False)
+    return text
 
 
