@@ -8,7 +8,6 @@ secret key and allowed hosts, and turns on every HTTPS-only protection.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from pathlib import Path
@@ -16,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from trustdesk.config import controls
 
 env = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -187,33 +188,8 @@ PASSWORD_MIN_LENGTH_WITH_MFA = 8
 PASSWORD_MIN_LENGTH_WITHOUT_MFA = 15
 PASSWORD_MAX_LENGTH = 256
 
-# Shared counters (sign-in lockout): the database, or Redis when given.
-REDIS_URL = env.get("TRUSTDESK_REDIS_URL") or None
-# Key prefix in Redis, so several TrustDesk installations can share one server.
-REDIS_PREFIX = env.get("TRUSTDESK_REDIS_PREFIX", "trustdesk:")
-
-
-def _lockout() -> dict:
-    policy = {
-        # PCI DSS 8.3.4: at most 10 attempts, locked 30 minutes; privileged roles stricter.
-        "default": {"attempts": 10, "window": 15 * 60, "lock": 30 * 60},
-        "privileged": {"attempts": 5, "window": 15 * 60, "lock": 30 * 60},
-        "ip": {"attempts": 50, "window": 15 * 60, "lock": 15 * 60},
-        "roles": {},
-    }
-    if raw := env.get("TRUSTDESK_LOCKOUT"):
-        import json
-
-        try:
-            policy["roles"] = {role: {k: int(v) for k, v in values.items()}
-                               for role, values in json.loads(raw).items()}
-        except (ValueError, AttributeError) as exc:
-            raise ImproperlyConfigured(
-                'TRUSTDESK_LOCKOUT must be JSON like {"admin": {"attempts": 3}}') from exc
-    return policy
-
-
-LOCKOUT = _lockout()
+# --- Sign-in: lockout counters and multi-factor authentication (config/controls.py) ---
+globals().update(controls.identity(env))
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "console:home"
@@ -229,27 +205,6 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # Sensitive actions (changing MFA, exports, issuing tokens) ask for the password or a
 # second factor again when the last confirmation is older than this.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
-
-# --- Multi-factor authentication (allauth.mfa) --------------------------------------------
-# Who must have a second factor before reaching anything but their security settings:
-# "privileged" (admin, supervisor, security and privacy officers) or "all". There is no
-# weaker value.
-REQUIRE_MFA = env.get("TRUSTDESK_MFA_REQUIRED", "privileged")
-if REQUIRE_MFA not in ("privileged", "all"):
-    raise ImproperlyConfigured("TRUSTDESK_MFA_REQUIRED must be 'privileged' or 'all'.")
-MFA_ADAPTER = "trustdesk.accounts.mfa.adapter.MfaAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
-MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_TOTP_ISSUER = env.get("TRUSTDESK_TOTP_ISSUER", "TrustDesk")
-# One time step either side for clock drift: safe because every accepted code's time step
-# is stored and no step at or before it is accepted again (accounts.mfa.replay).
-MFA_TOTP_TOLERANCE = 1
-MFA_RECOVERY_CODE_COUNT = 10
-MFA_FORMS = {
-    "authenticate": "trustdesk.accounts.mfa.forms.AuthenticateForm",
-    "reauthenticate": "trustdesk.accounts.mfa.forms.ReauthenticateForm",
-    "activate_totp": "trustdesk.accounts.mfa.forms.ActivateTOTPForm",
-}
 
 # Outbound mail: printed to the log until an SMTP relay is configured.
 EMAIL_BACKEND = env.get("TRUSTDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -323,64 +278,17 @@ ATTACHMENT_MAX_BYTES = int(env.get("TRUSTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 *
 ATTACHMENTS_PER_MESSAGE = 5
 MESSAGE_MAX_CHARS = 100_000
 
-# PII in what customers write (docs/pii.md): entity → keep | mask | replace | tokenize,
-# merged over the safe defaults in tickets/intake.py (cards and secrets are never kept).
-PII_REDACTION: dict[str, str] = {}
-# The reply guard: block | warn | off for requests for secrets and for data that is not
-# this ticket's customer's.
-PII_REPLY_GUARD = {"secret_request": "block", "foreign_data": "warn"}
 # A JSON body may carry one attachment of the maximum size, base64-encoded (4/3) with slack.
 API_MAX_BODY_BYTES = ATTACHMENT_MAX_BYTES * 4 // 3 + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# --- Privacy vault: keys outside the database, fail closed --------------------------------
-VAULT_KEY_PROVIDER = env.get("TRUSTDESK_KEY_PROVIDER", "local")
-VAULT_LOCAL_KEK = env.get("TRUSTDESK_KEK") or None
-VAULT_PKCS11_MODULE = env.get("TRUSTDESK_PKCS11_MODULE", "")
-VAULT_PKCS11_TOKEN = env.get("TRUSTDESK_PKCS11_TOKEN", "")
-
-
-def _pkcs11_pin() -> str:
-    if pin := env.get("TRUSTDESK_PKCS11_PIN"):
-        return pin
-    if path := env.get("TRUSTDESK_PKCS11_PIN_FILE"):
-        try:
-            return Path(path).read_text().strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(
-                f"TRUSTDESK_PKCS11_PIN_FILE {path} cannot be read ({exc.strerror}).") from exc
-    return ""
-
-
-VAULT_PKCS11_PIN = _pkcs11_pin()
-# Wrapped data keys live outside the application database (see docs/vault.md).
-VAULT_KEYSTORE_URL = env.get("TRUSTDESK_KEYSTORE_URL") or None
-if PRODUCTION and not VAULT_KEYSTORE_URL and DATABASES["default"]["ENGINE"].endswith(
-    "postgresql"
-):
-    raise ImproperlyConfigured(
-        "With PostgreSQL, set TRUSTDESK_KEYSTORE_URL to a separate database that every "
-        "replica shares (see docs/vault.md); a local keystore file would differ per server."
-    )
-# Unwrapped data keys stay in memory this long at most.
-VAULT_KEY_CACHE_SECONDS = int(env.get("TRUSTDESK_KEY_CACHE_SECONDS", 60))
-# Cryptoperiods (PCI DSS 3.6.4 / 3.7.4): when rotation falls due.
-VAULT_KEK_CRYPTOPERIOD_DAYS = int(env.get("TRUSTDESK_KEK_CRYPTOPERIOD_DAYS", 365))
-VAULT_DATA_KEY_CRYPTOPERIOD_DAYS = int(env.get("TRUSTDESK_DATA_KEY_CRYPTOPERIOD_DAYS", 730))
-
-# --- Audit trail: tamper-evident, fail closed ---------------------------------------------
-AUDIT_SIGNING_KEY = env.get("TRUSTDESK_AUDIT_SIGNING_KEY") or None
-# PCI DSS 10.5.1: at least twelve months; a shorter period is refused.
-AUDIT_RETENTION_DAYS = int(env.get("TRUSTDESK_AUDIT_RETENTION_DAYS", 400))
-if AUDIT_RETENTION_DAYS < 365:
-    raise ImproperlyConfigured("TRUSTDESK_AUDIT_RETENTION_DAYS must be 365 or more "
-                               "(PCI DSS 10.5.1 keeps a year of audit history).")
-AUDIT_WITNESS_PATH = DATA_DIR / "audit-head.json"
-AUDIT_CHECKPOINT_EVERY = int(env.get("TRUSTDESK_AUDIT_CHECKPOINT_EVERY", 10_000))
-# host:port of a syslog collector (TCP) that receives every event as it is chained.
-AUDIT_SYSLOG = env.get("TRUSTDESK_AUDIT_SYSLOG") or None
-AUDIT_SYSLOG_FORMAT = env.get("TRUSTDESK_AUDIT_SYSLOG_FORMAT", "cef")
+# --- TrustDesk's controls: vault, audit trail, field-level access, PII (config/controls.py)
+globals().update(controls.vault(env, production=PRODUCTION,
+                                database_engine=DATABASES["default"]["ENGINE"]))
+globals().update(controls.audit(env, data_dir=DATA_DIR))
+globals().update(controls.access(env))
+globals().update(controls.pii())
 
 # --- TrustDesk ----------------------------------------------------------------------------
 DATA_INVENTORY_PATH = Path(
@@ -388,21 +296,6 @@ DATA_INVENTORY_PATH = Path(
 )
 API_TOKEN_DEFAULT_DAYS = 90
 API_TOKEN_MAX_DAYS = 366
-
-# --- Field-level access (access.fields) ---------------------------------------------------
-# How long a revealed value stays in clear before it is masked again.
-ACCESS_REVEAL_SECONDS = int(env.get("TRUSTDESK_REVEAL_SECONDS", 60))
-# Agents see a customer's data (beyond the name) only while a ticket of that customer is
-# assigned to them or their team; "0" switches this off.
-ACCESS_NEED_TO_KNOW = env.get("TRUSTDESK_NEED_TO_KNOW", "1") != "0"
-# Per-role overrides of the shipped field policy, e.g.
-# {"agent": {"email": "revealable"}} (keys: field names, "type:…", "category:…",
-# "sensitivity:…" or "*"; values: hidden, masked, revealable, visible).
-try:
-    ACCESS_FIELD_POLICY = json.loads(env.get("TRUSTDESK_FIELD_POLICY", "") or "{}")
-except ValueError as exc:
-    raise ImproperlyConfigured(
-        'TRUSTDESK_FIELD_POLICY must be JSON like {"agent": {"email": "revealable"}}') from exc
 
 LOGGING = {
     "version": 1,
