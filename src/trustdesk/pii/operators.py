@@ -7,6 +7,7 @@ from entity to operator with ``"*"`` for the rest (``Replace()`` if absent).
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Mapping
@@ -20,9 +21,10 @@ _DIGITS_ONLY = frozenset({"CREDIT_CARD", "US_SSN", "PHONE_NUMBER", "US_BANK_NUMB
                           "ABA_ROUTING_NUMBER"})
 
 
-class Operator:
+class Operator(abc.ABC):
+    @abc.abstractmethod
     def apply(self, value: str, entity: str) -> str:
-        raise NotImplementedError
+        """What ``value`` (an ``entity``) becomes in the redacted text."""
 
 
 @dataclass(frozen=True)

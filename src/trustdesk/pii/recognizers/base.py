@@ -14,6 +14,7 @@ skips it with a C-speed ``in`` test instead of running its regex (most chunks ho
 
 from __future__ import annotations
 
+import abc
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -103,15 +104,16 @@ class Context:
         return start - last.end()
 
 
-class Recognizer:
+class Recognizer(abc.ABC):
     name: str = ""
     entities: tuple[str, ...] = ()
     needles: tuple[str, ...] = ()  # case-sensitive; one must occur in the chunk
     needles_ci: tuple[str, ...] = ()  # the same, against the lower-cased chunk
     priority: int = 0  # set by the registry: registration order
 
+    @abc.abstractmethod
     def find(self, text: str, opts: ScanOptions) -> Iterator[Finding]:
-        raise NotImplementedError
+        """Every finding of this recognizer in ``text``."""
 
     def finding(self, start: int, end: int, score: float, entity: str | None = None
                 ) -> Finding:
