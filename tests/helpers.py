@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import build_profiles
 from trustdesk.tickets.models import Attachment, Message
@@ -83,3 +85,25 @@ def start_server(env: dict):
             time.sleep(0.1)
     proc.kill()
     raise AssertionError(proc.stderr.read().decode())
+
+
+def record_event(actor, *, at=None, **kwargs):
+    """An audit event recorded as ``actor`` in a transaction of its own, at ``at`` (an
+    aware datetime) when given: the clock is moved for that one write."""
+    from unittest import mock
+
+    from django.db import transaction
+
+    from trustdesk.audit.services import record
+    from trustdesk.core import clock
+
+    with mock.patch.object(clock, "now", lambda: at) if at is not None \
+            else contextlib.nullcontext(), transaction.atomic():
+        return record(actor=actor, **kwargs)
+
+
+def agent_actor(label: str = "someone@example.com"):
+    """A plain agent actor with no account behind it, for events tests plant."""
+    from trustdesk.core.actor import Actor
+
+    return Actor(kind="agent", label=label, user_id=None, role="agent", ip="203.0.113.7")

@@ -9,11 +9,10 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
+from helpers import record_event
 from trustdesk.accounts.models import User
 from trustdesk.audit.models import AuditEvent
-from trustdesk.audit.services import record
 from trustdesk.core import clock
 
 REVIEW = "/api/v1/access/review"
@@ -23,19 +22,15 @@ def _joined(user, days_ago: int):
     User.objects.filter(pk=user.pk).update(date_joined=clock.now() - dt.timedelta(days=days_ago))
 
 
-def _did(as_actor, user, action, *, n=1, days_ago=1, outcome="allowed", fields=(),
-         monkeypatch=None):
+def _did(as_actor, user, action, *, n=1, days_ago=1, outcome="allowed", fields=()):
     at = clock.now() - dt.timedelta(days=days_ago)
-    monkeypatch.setattr(clock, "now", lambda: at)
     for _ in range(n):
-        with transaction.atomic():
-            record(actor=as_actor(user), action=action, object_type="ticket", object_id="1",
-                   outcome=outcome, fields=fields)
-    monkeypatch.undo()
+        record_event(as_actor(user), at=at, action=action, object_type="ticket",
+                     object_id="1", outcome=outcome, fields=fields)
 
 
 @pytest.fixture
-def team(make_user, as_actor, monkeypatch):
+def team(make_user, as_actor):
     admin = make_user("admin", name="Ada Admin")
     sup = make_user("supervisor", name="Sam Supervisor")
     agent = make_user("agent", name="Alex Agent")
@@ -44,12 +39,11 @@ def team(make_user, as_actor, monkeypatch):
         _joined(user, 200)
     # Sam only ever looked at customers lately; the reassigning was long ago and a
     # refused attempt is no use at all.
-    _did(as_actor, sup, "customer.view", n=3, monkeypatch=monkeypatch)
-    _did(as_actor, sup, "ticket.update", days_ago=150, fields=["assignee_id"],
-         monkeypatch=monkeypatch)
-    _did(as_actor, sup, "ticket.list", outcome="denied", monkeypatch=monkeypatch)
-    _did(as_actor, agent, "ticket.reply", n=2, monkeypatch=monkeypatch)
-    _did(as_actor, agent, "customer.view", monkeypatch=monkeypatch)
+    _did(as_actor, sup, "customer.view", n=3)
+    _did(as_actor, sup, "ticket.update", days_ago=150, fields=["assignee_id"])
+    _did(as_actor, sup, "ticket.list", outcome="denied")
+    _did(as_actor, agent, "ticket.reply", n=2)
+    _did(as_actor, agent, "customer.view")
     newcomer = make_user("supervisor", name="Nia Newcomer")
     return {"admin": admin, "sup": sup, "agent": agent, "officer": officer,
             "newcomer": newcomer}

@@ -7,16 +7,15 @@ import datetime as dt
 
 import pytest
 import schemathesis
-from django.db import connection, transaction
+from django.db import connection
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from helpers import agent_actor, record_event
 from trustdesk.accounts import services as accounts
 from trustdesk.audit.models import AuditChainLink, AuditEvent, AuditVerification
-from trustdesk.audit.services import record
 from trustdesk.config.wsgi import application
 from trustdesk.core import clock
-from trustdesk.core.actor import Actor
 from trustdesk.customers import selectors as customer_selectors
 
 from .conftest import API
@@ -30,9 +29,7 @@ EVENT_KEYS = {"id", "at", "actor", "action", "object", "fields", "outcome", "rea
 
 
 def _record(label: str = "someone@example.com", **kwargs) -> AuditEvent:
-    with transaction.atomic():
-        return record(actor=Actor(kind="agent", label=label, role="agent", ip="203.0.113.7"),
-                      **kwargs)
+    return record_event(agent_actor(label), **kwargs)
 
 
 def _actions(response) -> list[str]:

@@ -7,14 +7,13 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from helpers import agent_actor, record_event
 from trustdesk.audit.models import AuditChainLink, AuditEvent, AuditVerification
-from trustdesk.audit.services import record
 from trustdesk.core import clock
-from trustdesk.core.actor import Actor
 from trustdesk.customers import selectors as customer_selectors
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +38,8 @@ def _actions(response) -> list[str]:
 
 
 def _record(label: str = "someone@example.com", *, at: dt.datetime | None = None,
-            monkeypatch=None, **kwargs) -> AuditEvent:
-    if at is not None:
-        monkeypatch.setattr(clock, "now", lambda: at)
-    with transaction.atomic():
-        event = record(actor=Actor(kind="agent", label=label, user_id=None, role="agent",
-                                   ip="203.0.113.7"), **kwargs)
-    if at is not None:
-        monkeypatch.undo()
-    return event
+            **kwargs) -> AuditEvent:
+    return record_event(agent_actor(label), at=at, **kwargs)
 
 
 @pytest.fixture
@@ -158,11 +150,11 @@ def test_filter_by_customer(officer_client, make_customer, make_ticket):
     assert all(str(bob.id) not in row for row in _rows(response))
 
 
-def test_filter_by_date_range(officer_client, monkeypatch):
+def test_filter_by_date_range(officer_client):
     now = clock.now()
-    _record(action="test.old", at=now - dt.timedelta(days=10), monkeypatch=monkeypatch)
-    _record(action="test.mid", at=now - dt.timedelta(days=5), monkeypatch=monkeypatch)
-    _record(action="test.new", at=now, monkeypatch=monkeypatch)
+    _record(action="test.old", at=now - dt.timedelta(days=10))
+    _record(action="test.mid", at=now - dt.timedelta(days=5))
+    _record(action="test.new", at=now)
     day = (now - dt.timedelta(days=5)).date()
 
     def actions(**params):
