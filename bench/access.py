@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import re
 import sys
 import tempfile
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-from _setup import django_in_tmp, percentiles
+from _setup import compare, django_in_tmp, interleaved, make_customers, timed_get, token_client
 
 CUSTOMERS = 10_000
 USERS = 200
@@ -211,53 +212,32 @@ class _Unmasked:
 
 
 def customer_list(requests: int = 400, customers: int = 500) -> dict:
-    from django.test import Client
-
-    from trustdesk.accounts import services as accounts
-    from trustdesk.core.actor import Actor
-    from trustdesk.customers import services
-
-    system = Actor.system("bench")
     # Billing: a role the policy masks (email, phone) without need-to-know, so every
     # row of every page is masked.
-    user = accounts.user_create(actor=system, email="billing.bench@example.com",
-                                full_name="Bench Billing", role="billing",
-                                password="a long bench passphrase")
-    token = accounts.token_create(actor=system, user=user, name="bench").secret
-    client = Client(headers={"Authorization": f"Bearer {token}"})
-    for i in range(customers):
-        services.customer_create(actor=system, profile={
-            "full_name": f"Person {i}", "email": f"p{i}@example.org",
-            "phone": "+442079460958", "country": "GB", "company": "Initech",
-            "account_number": f"AC-{i:06d}", "postal_address": "1 Main Street\nSpringfield"})
+    client = token_client("billing", "billing.bench@example.com")
+    make_customers(customers)
     pages = customers // 25
-
-    def get(page: int) -> tuple[float, dict]:
-        start = time.perf_counter()
-        response = client.get("/api/v1/customers", {"page": page})
-        took = (time.perf_counter() - start) * 1000
-        assert response.status_code == 200, response.content
-        return took, response.json()
-
     rng = random.Random(5)
-    masked, plain = [], []
-    for i in range(requests + 50):  # interleaved, so drift hits both alike
-        page = rng.randrange(1, pages + 1)
+    page = 1
+
+    def masked() -> float:
+        return timed_get(client, "/api/v1/customers", {"page": page})[0]
+
+    def unmasked() -> float:
+        nonlocal page
+        page = rng.randrange(1, pages + 1)  # the pair asks for the same page
         with _Unmasked():
-            p, clear = get(page)
-        m, shown = get(page)
-        if i == 0:  # the two really differ: the baseline shows what masking withholds
-            assert "@example.org" in json.dumps(clear) and "***" in json.dumps(shown)
-        if i >= 50:
-            plain.append(p)
-            masked.append(m)
-    p_plain, p_masked = percentiles(plain), percentiles(masked)
-    return {
-        "customer_list_requests": requests, "customer_list_page_size": 25,
-        "customer_list_unmasked": p_plain, "customer_list_masked": p_masked,
-        "customer_list_ratio_p50": round(p_masked["p50_ms"] / p_plain["p50_ms"], 3),
-        "customer_list_ratio_p95": round(p_masked["p95_ms"] / p_plain["p95_ms"], 3),
-    }
+            return timed_get(client, "/api/v1/customers", {"page": page})[0]
+
+    # The two really differ: the baseline shows what masking withholds.
+    with _Unmasked():
+        clear = timed_get(client, "/api/v1/customers")[1].content.decode()
+    shown = json.dumps(timed_get(client, "/api/v1/customers")[1].json(), ensure_ascii=False)
+    full_email = re.compile(r'"p\d+@example\.org"')
+    assert full_email.search(clear) and not full_email.search(shown), shown[:400]
+    plain, masked_ms = interleaved(unmasked, masked, requests, warmup=50)
+    return {"customer_list_requests": requests, "customer_list_page_size": 25,
+            **compare("customer_list", "unmasked", "masked", plain, masked_ms)}
 
 
 def main() -> dict:

@@ -35,7 +35,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _setup import percentiles
+from _setup import compare, interleaved, make_customers, percentiles, timed_get, token_client
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 PG_SERVER = os.environ.get("TRUSTDESK_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -222,52 +222,28 @@ class _NoAudit:
 
 def customer_view(data_dir: str, requests: int = 800) -> dict:
     _django(data_dir, None, migrate=True)
-    from django.test import Client
-
-    from trustdesk.accounts import services as accounts
     from trustdesk.audit.models import AuditEvent
-    from trustdesk.core.actor import Actor
-    from trustdesk.customers import services
 
-    system = Actor.system("bench")
-    user = accounts.user_create(actor=system, email="bench@example.com", full_name="Bench",
-                                role="agent", password="a long bench passphrase")
-    token = accounts.token_create(actor=system, user=user, name="bench").secret
-    client = Client(headers={"Authorization": f"Bearer {token}"})
-    ids = [services.customer_create(actor=system, profile={
-        "full_name": f"Person {i}", "email": f"p{i}@example.org", "phone": "+442079460958",
-        "country": "GB", "company": "Initech", "account_number": f"AC-{i}",
-        "postal_address": "1 Main Street\nSpringfield"}).id for i in range(300)]
+    client = token_client("agent", "bench@example.com")
+    ids = make_customers(300)
+    rng = random.Random(7)
 
-    def get(cid) -> float:
-        start = time.perf_counter()
-        response = client.get(f"/api/v1/customers/{cid}")
-        took = (time.perf_counter() - start) * 1000
-        assert response.status_code == 200, response.content
-        return took
+    def view() -> float:
+        return timed_get(client, f"/api/v1/customers/{rng.choice(ids)}")[0]
+
+    def unaudited() -> float:
+        with _NoAudit():
+            return view()
 
     before = AuditEvent.objects.filter(action="customer.view").count()
-    rng = random.Random(7)
-    plain, audited = [], []
-    # Interleaved, so that drift on a noisy machine hits both sides alike.
-    for i in range(requests + 100):
-        with _NoAudit():
-            p = get(rng.choice(ids))
-        a = get(rng.choice(ids))
-        if i >= 100:  # the first hundred warm both up
-            plain.append(p)
-            audited.append(a)
+    plain, audited = interleaved(unaudited, view, requests, warmup=100)
     # The audited side really wrote one event per request, the baseline none.
     assert AuditEvent.objects.filter(action="customer.view").count() - before == requests + 100
-    p_plain, p_audit = percentiles(plain), percentiles(audited)
-    return {
-        "customer_view_requests": requests,
-        "customer_view_no_audit": p_plain,
-        "customer_view_audit": p_audit,
-        "customer_view_ratio_p50": round(p_audit["p50_ms"] / p_plain["p50_ms"], 3),
-        "customer_view_ratio_p95": round(p_audit["p95_ms"] / p_plain["p95_ms"], 3),
-        "customer_view_audit_cost_p50_ms": round(p_audit["p50_ms"] - p_plain["p50_ms"], 3),
-    }
+    result = compare("customer_view", "no_audit", "audit", plain, audited)
+    return {"customer_view_requests": requests, **result,
+            "customer_view_audit_cost_p50_ms": round(
+                result["customer_view_audit"]["p50_ms"]
+                - result["customer_view_no_audit"]["p50_ms"], 3)}
 
 
 # --- 3. A real 1,000,000-event trail, built fast, verified -------------------------------

@@ -12,16 +12,13 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _setup import django_in_tmp, percentiles
+from _setup import compare, django_in_tmp, interleaved, make_customers, timed_get, token_client
 
 django_in_tmp()
 
-from django.test import Client  # noqa: E402
 
 from trustdesk import vault  # noqa: E402
-from trustdesk.accounts import services as accounts  # noqa: E402
 from trustdesk.core.actor import Actor  # noqa: E402
-from trustdesk.customers import services  # noqa: E402
 from trustdesk.vault import crypto, keys, rotation  # noqa: E402
 from trustdesk.vault.providers import keystore, provider  # noqa: E402
 
@@ -49,21 +46,6 @@ def field_ops() -> dict:
     }
 
 
-def _customers(n: int) -> list:
-    return [services.customer_create(actor=SYSTEM, profile={
-        "full_name": f"Person {i}", "email": f"p{i}@example.org", "phone": "+442079460958",
-        "country": "GB", "company": "Initech", "account_number": f"AC-{i}",
-        "postal_address": "1 Main Street\nSpringfield"}).id for i in range(n)]
-
-
-def _get(client: Client, cid) -> float:
-    start = time.perf_counter()
-    response = client.get(f"/api/v1/customers/{cid}")
-    took = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, response.content
-    return took
-
-
 class _PlainText:
     """The vault's text recipes replaced by plain UTF-8 (no keys, no cipher): the same
     view "with encryption switched off"."""
@@ -78,32 +60,23 @@ class _PlainText:
 
 
 def customer_view(requests: int = 800) -> dict:
-    user = accounts.user_create(actor=SYSTEM, email="bench@example.com", full_name="Bench",
-                                role="agent", password="a long bench passphrase")
-    token = accounts.token_create(actor=SYSTEM, user=user, name="bench").secret
-    client = Client(headers={"Authorization": f"Bearer {token}"})
-    sealed_ids = _customers(300)
+    client = token_client("agent", "bench@example.com")
+    sealed_ids = make_customers(300)
     with _PlainText():
-        plain_ids = _customers(300)
+        plain_ids = make_customers(300)
     keys.forget()
     rng = random.Random(7)
-    plain, sealed = [], []
-    # Interleaved, so that drift on a noisy machine hits both sides alike.
-    for i in range(requests + 100):
+
+    def sealed() -> float:
+        return timed_get(client, f"/api/v1/customers/{rng.choice(sealed_ids)}")[0]
+
+    def plain() -> float:
         with _PlainText():
-            p = _get(client, rng.choice(plain_ids))
-        s = _get(client, rng.choice(sealed_ids))
-        if i >= 100:  # the first hundred warm both up
-            plain.append(p)
-            sealed.append(s)
-    p_plain, p_vault = percentiles(plain), percentiles(sealed)
-    return {
-        "customer_view_requests": requests,
-        "customer_view_plain": p_plain,
-        "customer_view_vault": p_vault,
-        "customer_view_ratio_p50": round(p_vault["p50_ms"] / p_plain["p50_ms"], 3),
-        "customer_view_ratio_p95": round(p_vault["p95_ms"] / p_plain["p95_ms"], 3),
-    }
+            return timed_get(client, f"/api/v1/customers/{rng.choice(plain_ids)}")[0]
+
+    base, measured = interleaved(plain, sealed, requests, warmup=100)
+    return {"customer_view_requests": requests,
+            **compare("customer_view", "plain", "vault", base, measured)}
 
 
 def kek_rotation(customers: int) -> dict:
@@ -130,7 +103,7 @@ def kek_rotation(customers: int) -> dict:
 
 
 def data_rotation(customers: int) -> dict:
-    ids = _customers(customers)
+    ids = make_customers(customers)
     start = time.perf_counter()
     report = rotation.rotate_data(grace_seconds=0, batch=500)
     took = time.perf_counter() - start
