@@ -68,3 +68,26 @@ def test_an_unavailable_audit_key_fails_closed(make_user, api_client, make_custo
     response = client.get(f"/api/v1/customers/{customer.id}")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "audit_unavailable"
+
+
+@pytest.mark.django_db
+def test_a_failed_write_logs_no_row_contents(make_user, as_actor, caplog):
+    """PostgreSQL's error DETAIL quotes the failing row; only the first line is logged."""
+    from django.db import transaction
+
+    from trustdesk.audit.errors import AuditUnavailable
+    from trustdesk.audit.services import record
+
+    def refuse(execute, sql, params, many, context):
+        if "INSERT INTO audit_auditevent" in sql:
+            raise DatabaseError('new row violates check constraint "x"\n'
+                                "DETAIL:  Failing row contains (the reason, Ada Lovelace).")
+        return execute(sql, params, many, context)
+
+    actor = as_actor(make_user("agent"))
+    with connection.execute_wrapper(refuse), pytest.raises(AuditUnavailable) as caught, \
+            transaction.atomic():
+        record(actor=actor, action="customer.view", reason="the reason")
+    assert "violates check constraint" in caught.value.detail
+    assert "Ada" not in caught.value.detail and "Ada" not in caplog.text
+    assert "violates check constraint" in caplog.text

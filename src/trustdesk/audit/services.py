@@ -102,8 +102,10 @@ def record(
     except (DatabaseError, VaultError, TypeError, ValueError) as exc:
         # TypeError/ValueError: a context that cannot be encoded is a bug, and still no
         # reason to let the read through unaudited.
-        log.error("audit write failed for %s by %s: %s", action, actor.label, exc)
-        raise AuditUnavailable(detail=str(exc)) from exc
+        # The first line only: PostgreSQL's DETAIL lines quote the failing row.
+        reason = f"{type(exc).__name__}: {str(exc).partition(chr(10))[0]}"
+        log.error("audit write failed for %s by %s: %s", action, actor.label, reason)
+        raise AuditUnavailable(detail=reason) from exc
     transaction.on_commit(_nudge)
     return AuditEvent(id=event_id, body=body, mac=mac,
                       **{c: row[c] for c in canonical.INDEXED})
