@@ -26,13 +26,21 @@ def _put(client, role, permissions):
 
 
 @pytest.mark.django_db
-def test_admin_takes_a_permission_from_a_role_and_it_holds_at_once(make_user, api_client,
-                                                                  make_customer):
+def test_admin_takes_a_permission_from_a_role_and_it_holds_at_once(
+        make_user, api_client, console_client, make_customer):
     admin, agent = make_user("admin"), make_user("agent")
     customer = make_customer()
     agent_api = api_client(agent)
     assert agent_api.get("/api/v1/customers").status_code == 200
-    response = _put(api_client(admin), "agent", AGENT_WITHOUT_VIEW)
+    # A role edit needs a recent password: a bearer token never has one.
+    refused = _put(api_client(admin), "agent", AGENT_WITHOUT_VIEW)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "reauthentication_required"
+    unconfirmed = _put(console_client(admin, confirmed=False), "agent", AGENT_WITHOUT_VIEW)
+    assert unconfirmed.status_code == 403
+    assert unconfirmed.json()["error"]["code"] == "reauthentication_required"
+    assert not RoleGrant.objects.exists()
+    response = _put(console_client(admin), "agent", AGENT_WITHOUT_VIEW)
     assert response.status_code == 200, response.content
     assert response.json()["removed"] == ["customer.view"] and not response.json()["default"]
     assert agent_api.get("/api/v1/customers").status_code == 403
@@ -40,14 +48,14 @@ def test_admin_takes_a_permission_from_a_role_and_it_holds_at_once(make_user, ap
     event = AuditEvent.objects.get(action="role.update")
     assert (event.object_id, event.context["removed"]) == ("agent", ["customer.view"])
     # Sending the shipped set back restores the default (no stored edit left).
-    response = _put(api_client(admin), "agent", sorted(ROLE_PERMISSIONS["agent"]))
+    response = _put(console_client(admin), "agent", sorted(ROLE_PERMISSIONS["agent"]))
     assert response.json()["default"] and not RoleGrant.objects.exists()
     assert agent_api.get("/api/v1/customers").status_code == 200
 
 
 @pytest.mark.django_db
-def test_refusals(make_user, api_client):
-    admin = api_client(make_user("admin"))
+def test_refusals(make_user, console_client):
+    admin = console_client(make_user("admin"))
     assert _put(admin, "agent", ["ticket.view", "no.such"]).status_code == 400
     assert _put(admin, "wizard", ["ticket.view"]).status_code in (400, 404)
     floorless = sorted(ROLE_PERMISSIONS["admin"] - {"role.manage"})

@@ -78,8 +78,11 @@ def test_a_longer_window_sees_older_use(team, api_client):
     assert "ticket.assign" not in sam["unused"]
 
 
-def test_admin_applies_a_recommendation_in_one_click(team, api_client):
-    client = api_client(team["admin"])
+def test_admin_applies_a_recommendation_in_one_click(team, api_client, console_client):
+    refused = api_client(team["admin"]).post(f"{REVIEW}/{team['sup'].pk}/apply",
+                                             {"role": "agent"}, content_type="application/json")
+    assert refused.json()["error"]["code"] == "reauthentication_required"
+    client = console_client(team["admin"])
     stale = client.post(f"{REVIEW}/{team['sup'].pk}/apply", {"role": "billing"},
                         content_type="application/json")
     assert stale.status_code == 400

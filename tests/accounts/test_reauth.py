@@ -18,6 +18,16 @@ from trustdesk.accounts.errors import ReauthenticationRequired
 from trustdesk.accounts.models import ApiToken, User
 from trustdesk.audit.models import AuditEvent
 
+# allauth keeps the sign-in's steps in the session, each with its time.
+RECORDS = "account_authentication_methods"
+
+
+def age_sign_in(client: Client, *, seconds: int) -> None:
+    """Move every authentication step of ``client``'s session ``seconds`` into the past."""
+    session = client.session
+    session[RECORDS] = [{**r, "at": r["at"] - seconds} for r in session[RECORDS]]
+    session.save()
+
 pytestmark = pytest.mark.django_db
 
 CONFIRM = "/accounts/reauthenticate/"
@@ -66,21 +76,47 @@ def test_a_token_request_resumes_after_confirmation(make_user, console_client):
     form = {"name": "nightly export", "scopes": "ticket.view", "expires_days": "7"}
     _asks_to_confirm(client.post("/settings/tokens/", form), "/settings/tokens/")
     assert not ApiToken.objects.exists()
-    # Confirming replays the suspended POST: the token is issued and shown once.
+    # Confirming replays the suspended POST: the token is issued, but never shown at the
+    # confirm page's URL (history, Referer): the replay sends the browser to its own page,
+    # which shows the secret once.
     response = client.post(CONFIRM, {"password": "a long enough passphrase for tests",
                                      "next": "/settings/tokens/"})
-    assert response.status_code == 200
-    assert "Copy this token now" in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == "/settings/tokens/"
+    assert b"tdk_" not in response.content
     assert ApiToken.objects.get(user=agent).name == "nightly export"
+    shown = client.get("/settings/tokens/")
+    assert "Copy this token now" in shown.content.decode()
+    assert shown["Cache-Control"] == "no-store"
+    assert "Copy this token now" not in client.get("/settings/tokens/").content.decode()
+
+
+def test_a_replayed_form_keeps_its_input_and_posts_to_its_own_url(make_user, console_client):
+    admin = make_user("admin")
+    client = console_client(admin, confirmed=False)
+    form = {"email": "new.agent@example.com", "full_name": "New Agent", "role": "agent",
+            "password": "short"}
+    _asks_to_confirm(client.post("/agents/new/", form), "/agents/new/")
+    # The weak password is refused by the service only after the confirmation; the form
+    # comes back filled in, and posts to /agents/new/, not to the confirm page.
+    response = client.post(CONFIRM, {"password": "a long enough passphrase for tests",
+                                     "next": "/agents/new/"})
+    page = response.content.decode()
+    assert response.status_code == 400, page[:300]
+    assert 'action="/agents/new/"' in page
+    assert 'value="new.agent@example.com"' in page and 'value="New Agent"' in page
+    assert not User.objects.filter(email="new.agent@example.com").exists()
 
 
 def test_a_wrong_password_confirms_nothing(make_user, console_client):
     admin = make_user("admin")
     client = console_client(admin, confirmed=False)
-    _asks_to_confirm(client.post("/agents/new/", {"email": "new@example.com"}), "/agents/new/")
+    form = {"email": "new@example.com", "full_name": "New Agent", "role": "agent",
+            "password": "a long enough passphrase for the new agent"}
+    _asks_to_confirm(client.post("/agents/new/", form), "/agents/new/")
     wrong = client.post(CONFIRM, {"password": "not my password at all", "next": "/agents/new/"})
     assert wrong.status_code == 200
-    _asks_to_confirm(client.post("/agents/new/", {"email": "n@example.com"}), "/agents/new/")
+    _asks_to_confirm(client.post("/agents/new/", form), "/agents/new/")
+    assert not User.objects.filter(email="new@example.com").exists()
 
 
 def test_an_authenticator_code_confirms_too(make_user):
@@ -89,6 +125,7 @@ def test_an_authenticator_code_confirms_too(make_user):
     client = Client()
     sign_in(client, officer)
     client.post("/accounts/2fa/authenticate/", {"code": totp(officer.totp_secret)})
+    age_sign_in(client, seconds=301)
     _asks_to_confirm(client.get("/audit/export/"), "/audit/export/")
     # The confirm page offers the second factor as an alternative to the password.
     assert "/accounts/2fa/reauthenticate/" in client.get(CONFIRM).content.decode()
@@ -102,16 +139,19 @@ def test_a_confirmation_lasts_five_minutes(make_user, console_client, settings):
     from trustdesk.config import settings as configured
 
     assert configured.ACCOUNT_REAUTHENTICATION_TIMEOUT == 300
-    client = console_client(make_user("admin"))
-    assert client.post("/agents/999999/unlock/").status_code == 404  # confirmed: goes through
+    client, agent = console_client(make_user("admin")), make_user("agent")
+    unlock = f"/agents/{agent.pk}/unlock/"
+    assert client.post(unlock).status_code == 302  # confirmed: goes through
+    assert client.post(unlock)["Location"] == f"/agents/{agent.pk}/"
     settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # as if five minutes had passed
-    _asks_to_confirm(client.post("/agents/999999/unlock/"), "/agents/999999/unlock/")
+    _asks_to_confirm(client.post(unlock), unlock)
 
 
 def test_agent_changes_ask_for_confirmation(make_user, console_client):
     admin, agent = make_user("admin"), make_user("agent")
     client = console_client(admin, confirmed=False)
-    form = {"full_name": agent.full_name, "role": "supervisor", "is_active": "on"}
+    form = {"email": agent.email, "full_name": agent.full_name, "role": "supervisor",
+            "is_active": "on"}
     _asks_to_confirm(client.post(f"/agents/{agent.pk}/", form), f"/agents/{agent.pk}/")
     assert User.objects.get(pk=agent.pk).role == "agent"
     reauthenticate(client)
@@ -133,3 +173,29 @@ def test_the_helper_for_other_front_doors(make_user):
     with pytest.raises(ReauthenticationRequired) as caught:
         reauth.require_recent(request)
     assert caught.value.code == "reauthentication_required"
+
+
+def test_a_fresh_sign_in_with_the_second_factor_is_not_asked_again(make_user):
+    officer = make_user("security_officer")
+    away_from_step_edge()
+    client = Client()
+    sign_in(client, officer)
+    client.post("/accounts/2fa/authenticate/", {"code": totp(officer.totp_secret)})
+    assert client.get("/audit/export/").status_code == 200
+    age_sign_in(client, seconds=301)
+    _asks_to_confirm(client.get("/audit/export/"), "/audit/export/")
+
+
+def test_a_session_that_skipped_the_second_factor_is_not_fresh(make_user, rf):
+    """Should a session ever hold a password step alone for someone with a second
+    factor, it does not count as a fresh sign-in."""
+    import time
+
+    officer = make_user("security_officer")
+    request = rf.get("/")
+    request.user, request.session = officer, SessionStore()
+    request.session[RECORDS] = [{"method": "password", "at": time.time()}]
+    request.session["account_authentication_methods_user"] = str(officer.pk)
+    assert not reauth.recently_authenticated(request)
+    request.session[RECORDS].append({"method": "mfa", "at": time.time(), "type": "totp"})
+    assert reauth.recently_authenticated(request)

@@ -6,8 +6,25 @@ from trustdesk.audit.models import AuditEvent
 
 
 @pytest.fixture
-def officer_api(api_client, make_user):
-    return api_client(make_user("privacy_officer"))
+def officer_api(console_client, make_user):
+    """The privacy officer's console session, password confirmed: erasure cannot be
+    undone, so it needs a recent re-authentication, which no bearer token has."""
+    return console_client(make_user("privacy_officer"))
+
+
+@pytest.mark.django_db
+def test_erasure_needs_a_recent_password(api_client, console_client, make_user,
+                                         make_customer):
+    officer, customer = make_user("privacy_officer"), make_customer(full_name="Ada Lovelace")
+    body = {"reason": "GDPR Art. 17 request #42"}
+    url = f"/api/v1/customers/{customer.id}/erase"
+    for client in (api_client(officer), console_client(officer, confirmed=False)):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "reauthentication_required"
+    assert api_client(officer).get(f"/api/v1/customers/{customer.id}").json()[
+        "status"] == "active"
+    assert not AuditEvent.objects.filter(action="customer.erase").exists()
 
 
 @pytest.mark.django_db

@@ -311,9 +311,10 @@ def test_admin_edits_an_agent(admin_console, agent, make_team):
 
 def test_token_is_shown_once_and_can_be_revoked(agent_client, agent):
     url = reverse("console:tokens")
-    response = agent_client.post(url, {"name": "my script", "scopes": "ticket.*",
-                                       "expires_days": "30"})
-    assert response.status_code == 200
+    created = agent_client.post(url, {"name": "my script", "scopes": "ticket.*",
+                                      "expires_days": "30"})
+    assert created.status_code == 302 and created["Location"] == url
+    response = agent_client.get(url)
     assert response["Cache-Control"] == "no-store"
     html = _html(response)
     match = re.search(r'<code class="token" data-copy>(tdk_[^<]+)</code>', html)

@@ -10,7 +10,7 @@ from fnmatch import fnmatchcase
 from trustdesk.access import grants
 from trustdesk.access.roles import PERMISSIONS
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import PermissionDenied
+from trustdesk.core.errors import PermissionDenied, ReauthenticationRequired
 
 
 def permissions_of(actor: Actor) -> frozenset[str]:
@@ -35,9 +35,18 @@ def has_permission(actor: Actor, permission: str) -> bool:
 def require(actor: Actor, permission: str) -> None:
     """Raise ``PermissionDenied`` unless the actor holds ``permission``."""
     if not has_permission(actor, permission):
-        exc = PermissionDenied(detail=f"{actor.label} lacks {permission}")
-        exc.permission = permission
-        raise exc
+        raise PermissionDenied(permission=permission,
+                               detail=f"{actor.label} lacks {permission}")
+
+
+def require_reauthentication(actor: Actor) -> None:
+    """Raise ``ReauthenticationRequired`` unless the person confirmed their password or
+    second factor, or signed in, within the last few minutes (``Actor.reauthenticated``,
+    set by the front door from the session). Bearer tokens never are: what needs this
+    is done with a session. Call after the permission check, so that someone without
+    the permission is refused outright rather than asked for their password."""
+    if not (actor.reauthenticated or actor.is_system):  # a job has no password to type
+        raise ReauthenticationRequired(detail=f"{actor.label} must re-authenticate")
 
 
 def valid_scope(scope: str) -> bool:

@@ -104,6 +104,7 @@ def event_export(*, actor: Actor, filters: EventFilters = EventFilters(),
     the filters and how many events) before the first line is produced. Raises
     ``PermissionDenied`` or ``ValidationError``."""
     policy.require(actor, "audit.read")
+    policy.require_reauthentication(actor)  # the trail leaves TrustDesk
     if fmt not in export.FORMATS:
         raise ValidationError(f"format must be one of {', '.join(export.FORMATS)}.",
                               field="format")

@@ -58,6 +58,7 @@ def role_update(*, actor: Actor, role: str, permissions: Iterable[str]) -> froze
     without ``ADMIN_FLOOR``. Refused (``PermissionDenied``): giving one's own role a
     permission it did not ship with (removing, and restoring shipped ones, are allowed)."""
     policy.require(actor, "role.manage")
+    policy.require_reauthentication(actor)  # alters what everyone holding the role may do
     if role not in ROLE_LABELS:
         raise ValidationError(f"There is no role '{role}'.", field="role")
     wanted = frozenset(permissions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trustdesk.accounts import reauth
 from trustdesk.accounts.models import ApiToken, User
 from trustdesk.core.actor import Actor
 
@@ -26,12 +27,17 @@ def actor_for_user(user: User, *, request=None, token: ApiToken | None = None) -
         ip=ip,
         user_agent=agent,
         session_key=(session.session_key or "") if session is not None else "",
+        # Only a session can have confirmed a password just now; a token never has.
+        reauthenticated=token is None and request is not None
+        and reauth.recently_authenticated(request),
     )
 
 
 def actor_for_cli(user: User | None = None, *, command: str) -> Actor:
     if user is None:
         return Actor.system(command)
+    # Whoever runs the command line holds the server itself: a stronger credential
+    # than a password typed again.
     return Actor(kind="agent", label=user.email, user_id=user.pk, role=user.role,
                  team_ids=frozenset(user.teams.values_list("pk", flat=True)),
-                 user_agent=f"cli:{command}")
+                 user_agent=f"cli:{command}", reauthenticated=True)

@@ -1,4 +1,10 @@
-from trustdesk.core.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
+from trustdesk.core.errors import (  # noqa: F401  (ReauthenticationRequired: one class, two homes)
+    AuthenticationFailed,
+    Conflict,
+    PermissionDenied,
+    ReauthenticationRequired,
+    ValidationError,
+)
 
 
 class InvalidToken(AuthenticationFailed):
@@ -26,8 +32,3 @@ class MfaRequired(PermissionDenied):
     code = "mfa_required"
     message = ("Your role requires two-factor authentication. Set it up in the console "
                "(Sign-in security) before going on.")
-
-
-class ReauthenticationRequired(PermissionDenied):
-    code = "reauthentication_required"
-    message = "Confirm your password or second factor again, then retry."

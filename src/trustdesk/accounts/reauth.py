@@ -29,11 +29,16 @@ the token's scopes and on MFA having been required to create the token.
 
 from __future__ import annotations
 
+import time
+
+from allauth.account import app_settings
 from allauth.account.decorators import reauthentication_required as _allauth_required
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from allauth.core.exceptions import ReauthenticationRequired as _AskAgain
 
 from trustdesk.accounts.errors import ReauthenticationRequired
+from trustdesk.accounts.mfa import policy as mfa_policy
 
 APP = "trustdesk"
 
@@ -46,10 +51,20 @@ def reauthentication_required(view=None, *, allow_get: bool = False):
 
 
 def recently_authenticated(request) -> bool:
-    """Whether the person behind ``request`` confirmed their password or a second factor
-    within the re-authentication timeout."""
+    """Whether the person behind ``request`` signed in, or confirmed their password or a
+    second factor, within the re-authentication timeout. Signing in counts: someone who
+    has just typed their password (and code) is not asked for them again."""
     user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and did_recently_reauthenticate(request))
+    if not (user and user.is_authenticated and getattr(request, "session", None)):
+        return False
+    if did_recently_reauthenticate(request):
+        return True
+    records = get_authentication_records(request, user)
+    if not records:
+        return False
+    if not any(r.get("method") == "mfa" for r in records) and mfa_policy.enrolled(user):
+        return False  # a sign-in that skipped the person's second factor is not fresh
+    return time.time() - records[-1]["at"] < app_settings.REAUTHENTICATION_TIMEOUT
 
 
 def confirm(request) -> None:

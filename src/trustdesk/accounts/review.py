@@ -148,6 +148,7 @@ def apply_recommendation(*, actor: Actor, user_id: int, role: str,
     must be the current recommendation, so a stale page cannot apply something else.
     Requires ``access.review`` and ``agent.manage``."""
     policy.require(actor, "agent.manage")
+    policy.require_reauthentication(actor)  # a role change alters who can see what
     reviews = access_review(actor=actor, days=days, user_id=user_id)
     if not reviews or reviews[0].recommended_role != role:
         raise ValidationError("That is not the current recommendation for this agent; "

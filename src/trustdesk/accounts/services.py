@@ -60,6 +60,7 @@ def user_create(
     team_ids: Iterable[int] = (),
 ) -> User:
     policy.require(actor, "agent.manage")
+    policy.require_reauthentication(actor)  # a new account, maybe a privileged one
     _check_role(role)
     email = User.objects.normalize_email(email.strip()).lower()
     user = User(email=email, full_name=full_name.strip(), role=role)
@@ -82,6 +83,7 @@ def user_update(
     is_active: bool | None = None, team_ids: Iterable[int] | None = None,
 ) -> User:
     policy.require(actor, "agent.manage")
+    policy.require_reauthentication(actor)  # roles and disabling change who sees what
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
         raise NotFound()
@@ -136,6 +138,7 @@ def user_end_sessions(*, actor: Actor, user_id: int) -> int:
 def user_unlock(*, actor: Actor, user_id: int) -> User:
     """Lift a sign-in lockout before it expires (an admin, after checking with the agent)."""
     user = _managed_user(actor, user_id)
+    policy.require_reauthentication(actor)  # lifts a protection against password guessing
     was_locked = lockout.is_locked(user.email)
     lockout.unlock(user.email)
     record(actor=actor, action="agent.unlock", object_type="agent", object_id=user.pk,
@@ -180,6 +183,9 @@ def token_create(
     ``MfaRequired`` if the owner's role requires a second factor they do not have."""
     if actor.user_id != user.pk and not actor.is_system:
         policy.require(actor, "agent.manage")
+    if not actor.is_system:
+        # A new credential that works without a second factor.
+        policy.require_reauthentication(actor)
     if not user.is_active:
         raise ValidationError("The account is disabled.", field="user")
     if mfa_policy.missing(user):

@@ -5,7 +5,6 @@ import uuid
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from trustdesk.accounts import reauth
 from trustdesk.api import render
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import (
@@ -84,7 +83,6 @@ def reveal_field(request, customer_id: uuid.UUID, payload: RevealIn):
     who = actor(request)
     revealed = reveal.customer_reveal(
         actor=who, customer_id=customer_id, field=payload.field, reason=payload.reason,
-        break_glass=payload.break_glass,
-        reauthenticated=who.kind == "agent" and reauth.recently_authenticated(request))
+        break_glass=payload.break_glass)
     return {"field": revealed.field, "value": revealed.value,
             "expires_at": revealed.expires_at, "break_glass": revealed.break_glass}

@@ -7,7 +7,6 @@ import uuid
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from trustdesk.accounts import reauth
 from trustdesk.api import render
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import (
@@ -131,8 +130,7 @@ def reveal_token(request, ticket_id: int, payload: TokenRevealIn):
     who = actor(request)
     revealed = reveal.message_reveal(
         actor=who, ticket_id=ticket_id, token=payload.token, reason=payload.reason,
-        break_glass=payload.break_glass,
-        reauthenticated=who.kind == "agent" and reauth.recently_authenticated(request))
+        break_glass=payload.break_glass)
     return {"token": revealed.token, "entity": revealed.entity, "value": revealed.value,
             "expires_at": revealed.expires_at, "break_glass": revealed.break_glass}
 

@@ -22,6 +22,10 @@ class Actor:
     ip: str | None = None
     user_agent: str = ""
     session_key: str = ""
+    # The person confirmed their password or second factor, or signed in, within the
+    # re-authentication timeout (a console session; never a bearer token). Services that
+    # need it call ``access.policy.require_reauthentication``.
+    reauthenticated: bool = False
 
     @classmethod
     def system(cls, job: str) -> Actor:

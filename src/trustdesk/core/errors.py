@@ -41,10 +41,29 @@ class NotFound(TrustDeskError):
 
 
 class PermissionDenied(TrustDeskError):
-    """The actor may see the object but not perform this action on it."""
+    """The actor may see the object but not perform this action on it. ``permission``
+    names what was missing (the audit trail's denial event records it)."""
 
     code = "forbidden"
     message = "You are not allowed to do this."
+    permission = ""
+
+    def __init__(self, message: str | None = None, *, permission: str | None = None,
+                 field: str | None = None, detail: str | None = None) -> None:
+        super().__init__(message, field=field, detail=detail)
+        if permission is not None:
+            self.permission = permission
+
+
+class ReauthenticationRequired(PermissionDenied):
+    """The use case changes who can see or do what, exports data or cannot be undone:
+    the person must have confirmed their password or second factor (or signed in)
+    within the last few minutes. Decided in the service, from ``Actor.reauthenticated``,
+    so that no front door skips it."""
+
+    code = "reauthentication_required"
+    message = "Confirm your password or second factor again, then retry."
+    permission = "reauthentication"
 
 
 class AuthenticationFailed(TrustDeskError):

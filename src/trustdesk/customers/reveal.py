@@ -19,7 +19,6 @@ from django.db import transaction
 from trustdesk.access import fields as fp
 from trustdesk.access import policy
 from trustdesk.access.services import alert_break_glass
-from trustdesk.accounts.errors import ReauthenticationRequired
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
@@ -71,11 +70,11 @@ def _clear_value(customer: Customer, spec, stored: str) -> str:
 
 @transaction.atomic
 def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
-                    reauthenticated: bool = False, break_glass: bool = False) -> Revealed:
+                    break_glass: bool = False) -> Revealed:
     """Reveal ``field`` of a customer to ``actor`` for ``ACCESS_REVEAL_SECONDS``.
 
-    ``reauthenticated`` says the person confirmed their password or second factor
-    recently (fields classified restricted need it). ``break_glass`` must be set to reach
+    Fields classified restricted need a recent re-authentication
+    (``Actor.reauthenticated``). ``break_glass`` must be set to reach
     a field need-to-know withholds; the reveal is then audited as such and alerts
     security officers. Raises ``ValidationError`` (reason), ``NotFound`` (no such
     customer or no value), ``PermissionDenied`` (policy), ``ReauthenticationRequired``,
@@ -100,16 +99,14 @@ def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
     base = field_policy().decide(actor.role, field)
     if decision == fp.LOCKED:
         if not break_glass:
-            denied = PermissionDenied("You have no ticket for this customer: breaking the "
-                                      "glass is possible, and alerts security officers.")
-            denied.permission = "customer.need_to_know"
-            raise denied
+            raise PermissionDenied("You have no need to know this customer: breaking the "
+                                   "glass is possible, and alerts security officers.",
+                                   permission="customer.need_to_know")
     elif base != fp.REVEALABLE:
-        denied = PermissionDenied("This field cannot be revealed in your role.")
-        denied.permission = "customer.reveal"
-        raise denied
-    if field_policy().restricted(field) and not reauthenticated:
-        raise ReauthenticationRequired()
+        raise PermissionDenied("This field cannot be revealed in your role.",
+                               permission="customer.reveal")
+    if field_policy().restricted(field):
+        policy.require_reauthentication(actor)
     stored = build_profiles([customer])[0].profile.get(field)
     if stored is None:
         raise NotFound()

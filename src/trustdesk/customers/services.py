@@ -87,6 +87,7 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> Cust
     its dumps and backups — becomes unreadable. What remains is the erasure record: who, when, why.
     """
     policy.require(actor, "customer.erase")
+    policy.require_reauthentication(actor)  # erasure cannot be undone
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say why the customer is erased.", field="reason")

@@ -22,7 +22,6 @@ from django.db import transaction
 from trustdesk.access import fields as fp
 from trustdesk.access import policy
 from trustdesk.access.services import alert_break_glass
-from trustdesk.accounts.errors import ReauthenticationRequired
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
@@ -116,14 +115,12 @@ def _entity(subject: str, token: str) -> str:
 
 
 def _denied(message: str, permission: str) -> PermissionDenied:
-    denied = PermissionDenied(message)
-    denied.permission = permission
-    return denied
+    return PermissionDenied(message, permission=permission)
 
 
 @transaction.atomic
 def message_reveal(*, actor: Actor, ticket_id: int, token: str, reason: str,
-                   reauthenticated: bool = False, break_glass: bool = False) -> RevealedToken:
+                   break_glass: bool = False) -> RevealedToken:
     """Reveal the value behind ``token`` in ticket ``ticket_id`` for
     ``ACCESS_REVEAL_SECONDS``. Raises ``ValidationError`` (reason), ``NotFound`` (no
     such ticket for the actor, or no such token for the ticket's customer),
@@ -144,10 +141,11 @@ def message_reveal(*, actor: Actor, ticket_id: int, token: str, reason: str,
                       "customer.reveal")
     glass = ticket.customer_id not in known_customers(actor, [ticket.customer_id])
     if glass and not break_glass:
-        raise _denied("You have no ticket for this customer: take the ticket, or break "
-                      "the glass, which alerts security officers.", "customer.need_to_know")
-    if _restricted(entity) and not reauthenticated:
-        raise ReauthenticationRequired()
+        raise _denied("You have no need to know this customer: work a ticket routed to "
+                      "you, or break the glass, which alerts security officers.",
+                      "customer.need_to_know")
+    if _restricted(entity):
+        policy.require_reauthentication(actor)
     value = (cards.detokenize(subject, token) if entity == "CREDIT_CARD"
              else tokens.detokenize(subject, token).value)
     record(actor=actor, action="message.reveal", object_type="ticket", object_id=ticket.pk,

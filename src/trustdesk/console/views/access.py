@@ -13,7 +13,7 @@ from trustdesk.access import policy
 from trustdesk.access import selectors as access_selectors
 from trustdesk.access import services as access_services
 from trustdesk.access.roles import PERMISSIONS, ROLE_LABELS
-from trustdesk.accounts import reauth, review
+from trustdesk.accounts import review
 from trustdesk.console.views.base import actor, console_view
 from trustdesk.core.errors import ValidationError
 
@@ -42,7 +42,6 @@ def access_review(request):
 def access_review_apply(request, user_id: int):
     a = actor(request)
     policy.require(a, "agent.manage")
-    reauth.confirm(request)  # a role change alters who can see what
     role, days = request.POST.get("role", ""), _days(request)
     user = review.apply_recommendation(actor=a, user_id=user_id, role=role, days=days)
     messages.success(request, f"{user.full_name} is now {ROLE_LABELS[user.role]}.")
@@ -64,7 +63,6 @@ def roles(request):
 def role_edit(request, role: str):
     a = actor(request)
     policy.require(a, "role.manage")
-    reauth.confirm(request)  # a role change alters what everyone holding it may do
     held = access_services.role_update(actor=a, role=role,
                                        permissions=request.POST.getlist("permissions"))
     messages.success(request, f"{ROLE_LABELS[role]} now holds {len(held)} permissions.")

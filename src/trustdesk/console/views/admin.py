@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.access import policy
-from trustdesk.accounts import reauth, selectors, services
+from trustdesk.accounts import selectors, services
 from trustdesk.console.forms import AgentForm, TeamForm, TokenForm
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.core import clock
@@ -31,8 +31,6 @@ def agent_list(request):
 def agent_new(request):
     a = actor(request)
     policy.require(a, "agent.manage")
-    if request.method == "POST":
-        reauth.confirm(request)  # a new account, maybe a privileged one
     form = AgentForm(request.POST or None, teams=selectors.team_list(actor=a))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -54,8 +52,6 @@ def agent_edit(request, user_id: int):
     a = actor(request)
     policy.require(a, "agent.manage")
     agent = selectors.user_get(actor=a, user_id=user_id)
-    if request.method == "POST":
-        reauth.confirm(request)  # roles and disabling change who can see what
     initial = {"email": agent.email, "full_name": agent.full_name, "role": agent.role,
                "is_active": agent.is_active, "team_ids": [t.pk for t in agent.teams.all()]}
     form = AgentForm(request.POST or None, initial=initial, teams=selectors.team_list(actor=a),
@@ -88,7 +84,6 @@ def agent_end_sessions(request, user_id: int):
 @console_view
 def agent_unlock(request, user_id: int):
     policy.require(actor(request), "agent.manage")
-    reauth.confirm(request)  # lifts a protection against password guessing
     agent = services.user_unlock(actor=actor(request), user_id=user_id)
     messages.success(request, f"{agent.full_name} can sign in again.")
     return redirect("console:agent_edit", user_id=user_id)
@@ -111,13 +106,16 @@ def team_new(request):
                   status=400 if form.errors else 200)
 
 
+# The new secret waits in the session for the one page that shows it: the request that
+# created the token may have been replayed at the re-authentication URL, which must never
+# display it (browser history, Referer).
+ISSUED_KEY = "trustdesk_issued_token"
+
+
 @console_view
 def tokens(request):
     a = actor(request)
-    if request.method == "POST":
-        reauth.confirm(request)  # a new credential that works without a second factor
     form = TokenForm(request.POST or None)
-    issued = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -129,9 +127,12 @@ def tokens(request):
         except TrustDeskError as exc:
             form_error(form, exc)
         else:
-            form = TokenForm()
+            request.session[ISSUED_KEY] = issued.secret
+            return redirect("console:tokens")
+    secret = request.session.pop(ISSUED_KEY, None) if request.method == "GET" else None
     response = render(request, "console/tokens.html", {
-        "form": form, "issued": issued, "tokens": selectors.token_list(actor=a),
+        "form": form, "issued": {"secret": secret} if secret else None,
+        "tokens": selectors.token_list(actor=a),
     }, status=400 if form.errors else 200)
     # The page shows a secret once; no cache may keep it.
     response["Cache-Control"] = "no-store"

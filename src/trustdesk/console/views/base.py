@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 
+from allauth.core.exceptions import ReauthenticationRequired as _AskAgain
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -13,7 +14,14 @@ from django.shortcuts import redirect, render
 from trustdesk.accounts.actors import actor_for_user
 from trustdesk.audit.services import record_denied
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import Gone, NotFound, PermissionDenied, TrustDeskError, Unavailable
+from trustdesk.core.errors import (
+    Gone,
+    NotFound,
+    PermissionDenied,
+    ReauthenticationRequired,
+    TrustDeskError,
+    Unavailable,
+)
 
 log = logging.getLogger("trustdesk.console")
 
@@ -45,6 +53,10 @@ def console_view(view):
         except Gone as exc:
             return render(request, "console/error.html",
                           {"title": "Erased", "text": exc.message}, status=410)
+        except ReauthenticationRequired:
+            # The service decided; allauth's middleware keeps this request (a POST with
+            # its input), asks for the password or second factor, then replays it.
+            raise _AskAgain() from None
         except PermissionDenied as exc:
             log.info("console denied %s: %s", request.path, exc.detail or exc.message)
             record_denied(actor=actor(request), action="access.denied", path=request.path,
@@ -61,6 +73,10 @@ def console_view(view):
 
 
 def form_error(form, exc: TrustDeskError) -> None:
-    """Attach a domain validation error to the form field it names (or the whole form)."""
+    """Attach a domain validation error to the form field it names (or the whole form).
+    A request for re-authentication is no input error: it goes on to ``console_view``,
+    which asks for the password and replays the form."""
+    if isinstance(exc, ReauthenticationRequired):
+        raise exc
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)

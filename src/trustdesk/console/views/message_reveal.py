@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from trustdesk.accounts import reauth
 from trustdesk.accounts.errors import ReauthenticationRequired
 from trustdesk.audit.services import record_denied
 from trustdesk.console.views.base import actor, console_view
@@ -58,8 +57,7 @@ def token_reveal(request, ticket_id: int, token: str):
     try:
         revealed = reveal.message_reveal(
             actor=actor(request), ticket_id=ticket_id, token=token,
-            reason=form.cleaned_data["reason"], break_glass=form.cleaned_data["break_glass"],
-            reauthenticated=reauth.recently_authenticated(request))
+            reason=form.cleaned_data["reason"], break_glass=form.cleaned_data["break_glass"])
     except ReauthenticationRequired:
         return fragment(request, "console/_token_reauth.html",
                         {"next": reverse("console:ticket", args=[ticket_id]),

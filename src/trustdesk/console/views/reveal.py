@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.access import policy
 from trustdesk.access import selectors as access
-from trustdesk.accounts import reauth
 from trustdesk.accounts.errors import ReauthenticationRequired
 from trustdesk.audit.services import record_denied
 from trustdesk.console.views.base import actor, console_view
@@ -71,8 +70,7 @@ def field_reveal(request, customer_id, field):
         revealed = reveal.customer_reveal(
             actor=actor(request), customer_id=customer_id, field=field,
             reason=form.cleaned_data["reason"],
-            break_glass=form.cleaned_data["break_glass"],
-            reauthenticated=reauth.recently_authenticated(request))
+            break_glass=form.cleaned_data["break_glass"])
     except ReauthenticationRequired:
         back = reverse("console:customer", args=[customer_id])
         return fragment(request, "console/_field_reauth.html",
