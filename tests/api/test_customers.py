@@ -82,8 +82,9 @@ def test_patch_changes_adds_and_removes_fields(agent_api, post_json, make_custom
 
 
 def test_patch_cannot_remove_the_required_full_name(agent_api, post_json, make_customer,
-                                                    api_error):
+                                                    make_ticket, team_a, api_error):
     customer = make_customer(full_name="Alan Turing")
+    make_ticket(customer, team=team_a)
 
     response = post_json(agent_api, f"/customers/{customer.id}",
                          {"profile": {"full_name": None}}, method="patch")

@@ -46,7 +46,8 @@ def test_ticket_number_search_still_works(supervisor_api, make_ticket):
 
 def test_nul_in_a_subject_is_dropped(supervisor_api, post_json, make_customer, make_ticket):
     response = post_json(supervisor_api, "/tickets", {
-        "customer_id": str(make_customer().id), "subject": "Lost\x00 parcel", "body": "b"})
+        "customer_id": str(make_customer().id), "subject": "Lost\x00 parcel", "body": "b",
+        "reason": "Caller on the line"})
     assert response.status_code == 201, response.content
     assert response.json()["subject"] == "Lost parcel"
 

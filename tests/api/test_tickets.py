@@ -31,11 +31,16 @@ def ticket_ids(response) -> list[int]:
     return [t["id"] for t in response.json()["items"]]
 
 
+# Taking a customer's message down oneself is a declared contact, which needs a reason.
+CALLER = "Caller on the line"
+
+
 # --- create and read ---------------------------------------------------------------------
 def test_create_with_first_message_and_attachment(agent_api, post_json, make_customer):
     customer = make_customer(full_name="Ada Lovelace")
 
     response = post_json(agent_api, "/tickets", {
+        "reason": CALLER,
         "customer_id": str(customer.id), "subject": "  Where is   my order? ",
         "body": "Ordered two weeks ago.", "priority": "high",
         "attachments": [{"filename": "receipt.pdf", "content_type": "application/pdf",
@@ -64,6 +69,7 @@ def test_create_with_first_message_and_attachment(agent_api, post_json, make_cus
 
 def test_create_for_an_unknown_customer_is_400(agent_api, post_json, api_error):
     response = post_json(agent_api, "/tickets", {
+        "reason": CALLER,
         "customer_id": "00000000-0000-4000-8000-000000000000", "subject": "Hi", "body": "x"})
     api_error(response, 400, "invalid", "customer_id")
     assert Ticket.objects.count() == 0
@@ -79,7 +85,8 @@ def test_create_for_an_unknown_customer_is_400(agent_api, post_json, api_error):
 def test_create_rejects_bad_input_and_stores_nothing(agent_api, post_json, make_customer,
                                                      api_error, payload, field):
     customer = make_customer()
-    data = {"customer_id": str(customer.id), "subject": "Help", "body": "Please", **payload}
+    data = {"customer_id": str(customer.id), "subject": "Help", "body": "Please",
+            "reason": CALLER, **payload}
     api_error(post_json(agent_api, "/tickets", data), 400, field=field)
     assert Ticket.objects.count() == 0
     assert Message.objects.count() == 0
@@ -302,7 +309,7 @@ def test_inbound_reopens_a_solved_ticket(agent_api, post_json, make_ticket, syst
     tickets.ticket_update(actor=system, ticket_id=ticket.pk, status="solved")
 
     response = post_json(agent_api, f"/tickets/{ticket.pk}/messages",
-                         {"body": "It broke again.", "direction": "inbound"})
+                         {"body": "It broke again.", "direction": "inbound", "reason": CALLER})
 
     assert response.status_code == 201, response.content
     assert response.json()["direction"] == "inbound"
@@ -311,7 +318,8 @@ def test_inbound_reopens_a_solved_ticket(agent_api, post_json, make_ticket, syst
     assert ticket.status == "open"
     assert ticket.solved_at is None
     api_error(post_json(agent_api, f"/tickets/{ticket.pk}/messages",
-                        {"body": "x", "direction": "inbound", "status": "open"}),
+                        {"body": "x", "direction": "inbound", "status": "open",
+                         "reason": CALLER}),
               400, field="status")
 
 
@@ -323,7 +331,8 @@ def test_closed_ticket_refuses_messages_and_changes(agent_api, post_json, make_t
 
     for direction in ("outbound", "note", "inbound"):
         api_error(post_json(agent_api, f"/tickets/{ticket.pk}/messages",
-                            {"body": "Hello?", "direction": direction}), 409, "ticket_closed")
+                            {"body": "Hello?", "direction": direction,
+                             "reason": CALLER}), 409, "ticket_closed")
     api_error(post_json(agent_api, f"/tickets/{ticket.pk}", {"status": "open"},
                         method="patch"), 409, "ticket_closed")
     assert Message.objects.filter(ticket=ticket).count() == count
@@ -370,6 +379,7 @@ def test_attachment_download_is_always_a_download(agent_api, post_json, make_tic
 
 def test_download_of_the_first_message_attachment(agent_api, post_json, make_customer):
     created = post_json(agent_api, "/tickets", {
+        "reason": CALLER,
         "customer_id": str(make_customer().id), "subject": "Receipt", "body": "Attached.",
         "attachments": [{"filename": "r.pdf", "content_base64": b64(PDF)}],
     }).json()
@@ -394,6 +404,7 @@ def test_oversize_attachment_is_413_and_stores_nothing(settings, agent_api, post
     big = {"filename": "big.bin", "content_base64": b64(b"x" * 17)}
 
     api_error(post_json(agent_api, "/tickets", {
+        "reason": CALLER,
         "customer_id": str(customer.id), "subject": "Big", "body": "file",
         "attachments": [big]}), 413, "attachment_too_large", "attachments")
     api_error(post_json(agent_api, f"/tickets/{ticket.pk}/messages",

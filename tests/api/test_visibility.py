@@ -40,7 +40,8 @@ def test_other_teams_ticket_is_404_like_a_missing_one(agent_api, other_teams_tic
 @pytest.mark.parametrize(("method", "suffix", "data"), [
     ("get", "/messages", None),
     ("post", "/messages", {"body": "Hello"}),
-    ("post", "/messages", {"body": "Hello", "direction": "inbound"}),
+    ("post", "/messages", {"body": "Hello", "direction": "inbound",
+                           "reason": "Caller on the line"}),
     ("patch", "", {"status": "solved"}),
     ("patch", "", {"assignee_id": None}),
 ])
@@ -104,6 +105,7 @@ def test_a_ticket_created_without_a_team_is_visible_to_its_creator(agent_api, po
     """No team means the shared queue, which every agent sees."""
     response = post_json(agent_api, "/tickets", {
         "customer_id": str(make_customer().id), "subject": "Phone call", "body": "Notes",
+        "reason": "Caller on the line",
         "attachments": [{"filename": "n.txt",
                          "content_base64": base64.b64encode(b"n").decode()}],
     })
@@ -115,7 +117,8 @@ def test_agent_may_not_file_a_ticket_into_another_teams_queue(agent_api, post_js
                                                               make_customer, team_a, team_b,
                                                               api_error):
     customer = make_customer()
-    data = {"customer_id": str(customer.id), "subject": "Routing", "body": "Please"}
+    data = {"customer_id": str(customer.id), "subject": "Routing", "body": "Please",
+            "reason": "Caller on the line"}
 
     api_error(post_json(agent_api, "/tickets", {**data, "team_id": team_b.pk}), 403,
               "forbidden")
@@ -133,7 +136,7 @@ def test_a_created_ticket_is_visible_to_its_creator(api_client, make_user, post_
     client = api_client(make_user(role, teams=[team_a]))
     response = post_json(client, "/tickets", {
         "customer_id": str(make_customer().id), "subject": "Routing", "body": "Please",
-        "team_id": team_b.pk})
+        "team_id": team_b.pk, "reason": "Caller on the line"})
     if response.status_code == 201:
         assert client.get(f"/api/v1/tickets/{response.json()['id']}").status_code == 200
     else:

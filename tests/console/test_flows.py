@@ -231,6 +231,7 @@ def test_create_a_ticket_for_a_customer(agent_client, customer):
     response = agent_client.post(f"{reverse('console:ticket_new')}?customer={customer.id}", {
         "customer_id": customer.id, "subject": "Called about a refund",
         "body": "Wants the money back for order 42.", "channel": "phone", "priority": "high",
+        "reason": "Caller on the line",
     })
     assert response.status_code == 302
     ticket = Ticket.objects.get(subject="Called about a refund")
@@ -250,7 +251,8 @@ def test_create_a_ticket_with_missing_fields(agent_client, customer):
         "channel": "phone", "priority": "normal",
     })
     assert response.status_code == 400
-    assert response.content.decode().count('class="field-error"') == 2
+    # Subject, body and the reason for taking the customer's message down.
+    assert response.content.decode().count('class="field-error"') == 3
     assert not Ticket.objects.exists()
 
 

@@ -98,7 +98,8 @@ def test_api_intake_and_redactions_in_the_message(make_customer, make_user, api_
                   "content_base64": base64.b64encode(b"4111-1111-1111-1111").decode()}
     response = client.post(f"{API}/tickets", {
         "customer_id": str(customer.id), "subject": "Help", "body": BODY,
-        "attachments": [attachment]}, content_type="application/json")
+        "attachments": [attachment], "reason": "Caller on the line"},
+        content_type="application/json")
     assert response.status_code == 201, response.content
     message = response.json()["messages"][0]
     assert message["redactions"] == {"CREDIT_CARD": 2, "PASSWORD": 1, "US_SSN": 1}

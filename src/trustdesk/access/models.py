@@ -2,12 +2,16 @@ from django.db import models
 
 
 class Alert(models.Model):
-    """Something a security officer should look at: today, a break-glass reveal (an
-    agent reached a customer's data without a ticket that gives them the need to know).
+    """Something a security officer should look at: a break-glass access (an agent
+    reached a customer's data without the need to know), or an agent declaring more
+    customer contacts in a day than usual.
     The audit trail holds the event itself; the alert is the security officer's to-do."""
 
     class Kind(models.TextChoices):
         BREAK_GLASS = "break_glass", "Break-glass reveal"
+        # An agent declared more customer contacts in a day than the threshold: each
+        # gives need-to-know, so many are a way round it.
+        DECLARED_CONTACTS = "declared_contacts", "Many declared contacts"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

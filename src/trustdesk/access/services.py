@@ -4,6 +4,7 @@ alert when someone breaks the glass, and changing what a role may do."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from trustdesk.access.models import Alert, RoleGrant
 from trustdesk.access.roles import ADMIN, PERMISSIONS, ROLE_LABELS, ROLE_PERMISSIONS
 from trustdesk.audit import verify
 from trustdesk.audit.services import record
+from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import PermissionDenied, ValidationError
 
@@ -44,6 +46,21 @@ def alert_break_glass(*, actor: Actor, customer_id, field: str, reason: str) -> 
     return Alert.objects.create(kind=Alert.Kind.BREAK_GLASS, actor_label=actor.label,
                                 actor_user_id=actor.user_id, customer_id=customer_id,
                                 field=field, reason=reason)
+
+
+def alert_declared_contacts(*, actor: Actor, count: int, threshold: int,
+                            customer_id=None) -> Alert | None:
+    """Raise an alert for security officers: ``actor`` declared ``count`` customer
+    contacts in 24 hours, more than ``threshold``. At most one such alert per agent in 24
+    hours (the count in the trail goes on rising). Call in the declaring transaction."""
+    since = clock.now() - dt.timedelta(hours=24)
+    if Alert.objects.filter(kind=Alert.Kind.DECLARED_CONTACTS, actor_user_id=actor.user_id,
+                            created_at__gte=since).exists():
+        return None
+    return Alert.objects.create(
+        kind=Alert.Kind.DECLARED_CONTACTS, actor_label=actor.label,
+        actor_user_id=actor.user_id, customer_id=customer_id, field="",
+        reason=f"{count} contacts declared in 24 hours (alert above {threshold})")
 
 
 # Administration must stay possible: the admin role always keeps these.

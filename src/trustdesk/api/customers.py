@@ -11,6 +11,7 @@ from trustdesk.api.schemas import (
     CustomerIn,
     CustomerOut,
     CustomerPage,
+    CustomerPatchIn,
     ErrorOut,
     In,
     RevealIn,
@@ -68,9 +69,13 @@ def erase_customer(request, customer_id: uuid.UUID, payload: ErasureIn):
 
 
 @router.patch("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})
-def update_customer(request, customer_id: uuid.UUID, payload: CustomerIn):
+def update_customer(request, customer_id: uuid.UUID, payload: CustomerPatchIn):
+    """Change profile fields, under the field policy as for reads: a field you may not
+    see is not found (404); a customer you have no need to know needs ``break_glass``
+    with a ``reason``; changing a restricted field needs a recent re-authentication."""
     profile = services.customer_update(actor=actor(request), customer_id=customer_id,
-                                       changes=payload.profile)
+                                       changes=payload.profile,
+                                       break_glass=payload.break_glass, reason=payload.reason)
     return render.customer(profile)
 
 

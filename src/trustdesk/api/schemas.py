@@ -42,6 +42,13 @@ class CustomerIn(In):
     )
 
 
+class CustomerPatchIn(CustomerIn):
+    break_glass: bool = Field(default=False, description="Change a customer need-to-know "
+                              "withholds; audited as break-glass and alerts security")
+    reason: str | None = Field(default=None, max_length=2000,
+                               description="Why, with break_glass (5 to 500 characters)")
+
+
 class ErasureOut(Schema):
     erased_at: dt.datetime
     erased_by: str
@@ -130,6 +137,11 @@ class TicketCreateIn(In):
     priority: PriorityName = "normal"
     team_id: int | None = None
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+    reason: str | None = Field(
+        default=None, max_length=500,
+        description="Why you take this message down on the customer's behalf (for example "
+                    "'caller on the line'): a declared contact, which gives you need-to-know "
+                    "for the customer and is audited. Required.")
 
 
 class TicketPatchIn(In):
@@ -147,6 +159,10 @@ class MessageIn(In):
         default=None, description="Status after an outbound reply or note"
     )
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+    reason: str | None = Field(
+        default=None, max_length=500,
+        description="With an inbound message: why you take it down on the customer's "
+                    "behalf (a declared contact). Required for inbound messages.")
 
 
 class Ref(Schema):

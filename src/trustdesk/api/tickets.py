@@ -81,6 +81,7 @@ def create_ticket(request, payload: TicketCreateIn):
         actor=actor(request), customer_id=payload.customer_id, subject=payload.subject,
         body=payload.body, channel=payload.channel, priority=payload.priority,
         team_id=payload.team_id, attachments=_attachments(payload.attachments),
+        reason=payload.reason,
     )
     return Status(201, _detail(request, ticket.pk))
 
@@ -112,7 +113,8 @@ def add_message(request, ticket_id: int, payload: MessageIn):
             raise ValidationError("status cannot be set with an inbound message.",
                                   field="status")
         message = services.ticket_add_inbound(actor=actor(request), ticket_id=ticket_id,
-                                              body=payload.body, attachments=files)
+                                              body=payload.body, attachments=files,
+                                              reason=payload.reason)
     else:
         message = services.ticket_reply(
             actor=actor(request), ticket_id=ticket_id, body=payload.body,

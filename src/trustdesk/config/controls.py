@@ -86,6 +86,10 @@ def access(env: Mapping[str, str]) -> dict:
         # customer is assigned to them or their team; "0" switches this off.
         "ACCESS_NEED_TO_KNOW": env.get("TRUSTDESK_NEED_TO_KNOW", "1") != "0",
         "ACCESS_FIELD_POLICY": overrides,
+        # Contacts an agent may declare (tickets opened, messages taken down on a
+        # customer's behalf) in 24 hours before security officers are alerted.
+        "ACCESS_DECLARED_CONTACTS_PER_DAY": int(
+            env.get("TRUSTDESK_DECLARED_CONTACTS_PER_DAY", 20)),
     }
 
 

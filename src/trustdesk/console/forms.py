@@ -73,6 +73,10 @@ class TicketCreateForm(forms.Form):
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
     attachments = MultipleFileField(required=False)
+    # Opening a ticket for a customer gives need-to-know: it is a declared contact.
+    reason = forms.CharField(max_length=500, label="Why you are opening it",
+                             help_text="For example: caller on the line. Recorded in the "
+                             "audit trail; security officers see unusual numbers.")
 
 
 class CustomerSearchForm(forms.Form):

@@ -14,17 +14,44 @@ from typing import Any
 from django.db import transaction
 
 from trustdesk import vault
+from trustdesk.access import fields as fp
 from trustdesk.access import policy
+from trustdesk.access.services import alert_break_glass
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import Conflict, NotFound, ValidationError
+from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_field
-from trustdesk.customers.visibility import apply
+from trustdesk.customers.reveal import clean_reason
+from trustdesk.customers.visibility import apply, decisions, field_policy, known_customers
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
 from trustdesk.vault import cards, tokens
+
+
+def _check_writable(actor: Actor, names, *, known: bool, overwrite: bool = True,
+                    break_glass: bool = False, reason: str | None = None) -> str | None:
+    """Writes obey the policy reads do. A field the actor may not see (hidden) cannot be
+    written and answers like a missing one; a customer need-to-know withholds (locked)
+    is written only by breaking the glass, with a reason (returned, cleaned);
+    overwriting a restricted field (a card: the way to redirect a refund) needs a recent
+    re-authentication, as its reveal does. Undeclared names are left to the
+    inventory's own error."""
+    inventory, rules = get_inventory(), decisions(actor, known=known)
+    declared = [n for n in names if inventory.get(n) is not None]
+    for name in declared:
+        if rules.get(name, fp.HIDDEN) == fp.HIDDEN:
+            raise NotFound(field=name, detail=f"{actor.label} may not see {name}")
+    if overwrite and any(field_policy().restricted(n) for n in declared):
+        policy.require_reauthentication(actor)
+    if known:
+        return None
+    if not break_glass:
+        raise PermissionDenied("You have no need to know this customer: breaking the glass "
+                               "is possible, and alerts security officers.",
+                               permission="customer.need_to_know")
+    return clean_reason(reason)
 
 
 def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None:
@@ -53,6 +80,8 @@ def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProf
     ``InvalidFieldValue`` or ``SensitiveAuthenticationData`` (naming the field) before
     anything is written."""
     policy.require(actor, "customer.create")
+    # A new customer is nobody's yet: the policy's answer per field is what counts.
+    _check_writable(actor, profile.keys(), known=True, overwrite=False)
     cleaned = validate_profile(get_inventory(), profile)
     customer = Customer.objects.create()
     _write_fields(customer, cleaned)
@@ -63,21 +92,35 @@ def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProf
 
 @transaction.atomic
 def customer_update(
-    *, actor: Actor, customer_id: uuid.UUID, changes: Mapping[str, Any]
+    *, actor: Actor, customer_id: uuid.UUID, changes: Mapping[str, Any],
+    break_glass: bool = False, reason: str | None = None,
 ) -> CustomerProfile:
-    """Change some profile fields; ``None`` or an empty value removes an optional field."""
+    """Change some profile fields; ``None`` or an empty value removes an optional field.
+
+    The field policy holds as for reads (``_check_writable``): ``NotFound`` for a field
+    the actor may not see, ``PermissionDenied`` for a customer need-to-know withholds
+    unless ``break_glass`` with ``reason`` (audited, alerts security officers),
+    ``ReauthenticationRequired`` for restricted fields."""
     policy.require(actor, "customer.update")
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound()
     if customer.status != Customer.Status.ACTIVE:
         raise Conflict("This customer's data has been erased.")
+    known = customer.pk in known_customers(actor, [customer.pk])
+    reason = _check_writable(actor, changes.keys(), known=known, break_glass=break_glass,
+                             reason=reason)
     existing = {name: "" for name in customer.fields.values_list("name", flat=True)}
     cleaned = validate_profile(get_inventory(), changes, existing=existing)
     _write_fields(customer, cleaned)
     customer.save(update_fields=["updated_at"])
+    glass = reason is not None
     record(actor=actor, action="customer.update", object_type="customer",
-           object_id=customer.pk, fields=cleaned.keys())
+           object_id=customer.pk, fields=cleaned.keys(), reason=reason or "",
+           context={"break_glass": glass})
+    if glass:
+        alert_break_glass(actor=actor, customer_id=customer.pk,
+                          field=f"write:{','.join(sorted(cleaned))}"[:64], reason=reason)
     return apply(actor, build_profiles([customer]))[0]
 
 

@@ -51,18 +51,50 @@ def need_to_know_applies(actor: Actor) -> bool:
 
 
 def known_customers(actor: Actor, customer_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    """Of ``customer_ids``, those the actor has a need to know: a ticket of theirs is
-    assigned to the actor or to one of the actor's teams. Everyone else's customers, for
-    roles need-to-know does not apply to."""
+    """Of ``customer_ids``, those the actor has a need to know (everyone's, for roles
+    need-to-know does not apply to). A ticket gives it when it is the actor's — assigned
+    to them, routed to one of their teams, or one they declared a contact on — and it is
+    grounded in something the actor did not grant themself:
+
+    * the customer wrote on it (through a channel, not typed in by an agent);
+    * its assignment (for the assignee) or routing (for the team) was made by someone
+      else: a supervisor, or TrustDesk's own routing;
+    * the actor declared a contact on it (a caller on the line, with a reason, audited,
+      counted and alerted on in bulk).
+
+    Taking a ticket, opening one, or routing one to one's own team gives nothing by
+    itself; anything else is a break-glass access. docs/access.md states the rule."""
     customer_ids = set(customer_ids)
     if not need_to_know_applies(actor):
         return customer_ids
+    uid = actor.user_id
+    if uid is None:
+        return set()
     # Through the reverse relation: customers sit below tickets and do not import them.
-    mine = Q(tickets__assignee_id=actor.user_id) if actor.user_id else Q(pk__in=())
+    # One row per (customer, ticket, declarer): the rule is applied below, in Python,
+    # where "made by someone else" reads plainly (a NOT across a to-many join does not).
+    theirs = Q(tickets__assignee_id=uid) | Q(tickets__declared_contacts__user_id=uid)
     if actor.team_ids:
-        mine |= Q(tickets__team_id__in=actor.team_ids)
-    return set(Customer.objects.filter(mine, pk__in=customer_ids).values_list(
-        "pk", flat=True).distinct())
+        theirs |= Q(tickets__team_id__in=actor.team_ids)
+    rows = Customer.objects.filter(theirs, pk__in=customer_ids).values_list(
+        "pk", "tickets__assignee_id", "tickets__team_id", "tickets__customer_wrote",
+        "tickets__assigned_by_user_id", "tickets__routed_by_user_id",
+        "tickets__declared_contacts__user_id")
+    return {customer for customer, assignee, team, wrote, assigned_by, routed_by, declarer
+            in rows if _grounded(uid, actor.team_ids, assignee=assignee, team=team,
+                                 wrote=wrote, assigned_by=assigned_by, routed_by=routed_by,
+                                 declarer=declarer)}
+
+
+def _grounded(uid: int, team_ids: frozenset[int], *, assignee, team, wrote, assigned_by,
+              routed_by, declarer) -> bool:
+    """Whether one ticket gives ``uid`` need-to-know (``known_customers`` states the
+    rule). ``None`` for an assigner or router is TrustDesk itself: someone else."""
+    if declarer == uid:
+        return True
+    if assignee == uid and (wrote or assigned_by != uid):
+        return True
+    return team in team_ids and (wrote or routed_by != uid)
 
 
 def decisions(actor: Actor, *, known: bool) -> dict[str, str]:

@@ -52,6 +52,14 @@ class Ticket(TimeStampedModel):
     )
     last_message_at = models.DateTimeField(db_index=True)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # Where need-to-know comes from (docs/access.md). The customer wrote on this ticket
+    # themself (a channel, not an agent typing on their behalf):
+    customer_wrote = models.BooleanField(default=False)
+    # Who made the current assignment and the current team routing: a user id, or None
+    # for TrustDesk itself (routing rules, intake). Plain ids, not foreign keys: the
+    # record outlives the account. Someone assigning themself gains nothing by it.
+    assigned_by_user_id = models.BigIntegerField(null=True, blank=True)
+    routed_by_user_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ("-last_message_at", "-id")
@@ -63,6 +71,27 @@ class Ticket(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+
+class DeclaredContact(models.Model):
+    """An agent took down a customer's message themself (a phone call, a walk-in): the
+    customer did not write through a channel, so the agent vouches for the contact, with
+    a reason. It gives that agent need-to-know for the ticket's customer; it is audited
+    (``contact.declare``) and counted, and many in a day alert security officers."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE,
+                               related_name="declared_contacts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = (models.Index(fields=("user", "created_at")),)
+
+    def __str__(self) -> str:
+        return f"contact declared by {self.user_id} on ticket {self.ticket_id}"
 
 
 class Message(models.Model):

@@ -15,7 +15,7 @@ from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer
-from trustdesk.tickets import intake, reply_guard
+from trustdesk.tickets import contacts, intake, reply_guard
 from trustdesk.tickets.attachments import NewAttachment, check_attachments, store_attachments
 from trustdesk.tickets.errors import TicketClosed
 from trustdesk.tickets.models import Channel, Direction, Message, Priority, Status, Ticket
@@ -116,11 +116,13 @@ def _add_message(
 def ticket_create(
     *, actor: Actor, customer_id: uuid.UUID, subject: str, body: str,
     channel: str = Channel.WEB, priority: str = Priority.NORMAL, team_id: int | None = None,
-    attachments: Sequence[NewAttachment] = (),
+    attachments: Sequence[NewAttachment] = (), reason: str | None = None,
 ) -> Ticket:
-    """Open a ticket with the customer's first message (taken down by an agent on the
-    phone, or posted by an integration)."""
+    """Open a ticket with the customer's first message: delivered by a channel (the
+    system actor), or taken down by a person on the customer's behalf, which is a
+    declared contact and needs ``reason`` (``tickets.contacts``)."""
     policy.require(actor, "ticket.create")
+    reason = contacts.contact_reason(actor, reason)
     customer = Customer.objects.filter(pk=customer_id, status=Customer.Status.ACTIVE).first()
     if customer is None or not policy.has_permission(actor, "customer.view"):
         raise ValidationError("Unknown customer.", field="customer_id")
@@ -135,6 +137,8 @@ def ticket_create(
         subject=redacted_subject.text, channel=_choice(channel, Channel, "channel"),
         priority=_choice(priority, Priority, "priority"), customer=customer,
         team=_team(team_id), last_message_at=clock.now(),
+        customer_wrote=not contacts.is_declared(actor),
+        routed_by_user_id=actor.user_id if team_id is not None else None,
     )
     ticket.save()
     if redacted_subject.counts:
@@ -142,9 +146,12 @@ def ticket_create(
                fields=redacted_subject.counts.keys(),
                context={"field": "subject", "customer": str(customer.pk),
                         "entities": dict(redacted_subject.counts)})
-    _add_message(ticket, actor=actor, direction=Direction.INBOUND, channel=ticket.channel,
-                 body=_clean_body(body), attachments=attachments)
+    message = _add_message(ticket, actor=actor, direction=Direction.INBOUND,
+                           channel=ticket.channel, body=_clean_body(body),
+                           attachments=attachments)
     ticket.save()
+    if reason is not None:
+        contacts.declare(actor=actor, ticket=ticket, reason=reason, message_id=message.pk)
     record(actor=actor, action="ticket.create", object_type="ticket", object_id=ticket.pk,
            context={"customer": str(customer.pk), "attachments": len(attachments)})
     return ticket
@@ -187,7 +194,9 @@ def _ticket_reply(*, actor, ticket_id, body, internal, status, attachments, verd
     elif not internal and ticket.status in (Status.NEW, Status.OPEN):
         _set_status(ticket, Status.PENDING)
     if ticket.assignee_id is None and not internal:
+        # Answering takes the ticket: the actor assigned themself, which grants nothing.
         ticket.assignee_id = actor.user_id
+        ticket.assigned_by_user_id = actor.user_id
     ticket.save()
     context = {"message": message.pk, "attachments": len(attachments),
                "customer": str(ticket.customer_id)}
@@ -202,9 +211,12 @@ def _ticket_reply(*, actor, ticket_id, body, internal, status, attachments, verd
 @transaction.atomic
 def ticket_add_inbound(
     *, actor: Actor, ticket_id: int, body: str, attachments: Sequence[NewAttachment] = (),
+    reason: str | None = None,
 ) -> Message:
-    """Record a further message from the customer; a solved or pending ticket reopens."""
+    """Record a further message from the customer; a solved or pending ticket reopens.
+    Taken down by a person, it is a declared contact and needs ``reason``."""
     policy.require(actor, "ticket.create")
+    reason = contacts.contact_reason(actor, reason)
     ticket = _locked_ticket(actor, ticket_id)
     if ticket.status == Status.CLOSED:
         raise TicketClosed()
@@ -213,7 +225,11 @@ def ticket_add_inbound(
                            attachments=attachments)
     if ticket.status in (Status.PENDING, Status.SOLVED):
         _set_status(ticket, Status.OPEN)
+    if reason is None:
+        ticket.customer_wrote = True
     ticket.save()
+    if reason is not None:
+        contacts.declare(actor=actor, ticket=ticket, reason=reason, message_id=message.pk)
     record(actor=actor, action="ticket.inbound", object_type="ticket", object_id=ticket.pk,
            context={"message": message.pk, "attachments": len(attachments),
                     "customer": str(ticket.customer_id)})
@@ -255,10 +271,12 @@ def ticket_update(
         if not taking and not policy.has_permission(actor, "ticket.assign"):
             raise PermissionDenied("Only supervisors can assign tickets to others.")
         ticket.assignee = _assignee(assignee_id)
+        ticket.assigned_by_user_id = actor.user_id  # grants need-to-know if not oneself
         changed["assignee_id"] = assignee_id
     if team_id is not UNSET and team_id != ticket.team_id:
         policy.require(actor, "ticket.assign")
         ticket.team = _team(team_id)
+        ticket.routed_by_user_id = actor.user_id
         changed["team_id"] = team_id
     if changed:
         ticket.save()

@@ -169,7 +169,7 @@ def ticket_new(request):
             ticket = services.ticket_create(
                 actor=a, customer_id=data["customer_id"], subject=data["subject"],
                 body=data["body"], channel=data["channel"], priority=data["priority"],
-                attachments=_files(data["attachments"]),
+                attachments=_files(data["attachments"]), reason=data["reason"],
             )
         except ValidationError as exc:
             form_error(form, exc)
