@@ -7,6 +7,7 @@ import contextlib
 import pytest
 from django.db import DatabaseError, connection
 
+from trustdesk.audit.models import AuditEvent
 from trustdesk.vault import signing
 from trustdesk.vault.errors import KeyProviderUnavailable
 
@@ -91,3 +92,35 @@ def test_a_failed_write_logs_no_row_contents(make_user, as_actor, caplog):
     assert "violates check constraint" in caught.value.detail
     assert "Ada" not in caught.value.detail and "Ada" not in caplog.text
     assert "violates check constraint" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_refuses_to_run_outside_a_transaction():
+    from django.db import transaction
+
+    from trustdesk.audit.errors import OutsideTransaction
+    from trustdesk.audit.services import record
+    from trustdesk.core.actor import Actor
+
+    actor = Actor.system("tests")
+    with pytest.raises(OutsideTransaction):
+        record(actor=actor, action="test.outside")
+    assert not AuditEvent.objects.filter(action="test.outside").exists()
+    with transaction.atomic():
+        record(actor=actor, action="test.inside")
+    assert AuditEvent.objects.filter(action="test.inside").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_front_door_records_inside_its_transaction(make_user, make_customer,
+                                                         console_client, api_client):
+    """Without the test's own wrapping transaction, the everyday flows still audit: each
+    use case opens its own."""
+    agent, customer = make_user("agent"), make_customer()
+    api = api_client(agent)
+    assert api.get(f"/api/v1/customers/{customer.id}").status_code == 200
+    assert api.get("/api/v1/audit/events").status_code == 403  # a refusal, recorded
+    console = console_client(agent)
+    assert console.get(f"/customers/{customer.id}/").status_code == 200
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"customer.view", "access.denied"} <= actions

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 
 from trustdesk.audit import canonical
-from trustdesk.audit.errors import AuditUnavailable
+from trustdesk.audit.errors import AuditUnavailable, OutsideTransaction
 from trustdesk.audit.models import AuditEvent
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
@@ -71,7 +71,14 @@ def record(
     context: dict | None = None,
 ) -> AuditEvent:
     """Append an event. Raises ``AuditUnavailable`` if it cannot be written (fail
-    closed): the caller's transaction then rolls back."""
+    closed): the caller's transaction then rolls back.
+
+    Refuses (``OutsideTransaction``) to run outside a transaction: in autocommit the
+    event would be committed on its own, and a use case failing after it would leave an
+    event for something that never happened, or, written after the change, a change
+    without its event."""
+    if not transaction.get_connection().in_atomic_block:
+        raise OutsideTransaction(detail=f"audit.record({action}) outside a transaction")
     context = context or {}
     object_id = canonical.clean(object_id)
     customer = object_id if object_type == "customer" else context.get("customer", "")
