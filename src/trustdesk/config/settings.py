@@ -165,8 +165,9 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# allauth's backend only (it extends Django's ModelBackend): with both listed, a wrong
+# password was checked twice per attempt, doubling the guesses a burst could get in.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # Argon2id first: new and re-hashed passwords use it. Django's parameters (m=100 MiB, t=2,
