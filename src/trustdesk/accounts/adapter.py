@@ -41,6 +41,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authenticate(self, request, **credentials):
         user = super().authenticate(request, **credentials)
+        if user is not None and _email(credentials).strip().lower() != user.email.lower():
+            # allauth would also sign in with any address row of the account, such as one
+            # an admin set that its owner has not confirmed yet: only the sign-in address
+            # counts (and is what the lockout counts under).
+            self.authentication_failed(request, **credentials)
+            return None
         if user is not None and self._attempt is not None:
             lockout.released(self._attempt)
         return user
@@ -55,6 +61,16 @@ class AccountAdapter(DefaultAccountAdapter):
         # password there without locking the account.
         reauth_user = self.authenticate(context.request, email=user.email, password=password)
         return reauth_user is not None and reauth_user.pk == user.pk
+
+    def send_password_reset_mail(self, user, email, context) -> None:
+        # Only the sign-in address receives a reset link: an address still waiting for
+        # confirmation (or any other row allauth would match) gets nothing, so it cannot
+        # be used to take the account over.
+        if email.strip().lower() != user.email.lower():
+            log.warning("password reset for agent %s not sent to unconfirmed address",
+                        user.pk)
+            return
+        super().send_password_reset_mail(user, email, context)
 
     def login(self, request, user) -> None:
         lockout.succeeded(user.email)

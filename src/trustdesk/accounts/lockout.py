@@ -38,11 +38,13 @@ def ip_key(ip: str | None) -> str:
     return f"ip:{ip or 'unknown'}"
 
 
-def _role_of(email: str) -> str:
+def _account(email: str) -> tuple[str, str]:
+    """The attempted address and the role of its account (an agent's limits if none)."""
     from trustdesk.accounts.models import User
 
-    return User.objects.filter(email=email.strip().lower()).values_list(
-        "role", flat=True).first() or "agent"
+    email = email.strip().lower()
+    role = User.objects.filter(email=email).values_list("role", flat=True).first()
+    return email, role or "agent"
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,10 @@ def reserve(email: str, ip: str | None, user_agent: str = "") -> Attempt | None:
     arrived before the first failure was written check a password (14 parallel attempts
     checked 11 passwords against a limit of 5)."""
     c = counters()
+    email, role = _account(email)
     if c.locked_until(account_key(email)) or c.locked_until(ip_key(ip)):
         return None
-    policy = _policy(_role_of(email))
+    policy = _policy(role)
     count = c.hit(account_key(email), policy["window"])
     ip_policy = settings.LOCKOUT["ip"]
     ip_count = c.hit(ip_key(ip), ip_policy["window"])
