@@ -207,8 +207,8 @@ ACCOUNT_MAX_EMAIL_ADDRESSES = 2
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
-# allauth's own address and password pages ask for a recent password or second factor too
-# (allauth.mfa already does).
+# allauth's own address-changing flows ask for a recent password or second factor too
+# (allauth.mfa already does); TrustDesk replaces its address page, this stays as a backstop.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
