@@ -173,3 +173,23 @@ def test_a_password_reset_ends_every_session_and_revokes_tokens(make_user, syste
     assert event.object_id == str(agent.pk)
     assert event.context == {"sessions_ended": 1, "tokens_revoked": 1}
     assert sign_in(Client(), agent, NEW_PASSWORD).status_code == 302
+
+
+def test_allauths_own_address_flows_would_ask_for_a_recent_confirmation(make_user):
+    # A backstop behind the read-only page: allauth's flows themselves refuse to change
+    # an address without a recent password or second factor.
+    from allauth.account.internal.flows import manage_email
+    from allauth.core.exceptions import ReauthenticationRequired
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    agent = make_user("agent")
+    request = RequestFactory().post("/accounts/email/")
+    request.user, request.session = agent, SessionStore()
+    address = EmailAddress.objects.create(user=agent, email=EVIL, verified=True)
+    with pytest.raises(ReauthenticationRequired):
+        manage_email.mark_as_primary(request, address)
+    with pytest.raises(ReauthenticationRequired):
+        manage_email.delete_email(request, address)
+    agent.refresh_from_db()
+    assert agent.email != EVIL
