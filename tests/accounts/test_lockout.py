@@ -123,3 +123,21 @@ def test_unlock_needs_agent_management(make_user, as_actor):
     with pytest.raises(PermissionDenied):
         services.user_unlock(actor=as_actor(make_user("supervisor")),
                              user_id=make_user("agent").pk)
+
+
+@pytest.mark.django_db
+def test_guessing_on_the_confirm_password_page_locks_the_account(backend, make_user,
+                                                                settings):
+    # A stolen session must not be a way to guess the password without a limit.
+    settings.LOCKOUT = {**settings.LOCKOUT, "roles": {"agent": {"attempts": 3}}}
+    user = make_user("agent")
+    client = Client()
+    assert _login(client, user.email).status_code == 302
+    for _ in range(3):
+        page = client.post("/accounts/reauthenticate/", {"password": "wrong password!"},
+                           REMOTE_ADDR="192.0.2.10")
+        assert page.status_code == 200
+    assert services_locked(user)
+    page = client.post("/accounts/reauthenticate/", {"password": PASSWORD},
+                       REMOTE_ADDR="192.0.2.10")
+    assert page.status_code == 200  # refused: the right password, while locked

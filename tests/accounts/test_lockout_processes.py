@@ -55,3 +55,39 @@ def test_lockout_holds_across_two_server_processes(shared, make_user):
         for proc in (a, b):
             proc.terminate()
             proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("shared", ["database", "redis"])
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_burst_on_two_servers_checks_no_more_passwords_than_the_limit(
+        shared, make_user):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from trustdesk.audit.models import AuditEvent
+
+    env = server_env()
+    if shared == "redis":
+        url = _redis_url()
+        if url is None:
+            pytest.skip("no Redis server (set TRUSTDESK_TEST_REDIS_URL)")
+        env["TRUSTDESK_REDIS_URL"] = url
+        env["TRUSTDESK_REDIS_PREFIX"] = f"trustdesk-test:{uuid.uuid4()}:"
+    admin = make_user("admin", email=f"burst-{shared}@example.com")  # limit 5
+    (a, base_a), (b, base_b) = start_server(env), start_server(env)
+    try:
+        bases = [base_a, base_b] * 7
+        with ThreadPoolExecutor(max_workers=len(bases)) as pool:
+            answers = list(pool.map(lambda base: _login(base, admin.email, "wrong password!"),
+                                    bases))
+        assert all(status == 200 and GENERIC in body for status, body in answers)
+        # A failure is recorded only once a password was checked and found wrong; the
+        # attempts refused by the count never reached a password.
+        checked = AuditEvent.objects.filter(action="auth.login_failed",
+                                            actor_label=admin.email).count()
+        assert 1 <= checked <= 5
+        status, body = _login(base_a, admin.email, PASSWORD)
+        assert status == 200 and GENERIC in body
+    finally:
+        for proc in (a, b):
+            proc.terminate()
+            proc.wait(timeout=10)

@@ -12,21 +12,11 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 
-from signin import away_from_step_edge, reauthenticate, sign_in, totp
+from signin import RECORDS, age_sign_in, away_from_step_edge, reauthenticate, sign_in, totp
 from trustdesk.accounts import reauth
 from trustdesk.accounts.errors import ReauthenticationRequired
 from trustdesk.accounts.models import ApiToken, User
 from trustdesk.audit.models import AuditEvent
-
-# allauth keeps the sign-in's steps in the session, each with its time.
-RECORDS = "account_authentication_methods"
-
-
-def age_sign_in(client: Client, *, seconds: int) -> None:
-    """Move every authentication step of ``client``'s session ``seconds`` into the past."""
-    session = client.session
-    session[RECORDS] = [{**r, "at": r["at"] - seconds} for r in session[RECORDS]]
-    session.save()
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,9 @@
-"""Counters and locks shared by every server process: failed sign-ins per account and per
-IP address. In the database by default; in Redis when ``TRUSTDESK_REDIS_URL`` is set."""
+"""Counters and locks shared by every server process: sign-in attempts per account and per
+IP address. In the database by default; in Redis when ``TRUSTDESK_REDIS_URL`` is set.
+
+``hit`` is atomic in both backends (a row lock, or Redis ``INCR``): however many attempts
+arrive at once, each gets its own count, so ``accounts.lockout`` can reserve an attempt
+before the password is checked and refuse the ones over the limit."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from trustdesk.core import clock
 
@@ -18,6 +23,10 @@ class Counters(abc.ABC):
     @abc.abstractmethod
     def hit(self, key: str, window: int) -> int:
         """Count one failure under ``key``; returns the count within the window."""
+
+    @abc.abstractmethod
+    def release(self, key: str) -> None:
+        """Give back one count taken by ``hit`` (an attempt that turned out to succeed)."""
 
     @abc.abstractmethod
     def lock(self, key: str, seconds: int) -> None:
@@ -55,6 +64,11 @@ class DatabaseCounters(Counters):
             row.save(update_fields=["window_start", "count"])
             return row.count
 
+    def release(self, key: str) -> None:
+        from trustdesk.accounts.models import SignInThrottle
+
+        SignInThrottle.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
+
     def lock(self, key: str, seconds: int) -> None:
         with transaction.atomic():
             row = self._row(key)
@@ -74,6 +88,14 @@ class DatabaseCounters(Counters):
         SignInThrottle.objects.filter(key=key).delete()
 
 
+_RELEASE = """
+if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 then
+  return redis.call('DECR', KEYS[1])
+end
+return 0
+"""
+
+
 class RedisCounters(Counters):
     def __init__(self, url: str, prefix: str) -> None:
         import redis
@@ -87,6 +109,10 @@ class RedisCounters(Counters):
         pipe.incr(name)
         pipe.expire(name, window, nx=True)
         return int(pipe.execute()[0])
+
+    def release(self, key: str) -> None:
+        # Only while the count exists (a DECR on an expired key would start it at -1).
+        self.redis.eval(_RELEASE, 1, f"{self.prefix}n:{key}")
 
     def lock(self, key: str, seconds: int) -> None:
         self.redis.set(f"{self.prefix}lock:{key}", int(time.time()) + seconds, ex=seconds)

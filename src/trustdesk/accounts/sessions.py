@@ -36,11 +36,15 @@ class AbsoluteSessionLimitMiddleware:
         return self.get_response(request)
 
 
-def end_all(user) -> int:
-    """End every session of ``user``; returns how many."""
+def end_all(user, *, keep: str | None = None) -> int:
+    """End every session of ``user`` but the one whose key is ``keep``; returns how many
+    live ones were ended."""
     from allauth.usersessions.models import UserSession
 
-    sessions = list(UserSession.objects.filter(user_id=user.pk))
-    for session in sessions:
+    ended = 0
+    for session in UserSession.objects.filter(user_id=user.pk).exclude(
+            session_key=keep or ""):
+        ended += session.exists()
         session.end()
-    return len(sessions)
+        UserSession.objects.filter(pk=session.pk).delete()
+    return ended

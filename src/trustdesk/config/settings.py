@@ -165,8 +165,9 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# allauth's backend only (it extends Django's ModelBackend): with both listed, a wrong
+# password was checked twice per attempt, doubling the guesses a burst could get in.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # Argon2id first: new and re-hashed passwords use it. Django's parameters (m=100 MiB, t=2,
@@ -197,7 +198,18 @@ ACCOUNT_ADAPTER = "trustdesk.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# The sign-in address: one per account, changed by an admin (accounts/credentials.py). A
+# new address counts only once confirmed from its mailbox; then it replaces the old one,
+# which is told (as it is of password changes and resets).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# allauth's own address-changing flows ask for a recent password or second factor too
+# (allauth.mfa already does); TrustDesk replaces its address page, this stays as a backstop.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True

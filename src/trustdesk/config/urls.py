@@ -2,10 +2,13 @@ from django.urls import include, path
 
 from trustdesk.api.app import api
 from trustdesk.config.health import healthz
+from trustdesk.console.views.account import signin_address
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    # Before allauth's: nobody adds, removes or swaps their own sign-in address.
+    path("accounts/email/", signin_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("", include("trustdesk.console.urls")),
 ]

@@ -137,7 +137,11 @@ class AgentForm(forms.Form):
             self.fields["password"].required = True
             del self.fields["is_active"]
         else:
-            self.fields["email"].disabled = True
+            self.fields["email"].label = "Sign-in address"
+            self.fields["email"].required = False  # left out or blank: unchanged
+            self.fields["email"].help_text = (
+                "A new address takes effect once its owner confirms it from that mailbox; "
+                "the old address is told.")
             del self.fields["password"]
 
 

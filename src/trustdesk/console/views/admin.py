@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.access import policy
-from trustdesk.accounts import selectors, services
+from trustdesk.accounts import credentials, selectors, services
 from trustdesk.console.forms import AgentForm, TeamForm, TokenForm
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.core import clock
@@ -59,13 +60,20 @@ def agent_edit(request, user_id: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.user_update(actor=a, user_id=agent.pk, full_name=d["full_name"],
-                                 role=d["role"], is_active=d["is_active"],
-                                 team_ids=d["team_ids"])
+            with transaction.atomic():
+                services.user_update(actor=a, user_id=agent.pk, full_name=d["full_name"],
+                                     role=d["role"], is_active=d["is_active"],
+                                     team_ids=d["team_ids"])
+                new_email = (d["email"] or agent.email).strip().lower()
+                if new_email != agent.email:
+                    credentials.email_change_request(actor=a, user_id=agent.pk,
+                                                     email=new_email)
         except (ValidationError, TrustDeskError) as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "Agent saved.")
+            messages.success(request, "Agent saved." + (
+                f" A confirmation link went to {new_email}; the sign-in address changes "
+                "once it is used." if new_email != agent.email else ""))
             return redirect("console:agents")
     return render(request, "console/agent_form.html",
                   {"form": form, "agent": agent, "locked": selectors.is_locked(agent)},
