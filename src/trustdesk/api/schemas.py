@@ -147,6 +147,11 @@ class MessageIn(In):
         default=None, description="Status after an outbound reply or note"
     )
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+    send_despite_warnings: bool = Field(
+        default=True,
+        description="false: if the reply guard warns, nothing is stored or sent and the "
+                    "answer is 400 reply_guard_warning with the warnings; check, then send "
+                    "again. true: warnings come back as guard_warnings on the sent reply")
 
 
 class Ref(Schema):
