@@ -229,6 +229,22 @@ def test_messages_stored_before_the_change_still_render(ticket, agent, api_clien
     assert _reveal(api_client(agent), ticket, ssn).json()["value"] == "536-22-8726"
 
 
+def test_a_masked_form_the_renderer_could_not_parse_is_never_written(
+        monkeypatch, make_ticket, customer, team, make_user, api_client):
+    # A custom recognizer's value may hold brackets and line breaks; its fragment must
+    # still be one the renderer finds, or it would be shown as written to every reader.
+    from trustdesk import pii
+    from trustdesk.tickets import intake
+    value = "EMP[7]\n" + "x" * 400 + "]end"
+    monkeypatch.setattr(intake.pii, "scan", lambda text: [
+        pii.Finding("EMPLOYEE_ID", text.index("EMP"), text.index("EMP") + len(value), 0.9,
+                    "test")] if value in text else [])
+    monkeypatch.setattr(intake, "DEFAULTS", {**intake.DEFAULTS, "EMPLOYEE_ID": "tokenize"})
+    ticket = make_ticket(customer, team=team, body=f"My badge is {value} thanks")
+    body = _body(api_client(make_user("admin")), ticket)
+    assert body == "My badge is [personal data withheld] thanks"
+
+
 # --- the reply guard runs before sending ------------------------------------------------
 FOREIGN = "Please write to bob.other@example.net about it."
 

@@ -17,6 +17,7 @@ never tokenized: a stored password is a stored password, however well sealed.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -96,7 +97,7 @@ def redact_text(customer_id, text: str, *, tokens: bool = True) -> Redacted:
         # profile holds this kind of value.
         token = vault_tokens.tokenize(subject, entity, value)
         shown = entities.masked(entity, value) or pii.Mask().apply(value, entity)
-        return f"[{entity} {shown}, token {token}]"
+        return f"[{entity} {_fragment_safe(shown)}, token {token}]"
 
     operators: dict[str, pii.Operator] = {}
     for entity in counts:
@@ -110,6 +111,17 @@ def redact_text(customer_id, text: str, *, tokens: bool = True) -> Redacted:
         else:
             operators[entity] = pii.Replace("[{entity} removed]")
     return Redacted(pii.redact(text, findings, operators), counts)
+
+
+def _fragment_safe(masked: str) -> str:
+    """The masked form as a fragment may hold it: readers are shown fragments through
+    ``withhold.FRAGMENT``, and one it could not parse would be shown as written, to every
+    reader. So no brackets or line breaks, and the last 80 characters at most (a mask
+    hides all but a few anyway)."""
+    return _UNSAFE_IN_FRAGMENT.sub("•", masked)[-80:] or "•"
+
+
+_UNSAFE_IN_FRAGMENT = re.compile(r"[\[\]\r\n]")
 
 
 # --- Message bodies and subjects ------------------------------------------------------
