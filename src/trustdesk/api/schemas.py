@@ -172,7 +172,12 @@ class MessageOut(Schema):
     direction: str
     channel: str
     author: Ref | None
-    body: str
+    body: str = Field(description=(
+        "The text as the caller may read it: each value intake tokenized is shown as the "
+        "field policy shows the matching profile field to the caller's role: "
+        "'[email withheld]' (hidden, or locked), '[EMAIL_ADDRESS a***@example.org]' "
+        "(masked), the same with ', token pii_…' (revealable: POST …/reveal with the "
+        "token and a reason), or the value (visible)"))
     created_at: dt.datetime
     attachments: list[AttachmentOut]
     redactions: dict[str, int] = Field(
