@@ -73,15 +73,25 @@ def test_the_matrix_sees_the_endpoints_that_matter():
 def world(make_user, make_team, make_customer, system):
     team = make_team()
     customer = make_customer(**PROFILE)
+    # The customer's own values in the conversation too: what a message says is shown
+    # as the profile field would be (see test_conversation_policy.py).
     ticket = tickets.ticket_create(
         actor=system, customer_id=customer.id, subject="Card charged twice",
-        body=f"Please look at my statement, SSN 536-22-8726, card {PAN}.", team_id=team.pk,
-        attachments=[NewAttachment("note.txt", "text/plain", b"statement attached")])
+        body=f"Please look at my statement, SSN 536-22-8726, card {PAN}. Reach me at "
+             f"{PROFILE['email']} or phone {PROFILE['phone']}, DOB: "
+             f"{PROFILE['date_of_birth']}, address: {PROFILE['postal_address']}.",
+        team_id=team.pk,
+        attachments=[NewAttachment("note.txt", "text/plain",
+                                   f"statement attached, phone {PROFILE['phone']}".encode())])
+    tickets.ticket_reply(actor=system, ticket_id=ticket.pk, internal=True,
+                         body=f"Refund to card {PAN}, confirmed with {PROFILE['email']}.")
     attachment = ticket.messages.first().attachments.first()
-    # A real token from the message, for the token reveal pages.
-    token = PiiToken.objects.get(subject=f"customer:{customer.id}").token
+    # Real tokens from the messages, for the token reveal pages.
+    tokens = sorted(PiiToken.objects.filter(subject=f"customer:{customer.id}").values_list(
+        "token", flat=True))
+    assert len(tokens) >= 5
     return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
-            "token": token}
+            "tokens": tokens}
 
 
 def _ids(world, user, token_id) -> dict[str, list[str]]:
@@ -92,7 +102,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "user_id": [str(user.pk)],
         "token_id": [str(token_id)],
         "role": ["agent"],
-        "token": [world["token"]],
+        "token": world["tokens"],
         "field": list(PROFILE),
     }
 

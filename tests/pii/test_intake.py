@@ -34,9 +34,12 @@ def test_inbound_message_is_redacted_before_it_is_stored(make_ticket, system):
     assert "4111 1111 1111 1111" not in message.body
     assert "hunter22" not in message.body and "[PASSWORD removed]" in message.body
     assert "***-**-8726" in message.body  # masked, last four kept
-    assert "ada@example.org" in message.body  # contact details are kept by default
+    # Contact details are tokenized too, with the profile's own mask.
+    assert "ada@example.org" not in message.body
+    assert "[EMAIL_ADDRESS a***@example.org, token pii_email_address_" in message.body
     assert "[card 411111••••••1111, token card_" in message.body
-    assert message.redactions == {"CREDIT_CARD": 1, "PASSWORD": 1, "US_SSN": 1}
+    assert message.redactions == {"CREDIT_CARD": 1, "EMAIL_ADDRESS": 1, "PASSWORD": 1,
+                                  "US_SSN": 1}
     # The card is in the vault, reversible, bound to this customer.
     assert CardToken.objects.filter(field="message").count() == 1
 
@@ -44,11 +47,13 @@ def test_inbound_message_is_redacted_before_it_is_stored(make_ticket, system):
 def test_redaction_is_audited_with_entities_never_values(make_ticket):
     ticket = make_ticket(body=BODY)
     event = AuditEvent.objects.get(action="pii.redact", object_type="message")
-    assert event.fields == ["CREDIT_CARD", "PASSWORD", "US_SSN"]
-    assert event.context["entities"] == {"CREDIT_CARD": 1, "PASSWORD": 1, "US_SSN": 1}
+    assert event.fields == ["CREDIT_CARD", "EMAIL_ADDRESS", "PASSWORD", "US_SSN"]
+    assert event.context["entities"] == {"CREDIT_CARD": 1, "EMAIL_ADDRESS": 1, "PASSWORD": 1,
+                                         "US_SSN": 1}
     assert event.context["ticket"] == ticket.pk
     dumped = str(event.context) + str(event.fields) + event.reason
     assert "4111" not in dumped and "hunter22" not in dumped and "8726" not in dumped
+    assert "ada@" not in dumped
 
 
 def test_subject_is_masked_not_tokenized(make_ticket):
@@ -74,12 +79,29 @@ def test_further_inbound_messages_and_text_attachments_are_redacted(make_ticket,
     assert open_attachment_data(ticket.customer_id, files["photo.png"]) == photo.data
 
 
-def test_agent_replies_are_not_redacted(make_ticket, make_user, as_actor, system):
+def test_agent_replies_and_notes_are_redacted_like_inbound_messages(
+        make_ticket, make_user, as_actor, system):
     ticket = make_ticket()
-    agent = make_user("agent")
-    services.ticket_reply(actor=as_actor(agent), ticket_id=ticket.pk,
-                          body="Your reference is ada@example.org")
-    assert _opened(system, ticket)[-1].redactions == {}
+    agent = make_user("supervisor")
+    reply = services.ticket_reply(actor=as_actor(agent), ticket_id=ticket.pk,
+                                  body="We refunded card 4111 1111 1111 1111, password: "
+                                       "hunter22! Your reference is ada@example.org")
+    note = services.ticket_reply(actor=as_actor(agent), ticket_id=ticket.pk, internal=True,
+                                 body="Customer said her card is 5555 5555 5555 4444")
+    assert reply.redactions == {"CREDIT_CARD": 1, "EMAIL_ADDRESS": 1, "PASSWORD": 1}
+    assert note.redactions == {"CREDIT_CARD": 1}
+    for message in (reply, note):
+        sealed = _stored_bytes(message)
+        assert b"4111" not in sealed and b"5555" not in sealed
+    # The sealed bodies, opened: tokens where the values were, secrets gone.
+    stored = _opened(system, ticket)
+    assert "4111 1111 1111 1111" not in stored[-2].body and "hunter22" not in stored[-2].body
+    assert "[card 411111••••••1111, token card_" in stored[-2].body
+    assert "ada@example.org" not in stored[-2].body
+    assert "5555 5555 5555 4444" not in stored[-1].body
+    assert "[card 555555••••••4444, token card_" in stored[-1].body
+    assert AuditEvent.objects.filter(action="pii.redact", object_type="message",
+                                     object_id=str(reply.pk)).exists()
 
 
 def test_console_shows_that_redaction_happened(make_ticket, make_user, console_client):
@@ -102,7 +124,8 @@ def test_api_intake_and_redactions_in_the_message(make_customer, make_user, api_
         content_type="application/json")
     assert response.status_code == 201, response.content
     message = response.json()["messages"][0]
-    assert message["redactions"] == {"CREDIT_CARD": 2, "PASSWORD": 1, "US_SSN": 1}
+    assert message["redactions"] == {"CREDIT_CARD": 2, "EMAIL_ADDRESS": 1, "PASSWORD": 1,
+                                     "US_SSN": 1}
     assert "4111 1111 1111 1111" not in response.content.decode()
 
 

@@ -136,6 +136,14 @@ VALID = [
     ("PRIVATE_KEY", "here:\n" + PEM + "\nthanks", PEM),
     ("PRIVATE_KEY", OPENSSH, OPENSSH),
     ("PRIVATE_KEY", TRUNCATED + "\n\nrest", TRUNCATED),
+    ("STREET_ADDRESS", "My address is 12 Secret Street, London. Thanks",
+     "12 Secret Street, London"),
+    ("STREET_ADDRESS", "Please ship to: 221B Baker Street, London NW1 6XE",
+     "221B Baker Street, London NW1 6XE"),
+    ("STREET_ADDRESS", "I live at 5 Rue de Rivoli, 75001 Paris and my phone is new",
+     "5 Rue de Rivoli, 75001 Paris"),
+    ("STREET_ADDRESS", "Meine Adresse: Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),
+    ("STREET_ADDRESS", "收货地址：北京市朝阳区建国路88号", "北京市朝阳区建国路88号"),
 ]
 
 # (entity, text): nothing of that entity may be found
@@ -231,6 +239,11 @@ INVALID = [
     ("API_KEY", "the token expired yesterday"),
     ("API_KEY", "eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N"),
     ("PRIVATE_KEY", PUBLIC),
+    ("STREET_ADDRESS", "the address bar shows version 2"),  # no separator: not a label
+    ("STREET_ADDRESS", "my IP address is 10.0.0.1"),
+    ("STREET_ADDRESS", "email address: ada@example.org"),
+    ("STREET_ADDRESS", "address: see my profile"),  # no number: not an address
+    ("STREET_ADDRESS", "shipping address: 4111 1111 1111 1111"),  # digits only
 ]
 
 

@@ -23,6 +23,7 @@ other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from trustdesk.access import roles
@@ -41,6 +42,28 @@ LOCKED = "locked"
 
 SYSTEM_ROLE = "system"
 
+
+@dataclass(frozen=True, slots=True)
+class ConversationField:
+    """A kind of value customers write in messages that no profile field holds. The
+    policy decides it like a field, under this name, so every role has an answer for it
+    and ``ACCESS_FIELD_POLICY`` can change it like any other."""
+
+    name: str
+    type: str
+    category: str
+    sensitivity: str
+
+
+# Which entities fall under which of these is decided in one place:
+# ``customers.entities.ENTITY_FIELDS``.
+CONVERSATION_FIELDS = (
+    ConversationField("identity_number", "string", "identity", "confidential"),
+    ConversationField("bank_account", "string", "financial", "confidential"),
+    # Anything else a recognizer finds (a custom YAML entity): the role's catch-all.
+    ConversationField("other_value", "string", "identity", "confidential"),
+)
+
 # The shipped defaults. Least privilege: each role sees what its job needs. Payment data
 # is hidden from everyone but billing and the privacy officer (an admin manages the
 # installation, not customers' cards).
@@ -50,6 +73,8 @@ _WORKER = {
     "email": MASKED, "phone": MASKED,
     "account_number": REVEALABLE, "postal_address": REVEALABLE,
     "date_of_birth": REVEALABLE,
+    # Written in messages: an ID number to check against a form, an IBAN for a refund.
+    "identity_number": REVEALABLE, "bank_account": REVEALABLE,
     "category:financial": HIDDEN, "type:card_number": HIDDEN,
     "*": MASKED,
 }
@@ -103,7 +128,8 @@ def _check(rules: Mapping[str, Mapping[str, str]]) -> None:
 
 class FieldPolicy:
     """A compiled policy: ``decide(role, field)`` is a dict lookup. Unknown roles and
-    fields are hidden."""
+    fields are hidden. ``CONVERSATION_FIELDS`` are decided too (not listed in
+    ``fields``, which is the inventory's); an inventory field of the same name wins."""
 
     __slots__ = ("fields", "sensitivity", "table")
 
@@ -116,6 +142,7 @@ class FieldPolicy:
         _check(rules)
         specs = list(specs)
         self.fields = tuple(s.name for s in specs)
+        specs += [c for c in CONVERSATION_FIELDS if c.name not in self.fields]
         self.sensitivity = {s.name: s.sensitivity for s in specs}
         self.table: dict[tuple[str, str], str] = {
             (role, s.name): _resolve(r, s) for role, r in rules.items() for s in specs

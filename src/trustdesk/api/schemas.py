@@ -163,6 +163,11 @@ class MessageIn(In):
         default=None, max_length=500,
         description="With an inbound message: why you take it down on the customer's "
                     "behalf (a declared contact). Required for inbound messages.")
+    send_despite_warnings: bool = Field(
+        default=True,
+        description="false: if the reply guard warns, nothing is stored or sent and the "
+                    "answer is 400 reply_guard_warning with the warnings; check, then send "
+                    "again. true: warnings come back as guard_warnings on the sent reply")
 
 
 class Ref(Schema):
@@ -183,7 +188,12 @@ class MessageOut(Schema):
     direction: str
     channel: str
     author: Ref | None
-    body: str
+    body: str = Field(description=(
+        "The text as the caller may read it: each value intake tokenized is shown as the "
+        "field policy shows the matching profile field to the caller's role: "
+        "'[email withheld]' (hidden, or locked), '[EMAIL_ADDRESS a***@example.org]' "
+        "(masked), the same with ', token pii_…' (revealable: POST …/reveal with the "
+        "token and a reason), or the value (visible)"))
     created_at: dt.datetime
     attachments: list[AttachmentOut]
     redactions: dict[str, int] = Field(

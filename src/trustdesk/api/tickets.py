@@ -119,7 +119,10 @@ def add_message(request, ticket_id: int, payload: MessageIn):
         message = services.ticket_reply(
             actor=actor(request), ticket_id=ticket_id, body=payload.body,
             internal=payload.direction == "note", status=payload.status, attachments=files,
+            acknowledged=None if payload.send_despite_warnings else (),
         )
+    # As the sender may see it: the stored body holds tokens, rendered per reader.
+    selectors.message_rendered(actor=actor(request), message=message)
     return Status(201, render.message(message))
 
 

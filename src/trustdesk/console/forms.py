@@ -47,6 +47,8 @@ class ReplyForm(forms.Form):
     status = forms.ChoiceField(required=False, label="Then set status",
                                choices=[("", "Pending (default)"), *Status.choices])
     attachments = MultipleFileField(required=False)
+    # Set by the "Send anyway" button the reply guard's warnings bring up.
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class TicketUpdateForm(forms.Form):

@@ -19,3 +19,15 @@ class ReplyBlocked(ValidationError):
 
     code = "reply_guard_blocked"
     message = "This reply was not sent."
+
+
+class ReplyNeedsConfirmation(ValidationError):
+    """The reply guard has warnings the agent has not seen yet: nothing was stored or
+    sent. ``warnings`` lists them; sending again with them acknowledged goes through."""
+
+    code = "reply_guard_warning"
+    message = "Check this reply before it is sent."
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings), field="body")
+        self.warnings = list(warnings)

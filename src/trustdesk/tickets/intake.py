@@ -17,6 +17,7 @@ never tokenized: a stored password is a stored password, however well sealed.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from pypdf.errors import PdfReadError
 
 from trustdesk import pii
 from trustdesk.core.errors import ConfigurationError
+from trustdesk.customers import entities
 from trustdesk.customers.models import subject_for
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.vault import cards
@@ -38,10 +40,12 @@ DEFAULTS = {
     "US_SSN": "tokenize", "IBAN_CODE": "tokenize", "CN_RESIDENT_ID": "tokenize",
     "US_BANK_NUMBER": "tokenize", "ABA_ROUTING_NUMBER": "tokenize", "PASSPORT": "tokenize",
     "DRIVER_LICENSE": "tokenize",
-    # Contact details the customer gives are what agents answer to; dates of birth and
-    # URLs are kept too unless a policy says otherwise.
-    "EMAIL_ADDRESS": "keep", "PHONE_NUMBER": "keep", "IP_ADDRESS": "keep", "URL": "keep",
-    "DATE_TIME": "keep",
+    # Contact details, birth dates and addresses are tokenized too, so that each reader
+    # sees them as the field policy shows the matching profile field (an admin does not
+    # read a customer's phone number in a message any more than on the profile).
+    "EMAIL_ADDRESS": "tokenize", "PHONE_NUMBER": "tokenize", "DATE_TIME": "tokenize",
+    "STREET_ADDRESS": "tokenize", "LOCATION": "tokenize",
+    "IP_ADDRESS": "keep", "URL": "keep",
 }
 SECRETS = frozenset({"PASSWORD", "API_KEY", "PRIVATE_KEY"})
 NEVER_KEPT = frozenset({"CREDIT_CARD"}) | SECRETS
@@ -74,7 +78,8 @@ class Redacted:
 
 def redact_text(customer_id, text: str, *, tokens: bool = True) -> Redacted:
     """``text`` with its PII handled by the policy; ``counts`` says what was changed.
-    With ``tokens`` false (a subject line), what would be tokenized is masked instead."""
+    With ``tokens`` false (a subject line), what would be tokenized is masked instead,
+    or left out (``SUBJECT_WITHHELD``)."""
     rules = policy()
     findings = [f for f in pii.scan(text) if rules.get(f.entity, "keep") != "keep"]
     if not findings:
@@ -88,20 +93,61 @@ def redact_text(customer_id, text: str, *, tokens: bool = True) -> Redacted:
             card = cards.tokenize(subject, cards.normalise_pan(value), field="message")
             return f"[card {card.masked}, token {card.token}]"
         # The masked form tells the agent which value it was (last characters) without
-        # a reveal, as a masked profile field does.
+        # a reveal, as a masked profile field does: the profile's own mask where the
+        # profile holds this kind of value.
         token = vault_tokens.tokenize(subject, entity, value)
-        return f"[{entity} {pii.Mask().apply(value, entity)}, token {token}]"
+        shown = entities.masked(entity, value) or pii.Mask().apply(value, entity)
+        return f"[{entity} {_fragment_safe(shown)}, token {token}]"
 
     operators: dict[str, pii.Operator] = {}
     for entity in counts:
         action = rules[entity]
-        if action == "tokenize":
+        if action == "tokenize" and not tokens and entity in SUBJECT_WITHHELD:
+            operators[entity] = pii.Replace(SUBJECT_WITHHELD[entity])
+        elif action == "tokenize":
             operators[entity] = pii.Tokenize(tokenize) if tokens else pii.Mask()
         elif action == "mask":
             operators[entity] = pii.Mask()
         else:
             operators[entity] = pii.Replace("[{entity} removed]")
     return Redacted(pii.redact(text, findings, operators), counts)
+
+
+def _fragment_safe(masked: str) -> str:
+    """The masked form as a fragment may hold it: readers are shown fragments through
+    ``withhold.FRAGMENT``, and one it could not parse would be shown as written, to every
+    reader. So no brackets or line breaks, and the last 80 characters at most (a mask
+    hides all but a few anyway)."""
+    return _UNSAFE_IN_FRAGMENT.sub("•", masked)[-80:] or "•"
+
+
+_UNSAFE_IN_FRAGMENT = re.compile(r"[\[\]\r\n]")
+
+
+# --- Message bodies and subjects ------------------------------------------------------
+# Every message is redacted the same way, whoever wrote it: a card number an agent types
+# into a reply is stored as a token like one a customer sends, and secrets are removed.
+
+# A subject is listed in clear to everyone who sees the ticket, with no per-viewer
+# rendering: a value the profile holds (and the policy hides from some roles) is not
+# written there at all, not even masked.
+SUBJECT_WITHHELD = {"EMAIL_ADDRESS": "[email]", "PHONE_NUMBER": "[phone number]",
+                    "DATE_TIME": "[date of birth]", "STREET_ADDRESS": "[address]",
+                    "LOCATION": "[address]"}
+
+
+def redact_body(customer_id, body: str) -> Redacted:
+    """A message body (inbound, reply or note) as it is stored: tokens and removals."""
+    return redact_text(customer_id, body)
+
+
+def redact_subject(customer_id, subject: str) -> Redacted:
+    """A subject as it is stored, at creation and on every change: what a body would
+    tokenize is masked, values the profile holds are left out (``SUBJECT_WITHHELD``)."""
+    return redact_text(customer_id, subject, tokens=False)
+
+
+# --- Attachments ---------------------------------------------------------------------
 
 
 def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter]:

@@ -22,6 +22,7 @@ from trustdesk.pii.operators import normalize
 from trustdesk.tickets.errors import ReplyBlocked
 from trustdesk.tickets.models import Ticket
 from trustdesk.tickets.sealing import open_messages
+from trustdesk.tickets.withhold import customer_text
 
 MODES = ("block", "warn", "off")
 # Entities that identify a person: seen in a reply but nowhere in this customer's ticket
@@ -88,7 +89,8 @@ def _known_values(ticket: Ticket) -> set[str]:
     texts = []
     messages = list(ticket.messages.all())
     open_messages(ticket.customer_id, messages, erased=False)
-    texts.extend(m.body for m in messages)
+    # Intake tokenized the customer's values: compare with the values, not the tokens.
+    texts.extend(customer_text(ticket.customer_id, m.body) for m in messages)
     customer = Customer.objects.filter(pk=ticket.customer_id).first()
     if customer is not None:
         for profile in build_profiles([customer]):

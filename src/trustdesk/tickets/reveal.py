@@ -4,45 +4,38 @@ short time, with a reason — one flow behind the console and the API.
 The rules are those of revealing a profile field (``customers.reveal``), so a value is no
 easier to see because the customer wrote it in a message: ``customer.reveal``; the
 ticket visible to the actor; need-to-know for the ticket's customer, or break-glass with
-an alert; for a kind of value the profile also holds (card, e-mail, phone, date of
-birth), the role's decision on that field must allow a reveal, and a restricted one
-(cards) needs a fresh re-authentication. The token must be the ticket's customer's: any
-other token is not found. The ``message.reveal`` event (entity, token, reason — never
-the value) is written in the same transaction.
+an alert; the role's decision on the field that governs this kind of value
+(``customers.entities``: e-mail, phone, card, date of birth, address, ID or bank number)
+must allow a reveal (``withhold.revealable``, the same answer the rendering gives), and
+a restricted one (cards, dates of birth) needs a fresh re-authentication. The token must
+be the ticket's customer's: any other token is not found. The ``message.reveal`` event
+(entity, token, reason — never the value) is written in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from trustdesk.access import fields as fp
 from trustdesk.access import policy
 from trustdesk.access.services import alert_break_glass
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied
+from trustdesk.customers import entities
 from trustdesk.customers.models import Customer, subject_for
 from trustdesk.customers.reveal import clean_reason, reveal_seconds
-from trustdesk.customers.visibility import field_policy, known_customers
+from trustdesk.customers.visibility import known_customers
 from trustdesk.tickets.models import Ticket
 from trustdesk.tickets.selectors import visible_tickets
+from trustdesk.tickets.withhold import CARD_TOKEN, revealable
 from trustdesk.vault import cards, tokens
 from trustdesk.vault.errors import SubjectErased
 from trustdesk.vault.models import CardToken
 
-CARD_TOKEN = re.compile(r"card_[A-Za-z0-9_-]{24}")
-# A token as it appears in a message body (intake writes "[…, token <token>]").
-TOKEN_IN_TEXT = re.compile(rf"(?<![\w-])(?:{CARD_TOKEN.pattern}|{tokens.PATTERN.pattern})"
-                           r"(?![\w-])")
-# Kinds of value the customer profile holds too: revealing one from a message takes what
-# revealing the profile field takes.
-ENTITY_FIELDS = {"CREDIT_CARD": "payment_card", "EMAIL_ADDRESS": "email",
-                 "PHONE_NUMBER": "phone", "DATE_TIME": "date_of_birth"}
 REVEALABLE = "revealable"
 LOCKED = "locked"
 
@@ -55,30 +48,6 @@ class RevealedToken:
     value: str
     expires_at: dt.datetime
     break_glass: bool
-
-
-def entity_hint(token: str) -> str:
-    """The entity a token's prefix names, for display only (the vault row decides)."""
-    if CARD_TOKEN.fullmatch(token):
-        return "CREDIT_CARD"
-    if tokens.PATTERN.fullmatch(token):
-        return token[len(tokens.PREFIX):-33].upper()
-    return ""
-
-
-def entity_revealable(actor: Actor, entity: str) -> bool:
-    """Whether ``actor``'s role may reveal this kind of value at all."""
-    if not policy.has_permission(actor, "customer.reveal"):
-        return False
-    field = ENTITY_FIELDS.get(entity)
-    # A field missing from the inventory decides "hidden": fail closed.
-    return field is None or field_policy().decide(actor.role, field) in (fp.REVEALABLE,
-                                                                         fp.VISIBLE)
-
-
-def _restricted(entity: str) -> bool:
-    field = ENTITY_FIELDS.get(entity)
-    return entity == "CREDIT_CARD" or (field is not None and field_policy().restricted(field))
 
 
 def _ticket(actor: Actor, ticket_id) -> Ticket:
@@ -136,7 +105,7 @@ def message_reveal(*, actor: Actor, ticket_id: int, token: str, reason: str,
     subject = subject_for(ticket.customer_id)
     token = (token or "").strip()
     entity = _entity(subject, token)
-    if not entity_revealable(actor, entity):
+    if not revealable(actor, entity):
         raise _denied("This kind of value cannot be revealed in your role.",
                       "customer.reveal")
     glass = ticket.customer_id not in known_customers(actor, [ticket.customer_id])
@@ -144,7 +113,7 @@ def message_reveal(*, actor: Actor, ticket_id: int, token: str, reason: str,
         raise _denied("You have no need to know this customer: work a ticket routed to "
                       "you, or break the glass, which alerts security officers.",
                       "customer.need_to_know")
-    if _restricted(entity):
+    if entities.restricted(entity):
         policy.require_reauthentication(actor)
     value = (cards.detokenize(subject, token) if entity == "CREDIT_CARD"
              else tokens.detokenize(subject, token).value)

@@ -18,7 +18,7 @@ from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.customers.selectors import customer_get, customer_names
 from trustdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
 from trustdesk.tickets.sealing import open_attachment_data, open_attachment_meta, open_messages
-from trustdesk.tickets.withhold import withhold_cards, withhold_cards_in_bytes
+from trustdesk.tickets.withhold import render_bytes, render_messages
 from trustdesk.vault.errors import SubjectErased
 
 ORDERINGS = {
@@ -161,7 +161,8 @@ def ticket_get(*, actor: Actor, ticket_id: int) -> TicketDetail:
     )
     open_messages(ticket.customer_id, messages,
                   erased=ticket.customer.status == Customer.Status.ERASED)
-    withhold_cards(actor, messages)
+    # Each tokenized value as the field policy shows it to this reader.
+    render_messages(actor, ticket.customer, messages)
     profile = (
         customer_get(actor=actor, customer_id=ticket.customer_id)
         if policy.has_permission(actor, "customer.view") else None
@@ -183,9 +184,17 @@ def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
     if customer.status == Customer.Status.ERASED:
         raise SubjectErased()
     open_attachment_meta(customer.pk, attachment, erased=False)
-    attachment.content = withhold_cards_in_bytes(
-        actor, open_attachment_data(customer.pk, attachment), attachment.content_type or "")
+    attachment.content = render_bytes(actor, customer,
+                                      open_attachment_data(customer.pk, attachment))
     record(actor=actor, action="attachment.download", object_type="attachment",
            object_id=attachment.pk, context={"ticket": attachment.message.ticket_id,
                                               "customer": str(customer.pk)})
     return attachment
+
+
+def message_rendered(*, actor: Actor, message: Message) -> Message:
+    """A message just written, as ``actor`` may read it (its body holds tokens): rendered
+    in place by the same function as ``ticket_get``'s messages."""
+    ticket = Ticket.objects.select_related("customer").get(pk=message.ticket_id)
+    render_messages(actor, ticket.customer, [message])
+    return message

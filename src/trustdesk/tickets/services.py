@@ -17,7 +17,7 @@ from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer
 from trustdesk.tickets import contacts, intake, reply_guard
 from trustdesk.tickets.attachments import NewAttachment, check_attachments, store_attachments
-from trustdesk.tickets.errors import TicketClosed
+from trustdesk.tickets.errors import ReplyNeedsConfirmation, TicketClosed
 from trustdesk.tickets.models import Channel, Direction, Message, Priority, Status, Ticket
 from trustdesk.tickets.sealing import seal_body
 from trustdesk.tickets.selectors import visible_tickets
@@ -92,13 +92,14 @@ def _add_message(
         ticket=ticket, direction=direction, channel=channel,
         author_id=actor.user_id if direction != Direction.INBOUND else None,
     )
+    # Scanned before anything is stored: the clear values never reach the database.
+    # Replies and notes too: what an agent types is redacted like what a customer sends.
+    redacted = intake.redact_body(ticket.customer_id, body)
+    body, counts = redacted.text, redacted.counts
     if direction == Direction.INBOUND:
-        # Scanned before anything is stored: the clear values never reach the database.
-        redacted = intake.redact_text(ticket.customer_id, body)
-        body = redacted.text
         attachments, in_files = intake.redact_attachments(ticket.customer_id, attachments)
-        counts = redacted.counts + in_files
-        message.redactions = dict(sorted(counts.items()))
+        counts += in_files
+    message.redactions = dict(sorted(counts.items()))
     seal_body(ticket.customer_id, message, body)
     message.save()
     store_attachments(ticket.customer_id, message, attachments)
@@ -132,7 +133,7 @@ def ticket_create(
         raise PermissionDenied("You can open tickets only in your own teams' queues.")
     subject = _clean_subject(subject)
     # The subject is stored in clear (it is listed and searched): cards are masked there.
-    redacted_subject = intake.redact_text(customer.pk, subject, tokens=False)
+    redacted_subject = intake.redact_subject(customer.pk, subject)
     ticket = Ticket(
         subject=redacted_subject.text, channel=_choice(channel, Channel, "channel"),
         priority=_choice(priority, Priority, "priority"), customer=customer,
@@ -160,12 +161,16 @@ def ticket_create(
 def ticket_reply(
     *, actor: Actor, ticket_id: int, body: str, internal: bool = False,
     status: str | None = None, attachments: Sequence[NewAttachment] = (),
+    acknowledged: Sequence[str] | None = None,
 ) -> Message:
     """Answer the customer (or, with ``internal``, leave a note for colleagues).
 
     A reply moves a new or open ticket to pending unless ``status`` says otherwise.
-    Replies (not notes) pass the reply guard first: raises ``ReplyBlocked`` when it
-    blocks; its warnings are on the returned message as ``guard_warnings``.
+    Replies (not notes) pass the reply guard first, before anything is stored: raises
+    ``ReplyBlocked`` when it blocks. With ``acknowledged`` (the warnings the agent has
+    seen), a warning not among them raises ``ReplyNeedsConfirmation`` and nothing is
+    sent; without it (None) warnings let the reply go. Either way the warnings are on
+    the returned message as ``guard_warnings``.
     """
     policy.require(actor, "ticket.reply")
     verdict = None
@@ -176,6 +181,8 @@ def ticket_reply(
         verdict = reply_guard.inspect(ticket, _clean_body(body))
         if verdict.blocked:
             reply_guard.refuse(actor, ticket, verdict)  # raises ReplyBlocked
+        if acknowledged is not None and not set(verdict.warnings) <= set(acknowledged):
+            raise ReplyNeedsConfirmation(verdict.warnings)
     return _ticket_reply(actor=actor, ticket_id=ticket_id, body=body, internal=internal,
                          status=status, attachments=attachments, verdict=verdict)
 
@@ -241,6 +248,20 @@ def _set_status(ticket: Ticket, status: str) -> None:
     ticket.solved_at = clock.now() if status in (Status.SOLVED, Status.CLOSED) else None
 
 
+def _update_subject(actor: Actor, ticket: Ticket, subject: str, changed: dict) -> None:
+    # Redacted like the first subject: an edit is no way round intake.
+    redacted = intake.redact_subject(ticket.customer_id, _clean_subject(subject))
+    if redacted.text == ticket.subject:
+        return
+    ticket.subject = redacted.text
+    changed["subject"] = True
+    if redacted.counts:
+        record(actor=actor, action="pii.redact", object_type="ticket", object_id=ticket.pk,
+               fields=redacted.counts.keys(),
+               context={"field": "subject", "customer": str(ticket.customer_id),
+                        "entities": dict(redacted.counts)})
+
+
 @transaction.atomic
 def ticket_update(
     *, actor: Actor, ticket_id: int, subject=UNSET, status=UNSET, priority=UNSET,
@@ -255,9 +276,8 @@ def ticket_update(
         raise TicketClosed()
     # Fields given with their current value are not changes (a form sends them all).
     changed: dict[str, object] = {}
-    if subject is not UNSET and _clean_subject(subject) != ticket.subject:
-        ticket.subject = _clean_subject(subject)
-        changed["subject"] = True
+    if subject is not UNSET:
+        _update_subject(actor, ticket, subject, changed)
     if status is not UNSET and status != ticket.status:
         _set_status(ticket, _choice(status, Status, "status"))
         changed["status"] = ticket.status

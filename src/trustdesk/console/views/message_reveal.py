@@ -13,30 +13,17 @@ from trustdesk.console.views.base import actor, console_view
 from trustdesk.console.views.reveal import RevealForm, fragment
 from trustdesk.core.errors import PermissionDenied, ValidationError
 from trustdesk.customers.reveal import reveal_seconds
-from trustdesk.tickets import reveal
+from trustdesk.tickets import reveal, withhold
 
 MASKED = "console/_token_masked.html"
 PAGE = "console/token_reveal_page.html"
-
-
-def body_parts(actor_, body: str, access: str) -> list[dict]:
-    """``body`` cut into text and tokens; each token says whether to offer a reveal."""
-    parts, pos = [], 0
-    for match in reveal.TOKEN_IN_TEXT.finditer(body):
-        parts.append({"text": body[pos:match.start()]})
-        token = match.group(0)
-        can = bool(access) and reveal.entity_revealable(actor_, reveal.entity_hint(token))
-        parts.append({"text": token, "token": token, "can": can})
-        pos = match.end()
-    parts.append({"text": body[pos:]})
-    return parts
 
 
 def _context(request, ticket_id: int, token: str, form=None) -> dict:
     a = actor(request)
     access = reveal.token_access(actor=a, ticket_id=ticket_id)
     return {"ticket_id": ticket_id, "token": token, "decision": access,
-            "can": bool(access) and reveal.entity_revealable(a, reveal.entity_hint(token)),
+            "can": bool(access) and withhold.revealable(a, withhold.entity_hint(token)),
             "form": form or RevealForm()}
 
 

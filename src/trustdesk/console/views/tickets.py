@@ -9,14 +9,14 @@ from trustdesk.access import policy
 from trustdesk.accounts import selectors as accounts
 from trustdesk.console.forms import ReplyForm, TicketCreateForm, TicketFilterForm, TicketUpdateForm
 from trustdesk.console.views.base import actor, console_view, form_error
-from trustdesk.console.views.message_reveal import body_parts
 from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers import selectors as customers
 from trustdesk.privacy.inventory import get_inventory
-from trustdesk.tickets import reveal, selectors, services
+from trustdesk.tickets import selectors, services
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
+from trustdesk.tickets.errors import ReplyNeedsConfirmation
 
 
 def _files(uploaded) -> list[NewAttachment]:
@@ -81,10 +81,6 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
     agents = accounts.user_list(actor=a, active_only=True) if can_assign else (
         [t.assignee, request.user] if t.assignee else [request.user])
     teams = accounts.team_list(actor=a) if can_assign else ([t.team] if t.team else [])
-    # Tokens intake put in the messages get a reveal control each, where allowed.
-    access = reveal.token_access(actor=a, ticket_id=t.pk)
-    for m in detail.messages:
-        m.parts = body_parts(a, m.body, access)
     update_form = TicketUpdateForm(
         initial={"status": t.status, "priority": t.priority, "assignee_id": t.assignee_id,
                  "team_id": t.team_id}, agents=[x for x in agents if x], teams=teams,
@@ -94,7 +90,7 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         "update_form": update_form, "can_reply": policy.has_permission(a, "ticket.reply"),
         "can_update": policy.has_permission(a, "ticket.update"),
         "field_labels": {f.name: f.label for f in get_inventory().fields},
-        "token_decision": access, "reveal_form": RevealForm(),
+        "reveal_form": RevealForm(),
     }
 
 
@@ -108,24 +104,29 @@ def ticket_detail(request, ticket_id: int):
 @console_view
 def ticket_reply(request, ticket_id: int):
     form = ReplyForm(request.POST, request.FILES)
+    warnings: list[str] = []
     if form.is_valid():
         data = form.cleaned_data
+        # The guard runs before anything is sent: its warnings come back with the draft,
+        # and only "Send anyway" on exactly those warnings sends it.
+        acknowledged = request.POST.getlist("acknowledged") if data["send_anyway"] else []
         try:
-            message = services.ticket_reply(
+            services.ticket_reply(
                 actor=actor(request), ticket_id=ticket_id, body=data["body"],
                 internal=data["internal"], status=data["status"] or None,
-                attachments=_files(data["attachments"]),
+                attachments=_files(data["attachments"]), acknowledged=acknowledged,
             )
+        except ReplyNeedsConfirmation as exc:
+            warnings = exc.warnings
         except ValidationError as exc:
             # The reply guard's refusal explains itself under the reply box.
             form_error(form, exc)
         else:
             messages.success(request, "Note added." if data["internal"] else "Reply sent.")
-            for warning in message.guard_warnings:
-                messages.warning(request, warning)
             return redirect("console:ticket", ticket_id=ticket_id)
-    return render(request, "console/ticket_detail.html",
-                  _detail_context(request, ticket_id, reply_form=form), status=400)
+    context = _detail_context(request, ticket_id, reply_form=form)
+    context["reply_warnings"] = warnings
+    return render(request, "console/ticket_detail.html", context, status=400)
 
 
 @require_POST

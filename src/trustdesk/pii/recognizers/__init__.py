@@ -1,6 +1,7 @@
 """The built-in recognizers, in priority order (earlier wins a tie in overlap resolution:
 validated identifiers before guesses)."""
 
+from trustdesk.pii.recognizers.address import StreetAddressRecognizer
 from trustdesk.pii.recognizers.base import (
     AnchoredRecognizer,
     Context,
@@ -56,6 +57,7 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     DateOfBirthRecognizer,
     BankAccountRecognizer,
     UrlRecognizer,
+    StreetAddressRecognizer,
 )
 
 __all__ = ["BUILTIN", "AnchoredRecognizer", "Context", "PatternRecognizer", "Recognizer",
