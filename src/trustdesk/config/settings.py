@@ -302,7 +302,10 @@ API_TOKEN_MAX_DAYS = 366
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # One record per line: line breaks in messages, arguments and tracebacks are
+    # escaped (core/logs.py), so logged input cannot forge a record.
+    "formatters": {"plain": {"()": "trustdesk.core.logs.OneLineFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO" if PRODUCTION else "WARNING"},
     "loggers": {
