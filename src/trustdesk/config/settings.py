@@ -276,7 +276,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Request size limits: bad input is refused before it is read --------------------------
-ATTACHMENT_MAX_BYTES = int(env.get("TRUSTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+ATTACHMENT_MAX_BYTES = controls.number(env, "TRUSTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENTS_PER_MESSAGE = 5
 MESSAGE_MAX_CHARS = 100_000
 
