@@ -10,8 +10,6 @@ check, which load balancers poll.
 
 from __future__ import annotations
 
-from django.utils.cache import add_never_cache_headers
-
 EXEMPT_PATHS = frozenset({"/healthz"})
 
 
@@ -22,6 +20,9 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.path not in EXEMPT_PATHS:
-            add_never_cache_headers(response)
+            # no-store alone forbids keeping the response anywhere (RFC 9111 5.2.2.5);
+            # whatever a view said about caching gives way to it.
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
