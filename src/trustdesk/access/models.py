@@ -2,12 +2,16 @@ from django.db import models
 
 
 class Alert(models.Model):
-    """Something a security officer should look at: today, a break-glass reveal (an
-    agent reached a customer's data without a ticket that gives them the need to know).
+    """Something a security officer should look at: a break-glass reveal (an agent
+    reached a customer's data without a ticket that gives them the need to know), or a
+    burst of exact-match customer searches (guessing).
     The audit trail holds the event itself; the alert is the security officer's to-do."""
 
     class Kind(models.TextChoices):
         BREAK_GLASS = "break_glass", "Break-glass reveal"
+        # Someone searched customers by exact value faster than the limit allows: the
+        # pattern of guessing who is a customer (an e-mail address, a phone number).
+        SEARCH_BURST = "search_burst", "Burst of customer searches"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -135,6 +135,10 @@ def access(env: Mapping[str, str]) -> dict:
         # customer is assigned to them or their team; "0" switches this off.
         "ACCESS_NEED_TO_KNOW": env.get("TRUSTDESK_NEED_TO_KNOW", "1") != "0",
         "ACCESS_FIELD_POLICY": overrides,
+        # Exact-match customer searches per person within the window (seconds); more are
+        # refused, and the first refused one alerts security officers.
+        "CUSTOMER_SEARCH_LIMIT": number(env, "TRUSTDESK_SEARCH_LIMIT", 30),
+        "CUSTOMER_SEARCH_WINDOW": number(env, "TRUSTDESK_SEARCH_WINDOW_SECONDS", 600),
     }
 
 
