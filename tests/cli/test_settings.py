@@ -18,7 +18,8 @@ TRUSTDESK = [sys.executable, "-m", "trustdesk.config.cli"]
 NUMERIC = ["TRUSTDESK_ATTACHMENT_MAX_BYTES", "TRUSTDESK_KEY_CACHE_SECONDS",
            "TRUSTDESK_KEK_CRYPTOPERIOD_DAYS", "TRUSTDESK_DATA_KEY_CRYPTOPERIOD_DAYS",
            "TRUSTDESK_AUDIT_RETENTION_DAYS", "TRUSTDESK_AUDIT_CHECKPOINT_EVERY",
-           "TRUSTDESK_REVEAL_SECONDS"]
+           "TRUSTDESK_REVEAL_SECONDS", "TRUSTDESK_SEARCH_LIMIT",
+           "TRUSTDESK_SEARCH_WINDOW_SECONDS"]
 POLICIES = {
     "not JSON": ("{agent: email}", "must be JSON"),
     "a list": ('["agent"]', "must be an object of roles"),
@@ -47,6 +48,12 @@ def _refused(result, variable: str, text: str = "") -> None:
 @pytest.mark.parametrize("variable", NUMERIC)
 def test_a_non_number_stops_check_naming_the_variable(tmp_path, variable):
     _refused(_run(tmp_path, ["check"], **{variable: "ten"}), variable, "'ten'")
+
+
+@pytest.mark.parametrize("value", ['{"admin": {"attempts": "three"}}',
+                                   '{"admin": {"attempts": null}}', '["admin"]'])
+def test_a_bad_lockout_stops_check(tmp_path, value):
+    _refused(_run(tmp_path, ["check"], TRUSTDESK_LOCKOUT=value), "TRUSTDESK_LOCKOUT")
 
 
 @pytest.mark.parametrize("case", sorted(POLICIES))
