@@ -121,5 +121,8 @@ def test_the_console_says_why_and_shows_no_answer(settings, make_user, console_c
     assert refused.status_code == 429
     page = refused.content.decode()
     assert "wait before searching again" in page
+    officer = console_client(make_user("security_officer"))
+    alerts = officer.get("/security/alerts/").content.decode()
+    assert "Burst of customer searches" in alerts and LOCKED not in alerts
     # The answer is the plain list, as if nothing had been searched: no "Clear" link.
     assert refused.context["searched"] is False
