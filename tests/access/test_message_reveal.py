@@ -203,3 +203,10 @@ def test_console_card_reveal_asks_for_reauthentication(make_user, console_client
     assert PAN not in response.content.decode()
     fresh = console_client(billing).post(url, {"reason": REASON}, HTTP_HX_REQUEST="true")
     assert PAN in fresh.content.decode()
+
+
+@pytest.mark.parametrize("reason", ["\u200b" * 8, "\u00a0\u2060\ufeff\u200d\u3000\u2009"])
+def test_a_reason_of_invisible_characters_is_no_reason(agent, api_client, ticket, reason):
+    response = _reveal(api_client(agent), ticket, _ssn_token(ticket), reason=reason)
+    assert response.status_code == 400 and response.json()["error"]["field"] == "reason"
+    assert not _events()

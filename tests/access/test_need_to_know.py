@@ -39,7 +39,7 @@ def test_opening_a_ticket_for_a_customer_needs_a_reason(agent, customer, api_cli
                                                         api_error):
     client = api_client(agent)
     data = {"customer_id": str(customer.id), "subject": "Called in", "body": "Order 12"}
-    for reason in (None, "   ", "ok"):
+    for reason in (None, "   ", "ok", "\u200b\u200b\u200b\u200b\u200b\u200b"):
         body = data if reason is None else {**data, "reason": reason}
         error = api_error(client.post("/api/v1/tickets", body,
                                       content_type="application/json"), 400, "invalid")

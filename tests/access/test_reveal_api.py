@@ -56,7 +56,13 @@ def test_the_time_a_value_stays_revealed_is_a_setting(
     assert expires <= timezone.now() + dt.timedelta(seconds=6)
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "ok", "x" * 501])
+@pytest.mark.parametrize("reason", [
+    "", "   ", "ok", "x" * 501,
+    # Invisible or blank characters are no reason: zero-width space, joiners, word
+    # joiner, BOM, no-break and ideographic spaces, and a short word padded with them.
+    "\u200b" * 6, "\u200c\u200d\u2060\ufeff\u200b", "\u00a0" * 6, "\u3000" * 6,
+    "ok\u200b\u200b\u200b\u200b", "\u2028\u2029\u0085\t\r\n", "\u202e\u202d\u2066x",
+])
 def test_a_reason_is_required(agent, api_client, customer, assigned, reveal_json,
                               api_error, reason):
     api_error(reveal_json(api_client(agent), customer.id, "account_number", reason=reason),
@@ -120,9 +126,10 @@ def test_break_glass_reveals_audits_and_alerts_security(
     assert response.status_code == 200, response.content
     assert response.json() == {**response.json(), "value": "ACCT-99887766",
                                "break_glass": True}
-    # A field masked for the role stays masked even through the glass.
+    # A field the role sees only masked comes out in clear too: breaking the glass
+    # raises the alert, so it must also serve the emergency it was broken for.
     masked = reveal_json(client, customer.id, "email", break_glass=True).json()
-    assert masked["value"] == "a***@example.org"
+    assert masked["value"] == "ada.secret@example.org"
     events = _events()
     assert [e.context["break_glass"] for e in events] == [True, True]
     alert = Alert.objects.order_by("id").first()
@@ -165,3 +172,11 @@ def test_search_by_exact_email_works_while_the_email_is_masked(
     settings.ACCESS_FIELD_POLICY = {"agent": {"phone": "hidden"}}
     api_error(client.get("/api/v1/customers", {"field": "phone", "value": "+442079460958"}),
               400, "not_searchable")
+
+
+def test_the_trail_keeps_the_real_text_of_a_reason(agent, api_client, customer, assigned,
+                                                    reveal_json):
+    response = reveal_json(api_client(agent), customer.id, "account_number",
+                           reason="\ufeff\u200b Caller\u00a0on\u2028the line \u200d\u2060")
+    assert response.status_code == 200, response.content
+    assert _events()[0].reason == "Caller on the line"

@@ -131,3 +131,48 @@ def test_cli_prints_the_same_review(team):
     call_command("access", "review", "--json", "--agent", team["sup"].email, stdout=out)
     [line] = out.getvalue().splitlines()
     assert json.loads(line)["recommended_role"] == "agent"
+
+
+def test_a_role_with_fewer_permissions_that_sees_more_is_not_recommended(
+        team, api_client, settings):
+    # The agent role now shows e-mail addresses in clear, which a supervisor may only
+    # reveal one at a time: moving Sam to agent would take permissions away and yet
+    # show him more. Senior agent covers his use without that.
+    settings.ACCESS_FIELD_POLICY = {"agent": {"email": "visible"}}
+    sam = _by_email(api_client(team["officer"]).get(REVIEW, {"days": 90}).json())[
+        team["sup"].email]
+    assert sam["recommended_role"] == "senior_agent"
+    assert "ticket.view_all" in sam["removals"] and "ticket.assign" not in sam["removals"]
+    # Nothing narrower that sees no more: no recommendation, and the note says why.
+    settings.ACCESS_FIELD_POLICY = {"agent": {"email": "visible"},
+                                    "senior_agent": {"phone": "visible"}}
+    sam = _by_email(api_client(team["officer"]).get(REVIEW, {"days": 90}).json())[
+        team["sup"].email]
+    assert sam["recommended_role"] is None and "would see more" in sam["note"]
+
+
+def test_a_recommendation_never_drops_need_to_know(team, api_client, make_user, as_actor,
+                                                    system, settings):
+    from trustdesk.access.services import role_update
+
+    # Auditors are given just what an agent who only looks at profiles uses, and see the
+    # name and a masked e-mail, no more than an agent: but across every customer, where
+    # the agent sees only those of their tickets.
+    role_update(actor=system, role="auditor",
+                permissions=["customer.view", "agent.view", "datamap.read"])
+    settings.ACCESS_FIELD_POLICY = {"auditor": {"full_name": "visible", "email": "masked"}}
+    viewer = make_user("agent", name="Vic Viewer")
+    _joined(viewer, 200)
+    _did(as_actor, viewer, "customer.view", n=4)
+    vic = _by_email(api_client(team["officer"]).get(REVIEW, {"days": 90}).json())[
+        viewer.email]
+    assert vic["recommended_role"] is None
+    assert "would see more" in vic["note"]
+
+
+def test_the_review_judges_fields_by_the_policy_the_customers_app_serves(settings):
+    from trustdesk.accounts.review import _field_policy
+    from trustdesk.customers.visibility import field_policy
+
+    settings.ACCESS_FIELD_POLICY = {"agent": {"email": "visible"}}
+    assert _field_policy().table == field_policy().table

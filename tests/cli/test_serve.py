@@ -69,3 +69,36 @@ def test_serve_migrates_and_serves(server):
     assert status == 401 and json.loads(body)["error"]["code"] == "unauthenticated"
     status, _, _ = _get(f"{base}/static/console/app.css")
     assert status == 200
+
+
+def _post_claiming(base: str, path: str, length: int):
+    """POST with a ``Content-Length`` far over any limit, sending no body: the server
+    must refuse on the headers alone."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(base)
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    try:
+        conn.putrequest("POST", path)
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(length))
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def test_the_servers_own_413_is_the_json_error_body_on_the_api(server):
+    base, _ = server
+    status, headers, body = _post_claiming(base, "/api/v1/tickets", 10**12)
+    assert status == 413
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {"error": {"code": "too_large",
+                                          "message": "The request body is too large.",
+                                          "field": None}}
+    assert headers["Cache-Control"] == "no-store"
+    # Outside the API the server's plain answer stays (no JSON promised there).
+    status, headers, _ = _post_claiming(base, "/tickets/new/", 10**12)
+    assert status == 413 and headers["Content-Type"].startswith("text/plain")

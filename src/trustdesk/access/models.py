@@ -3,8 +3,9 @@ from django.db import models
 
 class Alert(models.Model):
     """Something a security officer should look at: a break-glass access (an agent
-    reached a customer's data without the need to know), or an agent declaring more
-    customer contacts in a day than usual.
+    reached a customer's data without the need to know), an agent declaring more
+    customer contacts in a day than usual, or a burst of exact-match customer searches
+    (guessing).
     The audit trail holds the event itself; the alert is the security officer's to-do."""
 
     class Kind(models.TextChoices):
@@ -12,6 +13,9 @@ class Alert(models.Model):
         # An agent declared more customer contacts in a day than the threshold: each
         # gives need-to-know, so many are a way round it.
         DECLARED_CONTACTS = "declared_contacts", "Many declared contacts"
+        # Someone searched customers by exact value faster than the limit allows: the
+        # pattern of guessing who is a customer (an e-mail address, a phone number).
+        SEARCH_BURST = "search_burst", "Burst of customer searches"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -27,6 +27,9 @@ ROLE_LABELS = {
 }
 ROLE_CHOICES = tuple(ROLE_LABELS.items())
 PRIVILEGED_ROLES = frozenset({ADMIN, SUPERVISOR, SECURITY_OFFICER, PRIVACY_OFFICER})
+# Agents work one customer at a time, through a ticket; roles that oversee or handle
+# money work across customers and are limited by the field policy alone.
+NEED_TO_KNOW_ROLES = frozenset({AGENT, SENIOR_AGENT})
 
 PERMISSIONS = {
     "ticket.view": "See tickets in one's own queue (assigned to oneself, one's teams, or no team)",

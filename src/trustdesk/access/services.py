@@ -63,6 +63,16 @@ def alert_declared_contacts(*, actor: Actor, count: int, threshold: int,
         reason=f"{count} contacts declared in 24 hours (alert above {threshold})")
 
 
+def alert_search_burst(*, actor: Actor, field: str, searches: int, window: int) -> Alert:
+    """Raise an alert for security officers: ``actor`` searched customers by exact value
+    more than the limit allows (``searches`` within ``window`` seconds). The alert names
+    the field searched, never the values; the audit trail holds their keyed hashes."""
+    return Alert.objects.create(
+        kind=Alert.Kind.SEARCH_BURST, actor_label=actor.label, actor_user_id=actor.user_id,
+        field=field[:64],
+        reason=f"{searches} exact-match customer searches within {window} seconds")
+
+
 # Administration must stay possible: the admin role always keeps these.
 ADMIN_FLOOR = frozenset({"agent.view", "agent.manage", "role.manage"})
 

@@ -1,5 +1,6 @@
 """Access review: for each agent, the permissions their role holds against those the audit
-trail shows them using, and the narrowest role that still covers what they use.
+trail shows them using, and the narrowest role that still covers what they use — and
+sees no customer field more, and keeps need-to-know, compared with their role now.
 
 Evidence comes from the trail alone (allowed events in the window), so a permission whose
 use is never recorded — listing agents, reading the data map or key status — cannot be
@@ -13,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 
+from trustdesk.access import fields as fp
 from trustdesk.access import grants, policy
-from trustdesk.access.roles import ADMIN
+from trustdesk.access.roles import ADMIN, NEED_TO_KNOW_ROLES
 from trustdesk.accounts import services
 from trustdesk.accounts.models import User
 from trustdesk.audit.models import AuditEvent
@@ -25,6 +28,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import ValidationError
+from trustdesk.privacy.inventory import get_inventory
 
 DEFAULT_DAYS = 90
 # What each recorded action shows its actor used. Actions not listed evidence nothing
@@ -83,17 +87,41 @@ def _usage(user_ids: list[int], since: dt.datetime) -> dict[int, dict[str, int]]
     return usage
 
 
-def _narrowest(needed: set[str], current: str) -> str | None:
-    """The role with the fewest permissions that holds ``needed`` and nothing the current
-    role lacks — a recommendation only ever takes away — if narrower than the current
-    one (ties broken by name, so the answer is stable)."""
+# How much of a value each decision shows, least first.
+_SHOWS = {fp.HIDDEN: 0, fp.MASKED: 1, fp.REVEALABLE: 2, fp.VISIBLE: 3}
+
+
+def _field_policy() -> fp.FieldPolicy:
+    # The policy customers.visibility.field_policy() serves, compiled from the same
+    # inputs: accounts sits below customers and cannot ask it.
+    return fp.FieldPolicy(get_inventory().fields,
+                          overrides=getattr(settings, "ACCESS_FIELD_POLICY", None) or {})
+
+
+def sees_no_more(candidate: str, current: str, policy: fp.FieldPolicy) -> bool:
+    """Whether ``candidate`` shows no field more than ``current`` does and keeps
+    need-to-know if ``current`` has it: fewer permissions alone do not make a role
+    narrower (one could see cards in clear that the other never sees)."""
+    if current in NEED_TO_KNOW_ROLES and candidate not in NEED_TO_KNOW_ROLES:
+        return False
+    now, then = policy.for_role(current), policy.for_role(candidate)
+    return all(_SHOWS[then[name]] <= _SHOWS[decision] for name, decision in now.items())
+
+
+def _narrowest(needed: set[str], current: str) -> tuple[str | None, bool]:
+    """The role with the fewest permissions that holds ``needed``, nothing the current
+    role lacks, and sees no customer data the current role does not
+    (``sees_no_more``) — a recommendation only ever takes away — if narrower than the
+    current one (ties broken by name, so the answer is stable). The flag says a role
+    narrower in permissions was passed over because it would see more."""
     roles = grants.table()
     held = roles.get(current, frozenset())
+    policy = _field_policy()
     fits = sorted((len(perms), role) for role, perms in roles.items()
-                  if needed <= perms <= held)
-    if not fits or fits[0][0] >= len(held):
-        return None
-    return fits[0][1]
+                  if needed <= perms <= held and len(perms) < len(held))
+    wider = [role for _, role in fits if not sees_no_more(role, current, policy)]
+    fits = [(n, role) for n, role in fits if role not in wider]
+    return (fits[0][1] if fits else None), bool(wider)
 
 
 def _review(user: User, used: dict[str, int], *, since: dt.datetime,
@@ -113,10 +141,13 @@ def _review(user: User, used: dict[str, int], *, since: dt.datetime,
     elif last_admin:
         review.note = "the last active admin stays admin"
     elif unused:
-        role = _narrowest(set(used) | set(not_recorded), user.role)
+        role, passed_over = _narrowest(set(used) | set(not_recorded), user.role)
         if role:
             review.recommended_role = role
             review.removals = sorted(held - grants.permissions_for(role))
+        elif passed_over:
+            review.note = ("the roles with fewer permissions would see more customer "
+                           "data; none is recommended")
     return review
 
 

@@ -34,8 +34,12 @@ class CustomerQuery(Schema):
     page_size: int = Field(default=25, ge=1, le=100)
 
 
-@router.get("/customers", response={200: CustomerPage, **ERRORS})
+@router.get("/customers", response={200: CustomerPage, 429: ErrorOut, **ERRORS})
 def list_customers(request, query: Query[CustomerQuery]):
+    """Customers, newest first; with ``field`` and ``value``, those whose field has
+    exactly that value. Searches by value are limited per person
+    (``TRUSTDESK_SEARCH_LIMIT`` per ``TRUSTDESK_SEARCH_WINDOW_SECONDS``): more are
+    refused with 429 and ``Retry-After``."""
     match = {query.field: query.value or ""} if query.field else None
     page = selectors.customer_list(actor=actor(request), match=match, page=query.page,
                                    page_size=query.page_size)

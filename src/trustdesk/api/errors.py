@@ -17,6 +17,7 @@ STATUS = (
     (errors.Conflict, 409),
     (errors.Gone, 410),
     (errors.PayloadTooLarge, 413),
+    (errors.RateLimited, 429),
     (errors.ValidationError, 400),
     (errors.Unavailable, 503),
     (errors.ConfigurationError, 500),
@@ -42,4 +43,6 @@ def from_exception(exc: errors.TrustDeskError, *, path: str = "") -> JsonRespons
     if exc.detail or status >= 500:
         # The specifics go to the log, never to the caller.
         log.warning("%s %s: %s", exc.code, path, exc.detail or exc.message)
-    return error_response(status, exc.code, exc.message, exc.field)
+    retry = getattr(exc, "retry_after", None)
+    return error_response(status, exc.code, exc.message, exc.field,
+                          headers={"Retry-After": str(retry)} if retry else None)

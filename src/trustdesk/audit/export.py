@@ -14,6 +14,7 @@ from django.db.models import F, OuterRef, Subquery
 
 from trustdesk.audit import canonical
 from trustdesk.audit.models import AuditChainLink, AuditEvent
+from trustdesk.core.lines import one_line
 
 log = logging.getLogger("trustdesk.audit")
 FORMATS = ("jsonl", "cef")
@@ -33,8 +34,9 @@ def _record(event: AuditEvent, seq: int | None) -> dict:
 
 
 def _cef_escape(value, *, header: bool = False) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("\r", " ").replace("\n", " ")
+    # Backslash first (CEF's own escape character), then line breaks as CEF writes them
+    # (\n, \r) and the other separators as \uXXXX: one event, one line.
+    text = one_line(("" if value is None else str(value)).replace("\\", "\\\\"))
     return text.replace("|", "\\|") if header else text.replace("=", "\\=")
 
 
@@ -60,7 +62,9 @@ def to_cef(record: dict) -> str:
 def render(record: dict, fmt: str) -> str:
     if fmt == "cef":
         return to_cef(record)
-    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    # JSON already escapes CR and LF inside strings, but not U+0085, U+2028 or U+2029:
+    # those are written as \u escapes, which any JSON reader decodes back.
+    return one_line(json.dumps(record, separators=(",", ":"), ensure_ascii=False))
 
 
 def records(events, *, chunk: int = 2000) -> Iterator[dict]:

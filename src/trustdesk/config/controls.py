@@ -15,6 +15,21 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 
+def number(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
+    """The whole number in ``name``, or ``default`` when unset; anything else stops
+    startup with a message naming the variable (not a traceback at the first request)."""
+    raw = env.get(name, "")
+    if raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {value}.")
+    return value
+
+
 def _pkcs11_pin(env: Mapping[str, str]) -> str:
     if pin := env.get("TRUSTDESK_PKCS11_PIN"):
         return pin
@@ -44,52 +59,90 @@ def vault(env: Mapping[str, str], *, production: bool, database_engine: str) -> 
         # Wrapped data keys live outside the application database.
         "VAULT_KEYSTORE_URL": keystore,
         # Unwrapped data keys stay in memory this long at most.
-        "VAULT_KEY_CACHE_SECONDS": int(env.get("TRUSTDESK_KEY_CACHE_SECONDS", 60)),
+        "VAULT_KEY_CACHE_SECONDS": number(env, "TRUSTDESK_KEY_CACHE_SECONDS", 60, minimum=0),
         # Cryptoperiods (PCI DSS 3.6.4 / 3.7.4): when rotation falls due.
-        "VAULT_KEK_CRYPTOPERIOD_DAYS": int(env.get("TRUSTDESK_KEK_CRYPTOPERIOD_DAYS", 365)),
-        "VAULT_DATA_KEY_CRYPTOPERIOD_DAYS": int(
-            env.get("TRUSTDESK_DATA_KEY_CRYPTOPERIOD_DAYS", 730)),
+        "VAULT_KEK_CRYPTOPERIOD_DAYS": number(env, "TRUSTDESK_KEK_CRYPTOPERIOD_DAYS", 365),
+        "VAULT_DATA_KEY_CRYPTOPERIOD_DAYS": number(
+            env, "TRUSTDESK_DATA_KEY_CRYPTOPERIOD_DAYS", 730),
     }
 
 
 def audit(env: Mapping[str, str], *, data_dir: Path) -> dict:
     """Audit trail: tamper-evident, fail closed (docs/audit.md)."""
-    retention = int(env.get("TRUSTDESK_AUDIT_RETENTION_DAYS", 400))
+    retention = number(env, "TRUSTDESK_AUDIT_RETENTION_DAYS", 400)
     if retention < 365:  # PCI DSS 10.5.1: at least twelve months
         raise ImproperlyConfigured("TRUSTDESK_AUDIT_RETENTION_DAYS must be 365 or more "
                                    "(PCI DSS 10.5.1 keeps a year of audit history).")
+    syslog = env.get("TRUSTDESK_AUDIT_SYSLOG") or None
+    if syslog and not syslog.rpartition(":")[2].isdigit():
+        raise ImproperlyConfigured("TRUSTDESK_AUDIT_SYSLOG must be host:port, like "
+                                   f"siem.example.com:6514, not {syslog!r}.")
+    syslog_format = env.get("TRUSTDESK_AUDIT_SYSLOG_FORMAT", "cef")
+    if syslog_format not in ("cef", "jsonl"):
+        raise ImproperlyConfigured("TRUSTDESK_AUDIT_SYSLOG_FORMAT must be 'cef' or 'jsonl'.")
     return {
         "AUDIT_SIGNING_KEY": env.get("TRUSTDESK_AUDIT_SIGNING_KEY") or None,
         "AUDIT_RETENTION_DAYS": retention,
         "AUDIT_WITNESS_PATH": data_dir / "audit-head.json",
-        "AUDIT_CHECKPOINT_EVERY": int(env.get("TRUSTDESK_AUDIT_CHECKPOINT_EVERY", 10_000)),
+        "AUDIT_CHECKPOINT_EVERY": number(env, "TRUSTDESK_AUDIT_CHECKPOINT_EVERY", 10_000),
         # host:port of a syslog collector (TCP) that receives every event as it is chained.
-        "AUDIT_SYSLOG": env.get("TRUSTDESK_AUDIT_SYSLOG") or None,
-        "AUDIT_SYSLOG_FORMAT": env.get("TRUSTDESK_AUDIT_SYSLOG_FORMAT", "cef"),
+        "AUDIT_SYSLOG": syslog,
+        "AUDIT_SYSLOG_FORMAT": syslog_format,
     }
+
+
+_FIELD_POLICY_EXAMPLE = '{"agent": {"email": "revealable"}}'
+
+
+def field_policy_overrides(raw: str) -> dict[str, dict[str, str]]:
+    """``TRUSTDESK_FIELD_POLICY`` parsed and checked: an object of roles, each an object
+    of rule keys and decisions, for roles that exist. Whether each key names a field of
+    the data inventory is checked once the inventory is loaded (``config/checks.py``)."""
+    from trustdesk.access.fields import DECISIONS, DEFAULT_RULES
+
+    try:
+        overrides = json.loads(raw or "{}")
+    except ValueError:
+        raise ImproperlyConfigured("TRUSTDESK_FIELD_POLICY must be JSON like "
+                                   f"{_FIELD_POLICY_EXAMPLE}.") from None
+    if not isinstance(overrides, dict) or not all(
+            isinstance(rules, dict) for rules in overrides.values()):
+        raise ImproperlyConfigured("TRUSTDESK_FIELD_POLICY must be an object of roles, each "
+                                   f"an object of fields, like {_FIELD_POLICY_EXAMPLE}.")
+    for role, rules in overrides.items():
+        if role not in DEFAULT_RULES:
+            raise ImproperlyConfigured(
+                f"TRUSTDESK_FIELD_POLICY names the role {role!r}, which does not exist "
+                f"(roles: {', '.join(sorted(DEFAULT_RULES))}).")
+        for key, decision in rules.items():
+            if decision not in DECISIONS:
+                raise ImproperlyConfigured(
+                    f"TRUSTDESK_FIELD_POLICY[{role!r}][{key!r}] must be one of "
+                    f"{', '.join(DECISIONS)}, not {decision!r}.")
+    return overrides
 
 
 def access(env: Mapping[str, str]) -> dict:
     """Field-level access (docs/access.md)."""
-    try:
-        # Per-role overrides of the shipped field policy, e.g.
-        # {"agent": {"email": "revealable"}} (keys: field names, "type:…", "category:…",
-        # "sensitivity:…" or "*"; values: hidden, masked, revealable, visible).
-        overrides = json.loads(env.get("TRUSTDESK_FIELD_POLICY", "") or "{}")
-    except ValueError as exc:
-        raise ImproperlyConfigured('TRUSTDESK_FIELD_POLICY must be JSON like '
-                                   '{"agent": {"email": "revealable"}}') from exc
+    # Per-role overrides of the shipped field policy, e.g.
+    # {"agent": {"email": "revealable"}} (keys: field names, "type:…", "category:…",
+    # "sensitivity:…" or "*"; values: hidden, masked, revealable, visible).
+    overrides = field_policy_overrides(env.get("TRUSTDESK_FIELD_POLICY", ""))
     return {
         # How long a revealed value stays in clear before it is masked again.
-        "ACCESS_REVEAL_SECONDS": int(env.get("TRUSTDESK_REVEAL_SECONDS", 60)),
+        "ACCESS_REVEAL_SECONDS": number(env, "TRUSTDESK_REVEAL_SECONDS", 60),
         # Agents see a customer's data (beyond the name) only while a ticket of that
         # customer is assigned to them or their team; "0" switches this off.
         "ACCESS_NEED_TO_KNOW": env.get("TRUSTDESK_NEED_TO_KNOW", "1") != "0",
         "ACCESS_FIELD_POLICY": overrides,
         # Contacts an agent may declare (tickets opened, messages taken down on a
         # customer's behalf) in 24 hours before security officers are alerted.
-        "ACCESS_DECLARED_CONTACTS_PER_DAY": int(
-            env.get("TRUSTDESK_DECLARED_CONTACTS_PER_DAY", 20)),
+        "ACCESS_DECLARED_CONTACTS_PER_DAY": number(
+            env, "TRUSTDESK_DECLARED_CONTACTS_PER_DAY", 20),
+        # Exact-match customer searches per person within the window (seconds); more are
+        # refused, and the first refused one alerts security officers.
+        "CUSTOMER_SEARCH_LIMIT": number(env, "TRUSTDESK_SEARCH_LIMIT", 30),
+        "CUSTOMER_SEARCH_WINDOW": number(env, "TRUSTDESK_SEARCH_WINDOW_SECONDS", 600),
     }
 
 
@@ -117,7 +170,7 @@ def _lockout(env: Mapping[str, str]) -> dict:
         try:
             policy["roles"] = {role: {k: int(v) for k, v in values.items()}
                                for role, values in json.loads(raw).items()}
-        except (ValueError, AttributeError) as exc:
+        except (ValueError, AttributeError, TypeError) as exc:
             raise ImproperlyConfigured(
                 'TRUSTDESK_LOCKOUT must be JSON like {"admin": {"attempts": 3}}') from exc
     return policy

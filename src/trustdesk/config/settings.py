@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files may be cached): everything else is no-store.
+    "trustdesk.core.middleware.NoStoreMiddleware",
     "trustdesk.api.middleware.ApiBoundaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -286,7 +288,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Request size limits: bad input is refused before it is read --------------------------
-ATTACHMENT_MAX_BYTES = int(env.get("TRUSTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+ATTACHMENT_MAX_BYTES = controls.number(env, "TRUSTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENTS_PER_MESSAGE = 5
 MESSAGE_MAX_CHARS = 100_000
 
@@ -312,7 +314,10 @@ API_TOKEN_MAX_DAYS = 366
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # One record per line: line breaks in messages, arguments and tracebacks are
+    # escaped (core/logs.py), so logged input cannot forge a record.
+    "formatters": {"plain": {"()": "trustdesk.core.logs.OneLineFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO" if PRODUCTION else "WARNING"},
     "loggers": {

@@ -91,6 +91,19 @@ class PayloadTooLarge(TrustDeskError):
     message = "The request is too large."
 
 
+class RateLimited(TrustDeskError):
+    """The actor did this too often in a short time; ``retry_after`` says in how many
+    seconds the window ends."""
+
+    code = "rate_limited"
+    message = "Too many requests in a short time. Please wait a few minutes."
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None,
+                 **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
 class Unavailable(TrustDeskError):
     """A dependency that protects data (keys, policy, audit trail) is unavailable; the
     use case refuses rather than serve unprotected or unaudited data."""

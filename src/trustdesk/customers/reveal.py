@@ -10,6 +10,7 @@ which also raises an alert for security officers.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import uuid
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Gone, NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer, subject_for
 from trustdesk.customers.profiles import build_profiles
-from trustdesk.customers.visibility import decisions, field_policy, known_customers, shown
+from trustdesk.customers.visibility import decisions, field_policy, known_customers
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.vault import cards
 from trustdesk.vault.models import CardToken
@@ -48,9 +49,24 @@ def reveal_seconds() -> int:
     return int(getattr(settings, "ACCESS_REVEAL_SECONDS", 60))
 
 
+def _real_text(reason: str) -> str:
+    # Invisible format characters (zero-width spaces and joiners, word joiner, BOM, bidi
+    # controls: category Cf) are dropped, and every kind of space, separator or control
+    # becomes one space, so that a reason of five zero-width spaces or no-break spaces is
+    # no reason at all, and the trail gets one line whatever was typed.
+    kept = []
+    for char in reason:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        kept.append(" " if category[0] in "ZC" else char)
+    return " ".join("".join(kept).split())
+
+
 def clean_reason(reason: str | None) -> str:
-    """The reason as it goes into the trail: one line, 5 to 500 characters."""
-    reason = " ".join((reason or "").split())  # one line in the trail, whatever was typed
+    """The reason as it goes into the trail: one line of real text, 5 to 500 characters
+    (counted after invisible characters and surrounding space are removed)."""
+    reason = _real_text(reason or "")
     if len(reason) < REASON_MIN:
         raise ValidationError("Say why you need to see this value.", field="reason")
     if len(reason) > REASON_MAX:
@@ -111,10 +127,10 @@ def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
     if stored is None:
         raise NotFound()
     glass = decision == fp.LOCKED
-    # Breaking the glass gives what the role would see with a ticket: a masked-only
-    # field stays masked, a revealable one comes out in clear.
-    value = (_clear_value(customer, spec, stored) if base in (fp.REVEALABLE, fp.VISIBLE)
-             else shown(spec.type, base, stored))
+    # A reveal shows the value in clear, also when the glass is broken on a field the role
+    # sees only masked: an alert for a value the person never saw would be noise, and
+    # the emergency that justified breaking the glass would be left unserved.
+    value = _clear_value(customer, spec, stored)
     record(actor=actor, action="customer.reveal", object_type="customer",
            object_id=customer.pk, fields=[field], reason=reason,
            context={"break_glass": glass})

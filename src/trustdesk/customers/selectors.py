@@ -15,6 +15,7 @@ from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound
 from trustdesk.core.pagination import Page, page_bounds
+from trustdesk.customers import search_guard
 from trustdesk.customers.errors import NotSearchable
 from trustdesk.customers.models import Customer, CustomerField
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, open_field
@@ -42,7 +43,6 @@ def customer_get(*, actor: Actor, customer_id) -> CustomerProfile:
     return profile
 
 
-@transaction.atomic
 def customer_list(
     *, actor: Actor, match: Mapping[str, str] | None = None, page: int = 1, page_size: int = 25,
 ) -> Page[CustomerProfile]:
@@ -50,8 +50,16 @@ def customer_list(
     (email, phone, account number). Free-text search over personal data is deliberately
     not offered: it would need the values in clear. The match goes through the blind
     index, so a field masked for the actor can still be searched by its exact value (the
-    result shows it masked); a field the policy hides from the actor cannot."""
+    result shows it masked); a field the policy hides from the actor cannot. Searches by
+    value are rate-limited per person (``search_guard``; raises ``RateLimited``)."""
     policy.require(actor, "customer.view")
+    search_guard.admit(actor=actor, match=match)  # before, and outside, the transaction
+    return _customer_list(actor=actor, match=match, page=page, page_size=page_size)
+
+
+@transaction.atomic
+def _customer_list(*, actor: Actor, match, page: int, page_size: int
+                   ) -> Page[CustomerProfile]:
     start, stop = page_bounds(page, page_size)
     customers = Customer.objects.order_by("-created_at", "id")
     inventory = get_inventory()
@@ -70,7 +78,8 @@ def customer_list(
     profiles = apply(actor, build_profiles(customers[start:stop]))
     record(actor=actor, action="customer.list", object_type="customer",
            fields=sorted({k for p in profiles for k in p.profile}),
-           context={"ids": [str(p.id) for p in profiles], "match": sorted(match or {})})
+           context={"ids": [str(p.id) for p in profiles], "match": sorted(match or {}),
+                    **({"searched": search_guard.searched_hashes(match)} if match else {})})
     return Page(items=profiles, page=page, page_size=page_size, total=total)
 
 

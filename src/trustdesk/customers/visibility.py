@@ -17,15 +17,13 @@ from django.db.models import Q
 
 from trustdesk.access import fields as fp
 from trustdesk.access import masking
-from trustdesk.access.roles import AGENT, SENIOR_AGENT
+from trustdesk.access.roles import NEED_TO_KNOW_ROLES
 from trustdesk.core.actor import Actor
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.privacy.inventory import get_inventory
 
-# Agents work one customer at a time, through a ticket; roles that oversee or handle
-# money work across customers and are limited by the field policy alone.
-NEED_TO_KNOW_ROLES = frozenset({AGENT, SENIOR_AGENT})
+# NEED_TO_KNOW_ROLES (access.roles): agents, who work one customer at a time.
 # The name is what a queue shows: it is never withheld by need-to-know.
 ALWAYS_FIELDS = frozenset({"full_name"})
 

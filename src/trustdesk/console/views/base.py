@@ -10,6 +10,8 @@ from allauth.core.exceptions import ReauthenticationRequired as _AskAgain
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from trustdesk.accounts.actors import actor_for_user
 from trustdesk.audit.services import record_denied
@@ -67,9 +69,31 @@ def console_view(view):
             if exc.detail:
                 log.warning("%s on %s: %s", exc.code, request.path, exc.detail)
             messages.error(request, exc.message)
-            return redirect(request.META.get("HTTP_REFERER") or "console:home")
+            return redirect(back_to(request))
 
     return wrapper
+
+
+def back_to(request) -> str:
+    """Where to send a person after a refused action: a ``next`` the request names, if
+    it stays on this site; else the nearest console page above the request's own path
+    (``/tickets/5/reply/`` → ``/tickets/5/``); else home. Never the ``Referer``, which
+    the previous page — any site — chooses."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return wanted
+    parts = [p for p in request.path.split("/") if p]
+    while parts:
+        parts.pop()  # never the path itself: a GET that failed would fail again
+        candidate = "/" + "".join(f"{p}/" for p in parts)
+        try:
+            match = resolve(candidate)
+        except Resolver404:
+            continue
+        if match.namespace == "console":
+            return candidate
+    return reverse("console:home")
 
 
 def form_error(form, exc: TrustDeskError) -> None:

@@ -9,7 +9,7 @@ from trustdesk.access.fields import HIDDEN, VISIBLE
 from trustdesk.console.forms import CustomerSearchForm, ErasureForm, customer_form
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.console.views.reveal import RevealForm
-from trustdesk.core.errors import ValidationError
+from trustdesk.core.errors import RateLimited, ValidationError
 from trustdesk.customers import selectors, services
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.tickets import selectors as tickets
@@ -27,14 +27,18 @@ def customer_list(request):
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page_number = 1
+    status = 200
     try:
         page = selectors.customer_list(actor=actor(request), match=match, page=page_number)
-    except ValidationError as exc:
+    except (ValidationError, RateLimited) as exc:
         form_error(form, exc)
+        status = 429 if isinstance(exc, RateLimited) else 200
+        match = None
         page = selectors.customer_list(actor=actor(request), page=page_number)
     columns = [f for f in inventory.fields if f.name in ("email", "phone", "company")]
     return render(request, "console/customer_list.html",
-                  {"form": form, "page": page, "columns": columns, "searched": bool(match)})
+                  {"form": form, "page": page, "columns": columns, "searched": bool(match)},
+                  status=status)
 
 
 @console_view

@@ -1,0 +1,42 @@
+"""Startup checks that need the apps loaded (``trustdesk check`` and ``trustdesk serve``
+run them before anything is served): the settings that can only be judged against the
+data inventory fail here, not at the first request that compiles them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+
+from trustdesk.core.errors import TrustDeskError
+
+_SELECTORS = ("type", "category", "sensitivity")
+
+
+@checks.register()
+def field_policy(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from trustdesk.customers.visibility import field_policy as compiled
+    from trustdesk.privacy.inventory import get_inventory
+
+    try:
+        inventory = get_inventory()
+    except TrustDeskError as exc:
+        return [checks.Error(f"The data inventory cannot be loaded: {exc.detail or exc}",
+                             id="trustdesk.E002")]
+    known = {"*"} | {f.name for f in inventory.fields}
+    errors = []
+    for role, rules in (getattr(settings, "ACCESS_FIELD_POLICY", None) or {}).items():
+        for key in rules:
+            # A selector (type:…) may name no field yet: it is for fields to come.
+            if key not in known and not (key.partition(":")[0] in _SELECTORS
+                                         and key.partition(":")[2]):
+                errors.append(checks.Error(
+                    f"TRUSTDESK_FIELD_POLICY[{role!r}] names {key!r}, which is no field of "
+                    "the data inventory (nor type:…, category:…, sensitivity:… or *).",
+                    id="trustdesk.E001"))
+    if not errors:
+        try:
+            compiled()
+        except TrustDeskError as exc:
+            errors.append(checks.Error(f"TRUSTDESK_FIELD_POLICY: {exc.detail or exc}",
+                                       id="trustdesk.E001"))
+    return errors
