@@ -7,7 +7,8 @@ is masked whole.
 
 from __future__ import annotations
 
-DOT = "•"
+from trustdesk.vault import cards
+from trustdesk.vault.cards import DOT
 
 
 def keep_last(value: str, keep: int = 4) -> str:
@@ -37,13 +38,9 @@ def mask_phone(value: str) -> str:
     return f"{DOT * 4} {''.join(digits[-4:])}"
 
 
-def mask_card(value: str) -> str:
-    """Card numbers are stored tokenized, as BIN and last four already (the most PCI DSS
-    3.4.1 allows to be displayed); a full number is cut down to that."""
-    digits = "".join(c for c in value if c.isdigit())
-    if DOT in value or len(digits) < 12:
-        return value if DOT in value else DOT * 4
-    return f"{digits[:6]}{DOT * (len(digits) - 10)}{digits[-4:]}"
+# Card numbers are stored tokenized, as BIN and last four already; the vault's mask is the
+# one that cuts a full number down to that.
+mask_card = cards.mask
 
 
 def mask_date(value: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from trustdesk.accounts import reauth
 from trustdesk.accounts.models import ApiToken, User
 from trustdesk.core.actor import Actor
@@ -38,6 +40,5 @@ def actor_for_cli(user: User | None = None, *, command: str) -> Actor:
         return Actor.system(command)
     # Whoever runs the command line holds the server itself: a stronger credential
     # than a password typed again.
-    return Actor(kind="agent", label=user.email, user_id=user.pk, role=user.role,
-                 team_ids=frozenset(user.teams.values_list("pk", flat=True)),
-                 user_agent=f"cli:{command}", reauthenticated=True)
+    return dataclasses.replace(actor_for_user(user), user_agent=f"cli:{command}",
+                               reauthenticated=True)

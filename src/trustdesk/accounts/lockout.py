@@ -89,8 +89,7 @@ def failed(attempt: Attempt) -> None:
     if attempt.count >= policy["attempts"]:
         c.lock(account_key(email), policy["lock"])
         log.warning("sign-in: account %s locked after %d failures", email, policy["attempts"])
-        actor = Actor(kind="anonymous", label=email.strip().lower()[:254] or "(unknown)",
-                      ip=attempt.ip, user_agent=attempt.user_agent)
+        actor = Actor.anonymous(email, ip=attempt.ip, user_agent=attempt.user_agent)
         with transaction.atomic():
             record(actor=actor, action="auth.lockout", object_type="agent",
                    object_id=email.strip().lower(), outcome="denied",

@@ -34,8 +34,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     attempted = str(credentials.get("email") or credentials.get("login")
                     or credentials.get("username") or "")[:254]
     meta = getattr(request, "META", {}) if request is not None else {}
-    actor = Actor(kind="anonymous", label=attempted.lower() or "(unknown)",
-                  ip=meta.get("REMOTE_ADDR"), user_agent=meta.get("HTTP_USER_AGENT", "")[:256])
+    actor = Actor.anonymous(attempted, ip=meta.get("REMOTE_ADDR"),
+                            user_agent=meta.get("HTTP_USER_AGENT", ""))
     with transaction.atomic():
         record(actor=actor, action="auth.login_failed", outcome="denied")
 

@@ -36,7 +36,7 @@ api.add_router("", access.router)
 def _trustdesk_error(request, exc: TrustDeskError):
     if isinstance(exc, PermissionDenied) and getattr(request, "actor", None):
         record_denied(actor=request.actor, action="access.denied", path=request.path,
-                      permission=getattr(exc, "permission", ""))
+                      permission=exc.permission)
     return from_exception(exc, path=request.path)
 
 

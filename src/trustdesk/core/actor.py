@@ -31,6 +31,13 @@ class Actor:
     def system(cls, job: str) -> Actor:
         return cls(kind="system", label=f"system:{job}", role="system")
 
+    @classmethod
+    def anonymous(cls, attempted: str, *, ip: str | None = None,
+                  user_agent: str = "") -> Actor:
+        """Someone not signed in, named by what they typed (a failed sign-in)."""
+        return cls(kind="anonymous", label=attempted.strip().lower()[:254] or "(unknown)",
+                   ip=ip, user_agent=user_agent[:256])
+
     @property
     def is_system(self) -> bool:
         return self.kind == "system"

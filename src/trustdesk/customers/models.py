@@ -22,10 +22,6 @@ class Customer(TimeStampedModel):
     def __str__(self) -> str:
         return str(self.id)
 
-    @property
-    def vault_subject(self) -> str:
-        return subject_for(self.pk)
-
 
 def subject_for(customer_id) -> str:
     """The vault subject whose key seals everything of this customer's."""

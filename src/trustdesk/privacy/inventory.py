@@ -55,11 +55,6 @@ class FieldSpec:
         """Card numbers are replaced by a vault token; only BIN and last four are shown."""
         return self.type == "card_number"
 
-    @property
-    def confidential(self) -> bool:
-        """Confidential and restricted fields are the ones the vault encrypts."""
-        return self.sensitivity in ("confidential", "restricted")
-
 
 @dataclass(frozen=True, slots=True)
 class Inventory:

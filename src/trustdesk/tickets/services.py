@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from trustdesk.access import policy
+from trustdesk.accounts.actors import actor_for_user
 from trustdesk.accounts.models import Team, User
 from trustdesk.audit.services import record
 from trustdesk.core import clock
@@ -66,14 +67,10 @@ def _assignee(user_id: int | None) -> User | None:
     if user_id is None:
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not policy.has_permission(_as_actor(user), "ticket.reply"):
+    if user is None or not policy.has_permission(actor_for_user(user), "ticket.reply"):
         raise ValidationError("Tickets can be assigned only to active agents.",
                               field="assignee_id")
     return user
-
-
-def _as_actor(user: User) -> Actor:
-    return Actor(kind="agent", label=user.email, user_id=user.pk, role=user.role)
 
 
 def _locked_ticket(actor: Actor, ticket_id: int) -> Ticket:

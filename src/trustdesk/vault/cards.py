@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from trustdesk.vault import recipes
-from trustdesk.vault.errors import InvalidCardNumber, SensitiveAuthenticationData
+from trustdesk.vault.errors import InvalidCardNumber, SensitiveAuthenticationData, TokenUnknown
 from trustdesk.vault.models import CardToken
 
 # Names under which sensitive authentication data would arrive.
@@ -51,9 +51,19 @@ def normalise_pan(raw: str, *, field: str | None = None) -> str:
     return digits
 
 
-def mask(pan: str) -> str:
-    """BIN (first six) and last four, the most PCI DSS allows to be displayed."""
-    return f"{pan[:6]}{'•' * (len(pan) - 10)}{pan[-4:]}"
+DOT = "•"
+
+
+def mask(value: str) -> str:
+    """The one card mask: BIN (first six) and last four, the most PCI DSS 3.4.1 allows
+    to be displayed, from a number in any grouping. A value masked already stays as it
+    is; anything too short to be a card shows nothing."""
+    digits = "".join(c for c in value if c.isdigit())
+    if DOT in value:
+        return value
+    if len(digits) < 12:
+        return DOT * 4
+    return f"{digits[:6]}{DOT * (len(digits) - 10)}{digits[-4:]}"
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,7 @@ def tokenize(subject: str, pan: str, *, field: str = "") -> Tokenized:
 def detokenize(subject: str, token: str) -> str:
     row = CardToken.objects.filter(token=token, subject=subject).first()
     if row is None:
-        raise InvalidCardNumber("Unknown card token.")
+        raise TokenUnknown()
     return recipes.open_text(subject, f"card:{token}", bytes(row.sealed_pan))
 
 

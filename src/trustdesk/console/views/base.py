@@ -32,6 +32,15 @@ def actor(request) -> Actor:
     return actor_for_user(request.user, request=request)
 
 
+def denied(request, exc: PermissionDenied) -> None:
+    """The console's one place that records a refusal: in the log, and in the audit
+    trail with the missing permission. Every view that answers a ``PermissionDenied``
+    itself (an htmx fragment) calls it too."""
+    log.info("console denied %s: %s", request.path, exc.detail or exc.message)
+    record_denied(actor=actor(request), action="access.denied", path=request.path,
+                  permission=exc.permission)
+
+
 def console_view(view):
     """Require sign-in; turn NotFound into the 404 page and PermissionDenied into 403.
     Any other domain error becomes a message on the page the person came from."""
@@ -60,9 +69,7 @@ def console_view(view):
             # its input), asks for the password or second factor, then replays it.
             raise _AskAgain() from None
         except PermissionDenied as exc:
-            log.info("console denied %s: %s", request.path, exc.detail or exc.message)
-            record_denied(actor=actor(request), action="access.denied", path=request.path,
-                          permission=getattr(exc, "permission", ""))
+            denied(request, exc)
             return render(request, "console/error.html",
                           {"title": "Not allowed", "text": exc.message}, status=403)
         except TrustDeskError as exc:

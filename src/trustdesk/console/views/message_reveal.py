@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.accounts.errors import ReauthenticationRequired
-from trustdesk.audit.services import record_denied
-from trustdesk.console.views.base import actor, console_view
+from trustdesk.console.views.base import actor, console_view, denied
 from trustdesk.console.views.reveal import RevealForm, fragment
 from trustdesk.core.errors import PermissionDenied, ValidationError
 from trustdesk.customers.reveal import reveal_seconds
@@ -53,8 +52,7 @@ def token_reveal(request, ticket_id: int, token: str):
         status = 400
         if isinstance(exc, PermissionDenied):
             status = 403
-            record_denied(actor=actor(request), action="access.denied", path=request.path,
-                          permission=getattr(exc, "permission", ""))
+            denied(request, exc)
         form.add_error("reason", exc.message)
         return fragment(request, MASKED, _context(request, ticket_id, token, form),
                         status=status, page=PAGE)

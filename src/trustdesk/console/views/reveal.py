@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from trustdesk.access import policy
 from trustdesk.access import selectors as access
 from trustdesk.accounts.errors import ReauthenticationRequired
-from trustdesk.audit.services import record_denied
-from trustdesk.console.views.base import actor, console_view
+from trustdesk.console.views.base import actor, console_view, denied
 from trustdesk.core.errors import PermissionDenied, ValidationError
 from trustdesk.customers import reveal
 
@@ -81,8 +80,7 @@ def field_reveal(request, customer_id, field):
         context["form"] = form
         return fragment(request, "console/_field_masked.html", context, status=400)
     except PermissionDenied as exc:
-        record_denied(actor=actor(request), action="access.denied", path=request.path,
-                      permission=getattr(exc, "permission", ""))
+        denied(request, exc)
         context = _field_context(request, customer_id, field)
         form.add_error("reason", exc.message)
         context["form"] = form
