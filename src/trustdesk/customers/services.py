@@ -80,9 +80,10 @@ def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProf
     ``InvalidFieldValue`` or ``SensitiveAuthenticationData`` (naming the field) before
     anything is written."""
     policy.require(actor, "customer.create")
-    # A new customer is nobody's yet: the policy's answer per field is what counts.
-    _check_writable(actor, profile.keys(), known=True, overwrite=False)
+    # The input's shape first (an undeclared field, a security code: never stored), then
+    # the policy: a new customer is nobody's yet, so its answer per field is what counts.
     cleaned = validate_profile(get_inventory(), profile)
+    _check_writable(actor, profile.keys(), known=True, overwrite=False)
     customer = Customer.objects.create()
     _write_fields(customer, cleaned)
     record(actor=actor, action="customer.create", object_type="customer",
