@@ -38,9 +38,11 @@ def withhold_cards(actor: Actor, messages: Iterable) -> None:
 
 
 def withhold_cards_in_bytes(actor: Actor, content: bytes, content_type: str) -> bytes:
-    """The same for a text attachment (intake writes card fragments into those too)."""
-    if not content_type.startswith("text/") or b"[card " not in content \
-            or actor.is_system or not cards_hidden(actor):
+    """The same for an attachment. Intake writes card fragments into every file it reads
+    as text, whatever its label (JSON, XML, CSV, a HAR file, a log called ``.png``), so
+    every file is withheld from, not only ``text/*``; bytes that are not UTF-8 pass
+    through unchanged (``surrogateescape``)."""
+    if b"[card " not in content or actor.is_system or not cards_hidden(actor):
         return content
     text = content.decode("utf-8", errors="surrogateescape")
     return CARD_FRAGMENT.sub(WITHHELD, text).encode("utf-8", errors="surrogateescape")
