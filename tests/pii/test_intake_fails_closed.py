@@ -219,7 +219,7 @@ def test_utf16_text_and_nul_bytes_are_quarantined(make_ticket, team):
 
 def test_text_is_scanned_whatever_its_label(make_ticket, team, system):
     _, (stored,) = _inbound(make_ticket, team,
-                                 NewAttachment("photo.png", "image/png", f"{CARD}\n".encode()))
+                            NewAttachment("photo.png", "image/png", f"{CARD}\n".encode()))
     assert not stored.quarantine
     opened = selectors.attachment_get(actor=system, attachment_id=stored.pk)
     assert CARD.encode() not in opened.content and b"[card 411111" in opened.content

@@ -4,6 +4,7 @@ XML and CSV files get the card withholding text files get."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -159,3 +160,30 @@ def test_json_xml_and_csv_attachments_withhold_card_fragments_like_text(
     assert (b"[card number withheld]" in response.content) is not shown
     if name.endswith((".json", ".har")):
         json.loads(response.content)  # withholding keeps JSON valid
+
+
+def test_json_bodies_inside_a_har_and_base64_bodies_are_redacted_too(make_ticket, system):
+    login = json.dumps({"username": "ada", "password": "hunter2!"})
+    answer = json.dumps({"access_token": "opaque-0123456789abcdef", "expires_in": 3600})
+    echoed = base64.b64encode(f"Cookie: sessionid={SESSION}\ncard {PAN}".encode()).decode()
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n\x00binary").decode()
+    har = {"log": {"entries": [
+        {"request": {"postData": {"mimeType": "application/json", "text": login}},
+         "response": {"content": {"mimeType": "application/json", "text": answer}}},
+        {"response": {"content": {"mimeType": "text/plain", "encoding": "base64",
+                                  "text": echoed}}},
+        {"response": {"content": {"mimeType": "image/png", "encoding": "base64",
+                                  "text": png}}}]}}
+    ticket, message = _inbound(make_ticket, NewAttachment("login.har", "application/json",
+                                                          json.dumps(har).encode()))
+    out = json.loads(_content(system, Attachment.objects.get(message__ticket=ticket)))
+    first, second, third = out["log"]["entries"]
+    assert json.loads(first["request"]["postData"]["text"]) == {
+        "username": "ada", "password": "[PASSWORD removed]"}
+    assert json.loads(first["response"]["content"]["text"])["access_token"] == \
+        "[API_KEY removed]"
+    decoded = base64.b64decode(second["response"]["content"]["text"]).decode()
+    assert SESSION not in decoded and PAN not in decoded and "Cookie: [HTTP_COOKIE" in decoded
+    assert third["response"]["content"]["text"] == png  # binary bodies are not rewritten
+    assert message.redactions == {"PASSWORD": 1, "API_KEY": 1, "HTTP_COOKIE": 1,
+                                  "CREDIT_CARD": 1}

@@ -123,12 +123,7 @@ def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter
         p = scanning.prepare(f)
         plain = NewAttachment(p.filename, p.content_type, p.data, quarantine=p.quarantine)
         if p.kind == scanning.JSON:
-            changed = Counter()
-            for leaf in p.leaves:
-                redacted = redact_text(customer_id, leaf.text, findings=leaf.findings)
-                if redacted.counts:
-                    leaf.parent[leaf.key] = redacted.text
-                    changed.update(redacted.counts)
+            changed = _redact_leaves(customer_id, p.leaves)
             counts.update(changed)
             data = structured.dump(p.document, like=p.text).encode() if changed else p.data
             out.append(NewAttachment(p.filename, p.content_type, data))
@@ -146,6 +141,22 @@ def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter
         else:
             out.append(plain)
     return out, counts
+
+
+def _redact_leaves(customer_id, leaves) -> Counter:
+    changed = Counter()
+    for leaf in leaves:
+        if leaf.document is not None:  # JSON inside a string
+            inner = _redact_leaves(customer_id, leaf.leaves)
+            if inner:
+                leaf.store(structured.dump(leaf.document, like=leaf.text))
+                changed.update(inner)
+            continue
+        redacted = redact_text(customer_id, leaf.text, findings=leaf.findings)
+        if redacted.counts:
+            leaf.store(redacted.text)
+            changed.update(redacted.counts)
+    return changed
 
 
 def prepare_attachments(files: Sequence[NewAttachment]) -> list[scanning.PreparedAttachment]:

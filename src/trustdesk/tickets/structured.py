@@ -7,12 +7,18 @@ cookie or a query parameter is ``{"name": "Cookie", "value": "…"}``, and a pla
 object writes ``{"Authorization": "Bearer …"}`` or ``{"sessionid": "…"}``. Every value of
 a ``cookies`` array is a secret (a cookie jar is the session), as the ``Cookie`` header
 that carried them is.
+
+A string that is itself JSON (a HAR request or response body: ``{"password": "…"}``) is
+walked as a document of its own and written back as JSON; a HAR body stored as base64
+(``"encoding": "base64"``) is decoded and, if it is UTF-8 text, scanned and re-encoded.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from trustdesk import pii
 from trustdesk.pii.recognizers.http import named_secret
@@ -20,12 +26,22 @@ from trustdesk.pii.recognizers.http import named_secret
 
 @dataclass(frozen=True)
 class Leaf:
-    """One value with PII in it: ``parent[key]`` is ``text``."""
+    """One value with PII in it: ``parent[key]`` is ``text`` (base64 of it if
+    ``encoding``). With ``document``, the value is JSON whose own ``leaves`` hold the
+    PII; it is written back with ``dump`` once they are redacted."""
 
     parent: dict | list
     key: str | int
     text: str
-    findings: tuple
+    findings: tuple = ()
+    encoding: str = ""
+    document: dict | list | None = None
+    leaves: tuple = field(default=())
+
+    def store(self, text: str) -> None:
+        if self.encoding == "base64":
+            text = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        self.parent[self.key] = text
 
 
 def parse(text: str) -> dict | list | None:
@@ -38,9 +54,10 @@ def parse(text: str) -> dict | list | None:
     return document if isinstance(document, dict | list) else None
 
 
-def leaves(document: dict | list) -> list[Leaf]:
+def leaves(document: dict | list, *, depth: int = 0) -> list[Leaf]:
     """Every value of ``document`` with findings, in no particular order. Iterative, so a
-    deeply nested file cannot exhaust the stack."""
+    deeply nested file cannot exhaust the stack; JSON inside a string is followed three
+    levels deep, then scanned as text."""
     out: list[Leaf] = []
     stack: list[tuple[dict | list, str]] = [(document, "")]
     while stack:
@@ -56,12 +73,36 @@ def leaves(document: dict | list) -> list[Leaf]:
             text = value if isinstance(value, str) else str(value)
             if isinstance(value, int) and len(text) < 8:
                 continue
+            encoding = ""
+            if key == "text" and isinstance(node, dict) and node.get("encoding") == "base64":
+                decoded = _base64_text(text)
+                if decoded is None:
+                    continue  # a binary body (an image): not read, as a binary file is not
+                text, encoding = decoded, "base64"
+            inner = parse(text) if depth < 3 and text.lstrip()[:1] in ("{", "[") else None
+            if inner is not None:
+                if found := leaves(inner, depth=depth + 1):
+                    out.append(Leaf(node, key, text, encoding=encoding, document=inner,
+                                    leaves=tuple(found)))
+                continue
             found = pii.scan(text)
             if isinstance(value, str) and (named := _named(node, key, text, within)):
                 found = pii.resolve_overlaps([*found, named])
             if found:
-                out.append(Leaf(node, key, text, tuple(found)))
+                out.append(Leaf(node, key, text, tuple(found), encoding=encoding))
     return out
+
+
+def _base64_text(value: str) -> str | None:
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text
 
 
 def _named(node, key, text: str, within: str) -> pii.Finding | None:
