@@ -112,6 +112,9 @@ def test_api_intake_and_redactions_in_the_message(make_customer, make_user, api_
     ({"PASSWORD": "tokenize"}, "cannot tokenize PASSWORD"),
     ({"API_KEY": "tokenize"}, "cannot tokenize API_KEY"),
     ({"PRIVATE_KEY": "tokenize"}, "cannot tokenize PRIVATE_KEY"),
+    ({"HTTP_COOKIE": "keep"}, "cannot keep HTTP_COOKIE"),
+    ({"HTTP_AUTHORIZATION": "keep"}, "cannot keep HTTP_AUTHORIZATION"),
+    ({"SESSION_ID": "tokenize"}, "cannot tokenize SESSION_ID"),
 ])
 def test_unsafe_or_unknown_policies_are_refused(settings, override, problem):
     settings.PII_REDACTION = override

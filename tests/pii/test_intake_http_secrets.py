@@ -184,6 +184,7 @@ def test_json_bodies_inside_a_har_and_base64_bodies_are_redacted_too(make_ticket
         "[API_KEY removed]"
     decoded = base64.b64decode(second["response"]["content"]["text"]).decode()
     assert SESSION not in decoded and PAN not in decoded and "Cookie: [HTTP_COOKIE" in decoded
+    assert "[card number withheld]" in decoded  # no BIN inside base64, for anyone
     assert third["response"]["content"]["text"] == png  # binary bodies are not rewritten
     assert message.redactions == {"PASSWORD": 1, "API_KEY": 1, "HTTP_COOKIE": 1,
                                   "CREDIT_CARD": 1}
