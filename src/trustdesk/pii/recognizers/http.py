@@ -178,7 +178,8 @@ class SessionIdRecognizer(Recognizer):
     name = "session_id"
     entities = (SESSION_ID,)
     score = 0.9
-    needles_ci = ("sess", "sid")
+    # "sid" alone is in "inside", "consider", "president": ask for its separator too.
+    needles_ci = ("sess", "sid=", 'sid"', "sid =", "sid:")
     core = re.compile(r"[sS](?:(?i:ess(?:ion)?(?:[_.-]?(?:id|key|token))?)|(?i:id))"
                       r"(?:(?i:[a-z]{0,16}))(?P<q>\"?)[ \t]*(?P<sep>[=:])[ \t]*(?P<open>\"?)")
     value = re.compile(r"[^\s;&,\"'<>()\[\]{}\\]{8,512}")
