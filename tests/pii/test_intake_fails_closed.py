@@ -163,9 +163,14 @@ def test_too_many_pages_is_quarantined_and_within_bounds_is_read(settings):
 
 def test_a_file_over_the_scan_bound_is_quarantined(settings, make_ticket, team):
     settings.INTAKE_SCAN_MAX_BYTES = 100
-    _, (stored,) = _inbound(make_ticket, team,
-                            NewAttachment("big.log", "text/plain", b"a line\n" * 20))
-    assert stored.quarantine == Quarantine.TOO_LARGE
+    png = b"\x89PNG\r\n\x1a\n\x00" + b"\x01" * 200
+    _, stored = _inbound(make_ticket, team,
+                         NewAttachment("big.log", "text/plain", b"a line\n" * 20),
+                         NewAttachment("big.bin", "", b"unlabelled text " * 20),
+                         NewAttachment("big.pdf", "application/pdf", text_pdf("x" * 200)),
+                         NewAttachment("big.png", "image/png", png))
+    # What intake would read is quarantined; an image is not read at any size.
+    assert [a.quarantine for a in stored] == [Quarantine.TOO_LARGE] * 3 + [""]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,6 +13,7 @@ scanned (``tickets.quarantine`` decides who may download it). A file of no text 
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import signal
@@ -55,7 +56,11 @@ def prepare(f: NewAttachment) -> PreparedAttachment:
         return f
     base = (f.filename, f.content_type, f.data)
     if len(f.data) > settings.INTAKE_SCAN_MAX_BYTES:
-        return _quarantined(f, Quarantine.TOO_LARGE)
+        # Too large to read: quarantined if it is something intake reads (an image is
+        # not read at any size).
+        if is_pdf(f) or is_text(f) or _starts_as_text(f.data):
+            return _quarantined(f, Quarantine.TOO_LARGE)
+        return PreparedAttachment(*base, kind=BINARY)
     if is_pdf(f):
         text, reason = read_pdf(f.data)
         if reason:
@@ -90,6 +95,15 @@ def _utf8(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return None if "\x00" in text else text
+
+
+def _starts_as_text(data: bytes) -> bool:
+    # Incremental: a character cut at the end of the sample is not an error.
+    try:
+        sample = codecs.getincrementaldecoder("utf-8")().decode(data[:65536], final=False)
+    except UnicodeDecodeError:
+        return False
+    return "\x00" not in sample
 
 
 def is_pdf(f: NewAttachment) -> bool:
