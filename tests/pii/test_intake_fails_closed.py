@@ -154,6 +154,19 @@ def test_a_pdf_still_reading_at_the_deadline_is_killed_and_quarantined(settings)
     assert time.monotonic() - started < 4
 
 
+def test_a_reader_that_cannot_start_or_dies_quarantines(monkeypatch):
+    import subprocess
+
+    def no_process(*args, **kwargs):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(subprocess, "run", no_process)
+    assert scanning.read_pdf(text_pdf("x")) == ("", Quarantine.SCAN_FAILED)
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a, 1, stdout=b"", stderr=b"Traceback ..."))
+    assert scanning.read_pdf(text_pdf("x")) == ("", Quarantine.SCAN_FAILED)
+
+
 def test_too_many_pages_is_quarantined_and_within_bounds_is_read(settings):
     settings.INTAKE_PDF_MAX_PAGES = 2
     assert scanning.read_pdf(text_pdf("hello", pages=3)) == ("", Quarantine.TOO_MANY_PAGES)

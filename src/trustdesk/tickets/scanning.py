@@ -141,6 +141,9 @@ def read_pdf(data: bytes) -> tuple[str, str]:
             timeout=settings.INTAKE_SCAN_SECONDS, env={}, check=False)
     except subprocess.TimeoutExpired:  # run() has killed the child
         return "", Quarantine.TIMEOUT
+    except OSError:  # no child could be started (out of processes, memory)
+        log.warning("PDF reader could not be started", exc_info=True)
+        return "", Quarantine.SCAN_FAILED
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         return "", Quarantine.TIMEOUT  # the CPU limit
     try:
