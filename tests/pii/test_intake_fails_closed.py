@@ -167,6 +167,27 @@ def test_a_reader_that_cannot_start_or_dies_quarantines(monkeypatch):
     assert scanning.read_pdf(text_pdf("x")) == ("", Quarantine.SCAN_FAILED)
 
 
+def test_readers_wait_for_a_free_slot_within_their_deadline(settings, monkeypatch):
+    import subprocess
+
+    settings.INTAKE_SCAN_WORKERS, settings.INTAKE_SCAN_SECONDS = 1, 1
+    started = threading.Event()
+    real = subprocess.run
+
+    def slow(*args, **kwargs):
+        started.set()
+        time.sleep(1.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", slow)
+    first = threading.Thread(target=scanning.read_pdf, args=(text_pdf("x"),))
+    first.start()
+    started.wait(5)
+    # The only slot is taken for longer than this file's deadline.
+    assert scanning.read_pdf(text_pdf("y")) == ("", Quarantine.TIMEOUT)
+    first.join()
+
+
 def test_too_many_pages_is_quarantined_and_within_bounds_is_read(settings):
     settings.INTAKE_PDF_MAX_PAGES = 2
     assert scanning.read_pdf(text_pdf("hello", pages=3)) == ("", Quarantine.TOO_MANY_PAGES)

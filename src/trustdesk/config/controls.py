@@ -116,6 +116,9 @@ def scanning(env: Mapping[str, str]) -> dict:
         # this much address space.
         "INTAKE_SCAN_SECONDS": float(env.get("TRUSTDESK_SCAN_SECONDS", 10)),
         "INTAKE_SCAN_MEMORY_MB": int(env.get("TRUSTDESK_SCAN_MEMORY_MB", 512)),
+        # How many such processes one server process runs at once; the rest wait, within
+        # their deadline.
+        "INTAKE_SCAN_WORKERS": int(env.get("TRUSTDESK_SCAN_WORKERS", 2)),
     }
 
 

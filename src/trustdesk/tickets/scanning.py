@@ -19,6 +19,8 @@ import logging
 import signal
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -126,6 +128,19 @@ def _jsonish(f: NewAttachment, text: str) -> bool:
             or text.lstrip()[:1] in ("{", "["))
 
 
+_slot_lock = threading.Lock()
+_slot_state: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _slots() -> threading.BoundedSemaphore:
+    workers = max(1, int(settings.INTAKE_SCAN_WORKERS))
+    with _slot_lock:
+        if workers not in _slot_state:
+            _slot_state.clear()
+            _slot_state[workers] = threading.BoundedSemaphore(workers)
+        return _slot_state[workers]
+
+
 def read_pdf(data: bytes) -> tuple[str, str]:
     """(text, "") or ("", quarantine reason). The reader runs in a child process with an
     empty environment, killed at ``INTAKE_SCAN_SECONDS``."""
@@ -135,15 +150,22 @@ def read_pdf(data: bytes) -> tuple[str, str]:
               "seconds": settings.INTAKE_SCAN_SECONDS,
               "memory_mb": settings.INTAKE_SCAN_MEMORY_MB}
     command = [sys.executable, "-I", "-m", "trustdesk.tickets.pdf_worker"]
+    deadline = time.monotonic() + settings.INTAKE_SCAN_SECONDS
+    # At most INTAKE_SCAN_WORKERS readers at once per server process: a burst of PDFs
+    # waits its turn (within its own deadline) instead of taking every core.
+    if not _slots().acquire(timeout=settings.INTAKE_SCAN_SECONDS):
+        return "", Quarantine.TIMEOUT
     try:
         done = subprocess.run(  # noqa: S603 - our own interpreter and module
             command, input=json.dumps(bounds).encode() + b"\n" + data, capture_output=True,
-            timeout=settings.INTAKE_SCAN_SECONDS, env={}, check=False)
+            timeout=max(0.1, deadline - time.monotonic()), env={}, check=False)
     except subprocess.TimeoutExpired:  # run() has killed the child
         return "", Quarantine.TIMEOUT
     except OSError:  # no child could be started (out of processes, memory)
         log.warning("PDF reader could not be started", exc_info=True)
         return "", Quarantine.SCAN_FAILED
+    finally:
+        _slots().release()
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         return "", Quarantine.TIMEOUT  # the CPU limit
     try:
