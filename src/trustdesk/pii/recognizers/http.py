@@ -132,7 +132,9 @@ class HttpHeaderRecognizer(Recognizer):
         ("s", r"et-cookie2?", True),
         ("x", r"-(?:api-key|auth-token|access-token|amz-security-token|goog-api-key)", True),
     ))
-    separator = re.compile(r"([\"']?)[ \t]*[:=][ \t]*([\"']?)")
+    # "Name: value", "name=value", and HAR's pair {"name": "Cookie", "value": "…"} when a
+    # truncated file is read as text.
+    separator = re.compile(r"([\"']?)[ \t]*(?:[:=]|,[ \t]*[\"']value[\"'][ \t]*:)[ \t]*([\"']?)")
 
     def find(self, text: str, opts: ScanOptions):
         for a in self.anchor.finditer(text):
