@@ -152,7 +152,7 @@ VALID = [
      "JSESSIONID=ABCDEF0123456789; Path=/; HttpOnly"),
     ("HTTP_COOKIE", "document.cookie = 'connect.sid=s%3AQm9vb.abc123; path=/'",
      "connect.sid=s%3AQm9vb.abc123; path=/"),
-    ("HTTP_COOKIE", '{"name": "Cookie", "value": "theme=dark; _shop=Zx81"}, {"name', # cut HAR
+    ("HTTP_COOKIE", '{"name": "Cookie", "value": "theme=dark; _shop=Zx81"}, {"name',  # cut HAR
      "theme=dark; _shop=Zx81"),
     ("SESSION_ID", "GET /app;jsessionid=0AB1C2D3E4F5A6B7 HTTP/1.1", "0AB1C2D3E4F5A6B7"),
     ("SESSION_ID", "https://x.example.com/cb?sid=a8f93kd02jd93&x=1", "a8f93kd02jd93"),
