@@ -153,7 +153,8 @@ def read_pdf(data: bytes) -> tuple[str, str]:
     deadline = time.monotonic() + settings.INTAKE_SCAN_SECONDS
     # At most INTAKE_SCAN_WORKERS readers at once per server process: a burst of PDFs
     # waits its turn (within its own deadline) instead of taking every core.
-    if not _slots().acquire(timeout=settings.INTAKE_SCAN_SECONDS):
+    slots = _slots()
+    if not slots.acquire(timeout=settings.INTAKE_SCAN_SECONDS):
         return "", Quarantine.TIMEOUT
     try:
         done = subprocess.run(  # noqa: S603 - our own interpreter and module
@@ -165,7 +166,7 @@ def read_pdf(data: bytes) -> tuple[str, str]:
         log.warning("PDF reader could not be started", exc_info=True)
         return "", Quarantine.SCAN_FAILED
     finally:
-        _slots().release()
+        slots.release()
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         return "", Quarantine.TIMEOUT  # the CPU limit
     try:
