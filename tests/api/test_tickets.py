@@ -8,12 +8,14 @@ import hashlib
 import pytest
 
 from helpers import opened_attachment
+from pdfs import text_pdf
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.models import Attachment, Message, Ticket
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n% not really a receipt\n\x00\x01\x02\xff"
+# A real PDF: a damaged one is quarantined (tests/pii/test_intake_fails_closed.py).
+PDF = text_pdf("Receipt for March")
 
 
 def b64(data: bytes) -> str:

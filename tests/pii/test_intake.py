@@ -136,6 +136,9 @@ def test_api_intake_and_redactions_in_the_message(make_customer, make_user, api_
     ({"PASSWORD": "tokenize"}, "cannot tokenize PASSWORD"),
     ({"API_KEY": "tokenize"}, "cannot tokenize API_KEY"),
     ({"PRIVATE_KEY": "tokenize"}, "cannot tokenize PRIVATE_KEY"),
+    ({"HTTP_COOKIE": "keep"}, "cannot keep HTTP_COOKIE"),
+    ({"HTTP_AUTHORIZATION": "keep"}, "cannot keep HTTP_AUTHORIZATION"),
+    ({"SESSION_ID": "tokenize"}, "cannot tokenize SESSION_ID"),
 ])
 def test_unsafe_or_unknown_policies_are_refused(settings, override, problem):
     settings.PII_REDACTION = override
@@ -193,7 +196,3 @@ def test_pdf_text_is_scanned_and_a_pdf_with_secrets_is_replaced_by_its_redacted_
     text = open_attachment_data(ticket.customer_id, files["statement.pdf.redacted.txt"])
     assert b"4111" not in text.replace(b"411111", b"") and b"hunter22" not in text
     assert open_attachment_data(ticket.customer_id, files["invoice.pdf"]) == plain.data
-
-
-def test_unreadable_pdf_passes_unchanged():
-    assert intake.pdf_text(b"%PDF-1.4 not really") == ""

@@ -13,6 +13,10 @@ PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq9xVfPz1ZVZ0oJtVQm1fV
        "b2xkZXIgdGV4dCBoZXJlIGZvciB0ZXN0\n-----END RSA PRIVATE KEY-----")
 GH_PAT = "github_pat_11ABCDEFG0123456789abc_" + "x" * 59
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+# A JWE (RFC 7516 A.1 shape): header {"alg":"RSA-OAEP","enc":"A256GCM"}, five parts.
+JWE = ("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp2ojaHV7LFpZcgV7T6DVZKTyKOMTYU"
+       "mKoTCVJRgckCL9kiMT03JGe.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX"
+       ".XFBoMYUZodetZdvTiFvSkQ")
 GOOGLE = "AIzaSyA1234567890abcdefghijklmnopqrstuv"
 TRUNCATED = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7"
 PUBLIC = ("-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A\n"
@@ -131,7 +135,30 @@ VALID = [
     ("API_KEY", GOOGLE, GOOGLE),
     ("API_KEY", "jwt " + JWT, JWT),
     ("API_KEY", 'api_key = "Zx9PqL2mNv8RtY4wKs7H"', "Zx9PqL2mNv8RtY4wKs7H"),
-    ("API_KEY", "Authorization: Bearer abcDEF123456ghiJKL789mno", "abcDEF123456ghiJKL789mno"),
+    ("API_KEY", "use Bearer abcDEF123456ghiJKL789mno", "abcDEF123456ghiJKL789mno"),
+    ("API_KEY", "x-api-key: AbC123dEf456GhI789", "AbC123dEf456GhI789"),
+    ("API_KEY", "token " + JWE, JWE),  # encrypted: five parts
+    # what signs a customer in (recognizers/http.py); the scheme stays readable
+    ("HTTP_AUTHORIZATION", "Authorization: Bearer abcDEF123456ghiJKL789mno",
+     "abcDEF123456ghiJKL789mno"),
+    ("HTTP_AUTHORIZATION", 'curl -H "Authorization: Basic dXNlcjpwYXNz" https://x.example',
+     "dXNlcjpwYXNz"),
+    ("HTTP_AUTHORIZATION", '{"authorization": "Bearer ' + JWT + '"}', JWT),
+    ("HTTP_AUTHORIZATION", 'Proxy-Authorization: Digest username="bob", response="6629fae4"',
+     'username="bob", response="6629fae4"'),
+    ("HTTP_COOKIE", "Cookie: _ga=GA1.2.3; sessionid=8f2k3j4h5g6f7d8s\nHost: x",
+     "_ga=GA1.2.3; sessionid=8f2k3j4h5g6f7d8s"),
+    ("HTTP_COOKIE", "< Set-Cookie: JSESSIONID=ABCDEF0123456789; Path=/; HttpOnly",
+     "JSESSIONID=ABCDEF0123456789; Path=/; HttpOnly"),
+    ("HTTP_COOKIE", "document.cookie = 'connect.sid=s%3AQm9vb.abc123; path=/'",
+     "connect.sid=s%3AQm9vb.abc123; path=/"),
+    ("HTTP_COOKIE", '{"name": "Cookie", "value": "theme=dark; _shop=Zx81"}, {"name',  # cut HAR
+     "theme=dark; _shop=Zx81"),
+    ("SESSION_ID", "GET /app;jsessionid=0AB1C2D3E4F5A6B7 HTTP/1.1", "0AB1C2D3E4F5A6B7"),
+    ("SESSION_ID", "https://x.example.com/cb?sid=a8f93kd02jd93&x=1", "a8f93kd02jd93"),
+    ("SESSION_ID", "PHPSESSID=el4ukv0kqbvoirg7nkp4dncpk3", "el4ukv0kqbvoirg7nkp4dncpk3"),
+    ("SESSION_ID", "ASP.NET_SessionId=3x4mpl3s3ss10n1d;", "3x4mpl3s3ss10n1d"),
+    ("SESSION_ID", '{"sessionId": "1f3a9c77e2b04d5a"}', "1f3a9c77e2b04d5a"),
     ("API_KEY", "aws_secret_access_key=" + AWS_SECRET, AWS_SECRET),
     ("PRIVATE_KEY", "here:\n" + PEM + "\nthanks", PEM),
     ("PRIVATE_KEY", OPENSSH, OPENSSH),
@@ -238,6 +265,16 @@ INVALID = [
     ("API_KEY", "sk_live_short"),
     ("API_KEY", "the token expired yesterday"),
     ("API_KEY", "eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N"),
+    ("API_KEY", "x-api-key: short"),
+    ("HTTP_AUTHORIZATION", "Authorization: denied because the token expired"),
+    ("HTTP_AUTHORIZATION", "the Authorization header is missing"),
+    ("HTTP_AUTHORIZATION", "Authorization: Bearer"),
+    ("HTTP_COOKIE", "Cookie: please enable cookies"),
+    ("HTTP_COOKIE", "cookie consent = yes"),
+    ("SESSION_ID", "ssid=HomeWifi5G"),  # a Wi-Fi name, not an id
+    ("SESSION_ID", "Session: 2024-01-01"),  # prose, not a JSON key
+    ("SESSION_ID", "inside=12345678901"),
+    ("SESSION_ID", "session=new"),
     ("PRIVATE_KEY", PUBLIC),
     ("STREET_ADDRESS", "the address bar shows version 2"),  # no separator: not a label
     ("STREET_ADDRESS", "my IP address is 10.0.0.1"),

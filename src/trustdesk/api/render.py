@@ -42,7 +42,11 @@ def message(m: Message) -> dict:
         "guard_warnings": getattr(m, "guard_warnings", []),
         "attachments": [
             {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
-             "size": a.size, "sha256": a.sha256}
+             "size": a.size, "sha256": a.sha256, "quarantined": a.quarantined,
+             "quarantine_reason": a.quarantine or None,
+             # Set per reader by the selector; a file just stored says only whether it is
+             # quarantined (fail closed).
+             "downloadable": getattr(a, "downloadable", not a.quarantined)}
             for a in m.attachment_list
         ],
     }

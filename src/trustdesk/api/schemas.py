@@ -13,6 +13,9 @@ from pydantic import ConfigDict, Field
 StatusName = Literal["new", "open", "pending", "solved", "closed"]
 PriorityName = Literal["low", "normal", "high", "urgent"]
 ChannelName = Literal["email", "web", "api", "phone", "chat"]
+# tickets.models.Quarantine (a test keeps the two the same)
+QuarantineReason = Literal["not_utf8", "pdf_encrypted", "pdf_malformed", "pdf_embedded",
+                           "too_many_pages", "too_large", "timeout", "scan_failed"]
 
 
 class In(Schema):
@@ -181,6 +184,15 @@ class AttachmentOut(Schema):
     content_type: str
     size: int
     sha256: str
+    quarantined: bool = Field(
+        default=False,
+        description="Intake could not scan this file (it may hold card numbers or secrets "
+                    "in clear); only roles that may see every customer field can download it")
+    quarantine_reason: QuarantineReason | None = Field(
+        default=None, description="Why it could not be scanned")
+    downloadable: bool = Field(
+        default=True, description="Whether the caller may download it (a quarantined file "
+                                  "is otherwise not found)")
 
 
 class MessageOut(Schema):

@@ -158,6 +158,27 @@ def pii() -> dict:
     }
 
 
+def scanning(env: Mapping[str, str]) -> dict:
+    """Bounds on reading an uploaded file for PII (docs/pii.md, "Intake fails closed"). A
+    file past any bound is quarantined, never stored as if it had been scanned."""
+    return {
+        # Largest file (and largest extracted text) intake scans.
+        "INTAKE_SCAN_MAX_BYTES": number(env, "TRUSTDESK_SCAN_MAX_BYTES", 10 * 1024 * 1024),
+        # PDFs: most pages, and most decompressed page content summed over the pages (a
+        # content stream shared by many pages counts once per page: it is read per page).
+        "INTAKE_PDF_MAX_PAGES": number(env, "TRUSTDESK_SCAN_PDF_MAX_PAGES", 200),
+        "INTAKE_PDF_MAX_CONTENT_BYTES": number(env, "TRUSTDESK_SCAN_PDF_MAX_CONTENT_BYTES",
+                                               8 * 1024 * 1024),
+        # The PDF reader runs in a child process killed after this many seconds, with
+        # this much address space.
+        "INTAKE_SCAN_SECONDS": number(env, "TRUSTDESK_SCAN_SECONDS", 10),
+        "INTAKE_SCAN_MEMORY_MB": number(env, "TRUSTDESK_SCAN_MEMORY_MB", 512),
+        # How many such processes one server process runs at once; the rest wait, within
+        # their deadline.
+        "INTAKE_SCAN_WORKERS": number(env, "TRUSTDESK_SCAN_WORKERS", 2),
+    }
+
+
 def _lockout(env: Mapping[str, str]) -> dict:
     policy = {
         # PCI DSS 8.3.4: at most 10 attempts, locked 30 minutes; privileged roles stricter.

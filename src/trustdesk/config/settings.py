@@ -303,6 +303,7 @@ globals().update(controls.vault(env, production=PRODUCTION,
 globals().update(controls.audit(env, data_dir=DATA_DIR))
 globals().update(controls.access(env))
 globals().update(controls.pii())
+globals().update(controls.scanning(env))
 
 # --- TrustDesk ----------------------------------------------------------------------------
 DATA_INVENTORY_PATH = Path(

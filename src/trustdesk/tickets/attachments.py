@@ -1,4 +1,4 @@
-"""Checks on files attached to messages: size, count and a safe name."""
+"""Checks on files attached to messages: size, count and a safe name; storing them."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class NewAttachment:
     filename: str
     content_type: str
     data: bytes
+    # Set by intake for a file it could not scan: a ``Quarantine`` value.
+    quarantine: str = ""
 
 
 def safe_filename(name: str) -> str:
@@ -59,6 +61,7 @@ def store_attachments(customer_id, message: Message, files: Sequence[NewAttachme
             content_type=content_type if _CONTENT_TYPE.match(content_type)
             else "application/octet-stream",
             size=len(f.data),
+            quarantine=f.quarantine,
         )
         seal_attachment(customer_id, attachment, filename=safe_filename(f.filename),
                         sha256=hashlib.sha256(f.data).hexdigest(), data=f.data)

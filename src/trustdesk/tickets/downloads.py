@@ -19,4 +19,7 @@ def attachment_response(attachment: Attachment) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if attachment.quarantine:
+        # Says to any client that this file was never scanned (tickets.quarantine).
+        response["X-TrustDesk-Quarantine"] = attachment.quarantine
     return response

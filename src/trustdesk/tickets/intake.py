@@ -16,20 +16,21 @@ never tokenized: a stored password is a stored password, however well sealed.
 
 from __future__ import annotations
 
-import io
+import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from trustdesk import pii
+from trustdesk.access import policy as access_policy
 from trustdesk.core.errors import ConfigurationError
 from trustdesk.customers import entities
 from trustdesk.customers.models import subject_for
-from trustdesk.tickets.attachments import NewAttachment
+from trustdesk.tickets import scanning, structured, withhold
+from trustdesk.tickets.attachments import NewAttachment, check_attachments
 from trustdesk.vault import cards
 from trustdesk.vault import tokens as vault_tokens
 
@@ -46,12 +47,12 @@ DEFAULTS = {
     "EMAIL_ADDRESS": "tokenize", "PHONE_NUMBER": "tokenize", "DATE_TIME": "tokenize",
     "STREET_ADDRESS": "tokenize", "LOCATION": "tokenize",
     "IP_ADDRESS": "keep", "URL": "keep",
+    # What signs a customer in (pii/recognizers/http.py): their session, in anyone's hands.
+    "HTTP_AUTHORIZATION": "replace", "HTTP_COOKIE": "replace", "SESSION_ID": "replace",
 }
-SECRETS = frozenset({"PASSWORD", "API_KEY", "PRIVATE_KEY"})
+SECRETS = frozenset({"PASSWORD", "API_KEY", "PRIVATE_KEY", "HTTP_AUTHORIZATION",
+                     "HTTP_COOKIE", "SESSION_ID"})
 NEVER_KEPT = frozenset({"CREDIT_CARD"}) | SECRETS
-TEXT_TYPES = ("text/", "application/json", "application/xml", "application/csv")
-TEXT_SUFFIXES = (".txt", ".csv", ".log", ".json", ".md", ".xml", ".tsv", ".ini", ".yaml",
-                 ".yml", ".eml")
 
 
 def policy() -> dict[str, str]:
@@ -76,12 +77,15 @@ class Redacted:
     counts: Counter = field(default_factory=Counter)
 
 
-def redact_text(customer_id, text: str, *, tokens: bool = True) -> Redacted:
+def redact_text(customer_id, text: str, *, tokens: bool = True, findings=None) -> Redacted:
     """``text`` with its PII handled by the policy; ``counts`` says what was changed.
     With ``tokens`` false (a subject line), what would be tokenized is masked instead,
-    or left out (``SUBJECT_WITHHELD``)."""
+    or left out (``SUBJECT_WITHHELD``). ``findings``: those of an earlier scan of
+    ``text`` (intake reads files before the write transaction), else it is scanned now."""
     rules = policy()
-    findings = [f for f in pii.scan(text) if rules.get(f.entity, "keep") != "keep"]
+    if findings is None:
+        findings = pii.scan(text)
+    findings = [f for f in findings if rules.get(f.entity, "keep") != "keep"]
     if not findings:
         return Redacted(text)
     counts = Counter(f.entity for f in findings)
@@ -151,49 +155,86 @@ def redact_subject(customer_id, subject: str) -> Redacted:
 
 
 def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter]:
-    """Text attachments redacted like message bodies. A PDF whose text holds PII the
-    policy does not keep is replaced by its redacted text (a PDF cannot be redacted
-    reliably in place); other files pass unchanged."""
+    """Intake, step two (in the write transaction): the files as they will be stored,
+    with their PII handled like a message body's, and what was changed.
+
+    ``files`` come from ``prepare_attachments`` (step one, read before the transaction);
+    a file that was not prepared is read here. Text and JSON keep their name and type
+    (JSON stays valid JSON); a PDF whose text holds PII the policy does not keep is
+    replaced by its redacted text (a PDF cannot be redacted reliably in place); a
+    quarantined file and a file of no text format are stored as they came."""
     out, counts = [], Counter()
     for f in files:
-        if _is_pdf(f):
-            text = pdf_text(f.data)
-            redacted = redact_text(customer_id, text) if text else Redacted(text)
+        p = scanning.prepare(f)
+        plain = NewAttachment(p.filename, p.content_type, p.data, quarantine=p.quarantine)
+        if p.kind == scanning.JSON:
+            changed = _redact_leaves(customer_id, p.leaves)
+            counts.update(changed)
+            data = structured.dump(p.document, like=p.text).encode() if changed else p.data
+            out.append(NewAttachment(p.filename, p.content_type, data))
+        elif p.kind in (scanning.TEXT, scanning.PDF):
+            redacted = redact_text(customer_id, p.text, findings=p.findings)
             counts.update(redacted.counts)
-            out.append(NewAttachment(f"{f.filename}.redacted.txt", "text/plain",
-                                     redacted.text.encode("utf-8"))
-                       if redacted.counts else f)
-            continue
-        if not _is_text(f):
-            out.append(f)
-            continue
-        try:
-            text = f.data.decode("utf-8")
-        except UnicodeDecodeError:
-            out.append(f)
-            continue
-        redacted = redact_text(customer_id, text)
-        counts.update(redacted.counts)
-        data = redacted.text.encode("utf-8") if redacted.counts else f.data
-        out.append(NewAttachment(f.filename, f.content_type, data))
+            if not redacted.counts:
+                out.append(plain)
+            elif p.kind == scanning.PDF:
+                out.append(NewAttachment(f"{p.filename}.redacted.txt", "text/plain",
+                                         redacted.text.encode("utf-8")))
+            else:
+                out.append(NewAttachment(p.filename, p.content_type,
+                                         redacted.text.encode("utf-8")))
+        else:
+            out.append(plain)
     return out, counts
 
 
-def pdf_text(data: bytes, *, max_pages: int = 200) -> str:
-    """The text of a PDF, or "" if it cannot be read (encrypted, damaged, scanned)."""
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            return ""
-        return "\n".join(page.extract_text() or "" for page in reader.pages[:max_pages])
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
-        return ""
+def _redact_leaves(customer_id, leaves) -> Counter:
+    changed = Counter()
+    for leaf in leaves:
+        if leaf.document is not None:  # JSON inside a string
+            inner = _redact_leaves(customer_id, leaf.leaves)
+            if inner:
+                leaf.store(structured.dump(leaf.document, like=leaf.text))
+                changed.update(inner)
+            continue
+        redacted = redact_text(customer_id, leaf.text, findings=leaf.findings)
+        if redacted.counts:
+            text = redacted.text
+            if leaf.encoding:
+                # Rendering per reader on download cannot read inside base64: no masked
+                # form and no token there for anyone (the value is still in the vault,
+                # and counted).
+                text = withhold.FRAGMENT.sub(_withheld_in_encoded, text)
+            leaf.store(text)
+            changed.update(redacted.counts)
+    return changed
 
 
-def _is_pdf(f: NewAttachment) -> bool:
-    return f.data[:5] == b"%PDF-"
+def _withheld_in_encoded(match) -> str:
+    entity = "CREDIT_CARD" if match.group("card") else match.group("entity") or ""
+    return f"[{entities.label(entity)} withheld]"
 
 
-def _is_text(f: NewAttachment) -> bool:
-    ctype = (f.content_type or "").lower()
-    return ctype.startswith(TEXT_TYPES) or f.filename.lower().endswith(TEXT_SUFFIXES)
+def prepare_attachments(files: Sequence[NewAttachment]) -> list[scanning.PreparedAttachment]:
+    """Intake, step one: checks the files (count, size) and reads them, outside any
+    transaction. Its result goes where the files would (``redact_attachments``)."""
+    check_attachments(files)
+    return [scanning.prepare(f) for f in files]
+
+
+def scans_attachments_first(permission: str):
+    """For a service that takes a customer's files (``attachments=``) in one write
+    transaction: check ``permission`` (nobody unentitled makes the server parse PDFs),
+    then read the files, and only then enter the wrapped, transactional function.
+    Reading a PDF can take seconds; inside the transaction it held the database's write
+    lock for all of them (SQLite has one for the whole database)."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*, actor, attachments: Sequence[NewAttachment] = (), **kwargs):
+            access_policy.require(actor, permission)
+            return func(actor=actor, attachments=prepare_attachments(attachments), **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -118,11 +118,30 @@ class Message(models.Model):
         return f"{self.direction} message {self.pk} on ticket {self.ticket_id}"
 
 
+class Quarantine(models.TextChoices):
+    """Why intake could not scan a file (``tickets.scanning``). A quarantined file is kept
+    whole, sealed like any other, and only roles that may see every field can download it
+    (``tickets.quarantine``): it may hold card numbers or secrets in clear."""
+
+    NOT_UTF8 = "not_utf8", ("The file is not plain UTF-8 text (an undecodable byte or a NUL), "
+                            "so it could not be scanned.")
+    PDF_ENCRYPTED = "pdf_encrypted", "The PDF is encrypted, so its text could not be read."
+    PDF_MALFORMED = "pdf_malformed", ("The PDF is damaged or not a PDF; its text could not "
+                                      "be read.")
+    PDF_EMBEDDED = "pdf_embedded", "The PDF carries embedded files, which intake does not read."
+    TOO_MANY_PAGES = "too_many_pages", "The PDF has more pages than intake scans."
+    TOO_LARGE = "too_large", ("The file, or its decompressed content, is larger than intake "
+                              "scans.")
+    TIMEOUT = "timeout", "Reading the file took longer than intake allows."
+    SCAN_FAILED = "scan_failed", "The scanner stopped before reading the whole file."
+
+
 class Attachment(models.Model):
     """A file on a message. Kept in the database, beside the message it belongs to, so it
     is encrypted, backed up and erased with the rest of the customer's data. The file name
     and digest (which can identify a known file) are sealed too; readers get ``filename``
-    and ``sha256`` attributes once opened."""
+    and ``sha256`` attributes once opened. ``quarantine`` is empty for a file intake
+    scanned, else the reason it could not (``Quarantine``)."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
@@ -130,6 +149,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     meta_sealed = models.BinaryField()
     data = models.BinaryField()
+    quarantine = models.CharField(max_length=16, choices=Quarantine.choices, blank=True,
+                                  default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,3 +158,7 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"
+
+    @property
+    def quarantined(self) -> bool:
+        return bool(self.quarantine)

@@ -16,6 +16,7 @@ from trustdesk.core.pagination import Page, page_bounds
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.customers.selectors import customer_get, customer_names
+from trustdesk.tickets import quarantine
 from trustdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
 from trustdesk.tickets.sealing import open_attachment_data, open_attachment_meta, open_messages
 from trustdesk.tickets.withhold import render_bytes, render_messages
@@ -163,6 +164,7 @@ def ticket_get(*, actor: Actor, ticket_id: int) -> TicketDetail:
                   erased=ticket.customer.status == Customer.Status.ERASED)
     # Each tokenized value as the field policy shows it to this reader.
     render_messages(actor, ticket.customer, messages)
+    quarantine.mark(actor, ticket.customer_id, messages)
     profile = (
         customer_get(actor=actor, customer_id=ticket.customer_id)
         if policy.has_permission(actor, "customer.view") else None
@@ -181,14 +183,18 @@ def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
     if attachment is None:
         raise NotFound()
     customer = attachment.message.ticket.customer
+    if not quarantine.may_download(actor, customer.pk, attachment):
+        raise NotFound()  # an unscanned file is hidden from who may not see every field
     if customer.status == Customer.Status.ERASED:
         raise SubjectErased()
     open_attachment_meta(customer.pk, attachment, erased=False)
     attachment.content = render_bytes(actor, customer,
                                       open_attachment_data(customer.pk, attachment))
+    context = {"ticket": attachment.message.ticket_id, "customer": str(customer.pk)}
+    if attachment.quarantine:
+        context["quarantine"] = attachment.quarantine
     record(actor=actor, action="attachment.download", object_type="attachment",
-           object_id=attachment.pk, context={"ticket": attachment.message.ticket_id,
-                                              "customer": str(customer.pk)})
+           object_id=attachment.pk, context=context)
     return attachment
 
 

@@ -110,6 +110,7 @@ def _add_message(
     return message
 
 
+@intake.scans_attachments_first("ticket.create")  # files are read outside the transaction
 @transaction.atomic
 def ticket_create(
     *, actor: Actor, customer_id: uuid.UUID, subject: str, body: str,
@@ -212,6 +213,7 @@ def _ticket_reply(*, actor, ticket_id, body, internal, status, attachments, verd
     return message
 
 
+@intake.scans_attachments_first("ticket.create")  # files are read outside the transaction
 @transaction.atomic
 def ticket_add_inbound(
     *, actor: Actor, ticket_id: int, body: str, attachments: Sequence[NewAttachment] = (),

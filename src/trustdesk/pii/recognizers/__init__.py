@@ -22,6 +22,11 @@ from trustdesk.pii.recognizers.financial import (
     CreditCardRecognizer,
     IbanRecognizer,
 )
+from trustdesk.pii.recognizers.http import (
+    HttpHeaderRecognizer,
+    JwtRecognizer,
+    SessionIdRecognizer,
+)
 from trustdesk.pii.recognizers.identity import (
     CnResidentIdRecognizer,
     DateOfBirthRecognizer,
@@ -40,6 +45,11 @@ from trustdesk.pii.recognizers.secrets import (
 BUILTIN: tuple[type[Recognizer], ...] = (
     PrivateKeyRecognizer,
     ApiKeyRecognizer,
+    # HTTP credentials (recognizers/http.py): before the card and number guesses, so a
+    # digit run inside a session id or token goes with it.
+    HttpHeaderRecognizer,
+    SessionIdRecognizer,
+    JwtRecognizer,
     CnResidentIdRecognizer,
     CreditCardRecognizer,
     IbanRecognizer,
