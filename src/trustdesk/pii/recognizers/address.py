@@ -39,20 +39,25 @@ _STREET = re.compile(
     r"|(?<![^\W\d_])N(?:o|r|º|°)\.?(?=\s*\d))")
 # Chinese and Japanese address units: right before the number ("邮编100022",
 # "路1203"), not words away (a "单号" label a sentence earlier is no address).
-_CJK_BEFORE = re.compile(r"(?:[路街道巷弄号號]|邮编|郵編|邮政编码|丁目|番地)\s*\Z")
+_CJK_BEFORE = re.compile(r"(?:[路街道巷弄号號〒]|邮编|郵編|邮政编码|丁目|番地)\s*\Z")
 # A five-digit postcode group right before a capitalised place name ("10117 Berlin",
 # "75001 Paris", "28014 Madrid"): phones do not end in a place name.
 _CITY_AFTER = re.compile(r"[ \u00a0]+[A-ZÀ-ÞĀ-Ž][a-zß-ÿā-ž]")
-_ZIP4 = re.compile(r"\d{5}-\d{4}")
 _CJK_AFTER = re.compile(r"\s*[号號室楼樓栋棟弄幢层層单元座]")
-# Where the address line ends. Not at a full stop: "Str. 12", "No. 88", "Apt. 5".
-_LINE_BREAK = re.compile(r"[\n\r;。！？!?]")
+# Where the address line ends: a line break, or a full stop after a word of three
+# lower-case letters ("Amsterdam. "), which "Str. 12", "No. 88" and "Apt. 5" are not.
+_LINE_BREAK = re.compile(r"[\n\r;。！？!?]|(?<=[a-zß-ÿ]{3})\.\s")
+# Between a street word and the number: at most a house or unit number ("Straße 12a
+# 10115", "Suite 300, 212…" is not: the number after the unit is the candidate).
+_GAP = re.compile(r"[\s,.#:º°-]*(?:\d{1,4}[A-Za-z]?[\s,.-]+)?")
+# Postcodes written with a hyphen: US ZIP+4, Brazil's CEP, Japan's 〒 (handled below).
+_HYPHEN_POSTCODE = re.compile(r"\d{5}-\d{4}|\d{5}-\d{3}")
 
 
 def in_address(text: str, start: int, end: int) -> bool:
     """True if ``text[start:end]`` (a phone-shaped run) reads as part of an address."""
     value = text[start:end]
-    if _ZIP4.fullmatch(value):
+    if _HYPHEN_POSTCODE.fullmatch(value):
         return True
     if _CJK_AFTER.match(text, end):
         return True
@@ -70,4 +75,7 @@ def _street_before(text: str, start: int, reach: int = 32) -> bool:
     lo = max(0, start - reach)
     for lo_break in _LINE_BREAK.finditer(text, lo, start):
         lo = lo_break.end()
-    return _STREET.search(text, lo, start) is not None
+    last = None
+    for last in _STREET.finditer(text, lo, start):  # noqa: B007
+        pass
+    return last is not None and _GAP.fullmatch(text, last.end(), start) is not None

@@ -28,8 +28,9 @@ class UsSsnRecognizer(PatternRecognizer):
     score = 0.85
     context = Context(_SSN_WORDS)
     context_boost = 0.1
-    pattern = re.compile(DIGIT_START + r"(?<![-.]\d)\d{2}(?P<sep>[- ])\d{2}(?P=sep)\d{4}"
-                         + NOT_BEFORE_ALNUM + r"(?![-.]\d)")
+    # Not a run of more groups with the same separator ("012 12 3428 04" is a phone).
+    pattern = re.compile(DIGIT_START + r"(?<![-.]\d)\d{2}(?P<sep>[- ])\d{2}(?P=sep)"
+                         r"\d{4}" + NOT_BEFORE_ALNUM + r"(?![-.]\d)(?!(?P=sep)\d)")
 
     def accept(self, text, m, start, end, opts):
         return self.boosted(text, start, self.score) if v.us_ssn(m.group()) else None

@@ -133,6 +133,9 @@ class PhoneRecognizer(PatternRecognizer):
             matched = _partition(raw, opts.regions)
         if not matched and labelled and digits >= 9:
             matched = _matched(raw, opts)
+        # An SSN- or date-shaped part is not a phone number: leave it to its recognizer.
+        matched = [p for p in matched if not self._ssn.fullmatch(p[2])
+                   and not self._date.fullmatch(p[2])]
         if len(matched) > 1:
             for s, e, part in matched:
                 yield self.finding(start + s, start + e, _score(part, labelled))
