@@ -154,7 +154,8 @@ class Values:
         forms = {
             "en": [f"{y}-{m:02d}-{d:02d}", f"{m}/{d}/{y}", f"{m:02d}/{d:02d}/{y}",
                    f"{d} {en} {y}", f"{en} {d}, {y}", f"{en[:3]} {d}, {y}",
-                   f"{en[:3]}. {d}, {y}", f"{d}{_ordinal(d)} of {en} {y}",
+                   f"{en[:3]}{'.' if len(en) > 3 else ''} {d}, {y}",
+                   f"{d}{_ordinal(d)} of {en} {y}",
                    f"{en} {d}{_ordinal(d)}, {y}", f"{d}-{en[:3]}-{y}",
                    f"{d:02d}/{m:02d}/{y % 100:02d}",
                    f"{y}-{m:02d}-{d:02d}T{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:"
@@ -171,6 +172,9 @@ class Values:
                    f"{y}/{m}/{d}"],
             "ko": [f"{y}년 {m}월 {d}일"],
         }
+        forms["en"] += [f"{en} {d}{_ordinal(d)}", f"{d} {en}"]  # no year: "April 3rd"
+        forms["de"] += [f"{d}. {DE[m - 1]}"]
+        forms["fr"] += [f"{d} {FR[m - 1]}"]
         pool = forms.get(lang, forms["en"])
         if lang != "en" and r.random() < 0.25:
             pool = forms[r.choice(["en", "it", "nl", "ko"])]

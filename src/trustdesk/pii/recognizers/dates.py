@@ -52,8 +52,17 @@ _MONTH_NAMES = (
     "december dec dezember dez décembre déc diciembre dic dicembre dezembro",
 )
 MONTHS = {name: i for i, row in enumerate(_MONTH_NAMES, start=1) for name in row.split()}
-_MON = ("(?i:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
-        + r")\.?(?![^\W\d_])")
+# Names of up to four letters that are written out, not abbreviated: no full stop after
+# them belongs to the date ("on 3 June." ends a sentence; "3 Apr. 1985" abbreviates).
+_FULL_SHORT = {"may", "mai", "mei", "mayo", "maio", "june", "juni", "juin", "july", "juli",
+               "mars", "märz"}
+_MON = ("(?i:" + "|".join(sorted(map(re.escape, (m for m in MONTHS if len(m) > 4
+                                                 or m in _FULL_SHORT)),
+                                 key=len, reverse=True))
+        + "|(?:" + "|".join(sorted(map(re.escape, (m for m in MONTHS if len(m) <= 4
+                                                   and m not in _FULL_SHORT)),
+                                   key=len, reverse=True))
+        + r")\.?)(?![^\W\d_])")
 _SP = r"[ \u00a0]"
 _TIME = (r"(?:(?:T|" + _SP + r"{1,2})\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?"
          r"(?:" + _SP + r"?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?![A-Za-z]))?)?")
@@ -66,15 +75,18 @@ _DIGIT_FORMS = (
     r"|(?P<num>(?P<a3>\d{1,2})(?P<s3>[-/.])(?P<b3>\d{1,2})(?P=s3)(?P<y3>\d{4}|\d{2})"
     + _TIME + ")"
     r"|(?P<dm>(?P<d4>\d{1,2})(?:st|nd|rd|th|er|e|º|ª)?\.?" + _SP + r"*(?:[-/]" + _SP
-    + r"*)?(?:of" + _SP + r"+|de" + _SP + r"+)?(?P<mon4>" + _MON + r")(?:" + _SP
+    + r"*)?(?:of" + _SP + r"+|de" + _SP + r"+)?(?P<mon4>" + _MON + r")(?:(?:" + _SP
     + r"+de[l]?" + _SP + r"+|" + _SP + r"*[-/]" + _SP + r"*|" + _SP + r"*,?" + _SP
-    + r"*)(?P<y4>\d{4}))"
+    + r"*)(?P<y4>\d{4}))?)"
 )
 # The tail of a month-first date ("3, 1985" in "April 3, 1985"); the month is read
 # backwards from it, so the pattern still starts with a digit (see base.DIGIT_START).
-_TAIL = (r"(?P<md>\d{1,2})(?:st|nd|rd|th)?(?:," + _SP + r"*|" + _SP + r"+)"
-         r"(?P<my>(?:19|20)\d{2})")
+_TAIL = (r"(?P<my>(?:19|20)\d{2})(?![0-9A-Za-z])"
+         r"|(?P<md>\d{1,2})(?:st|nd|rd|th)?(?:(?:," + _SP + r"*|" + _SP + r"+)"
+         r"(?P<mdy>(?:19|20)\d{2}))?")
 _MONTH_BEFORE = re.compile(r"(?P<mon>" + _MON + r")" + _SP + r"+(?:the" + _SP + r"+)?\Z")
+_DAY_BEFORE = re.compile(r"(?<!\d)(?<!\d )(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|e|\.)?" + _SP
+                         + r"*(?:of" + _SP + r"+|de" + _SP + r"+)?\Z")
 _VERSION = Context(("version", "ver", "v", "build", "release", "rev", "firmware"),
                    before=12)
 
@@ -93,11 +105,13 @@ def real_dates(m: re.Match, month: int | None = None) -> list[_dt.date]:
         parts = [(y, b, a), (y, a, b)]
     elif g("dm"):
         parts = [(g("y4"), MONTHS[_month_key(g("mon4"))], g("d4"))]
+    elif g("md"):
+        parts = [(g("mdy"), month, g("md"))]
     else:
-        parts = [(g("my"), month, g("md"))]
+        parts = [(g("my"), month, 1)]  # "April 1985": the month is a real one
     out = []
     for y, mo, d in parts:
-        year = int(y)
+        year = 2000 if y is None else int(y)  # no year: any year, so 29 February too
         if year < 100:
             year += 1900 if year >= 50 else 2000
         try:
@@ -113,6 +127,19 @@ def _month_key(name: str) -> str:
     return name.rstrip(".").lower()
 
 
+# Without a year, "may" and "march" are as likely a verb; an English month name counts
+# then only capitalised, another language's only written out ("3 avril", "3. März").
+_ENGLISH = frozenset(_MONTH_NAMES[i].split()[j] for i in range(12) for j in range(2)) | {
+    "sept", "june", "july"}
+
+
+def _named(name: str) -> bool:
+    key = _month_key(name)
+    if key in _ENGLISH:
+        return name[0].isupper()
+    return len(key) > 4 or key in _FULL_SHORT or name[0].isupper()
+
+
 class DateRecognizer(PatternRecognizer):
     """Any real calendar date in the forms above. Score 0.6: a date is personal data
     only together with what it dates, so it loses overlaps to every identifier."""
@@ -120,10 +147,11 @@ class DateRecognizer(PatternRecognizer):
     name = "date"
     entities = ("DATE_TIME",)
     score = 0.6
+    yearless_score = 0.5
     # Two steps, for speed: a cheap pattern that starts with a digit finds where a date
     # may begin (the regex engine skips to it at C speed), then the grammar is matched
     # there.
-    pattern = re.compile(r"\d(?<![0-9A-Za-z./:-]\d)\d{0,3}[-/.年년 \u00a0,A-Za-zºª]")
+    pattern = re.compile(r"\d(?<![0-9A-Za-z./:-]\d)\d{0,3}(?!\d)")
     _grammar = re.compile(r"(?:" + _DIGIT_FORMS + "|" + _TAIL + ")" + _END)
 
     def find(self, text: str, opts: ScanOptions):
@@ -134,17 +162,28 @@ class DateRecognizer(PatternRecognizer):
             if m is None:
                 continue
             start, end = m.span()
-            month = None
-            if m.group("md") is not None:
+            month, score = None, self.score
+            if m.group("md") is not None or m.group("my") is not None:
                 before = _MONTH_BEFORE.search(text, max(0, start - 16), start)
                 if before is None:
                     continue
-                month = MONTHS[_month_key(before.group("mon"))]
+                if _DAY_BEFORE.search(text, max(0, before.start() - 8), before.start()):
+                    continue  # "31 February 1957": a day-first date, and not a real one
+                name = before.group("mon")
+                if m.group("mdy") is None and m.group("my") is None and not _named(name):
+                    continue
+                month = MONTHS[_month_key(name)]
                 start = before.start()
+            elif m.group("dm") is not None and m.group("y4") is None \
+                    and not _named(m.group("mon4")):
+                continue
             if not real_dates(m, month) or _VERSION.label_distance(text, start) is not None:
                 continue
+            if m.group("y4") is None and m.group("mdy") is None and (
+                    m.group("dm") is not None or m.group("md") is not None):
+                score = self.yearless_score
             pos = end
-            yield self.finding(start, end, self.score)
+            yield self.finding(start, end, score)
 
 
 class DateOfBirthRecognizer(AnchoredRecognizer):
@@ -166,7 +205,7 @@ class DateOfBirthRecognizer(AnchoredRecognizer):
                           "geboortedatum"))
     value = re.compile(
         r"[^\n\d]{0,16}?(?<![0-9A-Za-z])(?P<value>(?P<mf>(?P<mon>" + _MON + r")" + _SP
-        + r"+(?:the" + _SP + r"+)?" + _TAIL + ")|" + _DIGIT_FORMS + ")" + _END)
+        + r"+(?:the" + _SP + r"+)?(?:" + _TAIL + "))|" + _DIGIT_FORMS + ")" + _END)
 
     def accept(self, text, m, start, end, opts):
         month = MONTHS[_month_key(m.group("mon"))] if m.group("mf") else None
