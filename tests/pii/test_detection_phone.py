@@ -44,6 +44,18 @@ def test_unusual_groupings(value):
     assert phones(f"call me on {value} please") == [value]
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("tel:+14155550134", "+14155550134"), ("Phone:+1 415 555 0134", "+1 415 555 0134"),
+    ("Tel.:030 1234567", "030 1234567"), ("电话:010-65529988", "010-65529988"),
+])
+def test_a_label_glued_by_a_colon(text, value):
+    assert phones(text) == [value]
+
+
+def test_the_minutes_of_a_time_do_not_start_a_phone_number():
+    assert phones("call at 12:30 415 555 0134") == ["415 555 0134"]
+
+
 def test_a_run_of_two_numbers_from_two_regions_is_split():
     assert phones("numbers (506) 234-6874 07400 123723 both work") == [
         "(506) 234-6874", "07400 123723"]

@@ -55,7 +55,7 @@ MONTHS = {name: i for i, row in enumerate(_MONTH_NAMES, start=1) for name in row
 # Names of up to four letters that are written out, not abbreviated: no full stop after
 # them belongs to the date ("on 3 June." ends a sentence; "3 Apr. 1985" abbreviates).
 _FULL_SHORT = {"may", "mai", "mei", "mayo", "maio", "june", "juni", "juin", "july", "juli",
-               "mars", "märz"}
+               "mars", "märz", "août"}
 _MON = ("(?i:" + "|".join(sorted(map(re.escape, (m for m in MONTHS if len(m) > 4
                                                  or m in _FULL_SHORT)),
                                  key=len, reverse=True))
@@ -77,7 +77,7 @@ _DIGIT_FORMS = (
     r"|(?P<dm>(?P<d4>\d{1,2})(?:st|nd|rd|th|er|e|º|ª)?\.?" + _SP + r"*(?:[-/]" + _SP
     + r"*)?(?:of" + _SP + r"+|de" + _SP + r"+)?(?P<mon4>" + _MON + r")(?:(?:" + _SP
     + r"+de[l]?" + _SP + r"+|" + _SP + r"*[-/]" + _SP + r"*|" + _SP + r"*,?" + _SP
-    + r"*)(?P<y4>\d{4}))?)"
+    + r"*)(?:(?P<y4>\d{4})|(?<=[-/])(?P<y4s>\d{2})|'(?P<y4q>\d{2})))?)"
 )
 # The tail of a month-first date ("3, 1985" in "April 3, 1985"); the month is read
 # backwards from it, so the pattern still starts with a digit (see base.DIGIT_START).
@@ -104,7 +104,7 @@ def real_dates(m: re.Match, month: int | None = None) -> list[_dt.date]:
             return []
         parts = [(y, b, a), (y, a, b)]
     elif g("dm"):
-        parts = [(g("y4"), MONTHS[_month_key(g("mon4"))], g("d4"))]
+        parts = [(g("y4") or g("y4s") or g("y4q"), MONTHS[_month_key(g("mon4"))], g("d4"))]
     elif g("md"):
         parts = [(g("mdy"), month, g("md"))]
     else:
@@ -123,14 +123,20 @@ def real_dates(m: re.Match, month: int | None = None) -> list[_dt.date]:
     return out
 
 
+def _has_year(m: re.Match) -> bool:
+    return any(m.group(g) is not None for g in ("y4", "y4s", "y4q"))
+
+
 def _month_key(name: str) -> str:
     return name.rstrip(".").lower()
 
 
 # Without a year, "may" and "march" are as likely a verb; an English month name counts
 # then only capitalised, another language's only written out ("3 avril", "3. März").
-_ENGLISH = frozenset(_MONTH_NAMES[i].split()[j] for i in range(12) for j in range(2)) | {
-    "sept", "june", "july"}
+_ENGLISH = frozenset((
+    "january", "jan", "february", "feb", "march", "mar", "april", "apr", "may", "june",
+    "jun", "july", "jul", "august", "aug", "september", "sep", "sept", "october", "oct",
+    "november", "nov", "december", "dec"))
 
 
 def _named(name: str) -> bool:
@@ -174,12 +180,12 @@ class DateRecognizer(PatternRecognizer):
                     continue
                 month = MONTHS[_month_key(name)]
                 start = before.start()
-            elif m.group("dm") is not None and m.group("y4") is None \
+            elif m.group("dm") is not None and not _has_year(m) \
                     and not _named(m.group("mon4")):
                 continue
             if not real_dates(m, month) or _VERSION.label_distance(text, start) is not None:
                 continue
-            if m.group("y4") is None and m.group("mdy") is None and (
+            if not _has_year(m) and m.group("mdy") is None and (
                     m.group("dm") is not None or m.group("md") is not None):
                 score = self.yearless_score
             pos = end

@@ -69,7 +69,9 @@ class PhoneRecognizer(PatternRecognizer):
     context = Context(_PHONE_WORDS, before=32)
     negative = Context(_NOT_PHONE_WORDS, before=24)
     pattern = re.compile(
-        r"[+(\d](?<![0-9A-Za-z+/.:_(-][+(\d])(?:(?<=\()\+)?"
+        # Not glued to a word, a number or a path; after a colon only when a label ends
+        # there ("Tel.:030…", "tel:+1…"), not a time's minutes ("12:30").
+        r"[+(\d](?<![0-9A-Za-z+/._(-][+(\d])(?<!\d:[+(\d])(?:(?<=\()\+)?"
         # "/" only after an area code with its trunk 0 ("030/1234567", "0 30 / 1234").
         r"(?:[\d()\- \u00a0]|\.(?=\d)|" + _SLASH + r"){5,25}\d"
         r"(?![0-9A-WYZa-wyz]|[xX](?!\d))(?![/:]\d|[.-]\d)")
