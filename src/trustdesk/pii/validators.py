@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
+import re
 from collections.abc import Callable
 
 from trustdesk.pii import issuers
@@ -12,8 +13,11 @@ from trustdesk.pii import issuers
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def digits_of(value: str) -> str:
-    return "".join(c for c in value if c.isdigit())
+    return _NOT_DIGIT.sub("", value)
 
 
 def luhn(value: str) -> bool:

@@ -56,13 +56,32 @@ MONTHS = {name: i for i, row in enumerate(_MONTH_NAMES, start=1) for name in row
 # them belongs to the date ("on 3 June." ends a sentence; "3 Apr. 1985" abbreviates).
 _FULL_SHORT = {"may", "mai", "mei", "mayo", "maio", "june", "juni", "juin", "july", "juli",
                "mars", "märz", "août"}
-_MON = ("(?i:" + "|".join(sorted(map(re.escape, (m for m in MONTHS if len(m) > 4
-                                                 or m in _FULL_SHORT)),
-                                 key=len, reverse=True))
-        + "|(?:" + "|".join(sorted(map(re.escape, (m for m in MONTHS if len(m) <= 4
-                                                   and m not in _FULL_SHORT)),
-                                   key=len, reverse=True))
-        + r")\.?)(?![^\W\d_])")
+
+
+def _trie(words) -> str:
+    """An alternation of ``words`` as a prefix tree: the regex engine tries alternatives
+    one by one, so ninety month names as a flat list cost ninety tries per position."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _branch(tree)
+
+
+def _branch(node: dict) -> str:
+    ends = "" in node
+    parts = [re.escape(ch) + _branch(child) for ch, child in sorted(node.items()) if ch]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return f"(?:{body})?" if ends else body
+
+
+_MON = ("(?i:" + _trie(m for m in MONTHS if len(m) > 4 or m in _FULL_SHORT)
+        + "|" + _trie(m for m in MONTHS if len(m) <= 4 and m not in _FULL_SHORT)
+        + r"\.?)(?![^\W\d_])")
 _SP = r"[ \u00a0]"
 _TIME = (r"(?:(?:T|" + _SP + r"{1,2})\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?"
          r"(?:" + _SP + r"?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?![A-Za-z]))?)?")
