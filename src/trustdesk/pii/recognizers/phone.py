@@ -48,8 +48,9 @@ _SLASH = ("(?:" + "|".join(f"(?<=(?<!\\d)0\\d{{{n}}})" for n in range(1, 6))
 
 
 class PhoneRecognizer(PatternRecognizer):
-    """Phone-shaped runs of digits, checked with ``PhoneNumberMatcher`` at leniency
-    VALID for the scan's regions (international numbers with + or 00 for any region):
+    """Phone-shaped runs of digits, given the check ``PhoneNumberMatcher`` makes at
+    leniency VALID for the scan's regions (international numbers with + or 00 for any
+    region):
     the number must be valid in that region's numbering plan, and written with the
     national trunk prefix where the region's plan requires it, which is what a German
     or French number always has and a house number or postcode never does. A trunk
@@ -125,11 +126,11 @@ class PhoneRecognizer(PatternRecognizer):
             return
         if not split:
             return
-        # Several numbers in one run ("555-123-4567 555-987-6543"): labelled, or made
-        # of valid numbers to its last digit.
         # Groups of four (a card, an IBAN, a tracking number) are not phones run together.
         if self._fours.fullmatch(raw):
             return
+        # Several numbers in one run ("555-123-4567 555-987-6543"): labelled, or made
+        # of valid numbers to its last digit.
         matched = []
         if allowed and digits >= 14:
             matched = _partition(raw, opts.regions)
