@@ -6,9 +6,10 @@ words around them say what they are.
 Only unlabelled national numbers are asked about: a number written with + or 00, or
 labelled "phone"/"电话", is a phone whatever stands near it. The rules follow the
 address formats of the postal services (UPU's address formats): a street word or
-abbreviation before the number on the same line; a five-digit postcode group followed
-by a capitalised place name; a US ZIP+4; Chinese address units (号, 室, 楼, 栋, 弄 …)
-right after it or 邮编/路/街 right before it.
+abbreviation before the number on the same line, with at most a house number between; a
+five-digit postcode group followed by a capitalised place name; a hyphenated postcode
+(US ZIP+4, Brazil's CEP); Japan's 〒; Chinese address units (号, 室, 楼, 栋, 弄 …) right
+after it or 邮编/路/街 right before it.
 """
 
 from __future__ import annotations
