@@ -21,7 +21,7 @@ from trustdesk.pii.recognizers.base import (
 _CARD_CONTEXT = ("card", "card number", "card no", "credit card", "debit card", "credit",
                  "debit", "visa", "mastercard", "master card", "amex", "american express",
                  "discover", "jcb", "diners", "diners club", "maestro", "unionpay",
-                 "union pay", "rupay", "mir", "troy", "verve", "elo", "uatp", "cc", "pan",
+                 "union pay", "rupay", "mir card", "troy card", "verve", "uatp", "cc", "pan",
                  "payment", "paid with", "pay with", "charged", "卡号", "信用卡", "银行卡",
                  "银联", "借记卡", "karte", "kartennummer", "kreditkarte", "carte",
                  "carte bancaire", "tarjeta", "número de tarjeta", "cartão", "carta")
@@ -37,10 +37,10 @@ class CreditCardRecognizer(PatternRecognizer):
     Further rules, each from a false positive seen in practice: four groups inside a
     longer grouped number (a 22-digit parcel tracking number, an IBAN) are not a card;
     12- and 13-digit numbers (Maestro's short cards, withdrawn Visa 13, and the shape of
-    EAN-13 barcodes) and UATP's "any 15 digits starting with 1" count only with a card
-    word nearby; a rejected candidate does not swallow the start of a real card right
-    after it ("066-41-0764 4951 4003 2359 8626"); a CVV written after the number is not
-    part of it."""
+    EAN-13 barcodes) and UATP's "any 15 digits starting with 1" count only right after a
+    card word (no other number between); a rejected candidate does not swallow the start
+    of a real card right after it ("066-41-0764 4951 4003 2359 8626"); a CVV written
+    after the number is not part of it."""
 
     name = "credit_card"
     entities = ("CREDIT_CARD",)
