@@ -92,3 +92,13 @@ def test_a_national_number_needs_the_trunk_prefix_its_plan_requires():
     assert phones("Haus 30 12345678", ["de"]) == []
     assert phones("numéro 06 12 34 56 78", ["fr"]) == ["06 12 34 56 78"]
     assert phones("lot 6 12 34 56 78", ["fr"]) == []
+
+
+def test_number_words_label_a_phone_unless_they_name_another_number():
+    assert phones("my number is 2125550100") == ["2125550100"]
+    assert phones("card number is 2125550100") == []
+    assert phones("customer number 2125550100") == []
+
+
+def test_the_year_that_ends_a_date_is_not_part_of_the_phone_after_it():
+    assert phones("since August 23, 1994 201-555-0591!") == ["201-555-0591"]

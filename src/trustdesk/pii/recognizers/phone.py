@@ -31,11 +31,22 @@ _PHONE_WORDS = ("phone", "phones", "phone number", "tel", "tel.", "telephone", "
                 "hotline", "switchboard", "office line", "direct line", "电话", "手机",
                 "手机号", "联系", "致电", "座机", "电话号码", "telefon", "telefonnummer",
                 "handy", "mobil", "téléphone", "tél", "portable", "numéro", "teléfono",
-                "móvil", "celular", "telefono", "cellulare", "telefone", "telefoon")
+                "móvil", "celular", "telefono", "cellulare", "telefone", "telefoon",
+                # "my number is …"; "number" alone may be any number, and the
+                # compounds below ("order number", "card number") are other numbers.
+                "my number", "our number", "meine nummer", "mon numéro", "mi número")
 # Numbers after these are references, not phones, unless a phone word is nearer.
 _NOT_PHONE_WORDS = (*REFERENCE_WORDS, "id", "account", "acct", "version", "build", "zip",
                     "zip code", "postcode", "post code", "postal code", "plz",
-                    "code postal", "código postal", "cap", "邮编", "邮政编码")
+                    "code postal", "código postal", "cap", "邮编", "邮政编码",
+                    *(f"{w} number" for w in (
+                        "card", "account", "customer", "member", "policy", "serial",
+                        "model", "part", "reference", "invoice", "ticket", "case", "id",
+                        "confirmation", "booking", "transaction", "passport", "license",
+                        "licence", "routing", "social security", "tax", "vat", "item",
+                        "product", "shipment", "parcel", "claim", "contract", "patient")),
+                    "kundennummer", "rechnungsnummer", "bestellnummer", "auftragsnummer",
+                    "kartennummer", "kontonummer", "订单号码", "卡号码")
 # An extension written after the number: "x123", "ext. 123", "extension 12", "#123",
 # "转123", "分机 12", "Durchwahl 12", "poste 12". Kept in the finding's span.
 _EXTENSION = re.compile(
@@ -88,6 +99,7 @@ class PhoneRecognizer(PatternRecognizer):
     _dotted = re.compile(r"\d{1,3}(?:\.\d{1,3}){2,3}")
     _ssn = re.compile(r"\d{3}-\d{2}-\d{4}")
     _digit = re.compile(r"\d")
+    _year = re.compile(r"(?:19|20)\d\d")
 
     def find(self, text: str, opts: ScanOptions):
         pos = 0
@@ -146,7 +158,8 @@ class PhoneRecognizer(PatternRecognizer):
         # Another number glued on by a space ("+1 201-559-9956 17 items",
         # "order 2971836795 06 12 34 56 78"): try without the last, then the first group,
         # when that group looks like a number of its own (short count, long reference,
-        # differently formatted) and the run is not card- or IBAN-shaped groups of four.
+        # differently formatted, the year that ends a date) and the run is not card- or
+        # IBAN-shaped groups of four.
         cuts = [g.span() for g in self._groups.finditer(raw)]
         if not cuts:
             return
@@ -154,7 +167,7 @@ class PhoneRecognizer(PatternRecognizer):
         tries = []
         if last.isdigit() and (len(last) <= 3 or len(last) >= 6):
             tries.append((0, cuts[-1][0]))
-        if len(first) >= 6 or "-" in first or "." in first:
+        if len(first) >= 6 or "-" in first or "." in first or self._year.fullmatch(first):
             tries.append((cuts[0][1], len(raw)))
         for s, e in tries:
             part = raw[s:e]
