@@ -4,9 +4,14 @@ line on stdout.
 
 A finding counts as a true positive when it has the gold entity and overlaps a gold span
 that no other finding has claimed; ``exact`` is the share of those whose boundaries match
-exactly. The corpus labels only the six structured entities; findings of other entities
-are all unwarranted there (it holds no URLs, dates of birth, passwords …) and are counted
-under ``other_findings``.
+exactly. The corpus labels the seven structured entities (cards, IBANs, phones,
+e-mail and IP addresses, SSNs, dates); findings of other entities are all unwarranted
+there (it holds no URLs, passwords …) and are counted under ``other_findings``.
+``structured`` is the micro average over the seven: true and false positives and misses
+summed over all of them, then precision, recall and F1.
+
+Corpus and detector are written by the same people, so these figures are an upper bound
+on what the detector does on text it has never seen.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ from trustdesk import pii
 
 TARGET_F1 = 0.95
 # The detector's rules were refined while reading errors on the development seed; the
-# held-out seed is only ever measured, so its figures are the honest ones.
-DEV_SEED, HELD_OUT_SEED = 20240601, 977
+# held-out seed is only ever measured, so its figures are the honest ones. (The held-out
+# seed was changed when the corpus was rebuilt: errors on the old one had been read.)
+DEV_SEED, HELD_OUT_SEED = 20240601, 60221
 
 
 def evaluate(texts) -> dict:
@@ -49,15 +55,18 @@ def evaluate(texts) -> dict:
             exact[f.entity] += (f.start, f.end) == gold[hit][1:]
         for i, (e, _s, _t) in enumerate(gold):
             fn[e] += not claimed[i]
-    scores = {}
-    for e in sorted(labelled):
-        p = tp[e] / (tp[e] + fp[e]) if tp[e] + fp[e] else 0.0
-        r = tp[e] / (tp[e] + fn[e]) if tp[e] + fn[e] else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        scores[e] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
-                     "support": tp[e] + fn[e], "tp": tp[e], "fp": fp[e], "fn": fn[e],
-                     "exact": round(exact[e] / tp[e], 4) if tp[e] else 0.0}
-    return {"entities": scores, "other_findings": dict(other)}
+    scores = {e: _prf(tp[e], fp[e], fn[e]) | {
+        "exact": round(exact[e] / tp[e], 4) if tp[e] else 0.0} for e in sorted(labelled)}
+    micro = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    return {"entities": scores, "structured": micro, "other_findings": dict(other)}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
+            "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
 
 
 def run(seed: int) -> dict:
@@ -76,8 +85,11 @@ def main() -> None:
     held_out, dev = run(HELD_OUT_SEED), run(DEV_SEED)
     print(json.dumps({
         "bench": "pii_quality", "match": "same entity, overlapping span",
-        "target_f1": TARGET_F1, "target_met": held_out["min_f1"] >= TARGET_F1,
-        "held_out": held_out, "dev": {k: dev[k] for k in ("seed", "min_f1")} | {
+        "target_f1": TARGET_F1,
+        "target_met": held_out["structured"]["f1"] >= TARGET_F1,
+        "structured_f1": held_out["structured"]["f1"], "held_out": held_out,
+        "dev": {k: dev[k] for k in ("seed", "min_f1")} | {
+            "structured_f1": dev["structured"]["f1"],
             "f1": {e: s["f1"] for e, s in dev["entities"].items()}},
     }))
 

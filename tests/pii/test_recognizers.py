@@ -247,8 +247,8 @@ INVALID = [
     ("PASSPORT", "passport 000000000"),
     ("DRIVER_LICENSE", "driver license number pending"),
     ("DRIVER_LICENSE", "license 1234"),
-    ("DATE_TIME", "delivered on 2024-03-15"),
-    ("DATE_TIME", "DOB: 2099-01-01"),
+    ("DATE_TIME", "delivered on 31/02/2020"),  # no 31 February
+    ("DATE_TIME", "version 2.10.2020"),
     ("DATE_TIME", "DOB: 1985-13-45"),
     ("DATE_TIME", "born in a small town"),
     ("PASSWORD", "my password is expired"),

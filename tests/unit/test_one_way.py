@@ -18,7 +18,8 @@ from trustdesk.vault.errors import TokenUnknown
 @pytest.mark.parametrize(("value", "shown"), [
     ("4111111111111111", "411111••••••1111"),
     ("4111 1111 1111 1111", "411111••••••1111"),
-    ("5018-0000-0009", "501800••0009"),  # a 12-digit Maestro
+    ("5018-0000-0009", "••••••••0009"),  # a 12-digit Maestro: six digits stay hidden
+    ("378282246310005", "•••••••••••0005"),  # 15 digits: BIN and last four would leave 5
     ("411111••••••1111", "411111••••••1111"),  # masked already
     ("1234", "••••"),
 ])

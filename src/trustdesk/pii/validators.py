@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
+import re
 from collections.abc import Callable
+
+from trustdesk.pii import issuers
 
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def digits_of(value: str) -> str:
-    return "".join(c for c in value if c.isdigit())
+    return _NOT_DIGIT.sub("", value)
 
 
 def luhn(value: str) -> bool:
@@ -24,32 +30,11 @@ def luhn(value: str) -> bool:
 
 
 def card_issuer(d: str) -> str | None:
-    """The scheme whose number ranges and lengths ``d`` (digits only) fits, or None.
-    Ranges from the schemes' published IIN tables; lengths are what stops an 18-digit
-    Chinese ID that happens to start with 62 from passing as UnionPay."""
-    n = len(d)
-    if n < 12 or n > 19 or not d.isdigit():
-        return None
-    p1, p2, p3, p4, p6 = d[0], int(d[:2]), int(d[:3]), int(d[:4]), int(d[:6])
-    if p1 == "4":
-        return "visa" if n in (13, 16, 19) else None
-    if (51 <= p2 <= 55 or 2221 <= p4 <= 2720) and n == 16:
-        return "mastercard"
-    if p2 in (34, 37):
-        return "amex" if n == 15 else None
-    if p4 == 6011 or 644 <= p3 <= 649 or p2 == 65 or 622126 <= p6 <= 622925:
-        return "discover" if 16 <= n <= 19 else None
-    if 3528 <= p4 <= 3589:
-        return "jcb" if 16 <= n <= 19 else None
-    if 300 <= p3 <= 305 or p4 == 3095 or p2 == 36 or p2 in (38, 39):
-        return "diners" if (n == 14 or (p2 != 36 and 16 <= n <= 19)) else None
-    if 2200 <= p4 <= 2204:
-        return "mir" if 16 <= n <= 19 else None
-    if p2 == 62:
-        return "unionpay" if 16 <= n <= 19 else None
-    if p2 == 50 or 56 <= p2 <= 69:
-        return "maestro" if 12 <= n <= 19 else None
-    return None
+    """The scheme whose published issuer range and length ``d`` (digits only) fits, or
+    None (see ``issuers``). Lengths are what stop a 17-digit number that starts with 4
+    from passing as Visa."""
+    row = issuers.issuer(d)
+    return row.scheme if row is not None else None
 
 
 def payment_card(value: str) -> bool:

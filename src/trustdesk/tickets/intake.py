@@ -85,7 +85,7 @@ def redact_text(customer_id, text: str, *, tokens: bool = True, findings=None) -
     rules = policy()
     if findings is None:
         findings = pii.scan(text)
-    findings = [f for f in findings if rules.get(f.entity, "keep") != "keep"]
+    findings = [f for f in findings if _handled(f, rules)]
     if not findings:
         return Redacted(text)
     counts = Counter(f.entity for f in findings)
@@ -115,6 +115,17 @@ def redact_text(customer_id, text: str, *, tokens: bool = True, findings=None) -
         else:
             operators[entity] = pii.Replace("[{entity} removed]")
     return Redacted(pii.redact(text, findings, operators), counts)
+
+
+def _handled(finding, rules) -> bool:
+    """Whether the policy changes ``finding``. A date is personal data only as a date of
+    birth: "the parcel of 3 April" stays as written for every reader, while a birth date
+    is tokenized like the profile's ``date_of_birth``. (A policy that masks or replaces
+    dates applies to every date.)"""
+    if (finding.entity == "DATE_TIME" and finding.recognizer != "date_of_birth"
+            and rules.get("DATE_TIME") == "tokenize"):
+        return False
+    return rules.get(finding.entity, "keep") != "keep"
 
 
 def _fragment_safe(masked: str) -> str:

@@ -54,15 +54,23 @@ def normalise_pan(raw: str, *, field: str | None = None) -> str:
 DOT = "•"
 
 
+# At least this many digits stay hidden: BIN and last four of a 12-digit Maestro would
+# show ten of its twelve.
+HIDDEN_DIGITS = 6
+
+
 def mask(value: str) -> str:
     """The one card mask: BIN (first six) and last four, the most PCI DSS 3.4.1 allows
-    to be displayed, from a number in any grouping. A value masked already stays as it
-    is; anything too short to be a card shows nothing."""
+    to be displayed, from a number in any grouping; for a number shorter than 16 digits
+    the last four only, so that at least six digits stay hidden. A value masked already
+    stays as it is; anything too short to be a card shows nothing."""
     digits = "".join(c for c in value if c.isdigit())
     if DOT in value:
         return value
     if len(digits) < 12:
         return DOT * 4
+    if len(digits) - 10 < HIDDEN_DIGITS:
+        return f"{DOT * (len(digits) - 4)}{digits[-4:]}"
     return f"{digits[:6]}{DOT * (len(digits) - 10)}{digits[-4:]}"
 
 

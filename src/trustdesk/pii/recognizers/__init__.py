@@ -10,12 +10,11 @@ from trustdesk.pii.recognizers.base import (
     ScanOptions,
 )
 from trustdesk.pii.recognizers.contact import (
-    CnMobileRecognizer,
     EmailRecognizer,
     IpAddressRecognizer,
-    PhoneRecognizer,
     UrlRecognizer,
 )
+from trustdesk.pii.recognizers.dates import DateOfBirthRecognizer, DateRecognizer
 from trustdesk.pii.recognizers.financial import (
     AbaRoutingRecognizer,
     BankAccountRecognizer,
@@ -29,12 +28,12 @@ from trustdesk.pii.recognizers.http import (
 )
 from trustdesk.pii.recognizers.identity import (
     CnResidentIdRecognizer,
-    DateOfBirthRecognizer,
     DriverLicenseRecognizer,
     PassportRecognizer,
     UsSsnBareRecognizer,
     UsSsnRecognizer,
 )
+from trustdesk.pii.recognizers.phone import CnMobileRecognizer, PhoneRecognizer
 from trustdesk.pii.recognizers.secrets import (
     ApiKeyRecognizer,
     PasswordRecognizer,
@@ -65,6 +64,7 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     PassportRecognizer,
     DriverLicenseRecognizer,
     DateOfBirthRecognizer,
+    DateRecognizer,
     BankAccountRecognizer,
     UrlRecognizer,
     StreetAddressRecognizer,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from trustdesk.pii import issuers
 from trustdesk.pii import validators as v
 from trustdesk.pii.recognizers.base import (
     DIGIT_START,
@@ -17,31 +18,39 @@ from trustdesk.pii.recognizers.base import (
     words_regex,
 )
 
-_CARD_CONTEXT = ("card", "card number", "credit card", "debit card", "credit", "debit",
-                 "visa", "mastercard", "amex", "cc", "pan", "卡号", "信用卡", "银行卡",
-                 "karte", "kartennummer", "kreditkarte", "carte", "carte bancaire",
-                 "tarjeta", "número de tarjeta")
+_CARD_CONTEXT = ("card", "card number", "card no", "credit card", "debit card", "credit",
+                 "debit", "visa", "mastercard", "master card", "amex", "american express",
+                 "discover", "jcb", "diners", "diners club", "maestro", "unionpay",
+                 "union pay", "rupay", "mir card", "troy card", "verve", "uatp", "cc", "pan",
+                 "payment", "paid with", "pay with", "charged", "卡号", "信用卡", "银行卡",
+                 "银联", "借记卡", "karte", "kartennummer", "kreditkarte", "carte",
+                 "carte bancaire", "tarjeta", "número de tarjeta", "cartão", "carta")
 
 
 class CreditCardRecognizer(PatternRecognizer):
-    """13–19 digits, bare or in 4-4-4-4(-3) / 4-6-5 / 4-6-4 groups with one consistent
-    separator (space, dash or dot). Valid only if the issuer range and length fit and the
-    Luhn check passes, so order numbers and Luhn-invalid numbers are not cards.
+    """12–19 digits, bare or grouped with one consistent separator (space, dash or
+    dot): 4-4-4-4, 4-4-4-4-3 and the other groups of four with a shorter last group,
+    4-6-5 (Amex) and 4-6-4 (Diners). Valid only if a row of the published issuer table
+    fits the prefix and the length (``issuers``) and the Luhn check passes, so order
+    numbers and Luhn-invalid numbers are not cards.
 
     Further rules, each from a false positive seen in practice: four groups inside a
     longer grouped number (a 22-digit parcel tracking number, an IBAN) are not a card;
-    13-digit Visa numbers are no longer issued, so 13 digits (an EAN-13 barcode) count
-    only with a card word nearby; and a rejected candidate does not swallow the start of
-    a real card right after it ("066-41-0764 4951 4003 2359 8626")."""
+    12- and 13-digit numbers (Maestro's short cards, withdrawn Visa 13, and the shape of
+    EAN-13 barcodes) and UATP's "any 15 digits starting with 1" count only right after a
+    card word (no other number between); a rejected candidate does not swallow the start
+    of a real card right after it ("066-41-0764 4951 4003 2359 8626"); a CVV written
+    after the number is not part of it."""
 
     name = "credit_card"
     entities = ("CREDIT_CARD",)
     score = 0.95
-    context = Context(_CARD_CONTEXT)
+    context = Context(_CARD_CONTEXT, before=48)
     pattern = re.compile(
         DIGIT_START
-        + r"(?:\d{12,18}"
-        r"|\d{3}(?P<s1>[ .-])\d{4}(?P=s1)\d{4}(?P=s1)\d{4}(?P<tail>(?P=s1)\d{3})?"
+        + r"(?:\d{11,18}"
+        r"|\d{3}(?P<s1>[ .-])\d{4}(?P=s1)\d{4}"
+        r"(?:(?P=s1)\d{4}(?:(?P=s1)\d{1,3})?|(?P=s1)\d{1,3})?"
         r"|\d{3}(?P<s3>[ .-])\d{6}(?P=s3)\d{4,5})"
         + NOT_BEFORE_ALNUM)
     # A four-character group (digits or an IBAN's letters) before, or four digits after,
@@ -54,39 +63,51 @@ class CreditCardRecognizer(PatternRecognizer):
     def find(self, text: str, opts: ScanOptions):
         pos = 0
         while (m := self.pattern.search(text, pos)) is not None:
-            span = self._valid_span(text, m)
-            if span is None:
+            found = self._valid_span(text, m)
+            if found is None:
                 pos = m.start() + 1
                 continue
-            start, end = span
+            start, end, row = found
             pos = end
             labelled = self.context.near(text, start)
-            if end - start == 13 and not labelled:
-                continue
+            if (row.weak or len(v.digits_of(text[start:end])) <= 13) and \
+                    self.context.label_distance(text, start) is None:
+                continue  # short or weak: only right after a card word labels it
             if not labelled and self.reference.label_distance(text, start) is not None:
                 continue
             yield self.finding(start, end, self.score + (self.context_boost if labelled
                                                          else 0.0))
 
-    def _valid_span(self, text: str, m: re.Match) -> tuple[int, int] | None:
+    def _valid_span(self, text: str, m: re.Match):
         start, end = m.span()
         sep = m.group("s1") or m.group("s3")
         if sep:
             before = self._group_before.search(text, max(0, start - 6), start)
             if before is not None and before.group("sep") == sep:
                 return None
-        if not v.payment_card(m.group()):
-            # "4111 1111 1111 1111 123": the CVV was read as a 19-digit tail.
-            if m.group("tail") is None:
+        row = _card(m.group())
+        if row is None:
+            # "4111 1111 1111 1111 123": a CVV written after the number, read as its
+            # last group; try the number without it.
+            if not sep or text.count(sep, start, end) < 4:
                 return None
-            end = m.start("tail")
-            if not v.payment_card(text[start:end]):
+            end = text.rindex(sep, start, end)
+            row = _card(text[start:end])
+            if row is None:
                 return None
         elif sep:
             after = self._group_after.match(text, end)
             if after is not None and after.group("sep") == sep:
                 return None
-        return start, end
+        return start, end, row
+
+
+def _card(value: str):
+    d = v.digits_of(value)
+    row = issuers.issuer(d)
+    if row is None or not v.luhn(d) or len(set(d)) == 1:
+        return None
+    return row
 
 
 class IbanRecognizer(PatternRecognizer):

@@ -1,4 +1,4 @@
-"""Government identifiers and dates of birth."""
+"""Government identifiers (dates of birth: ``dates``)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ class UsSsnRecognizer(PatternRecognizer):
     score = 0.85
     context = Context(_SSN_WORDS)
     context_boost = 0.1
-    pattern = re.compile(DIGIT_START + r"(?<![-.]\d)\d{2}(?P<sep>[- ])\d{2}(?P=sep)\d{4}"
-                         + NOT_BEFORE_ALNUM + r"(?![-.]\d)")
+    # Not a run of more groups with the same separator ("012 12 3428 04" is a phone).
+    pattern = re.compile(DIGIT_START + r"(?<![-.]\d)\d{2}(?P<sep>[- ])\d{2}(?P=sep)"
+                         r"\d{4}" + NOT_BEFORE_ALNUM + r"(?![-.]\d)(?!(?P=sep)\d)")
 
     def accept(self, text, m, start, end, opts):
         return self.boosted(text, start, self.score) if v.us_ssn(m.group()) else None
@@ -109,57 +110,3 @@ class DriverLicenseRecognizer(AnchoredRecognizer):
         if sum(c.isdigit() for c in value) < 5 or "--" in value:
             return None
         return self.score
-
-
-_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-           r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_MONTH_NUMBER = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-    start=1)}
-
-
-class DateOfBirthRecognizer(AnchoredRecognizer):
-    """A date right after "DOB", "date of birth", "born", "出生日期"…: a date alone is
-    not personal data (it may be an order date), a birth date is."""
-
-    name = "date_of_birth"
-    entities = ("DATE_TIME",)
-    score = 0.85
-    needles_ci = ("dob", "d.o.b", "birth", "born", "出生", "生日", "geb", "né", "naissance",
-                  "nacimiento")
-    anchor = words_regex(("dob", "d.o.b.", "date of birth", "birth date", "birthdate",
-                          "birthday", "born", "born on", "出生日期", "出生年月", "出生于",
-                          "生日", "geboren", "geburtsdatum", "né le", "née le",
-                          "date de naissance", "fecha de nacimiento"))
-    value = re.compile(
-        r"[^\n\d]{0,16}?(?<![0-9A-Za-z])(?P<value>"
-        r"(?P<ymd>(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2}))"
-        r"|(?P<cjk>(?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日?)"
-        r"|(?P<dmy>(?P<a3>\d{1,2})[-/.](?P<b3>\d{1,2})[-/.](?P<y3>\d{4}|\d{2}))"
-        r"|(?P<dmony>(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon4>" + _MONTHS
-        + r"),?\s+(?P<y4>\d{4}))"
-        r"|(?P<mondy>(?P<mon5>" + _MONTHS + r")\s+(?P<d5>\d{1,2})(?:st|nd|rd|th)?,?\s+"
-        r"(?P<y5>\d{4}))"
-        r")(?![0-9])",
-        re.IGNORECASE)
-
-    def accept(self, text, m, start, end, opts):
-        g = m.group
-        if g("ymd"):
-            ok = v.plausible_birth_date(int(g("y1")), int(g("m1")), int(g("d1")))
-        elif g("cjk"):
-            ok = v.plausible_birth_date(int(g("y2")), int(g("m2")), int(g("d2")))
-        elif g("dmy"):
-            y = int(g("y3"))
-            y = y if y > 99 else 1900 + y
-            a, b = int(g("a3")), int(g("b3"))
-            ok = v.plausible_birth_date(y, b, a) or v.plausible_birth_date(y, a, b)
-        elif g("dmony"):
-            ok = v.plausible_birth_date(int(g("y4")), _month(g("mon4")), int(g("d4")))
-        else:
-            ok = v.plausible_birth_date(int(g("y5")), _month(g("mon5")), int(g("d5")))
-        return self.score if ok else None
-
-
-def _month(name: str) -> int:
-    return _MONTH_NUMBER[name[:3].lower()]
