@@ -81,8 +81,10 @@ def test_kek_rotation_while_serving(system):
     worker = threading.Thread(target=serve)
     worker.start()
     try:
-        rotation.rotate_kek(grace_seconds=0.3, batch=1)
-        rotation.rotate_kek(grace_seconds=0.3, batch=1)
+        # The shipped grace period: a request that read the old wrapping just before the
+        # switch still finishes with it, even on a loaded machine.
+        rotation.rotate_kek(batch=1)
+        rotation.rotate_kek(batch=1)
     finally:
         stop.set()
         worker.join()
