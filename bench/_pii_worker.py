@@ -4,9 +4,10 @@ over the texts in the JSON file argv[2], for argv[3] seconds. One JSON line."""
 
 import json
 import sys
-import time
 
 sys.path.insert(0, sys.argv[1])
+
+from _scan_rate import rate
 
 from trustdesk import pii
 
@@ -14,20 +15,7 @@ from trustdesk import pii
 def main() -> None:
     with open(sys.argv[2], encoding="utf-8") as f:
         texts = json.load(f)
-    seconds = float(sys.argv[3])
-    pii.scan(texts[0])
-    chars = findings = passes = 0
-    start = time.perf_counter()
-    while True:
-        for text in texts:
-            findings += len(pii.scan(text))
-            chars += len(text)
-        passes += 1
-        if time.perf_counter() - start >= seconds:
-            break
-    took = time.perf_counter() - start
-    print(json.dumps({"chars_per_s": round(chars / took), "findings_per_pass":
-                      findings // passes, "passes": passes, "source": pii.__file__}))
+    print(json.dumps({**rate(pii.scan, texts, float(sys.argv[3])), "source": pii.__file__}))
 
 
 if __name__ == "__main__":

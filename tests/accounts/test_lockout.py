@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
-
 import pytest
 from django.test import Client
 
+import counters_backend
 from trustdesk.accounts import counters, services
 from trustdesk.audit.models import AuditEvent
 
@@ -16,27 +13,9 @@ PASSWORD = "a long enough passphrase for tests"
 GENERIC = b"The email address and/or password you specified are not correct."
 
 
-def _redis_url() -> str | None:
-    url = os.environ.get("TRUSTDESK_TEST_REDIS_URL")
-    if url:
-        return url
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return "redis://127.0.0.1:6379/15"
-    except OSError:
-        return None
-
-
 @pytest.fixture(params=["database", "redis"])
 def backend(request, settings):
-    if request.param == "redis":
-        url = _redis_url()
-        if url is None:
-            pytest.skip("no Redis server (set TRUSTDESK_TEST_REDIS_URL)")
-        settings.REDIS_URL = url
-        settings.REDIS_PREFIX = f"trustdesk-test:{uuid.uuid4()}:"  # Redis outlives the test
-    else:
-        settings.REDIS_URL = None
+    counters_backend.use(request.param, settings)
     counters.counters.cache_clear()
     yield request.param
     counters.counters.cache_clear()

@@ -12,9 +12,10 @@ import uuid
 
 import pytest
 
+from counters_backend import redis_url as _redis_url
 from helpers import server_env, start_server
 
-from .test_lockout import GENERIC, PASSWORD, _redis_url
+from .test_lockout import GENERIC, PASSWORD
 
 
 def _login(base: str, email: str, password: str) -> tuple[int, bytes]:

@@ -4,12 +4,9 @@ hash (so repeated guessing shows, and the value does not)."""
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
-
 import pytest
 
+import counters_backend
 from trustdesk.access.models import Alert
 from trustdesk.audit.models import AuditEvent
 from trustdesk.customers import search_guard
@@ -19,25 +16,9 @@ pytestmark = pytest.mark.django_db
 LOCKED = "ada.locked@example.org"
 
 
-def _redis_url() -> str | None:
-    if url := os.environ.get("TRUSTDESK_TEST_REDIS_URL"):
-        return url
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return "redis://127.0.0.1:6379/15"
-    except OSError:
-        return None
-
-
 @pytest.fixture(params=["database", "redis"])
 def counters(request, settings):
-    if request.param == "redis":
-        if not (url := _redis_url()):
-            pytest.skip("no Redis server (set TRUSTDESK_TEST_REDIS_URL)")
-        settings.REDIS_URL = url
-        settings.REDIS_PREFIX = f"trustdesk-test:{uuid.uuid4()}:"  # Redis outlives the test
-    else:
-        settings.REDIS_URL = None
+    counters_backend.use(request.param, settings)
     search_guard._counters.cache_clear()
     yield request.param
     search_guard._counters.cache_clear()
