@@ -1,0 +1,160 @@
+"""People's names without a model: runs of capitalised words, trusted when they start with
+a known first name and go on with a surname, or when a cue announces them ("my name is",
+"Dear", "Mr", a signature line); Chinese names after a cue when they start with a common
+surname. The dictionaries are handed in (``pii/gazetteer.py`` loads them); the rules and
+word tables (``name_tables``) are here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from trustdesk.pii import name_tables as t
+
+# Letters of alphabetic scripts, not Han or kana (those are read by ``_han_names``).
+_WORD = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u9fff]+(?:['’\-][^\W\d_\u3400-\u9fff]+)*")
+_MAX_TOKENS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    word: str
+
+    @property
+    def capital(self) -> bool:
+        w = self.word
+        return w[0].isupper() and (len(w) == 1 or not w.isupper() or (len(w) <= 3 and
+                                   "-" not in w))
+
+    @property
+    def key(self) -> str:
+        return self.word.lower()
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+def runs(text: str, toks: list[Token]) -> Iterator[list[Token]]:
+    """Maximal runs of capitalised words on one line, joined by one space (an initial may
+    carry its full stop: "J. Smith"), with name particles allowed inside."""
+    i = 0
+    while i < len(toks):
+        if not toks[i].capital:
+            i += 1
+            continue
+        run = [toks[i]]
+        j = i + 1
+        while j < len(toks):
+            gap = text[run[-1].end:toks[j].start]
+            prev = run[-1]
+            if gap != " " and not (gap == ". " and (len(prev.word) == 1 or
+                                                    prev.key in t.TITLES)):
+                break
+            tok = toks[j]
+            particle = (tok.key in t.PARTICLES and j + 1 < len(toks) and toks[j + 1].capital
+                        and text[tok.end:toks[j + 1].start] in (" ", "-"))
+            if not (tok.capital or particle):
+                break
+            run.append(tok)
+            j += 1
+        yield run
+        i = j
+
+
+class PersonFinder:
+    def __init__(self, first_names: Mapping[str, int], places: frozenset[str]) -> None:
+        self.first = first_names  # lowercased first name -> frequency class (1..13)
+        self.places = places  # lowercased place names: "Hong Kong" is no Mr Hong
+
+    def is_first(self, tok: Token) -> bool:
+        return (tok.key in self.first and tok.key not in t.STOP and len(tok.word) > 1
+                and tok.key not in t.PRODUCTS)
+
+    def find(self, text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
+        yield from self._han_names(text)
+        for run in runs(text, toks):
+            span = self._judge(text, run)
+            if span is not None:
+                yield span
+
+    def _judge(self, text: str, run: list[Token]) -> tuple[int, int] | None:
+        if any(tok.key in t.STREET or tok.key in t.COMPANY for tok in run[1:]):
+            return None  # "Victoria Street", "Grace Labs": not a person
+        if any(tok.key in t.PRODUCTS for tok in run):
+            return None
+        cue = bool(t.CUE_BEFORE.search(text[max(0, run[0].start - 40):run[0].start]
+                                       .lower())) or self._signs(text, run)
+        # Leading greeting words and titles are cues, not part of the name.
+        while run and (run[0].key in t.STOP or run[0].key in t.TITLES):
+            if run[0].key in t.TITLES or t.CUE_BEFORE.search(" " + run[0].key):
+                cue = True
+            run = run[1:]
+        while run and (run[-1].key in t.PARTICLES or run[-1].key in t.STOP):
+            run = run[:-1]
+        if not run:
+            return None
+        run = run[:_MAX_TOKENS]
+        if any(tok.key in t.STOP for tok in run):
+            return None
+        if " ".join(tok.word for tok in run).lower() in self.places and not cue:
+            return None
+        first = self.is_first(run[0])
+        if cue and (first or len(run) > 1 or len(run[0].word) > 2):
+            return run[0].start, run[-1].end
+        if len(run) < 2:
+            return None
+        if first:
+            return run[0].start, run[-1].end
+        # "Zhang Wei": a pinyin surname first, then a given name.
+        if run[0].key in t.PINYIN_SURNAMES and len(run) <= 3 and (
+                self.is_first(run[1]) or run[1].key in t.PINYIN_SURNAMES):
+            return run[0].start, run[-1].end
+        return None
+
+    @staticmethod
+    def _signs(text: str, run: list[Token]) -> bool:
+        """The run is alone on the line after a sign-off ("Regards,\\nAda Lovelace")."""
+        line_start = text.rfind("\n", 0, run[0].start) + 1
+        line_end = text.find("\n", run[-1].end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start:run[0].start].strip() or text[run[-1].end:line_end].strip(
+                " \t.,"):
+            return False
+        if line_start == 0:
+            return False
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        return bool(t.SIGNOFF.search(text[prev_start:line_start - 1]))
+
+    def _han_names(self, text: str) -> Iterator[tuple[int, int]]:
+        for m in t.HAN_CUE.finditer(text):
+            yield from _han_name(m.group(1), m.start(1))
+        for sign in t.HAN_SIGNOFFS:
+            i = text.find(sign)
+            while i >= 0:
+                nl = text.find("\n", i)
+                if nl >= 0:
+                    line = text[nl + 1:].split("\n", 1)[0]
+                    if 2 <= len(line.strip()) <= 4:
+                        yield from _han_name(line.strip(), nl + 1 + line.index(
+                            line.strip()), whole=True)
+                i = text.find(sign, i + 1)
+
+
+def _han_name(chars: str, start: int, *, whole: bool = False) -> Iterator[tuple[int, int]]:
+    """A surname from the table, then one or two given-name characters."""
+    if chars[:2] in t.HAN_DOUBLE_SURNAMES:
+        surname = 2
+    elif chars[:1] in t.HAN_SURNAMES:
+        surname = 1
+    else:
+        return
+    end = surname
+    while end < len(chars) and end < surname + 2 and chars[end] not in t.HAN_STOP:
+        end += 1
+    if end == surname or (whole and end != len(chars)):
+        return
+    yield start, start + end
