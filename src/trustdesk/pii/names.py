@@ -55,14 +55,24 @@ def runs(text: str, toks: list[Token]) -> Iterator[list[Token]]:
                                                     prev.key in t.TITLES)):
                 break
             tok = toks[j]
-            particle = (tok.key in t.PARTICLES and j + 1 < len(toks) and toks[j + 1].capital
-                        and text[tok.end:toks[j + 1].start] in (" ", "-"))
+            particle = tok.key in t.PARTICLES and _particle_then_name(text, toks, j)
             if not (tok.capital or particle):
                 break
             run.append(tok)
             j += 1
         yield run
         i = j
+
+
+def _particle_then_name(text: str, toks: list[Token], j: int) -> bool:
+    """Token ``j`` is a particle and, after any more ("de la"), a capitalised word."""
+    while j + 1 < len(toks) and text[toks[j].end:toks[j + 1].start] in (" ", "-"):
+        j += 1
+        if toks[j].capital:
+            return True
+        if toks[j].key not in t.PARTICLES:
+            return False
+    return False
 
 
 class PersonFinder:
@@ -82,10 +92,6 @@ class PersonFinder:
                 yield span
 
     def _judge(self, text: str, run: list[Token]) -> tuple[int, int] | None:
-        if any(tok.key in t.STREET or tok.key in t.COMPANY for tok in run[1:]):
-            return None  # "Victoria Street", "Grace Labs": not a person
-        if any(tok.key in t.PRODUCTS for tok in run):
-            return None
         cue = bool(t.CUE_BEFORE.search(text[max(0, run[0].start - 40):run[0].start]
                                        .lower())) or self._signs(text, run)
         # Leading greeting words and titles are cues, not part of the name.
@@ -98,8 +104,10 @@ class PersonFinder:
         if not run:
             return None
         run = run[:_MAX_TOKENS]
-        if any(tok.key in t.STOP for tok in run):
+        if any(tok.key in t.STOP or tok.key in t.PRODUCTS for tok in run):
             return None
+        if any(tok.key in t.STREET or tok.key in t.COMPANY for tok in run[1:]):
+            return None  # "Victoria Street", "Grace Labs": not a person
         if " ".join(tok.word for tok in run).lower() in self.places and not cue:
             return None
         first = self.is_first(run[0])
