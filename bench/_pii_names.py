@@ -60,6 +60,10 @@ NEGATIVES = [
     "The Black Friday Sale price was wrong.", "Support told me to wait until Friday.",
     "Will you refund it? Thanks in advance.", "The Rose Garden Hotel booking is wrong.",
     "Florence Street parking is not included.", "Your Premium Plus plan is too expensive.",
+    "The letter went to 64 rue Victor Hugo, BP 481.", "Calle Mayor 12 está cerrada.",
+    "Hola, Por favor actualicen mis datos.", "Hallo, Meine Erstattung ist noch nicht da.",
+    "Hallo, Wilt u mijn gegevens bijwerken?", "The router MAC C1:FA:AC:04:D5:5A changed.",
+    "Postcode SW1A 1AA, UN 3584 are on the label.", "Victoria Mews 4 is my flat.",
 ]
 
 

