@@ -159,9 +159,43 @@ def _latin(g: Gen) -> None:
         g.put(g.person()[2], "PERSON")
         g.put(" told me to contact you. ")
     g.put(r.choice(NEGATIVES))
+    if r.random() < 0.35:
+        _odd_form(g)
     g.put("\n\n" + r.choice(["Regards,", "Thanks,", "Best wishes,", "Kind regards,",
                              "Viele Grüße,", "Cordialement,", "Saludos,"]) + "\n")
     g.put(full if r.random() < 0.7 else first, "PERSON")
+
+
+def _odd_form(g: Gen) -> None:
+    """Names as people also write them: initials, a title with its full stop, a web
+    form's label with capitals or "surname, first name", lowercase, a mail signature."""
+    r = g.rng
+    first, last, full = g.person()
+    form = r.randrange(6)
+    if form == 0:
+        g.put(" Please ask ")
+        g.put(f"{first[0]}. {last}", "PERSON")
+        g.put(" to call me back.")
+    elif form == 1:
+        g.put(" " + r.choice(["Mrs.", "Mr.", "Dr.", "Prof."]) + " ")
+        g.put(last, "PERSON")
+        g.put(" already knows about it.")
+    elif form == 2:
+        g.put("\nFull name: ")
+        g.put(full.upper(), "PERSON")
+        g.put("\n")
+    elif form == 3:
+        g.put("\nName: ")
+        g.put(f"{last}, {first}", "PERSON")
+        g.put("\n")
+    elif form == 4:
+        g.put(" my name is ")
+        g.put(full.lower(), "PERSON")
+        g.put(" btw.")
+    else:
+        g.put("\n-- \n")
+        g.put(full, "PERSON")
+        g.put("\nSent from my phone")
 
 
 def _han(g: Gen) -> None:

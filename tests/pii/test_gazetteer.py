@@ -44,6 +44,10 @@ def places(backend, text):
     ("Me llamo Isabel de la Cruz y vivo en Madrid.", "Isabel de la Cruz"),
     ("Ich bin Mohammed Al-Rashid aus Hamburg.", "Mohammed Al-Rashid"),
     ("Zhang Wei called about the refund.", "Zhang Wei"),  # pinyin surname first
+    ("Please ask A. Watanabe to call me.", "A. Watanabe"),  # an initial, not "a"
+    ("Order 5\nFull name: PRIYA SHARMA\nCity: Pune", "PRIYA SHARMA"),  # a form field
+    ("Name: de la Cruz, Diego\n", "de la Cruz, Diego"),
+    ("hey, my name is hannah fletcher btw", "hannah fletcher"),  # lowercase after a cue
 ])
 def test_names_by_cue_dictionary_and_signature(backend, text, name):
     assert people(backend, text) == [name]

@@ -56,7 +56,7 @@ class GazetteerBackend:
 
     def find(self, text: str) -> Iterator[tuple[str, int, int, float]]:
         toks = tokens(text)
-        people = sorted(set(self.persons.find(text, toks)))
+        people = _disjoint(self.persons.find(text, toks))
         for start, end in people:
             yield "PERSON", start, end, self.person_score
         # A place inside a name ("Paris Hilton", "Florence Nightingale") is the name.
@@ -64,6 +64,15 @@ class GazetteerBackend:
         for start, end in self.places.find(text, toks):
             if not any(s < end and start < e for s, e in taken):
                 yield "LOCATION", start, end, self.place_score
+
+
+def _disjoint(spans) -> list[tuple[int, int]]:
+    """Overlapping spans (a form field and a cue over the same name): the longest wins."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+        if not any(s < end and start < e for s, e in kept):
+            kept.append((start, end))
+    return sorted(kept)
 
 
 def first_names() -> dict[str, int]:

@@ -50,6 +50,18 @@ _CUES = [
     r"caro", r"cara", r"ik ben", r"mijn naam is", r"beste", r"geachte",
 ]
 CUE_BEFORE = re.compile(r"(?:^|[^\w])(?:" + "|".join(_CUES) + r")[ \t,]*$")
+# A form's name field: the rest of the line is the name, whatever its case ("Full name:
+# JOHN SMITH", "Name: Smith, John").
+NAME_FIELD = re.compile(
+    r"(?im)^[ \t]*(?:full name|name|your name|customer name|contact name|account holder|"
+    r"cardholder|nom|nom complet|nombre|nombre completo|vollständiger name|nome|naam)"
+    r"[ \t]*:[ \t]*([^\W\d_]+(?:(?:[ \t]+|,[ \t]*|\.[ \t]*|['’-])[^\W\d_]+){0,4})"
+    r"[ \t.]*$")
+# "my name is" before a name written in lowercase ("my name is anna li").
+NAME_STATEMENT = re.compile(
+    r"(?i)(?:my name is|my name's|mein name ist|ich heiße|ich heisse|je m'appelle|"
+    r"mon nom est|me llamo|mi nombre es|mi chiamo|mijn naam is)[ \t]+"
+    r"([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?")
 # Titles: the capitalised words after one are a name whatever they are.
 TITLES = _words("mr mrs ms miss mx dr prof sir madam herr frau m mme mlle sr sra srta "
                    "don doña dott sig signor signora dhr mevr shri smt")

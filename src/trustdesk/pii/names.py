@@ -78,6 +78,12 @@ def _greeting_then_sentence(text: str, tok: Token) -> bool:
             and bool(_LOWER_NEXT.fullmatch(nxt)) and nxt[1].islower())
 
 
+def _initial(text: str, run: list[Token]) -> bool:
+    """The run opens with an initial and its full stop ("A. Watanabe", not "A Nice")."""
+    return (len(run) > 1 and len(run[0].word) == 1 and run[0].word.isupper()
+            and text[run[0].end:run[0].end + 1] == ".")
+
+
 def _word_before(text: str, start: int) -> str:
     m = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 30):start])
     return m.group(1).lower() if m else ""
@@ -105,6 +111,11 @@ class PersonFinder:
 
     def find(self, text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
         yield from self._han_names(text)
+        for m in t.NAME_FIELD.finditer(text):
+            if not any(w.lower() in t.STOP for w in re.findall(r"[^\W\d_]+", m.group(1))):
+                yield m.start(1), m.end(1)
+        for m in t.NAME_STATEMENT.finditer(text):
+            yield from self._lowercase_name(m)
         for run in runs(text, toks):
             span = self._judge(text, run)
             if span is not None:
@@ -119,7 +130,7 @@ class PersonFinder:
         # Leading greeting words and titles are cues, not part of the name.
         stripped = False
         while run and (run[0].key in t.STOP or run[0].key in t.TITLES
-                       or run[0].key in t.PARTICLES):
+                       or run[0].key in t.PARTICLES) and not _initial(text, run):
             # "Dear", "Mr" announce a name; "Meine" after "Hallo," breaks the greeting.
             cue = run[0].key in t.TITLES or bool(t.CUE_BEFORE.search(" " + run[0].key))
             run, stripped = run[1:], True
@@ -146,11 +157,26 @@ class PersonFinder:
             return None
         if first:
             return run[0].start, run[-1].end
+        # "J. Smith": an initial with its full stop, then a surname.
+        if _initial(text, run) and len(run[1].word) > 2 and run[1].key not in self.places:
+            return run[0].start, run[-1].end
         # "Zhang Wei": a pinyin surname first, then a given name.
         if run[0].key in t.PINYIN_SURNAMES and len(run) <= 3 and (
                 self.is_first(run[1]) or run[1].key in t.PINYIN_SURNAMES):
             return run[0].start, run[-1].end
         return None
+
+    def _lowercase_name(self, m: re.Match) -> Iterator[tuple[int, int]]:
+        """After "my name is": a known first name (or pinyin surname) in lowercase, and
+        the word after it unless that is a common word."""
+        first, second = m.group(1), m.group(2)
+        if not first.islower() or first in t.STOP or not (
+                first in self.first or first in t.PINYIN_SURNAMES):
+            return
+        end = m.end(1)
+        if second and second.islower() and second not in t.STOP and len(second) > 1:
+            end = m.end(2)
+        yield m.start(1), end
 
     @staticmethod
     def _signs(text: str, run: list[Token]) -> bool:
