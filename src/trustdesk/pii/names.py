@@ -142,7 +142,8 @@ class PersonFinder:
         if not run:
             return None
         run = run[:_MAX_TOKENS]
-        if any(tok.key in t.STOP or tok.key in t.PRODUCTS for tok in run):
+        words = run[1:] if _initial(text, run) else run  # "A. Watanabe": no article
+        if any(tok.key in t.STOP or tok.key in t.PRODUCTS for tok in words):
             return None
         if any(tok.key in t.STREET or tok.key in t.COMPANY for tok in run):
             return None  # "Victoria Street", "Calle Mayor", "Grace Labs": not a person
