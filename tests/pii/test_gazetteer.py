@@ -5,6 +5,7 @@ once, and what a missing package says."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -124,6 +125,16 @@ def test_intake_default_scan_still_has_no_names(backend):
     # Opt-in: the process-wide scanner (what intake uses) has no backend.
     text = "My name is Lukas Becker and I live in Berlin."
     assert [f.entity for f in pii.scan(text)] == []
+
+
+def test_a_long_text_costs_linear_time(backend):
+    # A megabyte of names: spans are settled with a sweep, not pairwise (that took ~25 s).
+    piece = "Hi Anna,\nI am Lukas Becker from Berlin.\n谢谢，\n王伟\n"
+    text = piece * (1_000_000 // len(piece))
+    start = time.perf_counter()
+    hits = sum(1 for _ in backend.find(text))
+    assert hits == 4 * (1_000_000 // len(piece))  # Anna, Lukas Becker, Berlin, 王伟
+    assert time.perf_counter() - start < 10
 
 
 def test_tables_load_once_under_concurrent_first_use(monkeypatch):

@@ -201,10 +201,11 @@ class PersonFinder:
             while i >= 0:
                 nl = text.find("\n", i)
                 if nl >= 0:
-                    line = text[nl + 1:].split("\n", 1)[0]
-                    if 2 <= len(line.strip()) <= 4:
-                        yield from _han_name(line.strip(), nl + 1 + line.index(
-                            line.strip()), whole=True)
+                    stop = text.find("\n", nl + 1)
+                    line = text[nl + 1:stop if stop >= 0 else len(text)]
+                    name = line.strip()
+                    if 2 <= len(name) <= 4:
+                        yield from _han_name(name, nl + 1 + line.index(name), whole=True)
                 i = text.find(sign, i + 1)
 
 
