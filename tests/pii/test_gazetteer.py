@@ -49,6 +49,8 @@ def places(backend, text):
     ("Order 5\nFull name: PRIYA SHARMA\nCity: Pune", "PRIYA SHARMA"),  # a form field
     ("Name: de la Cruz, Diego\n", "de la Cruz, Diego"),
     ("hey, my name is hannah fletcher btw", "hannah fletcher"),  # lowercase after a cue
+    ("I think Sarah's card was charged twice.", "Sarah"),  # possessive, lone common name
+    ("The refund for Emily Hughes's order", "Emily Hughes"),
 ])
 def test_names_by_cue_dictionary_and_signature(backend, text, name):
     assert people(backend, text) == [name]
@@ -71,6 +73,10 @@ def test_names_by_cue_dictionary_and_signature(backend, text, name):
     "MAC C1:FA:AC:04:D5:5A",  # letters glued to digits are a code
     "London SW1A 1AA",  # capitals are postcodes, not a surname
     "8469 UN Utrecht",
+    "escriban a Sarah@Example.Io por favor",  # a mailbox
+    "see https://example.org/Grace/Hopper",
+    "寄到Rua Oscar Freire, 714",  # a street word glued to Han text is still a word
+    "Sarah called. Rose petals were in the parcel.",  # a lone name starting a sentence
 ])
 def test_capitalised_words_that_are_not_names(backend, text):
     assert people(backend, text) == []

@@ -101,7 +101,8 @@ STREET = _words("""
 street st road rd avenue ave lane ln drive dr boulevard blvd way court ct place pl
 square sq terrace close crescent parkway highway hwy row alley gardens mews bridge
 straße strasse str weg platz allee gasse ring damm ufer rue avenue boulevard chemin
-calle avenida plaza paseo via viale piazza corso straat laan plein gracht
+calle avenida plaza paseo via viale piazza corso straat laan plein gracht rua travessa
+alameda largo
 """)
 COMPANY = _words("""
 inc ltd llc plc gmbh ag sa sas sarl bv nv co corp corporation company group holdings

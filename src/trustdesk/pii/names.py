@@ -14,9 +14,15 @@ from trustdesk.pii import name_tables as t
 
 # Letters of alphabetic scripts, not Han or kana (those are read by ``_han_names``).
 # A word glued to digits ("C1:FA", "2B") is a code, not a word.
-_WORD = re.compile(r"(?<!\w)[^\W\d_\u3040-\u30ff\u3400-\u9fff]+"
-                   r"(?:['’\-][^\W\d_\u3400-\u9fff]+)*(?!\w)")
+# Han or kana next to a word ends it ("寄到Rua Oscar Freire"); another letter or digit
+# does not.
+_WORD = re.compile(r"(?<![^\W\u3040-\u30ff\u3400-\u9fff])[^\W\d_\u3040-\u30ff\u3400-\u9fff]+"
+                   r"(?:['’\-][^\W\d_\u3400-\u9fff]+)*(?![^\W\u3040-\u30ff\u3400-\u9fff])")
+# E-mail addresses and URLs: "Sarah@Example.Io" is a mailbox, not a person.
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
 _MAX_TOKENS = 4
+_COMMON = 5  # nam_dict frequency class from which a lone first name is taken mid-sentence
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(\[]|--)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +43,20 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    out = []
+    skip = [(m.start(), m.end()) for m in _ADDRESS.finditer(text)] if (
+        "@" in text or "://" in text or "www." in text) else []
+    k = 0
+    for m in _WORD.finditer(text):
+        while k < len(skip) and skip[k][1] <= m.start():
+            k += 1
+        if k < len(skip) and skip[k][0] <= m.start():
+            continue
+        word, end = m.group(), m.end()
+        if len(word) > 3 and word[-2:] in ("'s", "’s"):
+            word, end = word[:-2], end - 2  # "Sarah's card": the name is Sarah
+        out.append(Token(m.start(), end, word))
+    return out
 
 
 def runs(text: str, toks: list[Token]) -> Iterator[list[Token]]:
@@ -82,6 +101,11 @@ def _initial(text: str, run: list[Token]) -> bool:
     """The run opens with an initial and its full stop ("A. Watanabe", not "A Nice")."""
     return (len(run) > 1 and len(run[0].word) == 1 and run[0].word.isupper()
             and text[run[0].end:run[0].end + 1] == ".")
+
+
+def _mid_sentence(text: str, tok: Token) -> bool:
+    return not _SENTENCE_END.search(text[max(0, tok.start - 4):tok.start]) and (
+        tok.start > 0)
 
 
 def _word_before(text: str, start: int) -> str:
@@ -155,6 +179,11 @@ class PersonFinder:
         if cue and (first or len(run) > 1 or len(run[0].word) > 2):
             return run[0].start, run[-1].end
         if len(run) < 2:
+            # A common first name alone mid-sentence ("please call Sarah back"); not at
+            # a sentence start, where "Grace" or "Rose" may be any capitalised word.
+            if (first and self.first[run[0].key] >= _COMMON and len(run[0].word) > 2
+                    and run[0].key not in self.places and _mid_sentence(text, run[0])):
+                return run[0].start, run[0].end
             return None
         if first:
             return run[0].start, run[-1].end
