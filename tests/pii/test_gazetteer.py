@@ -51,6 +51,9 @@ def places(backend, text):
     ("hey, my name is hannah fletcher btw", "hannah fletcher"),  # lowercase after a cue
     ("I think Sarah's card was charged twice.", "Sarah"),  # possessive, lone common name
     ("The refund for Emily Hughes's order", "Emily Hughes"),
+    ("Kevin, can you verify the IBAN?", "Kevin"),  # a vocative at the sentence start
+    ("I'm Jack, reach me by mail.", "Jack"),
+    ("She said her maiden name was Thompson.", "Thompson"),
 ])
 def test_names_by_cue_dictionary_and_signature(backend, text, name):
     assert people(backend, text) == [name]
@@ -77,6 +80,8 @@ def test_names_by_cue_dictionary_and_signature(backend, text, name):
     "see https://example.org/Grace/Hopper",
     "寄到Rua Oscar Freire, 714",  # a street word glued to Han text is still a word
     "Sarah called. Rose petals were in the parcel.",  # a lone name starting a sentence
+    "However, the parcel is late.",
+    "The Victoria and Albert Museum shop sent it.",  # an institution
 ])
 def test_capitalised_words_that_are_not_names(backend, text):
     assert people(backend, text) == []

@@ -37,7 +37,9 @@ HAN_SIGNOFFS = ("谢谢", "此致", "祝好", "敬礼", "顺祝")
 # Words before a capitalised name that make it one ("my name is", "Dear", "Mr").
 # Matched against the lowercased text just before the candidate.
 _CUES = [
-    r"my name is", r"my name's", r"i am", r"i'm", r"this is", r"it's", r"name is",
+    r"my name is", r"my name's", r"i am", r"i'm", r"i’m", r"this is", r"it's", r"name is",
+    r"name was", r"surname is", r"last name is", r"first name is", r"maiden name",
+    r"called", r"named",
     r"names?\s*:", r"full name\s*:", r"contact\s*:", r"customer\s*:", r"from\s*:",
     r"signed\s*:", r"account holder\s*:", r"cardholder\s*:", r"attn\.?\s*:?",
     r"dear", r"hi", r"hello", r"hey", r"thanks", r"thank you", r"speak to", r"spoke to",
@@ -93,7 +95,7 @@ novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche enero feb
 marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes martes
 miércoles jueves viernes sábado domingo
 hallo danke bitte liebe lieber bonjour merci hola gracias ciao grazie beste
-me mi je ich ik yo moi mein meine mon ma mijn name nom nombre soy sono
+me mi je ich ik yo moi mein meine mon ma mijn name nom nombre soy sono i'm i’m it's
 christmas easter new year black friday
 """)
 # Words that make the capitalised run around them a street, a company or a product.
@@ -108,6 +110,8 @@ COMPANY = _words("""
 inc ltd llc plc gmbh ag sa sas sarl bv nv co corp corporation company group holdings
 bank labs technologies systems solutions software consulting partners associates
 foundation university college school hospital hotel airlines airways insurance
+museum gallery church cathedral station airport library institute clinic pharmacy
+restaurant cafe café shop store market mall stadium theatre theater
 """)
 PRODUCTS = _words("""
 apple google microsoft amazon samsung paypal visa mastercard stripe netflix spotify

@@ -22,6 +22,7 @@ _WORD = re.compile(r"(?<![^\W\u3040-\u30ff\u3400-\u9fff])[^\W\d_\u3040-\u30ff\u3
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
 _MAX_TOKENS = 4
 _COMMON = 5  # nam_dict frequency class from which a lone first name is taken mid-sentence
+_VOCATIVE = re.compile(r", [^\W\d_]*[a-z]")  # "Kevin, can you …"
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(\[]|--)\s*$")
 
 
@@ -182,7 +183,8 @@ class PersonFinder:
             # A common first name alone mid-sentence ("please call Sarah back"); not at
             # a sentence start, where "Grace" or "Rose" may be any capitalised word.
             if (first and self.first[run[0].key] >= _COMMON and len(run[0].word) > 2
-                    and run[0].key not in self.places and _mid_sentence(text, run[0])):
+                    and run[0].key not in self.places and (
+                        _mid_sentence(text, run[0]) or _VOCATIVE.match(text, run[0].end))):
                 return run[0].start, run[0].end
             return None
         if first:
