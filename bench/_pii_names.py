@@ -171,7 +171,24 @@ def _odd_form(g: Gen) -> None:
     form's label with capitals or "surname, first name", lowercase, a mail signature."""
     r = g.rng
     first, last, full = g.person()
-    form = r.randrange(6)
+    form = r.randrange(9)
+    if form == 6:
+        g.put(" I think ")
+        g.put(first, "PERSON")
+        g.put("'s card was charged twice.")
+        return
+    if form == 7:
+        g.put("\n")
+        g.put(first, "PERSON")
+        g.put(", can you check this today?")
+        return
+    if form == 8:
+        g.put(" Please ask for ")
+        g.put(full, "PERSON")
+        g.put(" at the front desk, or ")
+        g.put(first, "PERSON")
+        g.put(" will forget.")
+        return
     if form == 0:
         g.put(" Please ask ")
         g.put(f"{first[0]}. {last}", "PERSON")
