@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from trustdesk.pii import name_tables as t
 
@@ -26,21 +25,19 @@ _VOCATIVE = re.compile(r", [^\W\d_]*[a-z]")  # "Kevin, can you …"
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(\[]|--)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    start: int
-    end: int
-    word: str
+    """A word and where it is; ``key`` is its lowercase form, ``capital`` whether it is
+    capitalised but not all capitals ("UN", "NSW", "SW" are postcodes and states)."""
 
-    @property
-    def capital(self) -> bool:
-        # Capitalised, not all capitals: "UN", "NSW", "SW" are postcodes and states.
-        w = self.word
-        return w[0].isupper() and (len(w) == 1 or not w.isupper())
+    __slots__ = ("capital", "end", "key", "start", "word")
 
-    @property
-    def key(self) -> str:
-        return self.word.lower()
+    def __init__(self, start: int, end: int, word: str) -> None:
+        self.start, self.end, self.word = start, end, word
+        self.key = word.lower()
+        self.capital = word[0].isupper() and (len(word) == 1 or not word.isupper())
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.word!r})"
 
 
 def tokens(text: str) -> list[Token]:
