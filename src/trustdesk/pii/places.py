@@ -27,9 +27,11 @@ class PlaceFinder:
         self.han = re.compile("|".join(map(re.escape, names))) if names else None
 
     def find(self, text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
-        if self.han is not None and _has_han(text):
-            for m in self.han.finditer(text):
-                yield m.start(), m.end()
+        if self.han is not None:
+            # The alternation of some thousand names is tried only inside Han text.
+            for run in _HAN.finditer(text):
+                for m in self.han.finditer(text, run.start(), run.end()):
+                    yield m.start(), m.end()
         i = 0
         while i < len(toks):
             hit = self._match(text, toks, i) if toks[i].capital else None
@@ -75,8 +77,4 @@ class PlaceFinder:
         return bool(m and self.places.get(m.group(1).lower()) == STRONG)
 
 
-_HAN = re.compile("[\u4e00-\u9fff]")
-
-
-def _has_han(text: str) -> bool:
-    return _HAN.search(text) is not None
+_HAN = re.compile("[\u4e00-\u9fff]{2,}")
