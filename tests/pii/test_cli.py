@@ -52,3 +52,15 @@ def test_bad_input_is_a_command_error(tmp_path):
     bad.write_text("- {name: a, entity: A, regex: '('}\n")
     with pytest.raises(CommandError, match=r"bad\.yaml line 1"):
         _call("scan", "--recognizers", str(bad), stdin="x")
+
+
+def test_scan_names_with_the_gazetteer_backend(monkeypatch):
+    from trustdesk.pii import ner
+
+    monkeypatch.setenv("TRUSTDESK_PII_NER", "gazetteer")
+    monkeypatch.setattr(ner, "_cached", [])
+    out = _call("scan", "--with-text", "--entities", "PERSON,LOCATION",
+                stdin="Regards,\nAda Lovelace, London\n")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["entity"], r["text"], r["recognizer"]) for r in rows] == [
+        ("PERSON", "Ada Lovelace", "gazetteer"), ("LOCATION", "London", "gazetteer")]

@@ -16,6 +16,7 @@ from typing import TextIO
 from trustdesk.pii.engine import DEFAULT_REGIONS, Scanner, regions_for
 from trustdesk.pii.errors import NerUnavailable, RecognizerConfigError, UnknownEntity
 from trustdesk.pii.findings import Finding, resolve_overlaps
+from trustdesk.pii.gazetteer import GazetteerBackend
 from trustdesk.pii.ner import NerBackend, SpacyBackend
 from trustdesk.pii.operators import (
     Keep,
@@ -56,8 +57,8 @@ def scan_stream(source: TextIO | Iterable[str], *, entities: Iterable[str] | Non
 
 
 __all__ = [
-    "ALIASES", "DEFAULT_REGIONS", "Finding", "Keep", "KeyedHash", "Mask", "NerBackend",
-    "NerUnavailable", "Operator", "RecognizerConfigError", "Registry", "Replace",
+    "ALIASES", "DEFAULT_REGIONS", "Finding", "GazetteerBackend", "Keep", "KeyedHash", "Mask",
+    "NerBackend", "NerUnavailable", "Operator", "RecognizerConfigError", "Registry", "Replace",
     "Scanner", "SpacyBackend", "Tokenize", "UnknownEntity", "default_scanner", "redact",
     "regions_for", "resolve_overlaps", "scan", "scan_stream",
 ]

