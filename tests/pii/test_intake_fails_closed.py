@@ -283,3 +283,25 @@ def test_quarantine_is_checked_before_anything_is_opened(make_ticket, team, make
         selectors.attachment_get(actor=as_actor(make_user("agent", teams=[team])),
                                  attachment_id=stored.pk)
     assert not AuditEvent.objects.filter(action="attachment.download").exists()
+
+
+@pytest.mark.parametrize("internal", [True, False], ids=["note", "reply"])
+def test_files_an_agent_attaches_to_a_note_or_reply_pass_intake_too(
+        make_ticket, team, make_user, as_actor, api_client, internal):
+    """An agent's file is the customer's data as much as the customer's own: a card in a
+    text file attached to a note was stored and served in clear, and a Latin-1 file was
+    never quarantined."""
+    ticket = make_ticket(team=team)
+    agent = make_user("agent", teams=[team])
+    message = services.ticket_reply(
+        actor=as_actor(agent), ticket_id=ticket.pk, body="See attached.", internal=internal,
+        attachments=[NewAttachment("notes.txt", "text/plain", f"card {CARD}\n".encode()),
+                     NewAttachment("l1.txt", "text/plain", LATIN1)])
+    clear, latin1 = message.attachment_list
+    assert message.redactions == {"CREDIT_CARD": 1}
+    assert latin1.quarantine == Quarantine.NOT_UTF8
+    admin = make_user("admin", teams=[team])
+    for reader in (agent, admin):
+        status, body = _download(api_client(reader), clear)
+        assert status == 200 and CARD.encode() not in body
+        assert _download(api_client(reader), latin1)[0] == 404
