@@ -305,3 +305,20 @@ def test_files_an_agent_attaches_to_a_note_or_reply_pass_intake_too(
         status, body = _download(api_client(reader), clear)
         assert status == 200 and CARD.encode() not in body
         assert _download(api_client(reader), latin1)[0] == 404
+
+
+def test_a_file_name_is_redacted_like_a_subject(make_ticket, team, make_user, api_client):
+    """A file name is listed to every reader of the ticket and sent in the download's
+    Content-Disposition: a card number or e-mail address in it was shown as written."""
+    png = b"\x89PNG\r\n\x1a\n\x00\x00"
+    ticket, (stored,) = _inbound(make_ticket, team, NewAttachment(
+        f"card {CARD} grace@example.net.png", "image/png", png))
+    admin = make_user("admin", teams=[team])
+    listed = api_client(admin).get(f"/api/v1/tickets/{ticket.pk}").json()
+    name = listed["messages"][-1]["attachments"][0]["filename"]
+    assert CARD not in name and "grace@example.net" not in name
+    assert name.endswith(".png") and "1111" in name
+    response = api_client(admin).get(f"/api/v1/attachments/{stored.pk}")
+    assert CARD not in response["Content-Disposition"]
+    assert "grace@example.net" not in response["Content-Disposition"]
+    assert stored.message.redactions == {"CREDIT_CARD": 1, "EMAIL_ADDRESS": 1}
