@@ -177,7 +177,7 @@ def ticket_reply(
         ticket = visible_tickets(actor).filter(pk=ticket_id).first()
         if ticket is None:
             raise NotFound()
-        verdict = reply_guard.inspect(ticket, _clean_body(body))
+        verdict = reply_guard.inspect(ticket, _clean_body(body), actor=actor)
         if verdict.blocked:
             reply_guard.refuse(actor, ticket, verdict)  # raises ReplyBlocked
         if acknowledged is not None and not set(verdict.warnings) <= set(acknowledged):
