@@ -322,3 +322,16 @@ def test_a_file_name_is_redacted_like_a_subject(make_ticket, team, make_user, ap
     assert CARD not in response["Content-Disposition"]
     assert "grace@example.net" not in response["Content-Disposition"]
     assert stored.message.redactions == {"CREDIT_CARD": 1, "EMAIL_ADDRESS": 1}
+
+
+def test_a_quarantined_files_digest_is_not_listed_to_who_may_not_download_it(
+        make_ticket, team, make_user, api_client):
+    """The SHA-256 of a file intake could not scan is a digest of its clear content: to
+    a reader who may not download it, an offline test of guesses (a card number with
+    known BIN and last four is 100,000 of them)."""
+    ticket, _ = _inbound(make_ticket, team, NewAttachment("notes.txt", "text/plain", LATIN1))
+    agent = make_user("agent", teams=[team])
+    listed = api_client(agent).get(f"/api/v1/tickets/{ticket.pk}").json()
+    attachment = listed["messages"][-1]["attachments"][0]
+    assert attachment["quarantined"] and not attachment["downloadable"]
+    assert attachment["sha256"] is None
