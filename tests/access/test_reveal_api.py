@@ -180,3 +180,13 @@ def test_the_trail_keeps_the_real_text_of_a_reason(agent, api_client, customer, 
                            reason="\ufeff\u200b Caller\u00a0on\u2028the line \u200d\u2060")
     assert response.status_code == 200, response.content
     assert _events()[0].reason == "Caller on the line"
+
+
+def test_the_trail_keeps_no_personal_data_typed_into_a_reason(agent, api_client, customer,
+                                                              assigned, reveal_json):
+    # Auditors and every export read reasons; none of them may see a customer's card.
+    response = reveal_json(api_client(agent), customer.id, "account_number",
+                           reason="Caller read card 4111 1111 1111 1111, mail ada@example.org")
+    assert response.status_code == 200, response.content
+    assert _events()[0].reason == ("Caller read card [CREDIT_CARD removed], mail "
+                                   "[EMAIL_ADDRESS removed]")

@@ -69,3 +69,20 @@ def test_erasure_needs_the_permission_and_a_reason(api_client, make_user, make_c
         assert response.status_code in (403, 404), role
     assert officer_api.post(f"/api/v1/customers/{customer.id}/erase", {"reason": ""},
                             content_type="application/json").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_erasure_record_keeps_no_contact_details_typed_into_the_reason(
+        officer_api, make_customer):
+    """The reason outlives the key: "request from ada@example.org" kept the address the
+    erasure destroyed everywhere else, in the erasure record and the audit trail."""
+    customer = make_customer(full_name="Ada Lovelace", email="ada@example.org")
+    reason = "Art. 17 request from ada@example.org, +44 20 7946 0958, on 3 April 2026"
+    response = officer_api.post(f"/api/v1/customers/{customer.id}/erase",
+                                {"reason": reason}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    kept = response.json()["erasure"]["reason"]
+    event = AuditEvent.objects.get(action="customer.erase")
+    for text in (kept, event.reason):
+        assert "ada@example.org" not in text and "7946" not in text
+        assert text.startswith("Art. 17 request from") and "3 April 2026" in text

@@ -283,3 +283,55 @@ def test_quarantine_is_checked_before_anything_is_opened(make_ticket, team, make
         selectors.attachment_get(actor=as_actor(make_user("agent", teams=[team])),
                                  attachment_id=stored.pk)
     assert not AuditEvent.objects.filter(action="attachment.download").exists()
+
+
+@pytest.mark.parametrize("internal", [True, False], ids=["note", "reply"])
+def test_files_an_agent_attaches_to_a_note_or_reply_pass_intake_too(
+        make_ticket, team, make_user, as_actor, api_client, internal):
+    """An agent's file is the customer's data as much as the customer's own: a card in a
+    text file attached to a note was stored and served in clear, and a Latin-1 file was
+    never quarantined."""
+    ticket = make_ticket(team=team)
+    agent = make_user("agent", teams=[team])
+    message = services.ticket_reply(
+        actor=as_actor(agent), ticket_id=ticket.pk, body="See attached.", internal=internal,
+        attachments=[NewAttachment("notes.txt", "text/plain", f"card {CARD}\n".encode()),
+                     NewAttachment("l1.txt", "text/plain", LATIN1)])
+    clear, latin1 = message.attachment_list
+    assert message.redactions == {"CREDIT_CARD": 1}
+    assert latin1.quarantine == Quarantine.NOT_UTF8
+    admin = make_user("admin", teams=[team])
+    for reader in (agent, admin):
+        status, body = _download(api_client(reader), clear)
+        assert status == 200 and CARD.encode() not in body
+        assert _download(api_client(reader), latin1)[0] == 404
+
+
+def test_a_file_name_is_redacted_like_a_subject(make_ticket, team, make_user, api_client):
+    """A file name is listed to every reader of the ticket and sent in the download's
+    Content-Disposition: a card number or e-mail address in it was shown as written."""
+    png = b"\x89PNG\r\n\x1a\n\x00\x00"
+    ticket, (stored,) = _inbound(make_ticket, team, NewAttachment(
+        f"card {CARD} grace@example.net.png", "image/png", png))
+    admin = make_user("admin", teams=[team])
+    listed = api_client(admin).get(f"/api/v1/tickets/{ticket.pk}").json()
+    name = listed["messages"][-1]["attachments"][0]["filename"]
+    assert CARD not in name and "grace@example.net" not in name
+    assert name.endswith(".png") and "1111" in name
+    response = api_client(admin).get(f"/api/v1/attachments/{stored.pk}")
+    assert CARD not in response["Content-Disposition"]
+    assert "grace@example.net" not in response["Content-Disposition"]
+    assert stored.message.redactions == {"CREDIT_CARD": 1, "EMAIL_ADDRESS": 1}
+
+
+def test_a_quarantined_files_digest_is_not_listed_to_who_may_not_download_it(
+        make_ticket, team, make_user, api_client):
+    """The SHA-256 of a file intake could not scan is a digest of its clear content: to
+    a reader who may not download it, an offline test of guesses (a card number with
+    known BIN and last four is 100,000 of them)."""
+    ticket, _ = _inbound(make_ticket, team, NewAttachment("notes.txt", "text/plain", LATIN1))
+    agent = make_user("agent", teams=[team])
+    listed = api_client(agent).get(f"/api/v1/tickets/{ticket.pk}").json()
+    attachment = listed["messages"][-1]["attachments"][0]
+    assert attachment["quarantined"] and not attachment["downloadable"]
+    assert attachment["sha256"] is None

@@ -188,3 +188,21 @@ def test_json_bodies_inside_a_har_and_base64_bodies_are_redacted_too(make_ticket
     assert third["response"]["content"]["text"] == png  # binary bodies are not rewritten
     assert message.redactions == {"PASSWORD": 1, "API_KEY": 1, "HTTP_COOKIE": 1,
                                   "CREDIT_CARD": 1}
+
+
+def test_json_object_keys_are_redacted_like_values(make_ticket, system):
+    """Only values were scanned: a map keyed by e-mail address or card number (an export
+    "by customer") was stored, and downloaded, with every key in clear."""
+    doc = {"by_email": {"grace.h@example.net": {"plan": "pro", "note": f"card {PAN}"}},
+           "4111 1111 1111 1111": "refund", "plain": {"ok": 1}}
+    ticket, message = _inbound(make_ticket, NewAttachment("export.json", "application/json",
+                                                          json.dumps(doc).encode()))
+    data = _content(system, Attachment.objects.get(message__ticket=ticket))
+    out = json.loads(data)
+    assert "grace.h@example.net" not in data.decode() and "4111 1111 1111 1111" not in data.decode()
+    assert PAN not in data.decode()
+    (inner,) = out["by_email"].values()
+    assert inner["plan"] == "pro" and "[card" in inner["note"]
+    assert "refund" in out.values() and out["plain"] == {"ok": 1}
+    assert list(out)[-1] == "plain"  # the order of the keys is kept
+    assert message.redactions == {"CREDIT_CARD": 2, "EMAIL_ADDRESS": 1}

@@ -9,7 +9,7 @@ from django.urls import reverse
 from trustdesk.audit.models import AuditEvent
 from trustdesk.core.errors import ConfigurationError
 from trustdesk.tickets import services
-from trustdesk.tickets.errors import ReplyBlocked
+from trustdesk.tickets.errors import ReplyBlocked, ReplyNeedsConfirmation
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -127,3 +127,25 @@ def test_api_returns_a_clear_error_code(ticket, agent, api_client):
                      content_type="application/json")
     assert ok.status_code == 201
     assert ok.json()["guard_warnings"]
+
+
+@pytest.mark.parametrize("routed", [False, True], ids=["locked", "masked"])
+def test_the_guard_confirms_no_guess_of_a_value_the_sender_may_not_read(
+        make_customer, make_ticket, make_user, make_team, as_actor, routed):
+    """The guard compared a reply with every value of the customer, so "is this their
+    address?" was answered about a customer whose fields the sender sees locked (an
+    agent without need-to-know: an unrouted ticket) or only masked (an agent's e-mail
+    and phone): the right guess dropped out of the warning, nothing stored or recorded."""
+    team = make_team()
+    customer = make_customer(email="rosa@example.net", phone="+442079460958")
+    ticket = make_ticket(customer, team=team if routed else None,
+                         body="My number is +44 20 7946 0958.")
+    sender = as_actor(make_user("agent", teams=[team]))
+    with pytest.raises(ReplyNeedsConfirmation) as wrong:
+        services.ticket_reply(actor=sender, ticket_id=ticket.pk, acknowledged=(),
+                              body="Is it wrong@example.org or +44 20 7946 0000?")
+    with pytest.raises(ReplyNeedsConfirmation) as right:
+        services.ticket_reply(actor=sender, ticket_id=ticket.pk, acknowledged=(),
+                              body="Is it rosa@example.net or +44 20 7946 0958?")
+    assert right.value.message == wrong.value.message
+    assert ticket.messages.count() == 1

@@ -34,21 +34,25 @@ def ticket(t: Ticket, customer_name: str | None) -> dict:
     }
 
 
+def _attachment(a) -> dict:
+    # Set per reader by the selector; a file just stored says only whether it is
+    # quarantined (fail closed).
+    downloadable = getattr(a, "downloadable", not a.quarantined)
+    return {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
+            "size": a.size,
+            # A quarantined file's digest is of content nobody scanned: a test of guesses.
+            "sha256": a.sha256 if downloadable else None,
+            "quarantined": a.quarantined, "quarantine_reason": a.quarantine or None,
+            "downloadable": downloadable}
+
+
 def message(m: Message) -> dict:
     return {
         "id": m.pk, "direction": m.direction, "channel": m.channel,
         "author": ref(m.author, "full_name"), "body": m.body, "created_at": m.created_at,
         "redactions": m.redactions or {},
         "guard_warnings": getattr(m, "guard_warnings", []),
-        "attachments": [
-            {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
-             "size": a.size, "sha256": a.sha256, "quarantined": a.quarantined,
-             "quarantine_reason": a.quarantine or None,
-             # Set per reader by the selector; a file just stored says only whether it is
-             # quarantined (fail closed).
-             "downloadable": getattr(a, "downloadable", not a.quarantined)}
-            for a in m.attachment_list
-        ],
+        "attachments": [_attachment(a) for a in m.attachment_list],
     }
 
 

@@ -183,7 +183,9 @@ class AttachmentOut(Schema):
     filename: str
     content_type: str
     size: int
-    sha256: str
+    sha256: str | None = Field(
+        description="Of the stored file; null for a quarantined file the caller may not "
+                    "download (it is a digest of content nobody scanned)")
     quarantined: bool = Field(
         default=False,
         description="Intake could not scan this file (it may hold card numbers or secrets "

@@ -23,7 +23,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_field
-from trustdesk.customers.reveal import clean_reason
+from trustdesk.customers.reveal import clean_reason, without_personal_data
 from trustdesk.customers.visibility import apply, decisions, field_policy, known_customers
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
@@ -132,7 +132,8 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> Cust
     """
     policy.require(actor, "customer.erase")
     policy.require_reauthentication(actor)  # erasure cannot be undone
-    reason = (reason or "").strip()
+    # The reason outlives the key: no contact detail typed into it may stay behind.
+    reason = without_personal_data((reason or "").strip())
     if not reason:
         raise ValidationError("Say why the customer is erased.", field="reason")
     customer = Customer.objects.filter(pk=customer_id).first()

@@ -16,6 +16,7 @@ never tokenized: a stored password is a stored password, however well sealed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -177,6 +178,7 @@ def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter
     out, counts = [], Counter()
     for f in files:
         p = scanning.prepare(f)
+        p = dataclasses.replace(p, filename=_redact_filename(customer_id, p.filename, counts))
         plain = NewAttachment(p.filename, p.content_type, p.data, quarantine=p.quarantine)
         if p.kind == scanning.JSON:
             changed = _redact_leaves(customer_id, p.leaves)
@@ -197,6 +199,18 @@ def redact_attachments(customer_id, files) -> tuple[list[NewAttachment], Counter
         else:
             out.append(plain)
     return out, counts
+
+
+def _redact_filename(customer_id, name: str, counts: Counter) -> str:
+    """A file name as it is stored: listed in clear to every reader of the ticket and
+    sent in the download's header, so it is redacted like a subject (no tokens; values
+    the profile holds left out). The extension stays, so the file still opens."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 8 or not extension.isalnum():
+        stem, dot, extension = name, "", ""
+    redacted = redact_subject(customer_id, stem)
+    counts.update(redacted.counts)
+    return f"{redacted.text}{dot}{extension}"
 
 
 def _redact_leaves(customer_id, leaves) -> Counter:

@@ -11,18 +11,20 @@ from django.conf import settings
 from django.db import transaction
 
 from trustdesk import pii
+from trustdesk.access import fields as fp
 from trustdesk.audit.models import AuditEvent
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import ConfigurationError
+from trustdesk.customers import visibility
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import build_profiles
 from trustdesk.pii.guard import secret_requests
 from trustdesk.pii.operators import normalize
+from trustdesk.tickets import withhold
 from trustdesk.tickets.errors import ReplyBlocked
 from trustdesk.tickets.models import Ticket
 from trustdesk.tickets.sealing import open_messages
-from trustdesk.tickets.withhold import customer_text
 
 MODES = ("block", "warn", "off")
 # Entities that identify a person: seen in a reply but nowhere in this customer's ticket
@@ -52,7 +54,7 @@ def _modes() -> dict[str, str]:
     return modes
 
 
-def inspect(ticket: Ticket, body: str) -> Verdict:
+def inspect(ticket: Ticket, body: str, *, actor: Actor) -> Verdict:
     modes = _modes()
     asking_mode = modes["secret_request"]
     blocked, warnings, context = [], [], {}
@@ -65,7 +67,7 @@ def inspect(ticket: Ticket, body: str) -> Verdict:
                      {r.kind: r for r in asks}.values()]
             (blocked if asking_mode == "block" else warnings).extend(lines)
     if modes["foreign_data"] != "off":
-        foreign = _foreign_entities(ticket, body)
+        foreign = _foreign_entities(actor, ticket, body)
         if foreign:
             context["foreign_entities"] = foreign
             line = "This reply " + FOREIGN_EXPLANATION.format(
@@ -74,27 +76,32 @@ def inspect(ticket: Ticket, body: str) -> Verdict:
     return Verdict(blocked, warnings, context)
 
 
-def _foreign_entities(ticket: Ticket, body: str) -> list[str]:
+def _foreign_entities(actor: Actor, ticket: Ticket, body: str) -> list[str]:
     found = [f for f in pii.scan(body) if f.entity in PERSONAL]
     if not found:
         return []
-    known = _known_values(ticket)
+    known = _known_values(actor, ticket)
     return sorted({f.entity for f in found
                    if normalize(body[f.start:f.end], f.entity) not in known})
 
 
-def _known_values(ticket: Ticket) -> set[str]:
-    """Normalized personal values of this customer: their profile and every message on
-    this ticket (opened here, server-side; nothing is shown to anyone)."""
-    texts = []
+def _known_values(actor: Actor, ticket: Ticket) -> set[str]:
+    """Normalized personal values of this customer that ``actor`` may read: in their
+    profile and in every message on this ticket (opened here, server-side), each as the
+    field policy and need-to-know let ``actor`` see it in clear or reveal it. A value
+    they may not read counts as foreign: were it compared, the warning's presence would
+    confirm a guess of a locked, masked or hidden value."""
+    customer = Customer.objects.filter(pk=ticket.customer_id).first()
+    if customer is None:
+        return set()
     messages = list(ticket.messages.all())
     open_messages(ticket.customer_id, messages, erased=False)
-    # Intake tokenized the customer's values: compare with the values, not the tokens.
-    texts.extend(customer_text(ticket.customer_id, m.body) for m in messages)
-    customer = Customer.objects.filter(pk=ticket.customer_id).first()
-    if customer is not None:
-        for profile in build_profiles([customer]):
-            texts.extend(str(v) for v in (profile.profile or {}).values() if v)
+    view = withhold.viewer(actor, customer)
+    texts = [withhold.readable_text(view, m.body) for m in messages]
+    rules = visibility.decisions(actor, known=view.known)
+    for profile in build_profiles([customer]):
+        texts.extend(str(v) for name, v in (profile.profile or {}).items()
+                     if v and withhold.may_read(view, rules.get(name, fp.HIDDEN)))
     known = set()
     for text in texts:
         for f in pii.scan(text):

@@ -91,11 +91,12 @@ def _add_message(
     )
     # Scanned before anything is stored: the clear values never reach the database.
     # Replies and notes too: what an agent types is redacted like what a customer sends.
+    # Files too, whoever attaches them: an agent's file holds the customer's data as
+    # much as the customer's own, and one that cannot be scanned is quarantined.
     redacted = intake.redact_body(ticket.customer_id, body)
     body, counts = redacted.text, redacted.counts
-    if direction == Direction.INBOUND:
-        attachments, in_files = intake.redact_attachments(ticket.customer_id, attachments)
-        counts += in_files
+    attachments, in_files = intake.redact_attachments(ticket.customer_id, attachments)
+    counts += in_files
     message.redactions = dict(sorted(counts.items()))
     seal_body(ticket.customer_id, message, body)
     message.save()
@@ -176,11 +177,13 @@ def ticket_reply(
         ticket = visible_tickets(actor).filter(pk=ticket_id).first()
         if ticket is None:
             raise NotFound()
-        verdict = reply_guard.inspect(ticket, _clean_body(body))
+        verdict = reply_guard.inspect(ticket, _clean_body(body), actor=actor)
         if verdict.blocked:
             reply_guard.refuse(actor, ticket, verdict)  # raises ReplyBlocked
         if acknowledged is not None and not set(verdict.warnings) <= set(acknowledged):
             raise ReplyNeedsConfirmation(verdict.warnings)
+    # Files are read (a PDF can take seconds) before the write transaction, as on intake.
+    attachments = intake.prepare_attachments(attachments)
     return _ticket_reply(actor=actor, ticket_id=ticket_id, body=body, internal=internal,
                          status=status, attachments=attachments, verdict=verdict)
 

@@ -2,7 +2,8 @@
 is still valid JSON with the same shape.
 
 Each string (and each long integer: a card number may be written as a number) is scanned
-on its own, and its name adds what text alone cannot say: in a HAR file a header, a
+on its own, as is each object's names (an export keyed by e-mail address), and its name
+adds what text alone cannot say: in a HAR file a header, a
 cookie or a query parameter is ``{"name": "Cookie", "value": "…"}``, and a plain JSON
 object writes ``{"Authorization": "Bearer …"}`` or ``{"sessionid": "…"}``. Every value of
 a ``cookies`` array is a secret (a cookie jar is the session), as the ``Cookie`` header
@@ -37,8 +38,16 @@ class Leaf:
     encoding: str = ""
     document: dict | list | None = None
     leaves: tuple = field(default=())
+    is_key: bool = False  # ``text`` is the name ``key`` itself (a map keyed by e-mail)
 
     def store(self, text: str) -> None:
+        if self.is_key:
+            # Renamed in place, the other keys' order kept. Stored after the values of
+            # the same object, which find their parent by the old name.
+            items = list(self.parent.items())
+            self.parent.clear()
+            self.parent.update((text if k == self.key else k, v) for k, v in items)
+            return
         if self.encoding == "base64":
             text = base64.b64encode(text.encode("utf-8")).decode("ascii")
         self.parent[self.key] = text
@@ -63,6 +72,9 @@ def leaves(document: dict | list, *, depth: int = 0) -> list[Leaf]:
     while stack:
         node, within = stack.pop()
         items = node.items() if isinstance(node, dict) else enumerate(node)
+        # A name is data too (an export keyed by customer e-mail or card number).
+        names = [Leaf(node, key, key, tuple(found), is_key=True) for key in
+                 (node if isinstance(node, dict) else ()) if (found := pii.scan(key))]
         for key, value in items:
             if isinstance(value, dict | list):
                 # A list's members keep the name of the list they are in ("cookies").
@@ -90,6 +102,7 @@ def leaves(document: dict | list, *, depth: int = 0) -> list[Leaf]:
                 found = pii.resolve_overlaps([*found, named])
             if found:
                 out.append(Leaf(node, key, text, tuple(found), encoding=encoding))
+        out.extend(names)  # after this object's values
     return out
 
 

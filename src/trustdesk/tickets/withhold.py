@@ -172,6 +172,30 @@ def render_bytes(actor: Actor, customer: Customer, content: bytes) -> bytes:
     return text.encode("utf-8", errors="surrogateescape")
 
 
+def may_read(view: Viewer, decision: str, *, revealable_here: bool = True) -> bool:
+    """Whether ``view`` reads a value of this ``decision`` in clear, or may open it with
+    a reveal (``revealable_here``: its role may reveal this kind of value)."""
+    return decision == fp.VISIBLE or (decision == fp.REVEALABLE and view.can_reveal
+                                      and revealable_here)
+
+
+def readable_text(view: Viewer, body: str) -> str:
+    """``body`` with the tokens ``view`` may read opened: those shown in clear and those
+    a reveal it may ask for would open. The reply guard compares a reply with this, never
+    with values the reader could not get: that would answer "is this their number?"
+    about a locked, masked or hidden value, with nothing recorded."""
+    def clear(m: re.Match) -> str:
+        token = m.group("card") or m.group("pii") or m.group(0)
+        entity = entity_hint(token)
+        decision = entities.decision(view.actor, entity, known=view.known)
+        if may_read(view, decision, revealable_here=revealable(view.actor, entity)):
+            value = _clear(view.customer_id, token)
+            if value is not None:
+                return value
+        return m.group(0)
+    return FRAGMENT.sub(clear, body)
+
+
 def customer_text(customer_id, body: str) -> str:
     """``body`` with every token of this customer opened: the customer's own copy, for
     the path that sends a reply to them (and for the reply guard's comparison). Never
