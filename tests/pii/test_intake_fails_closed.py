@@ -198,13 +198,15 @@ def test_too_many_pages_is_quarantined_and_within_bounds_is_read(settings):
 
 def test_a_file_over_the_scan_bound_is_quarantined(settings, make_ticket, team):
     settings.INTAKE_SCAN_MAX_BYTES = 100
+    settings.INTAKE_UNSCANNED_IMAGES = frozenset({"png"})
     png = b"\x89PNG\r\n\x1a\n\x00" + b"\x01" * 200
     _, stored = _inbound(make_ticket, team,
                          NewAttachment("big.log", "text/plain", b"a line\n" * 20),
                          NewAttachment("big.bin", "", b"unlabelled text " * 20),
                          NewAttachment("big.pdf", "application/pdf", text_pdf("x" * 200)),
                          NewAttachment("big.png", "image/png", png))
-    # What intake would read is quarantined; an image is not read at any size.
+    # What intake would read is quarantined; an image let through unscanned is not read
+    # at any size.
     assert [a.quarantine for a in stored] == [Quarantine.TOO_LARGE] * 3 + [""]
 
 
@@ -265,11 +267,37 @@ def test_text_is_scanned_whatever_its_label(make_ticket, team, system):
     assert CARD.encode() not in opened.content and b"[card 411111" in opened.content
 
 
-def test_binary_files_pass_unscanned_and_unquarantined(make_ticket, team, system):
+def test_files_intake_cannot_read_are_quarantined(make_ticket, team):
+    """An archive, an office document or an image cannot be scanned: a zipped HAR, a
+    spreadsheet of card numbers or a screenshot of one reached every reader as sent."""
     png = b"\x89PNG\r\n\x1a\n\x00\x00" + CARD.encode()
-    _, (stored,) = _inbound(make_ticket, team, NewAttachment("photo.png", "image/png", png))
-    assert not stored.quarantine
-    assert selectors.attachment_get(actor=system, attachment_id=stored.pk).content == png
+    zipped = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(128, 256))
+    docx = b"PK\x03\x04\x14\x00\x06\x00" + b"\xff\xfe word/document.xml"
+    _, stored = _inbound(make_ticket, team, NewAttachment("photo.png", "image/png", png),
+                         NewAttachment("session.har.gz", "application/gzip",
+                                       b"\x1f\x8b\x08\x00" + bytes(range(128, 256))),
+                         NewAttachment("cards.zip", "application/zip", zipped),
+                         NewAttachment("report.docx", "application/vnd.openxmlformats-"
+                                       "officedocument.wordprocessingml.document", docx))
+    assert [a.quarantine for a in stored] == [Quarantine.NOT_SCANNABLE] * 4
+
+
+def test_an_installation_may_let_images_through_unscanned(settings, make_ticket, team,
+                                                          system):
+    settings.INTAKE_UNSCANNED_IMAGES = frozenset({"png", "jpeg"})
+    png = b"\x89PNG\r\n\x1a\n\x00\x00" + CARD.encode()
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(128, 256))
+    gif = b"GIF89a\x01\x00\x01\x00\x80" + bytes(range(128, 256))
+    zip_as_png = b"PK\x03\x04\x14\x00" + bytes(range(128, 256))
+    _, stored = _inbound(make_ticket, team, NewAttachment("a.png", "image/png", png),
+                         NewAttachment("b.jpg", "image/jpeg", jpeg),
+                         NewAttachment("c.gif", "image/gif", gif),
+                         NewAttachment("d.png", "image/png", zip_as_png))
+    # By their bytes, not their labels: the GIF is not let through, nor the zip dressed
+    # as a PNG.
+    assert [a.quarantine for a in stored] == ["", "", Quarantine.NOT_SCANNABLE,
+                                              Quarantine.NOT_SCANNABLE]
+    assert selectors.attachment_get(actor=system, attachment_id=stored[0].pk).content == png
 
 
 def test_the_api_names_every_quarantine_reason():
@@ -307,9 +335,11 @@ def test_files_an_agent_attaches_to_a_note_or_reply_pass_intake_too(
         assert _download(api_client(reader), latin1)[0] == 404
 
 
-def test_a_file_name_is_redacted_like_a_subject(make_ticket, team, make_user, api_client):
+def test_a_file_name_is_redacted_like_a_subject(make_ticket, team, make_user, api_client,
+                                               settings):
     """A file name is listed to every reader of the ticket and sent in the download's
     Content-Disposition: a card number or e-mail address in it was shown as written."""
+    settings.INTAKE_UNSCANNED_IMAGES = frozenset({"png"})
     png = b"\x89PNG\r\n\x1a\n\x00\x00"
     ticket, (stored,) = _inbound(make_ticket, team, NewAttachment(
         f"card {CARD} grace@example.net.png", "image/png", png))

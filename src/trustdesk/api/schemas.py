@@ -15,7 +15,8 @@ PriorityName = Literal["low", "normal", "high", "urgent"]
 ChannelName = Literal["email", "web", "api", "phone", "chat"]
 # tickets.models.Quarantine (a test keeps the two the same)
 QuarantineReason = Literal["not_utf8", "pdf_encrypted", "pdf_malformed", "pdf_embedded",
-                           "too_many_pages", "too_large", "timeout", "scan_failed"]
+                           "too_many_pages", "too_large", "timeout", "scan_failed",
+                           "not_scannable"]
 
 
 class In(Schema):

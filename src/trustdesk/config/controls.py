@@ -176,7 +176,24 @@ def scanning(env: Mapping[str, str]) -> dict:
         # How many such processes one server process runs at once; the rest wait, within
         # their deadline.
         "INTAKE_SCAN_WORKERS": number(env, "TRUSTDESK_SCAN_WORKERS", 2),
+        # Images intake cannot read (no OCR) that are stored unscanned rather than
+        # quarantined: the installation's choice, none by default (a screenshot can show
+        # a card number).
+        "INTAKE_UNSCANNED_IMAGES": _image_kinds(env.get("TRUSTDESK_INTAKE_UNSCANNED_IMAGES",
+                                                        "")),
     }
+
+
+IMAGE_KINDS = ("png", "jpeg", "gif", "webp")
+
+
+def _image_kinds(raw: str) -> frozenset[str]:
+    kinds = {k.strip().lower() for k in raw.split(",") if k.strip()}
+    if unknown := sorted(kinds - set(IMAGE_KINDS)):
+        raise ImproperlyConfigured(
+            f"TRUSTDESK_INTAKE_UNSCANNED_IMAGES: unknown image kind {', '.join(unknown)}; "
+            f"use some of {', '.join(IMAGE_KINDS)}.")
+    return frozenset(kinds)
 
 
 def _lockout(env: Mapping[str, str]) -> dict:

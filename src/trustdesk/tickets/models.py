@@ -134,6 +134,8 @@ class Quarantine(models.TextChoices):
                               "scans.")
     TIMEOUT = "timeout", "Reading the file took longer than intake allows."
     SCAN_FAILED = "scan_failed", "The scanner stopped before reading the whole file."
+    NOT_SCANNABLE = "not_scannable", ("Intake cannot read this kind of file (an image, an "
+                                      "archive, an office document), so it was not scanned.")
 
 
 class Attachment(models.Model):

@@ -7,8 +7,10 @@ slow file slows its own request only.
 
 Fails closed: a file that should be read and cannot be (not UTF-8, an encrypted or
 damaged PDF, past a bound) is *quarantined*: kept whole and sealed, but never treated as
-scanned (``tickets.quarantine`` decides who may download it). A file of no text format
-(an image, an archive) is stored as it came: intake does not read images.
+scanned (``tickets.quarantine`` decides who may download it). So is a file of no format
+intake reads (an archive, an office document, an image: no OCR), unless it is an image of
+a kind the installation lets through unscanned (``TRUSTDESK_INTAKE_UNSCANNED_IMAGES``),
+recognised by its bytes, not by the label the uploader gave it.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def prepare(f: NewAttachment) -> PreparedAttachment:
     if len(f.data) > settings.INTAKE_SCAN_MAX_BYTES:
         # Too large to read: quarantined if it is something intake reads (an image is
         # not read at any size).
-        if is_pdf(f) or is_text(f) or _starts_as_text(f.data):
+        if is_pdf(f) or is_text(f) or _starts_as_text(f.data) or not _let_through(f):
             return _quarantined(f, Quarantine.TOO_LARGE)
         return PreparedAttachment(*base, kind=BINARY)
     if is_pdf(f):
@@ -72,6 +74,8 @@ def prepare(f: NewAttachment) -> PreparedAttachment:
     if text is None:
         if is_text(f):
             return _quarantined(f, Quarantine.NOT_UTF8)
+        if not _let_through(f):
+            return _quarantined(f, Quarantine.NOT_SCANNABLE)
         return PreparedAttachment(*base, kind=BINARY)
     # Text is scanned whatever its label says: "photo.png" may be a log.
     document = structured.parse(text) if _jsonish(f, text) else None
@@ -79,6 +83,30 @@ def prepare(f: NewAttachment) -> PreparedAttachment:
         return PreparedAttachment(*base, kind=JSON, text=text, document=document,
                                   leaves=tuple(structured.leaves(document)))
     return PreparedAttachment(*base, kind=TEXT, text=text, findings=tuple(pii.scan(text)))
+
+
+# Image kinds by their leading bytes. What an uploader says a file is proves nothing: a
+# zip labelled image/png is a zip.
+IMAGE_SIGNATURES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "webp": (b"RIFF",),  # and "WEBP" at offset 8, checked below
+}
+
+
+def image_kind(data: bytes) -> str | None:
+    for kind, signatures in IMAGE_SIGNATURES.items():
+        if data.startswith(signatures) and (kind != "webp" or data[8:12] == b"WEBP"):
+            return kind
+    return None
+
+
+def _let_through(f: NewAttachment) -> bool:
+    """Whether an unreadable file may be stored unscanned: only an image of a kind the
+    installation chose to let through. Everything else is quarantined."""
+    kind = image_kind(f.data)
+    return kind is not None and kind in settings.INTAKE_UNSCANNED_IMAGES
 
 
 def _quarantined(f: NewAttachment, reason: str) -> PreparedAttachment:
