@@ -12,15 +12,15 @@ from pydantic import Field
 
 from trustdesk.access import selectors, services
 from trustdesk.api import render
-from trustdesk.api.auth import actor
-from trustdesk.api.schemas import (
+from trustdesk.api.audit_schemas import (
     AlertPage,
     AuditEventPage,
-    ErrorOut,
     LastVerificationOut,
     OutcomeName,
     VerifyResultOut,
 )
+from trustdesk.api.auth import actor
+from trustdesk.api.schemas import ErrorOut
 
 router = Router(tags=["audit"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 503: ErrorOut}
