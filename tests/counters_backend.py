@@ -21,12 +21,21 @@ def redis_url() -> str | None:
         return None
 
 
+def environment(kind: str) -> dict[str, str]:
+    """The environment that points a ``trustdesk serve`` process's counters at ``kind``
+    ("database" or "redis"); skips the test without a Redis server. A fresh prefix per
+    test: Redis outlives it."""
+    if kind != "redis":
+        return {}
+    if not (url := redis_url()):
+        pytest.skip("no Redis server (set TRUSTDESK_TEST_REDIS_URL)")
+    return {"TRUSTDESK_REDIS_URL": url,
+            "TRUSTDESK_REDIS_PREFIX": f"trustdesk-test:{uuid.uuid4()}:"}
+
+
 def use(kind: str, settings) -> None:
-    """Point the counters at ``kind`` ("database" or "redis"); skips without Redis."""
-    if kind == "redis":
-        if not (url := redis_url()):
-            pytest.skip("no Redis server (set TRUSTDESK_TEST_REDIS_URL)")
-        settings.REDIS_URL = url
-        settings.REDIS_PREFIX = f"trustdesk-test:{uuid.uuid4()}:"  # Redis outlives the test
-    else:
-        settings.REDIS_URL = None
+    """Point this process's counters at ``kind``, as ``environment`` does a server's."""
+    env = environment(kind)
+    settings.REDIS_URL = env.get("TRUSTDESK_REDIS_URL")
+    if env:
+        settings.REDIS_PREFIX = env["TRUSTDESK_REDIS_PREFIX"]

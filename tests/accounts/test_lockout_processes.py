@@ -8,11 +8,10 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 
 import pytest
 
-from counters_backend import redis_url as _redis_url
+import counters_backend
 from helpers import server_env, start_server
 
 from .test_lockout import GENERIC, PASSWORD
@@ -37,13 +36,7 @@ def _login(base: str, email: str, password: str) -> tuple[int, bytes]:
 @pytest.mark.parametrize("shared", ["database", "redis"])
 @pytest.mark.django_db(transaction=True)
 def test_lockout_holds_across_two_server_processes(shared, make_user):
-    env = server_env()
-    if shared == "redis":
-        url = _redis_url()
-        if url is None:
-            pytest.skip("no Redis server (set TRUSTDESK_TEST_REDIS_URL)")
-        env["TRUSTDESK_REDIS_URL"] = url
-        env["TRUSTDESK_REDIS_PREFIX"] = f"trustdesk-test:{uuid.uuid4()}:"
+    env = {**server_env(), **counters_backend.environment(shared)}
     admin = make_user("admin", email=f"locked-{shared}@example.com")
     (a, base_a), (b, base_b) = start_server(env), start_server(env)
     try:
@@ -66,13 +59,7 @@ def test_a_parallel_burst_on_two_servers_checks_no_more_passwords_than_the_limit
 
     from trustdesk.audit.models import AuditEvent
 
-    env = server_env()
-    if shared == "redis":
-        url = _redis_url()
-        if url is None:
-            pytest.skip("no Redis server (set TRUSTDESK_TEST_REDIS_URL)")
-        env["TRUSTDESK_REDIS_URL"] = url
-        env["TRUSTDESK_REDIS_PREFIX"] = f"trustdesk-test:{uuid.uuid4()}:"
+    env = {**server_env(), **counters_backend.environment(shared)}
     admin = make_user("admin", email=f"burst-{shared}@example.com")  # limit 5
     (a, base_a), (b, base_b) = start_server(env), start_server(env)
     try:

@@ -18,7 +18,6 @@ import time
 
 from allauth.account import app_settings
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 
 from trustdesk.accounts.mfa import policy as mfa_policy
 
@@ -26,16 +25,17 @@ from trustdesk.accounts.mfa import policy as mfa_policy
 def recently_authenticated(request) -> bool:
     """Whether the person behind ``request`` signed in, or confirmed their password or a
     second factor, within the re-authentication timeout. Signing in counts: someone who
-    has just typed their password (and code) is not asked for them again."""
+    has just typed their password (and code) is not asked for them again.
+
+    Runs for every actor built from a session, so it reads the session alone until the
+    last step is recent; only then may it ask whether the person has a second factor."""
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated and getattr(request, "session", None)):
         return False
-    if did_recently_reauthenticate(request):
-        return True
     records = get_authentication_records(request, user)
-    if not records:
+    if not records or time.time() - records[-1]["at"] >= app_settings.REAUTHENTICATION_TIMEOUT:
         return False
-    if not any(r.get("method") == "mfa" for r in records) and mfa_policy.enrolled(user):
-        return False  # a sign-in that skipped the person's second factor is not fresh
-    return time.time() - records[-1]["at"] < app_settings.REAUTHENTICATION_TIMEOUT
-
+    if records[-1].get("reauthenticated"):
+        return True  # a confirmation on allauth's confirm pages
+    # A sign-in: fresh only if it passed the person's second factor, when they have one.
+    return any(r.get("method") == "mfa" for r in records) or not mfa_policy.enrolled(user)
