@@ -17,13 +17,16 @@ import re
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_tasks_db.models import DBTaskResult
 
+import sample_jobs
 from planted import PAN, PROFILE
 from trustdesk.access import fields as fp
 from trustdesk.access.roles import ROLE_LABELS, ROLE_PERMISSIONS
 from trustdesk.accounts import services as accounts
 from trustdesk.api.app import api
 from trustdesk.customers.visibility import field_policy
+from trustdesk.jobs import registry
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.vault.models import PiiToken
@@ -90,8 +93,11 @@ def world(make_user, make_team, make_customer, system):
     tokens = sorted(PiiToken.objects.filter(subject=f"customer:{customer.id}").values_list(
         "token", flat=True))
     assert len(tokens) >= 5
+    # A job in the dead-letter list, for the jobs pages and the retry endpoints.
+    job = registry.enqueue(sample_jobs.broken, "matrix")
+    DBTaskResult.objects.filter(pk=job.id).update(status="FAILED")
     return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
-            "tokens": tokens}
+            "tokens": tokens, "job": job}
 
 
 def _ids(world, user, token_id) -> dict[str, list[str]]:
@@ -104,6 +110,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "role": ["agent"],
         "token": world["tokens"],
         "field": list(PROFILE),
+        "job_id": [str(world["job"].id)],
     }
 
 

@@ -102,3 +102,31 @@ def test_the_servers_own_413_is_the_json_error_body_on_the_api(server):
     # Outside the API the server's plain answer stays (no JSON promised there).
     status, headers, _ = _post_claiming(base, "/tickets/new/", 10**12)
     assert status == 413 and headers["Content-Type"].startswith("text/plain")
+
+
+def test_serve_runs_the_background_jobs_of_the_embedded_default(server):
+    """One command runs everything: `serve` on SQLite starts a worker, which enqueues and
+    runs the periodic schedules."""
+    import sqlite3
+
+    _, data = server
+    deadline = time.monotonic() + 60
+    done = []
+    while time.monotonic() < deadline:
+        db = sqlite3.connect(data / "trustdesk.sqlite3", timeout=10)
+        try:
+            workers = db.execute("SELECT count(*) FROM jobs_workerbeat WHERE stopped_at IS "
+                                 "NULL").fetchone()[0]
+            done = [r[0] for r in db.execute(
+                "SELECT task_path FROM django_tasks_database_dbtaskresult WHERE status = "
+                "'SUCCESSFUL'")]
+        except sqlite3.OperationalError:
+            workers = 0  # not migrated yet
+        finally:
+            db.close()
+        if workers and "trustdesk.jobs.builtin.audit_checkpoint" in done:
+            break
+        time.sleep(0.5)
+    assert workers == 1
+    assert "trustdesk.jobs.builtin.audit_checkpoint" in done
+    assert "trustdesk.accounts.jobs.session_cleanup" in done

@@ -16,6 +16,8 @@ class Alert(models.Model):
         # Someone searched customers by exact value faster than the limit allows: the
         # pattern of guessing who is a customer (an e-mail address, a phone number).
         SEARCH_BURST = "search_burst", "Burst of customer searches"
+        # A key-encryption key or the data keys are past their cryptoperiod.
+        KEY_ROTATION_DUE = "key_rotation_due", "Key rotation due"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -52,6 +52,9 @@ PERMISSIONS = {
     "role.manage": "Change which permissions each role holds",
     "keys.view": "See the state of encryption keys and when rotation is due",
     "datamap.read": "Read the data inventory",
+    "jobs.view": "See background jobs: queued, running, failed, and their progress",
+    "jobs.manage": "Retry a failed background job from the dead-letter list",
+    "keys.rotate": "Start a rotation of the encryption keys",
 }
 
 _WORKER = {
@@ -67,9 +70,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset({
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
         "ticket.assign", "datamap.read", "keys.view", "access.review", "role.manage",
+        "jobs.view", "jobs.manage", "keys.rotate",
     }),
     SECURITY_OFFICER: frozenset({"audit.read", "alert.read", "agent.view", "datamap.read",
-                                 "keys.view", "access.review"}),
+                                 "keys.view", "access.review", "jobs.view"}),
     PRIVACY_OFFICER: frozenset({
         "customer.view", "customer.update", "customer.erase", "customer.reveal", "datamap.read",
         "agent.view",

@@ -73,6 +73,20 @@ def alert_search_burst(*, actor: Actor, field: str, searches: int, window: int) 
         reason=f"{searches} exact-match customer searches within {window} seconds")
 
 
+def alert_key_rotation_due(*, actor: Actor, which: str, due) -> Alert | None:
+    """Raise an alert for security officers: ``which`` keys ("kek" or "data") were due
+    for rotation at ``due``. At most one per kind of key a week, so that the reminder
+    repeats while the rotation waits without flooding the list."""
+    since = clock.now() - dt.timedelta(days=7)
+    if Alert.objects.filter(kind=Alert.Kind.KEY_ROTATION_DUE, field=which,
+                            created_at__gte=since).exists():
+        return None
+    label = "key-encryption key" if which == "kek" else "customer data keys"
+    return Alert.objects.create(
+        kind=Alert.Kind.KEY_ROTATION_DUE, actor_label=actor.label, field=which,
+        reason=f"The {label} were due for rotation on {due:%Y-%m-%d}")
+
+
 # Administration must stay possible: the admin role always keeps these.
 ADMIN_FLOOR = frozenset({"agent.view", "agent.manage", "role.manage"})
 

@@ -244,3 +244,23 @@ def identity(env: Mapping[str, str]) -> dict:
             "activate_totp": "trustdesk.accounts.mfa.forms.ActivateTOTPForm",
         },
     }
+
+
+def jobs(env: Mapping[str, str], *, database_engine: str) -> dict:
+    """Background jobs on the database (docs/jobs.md)."""
+    embedded = env.get("TRUSTDESK_EMBEDDED_WORKER", "").strip().lower()
+    if embedded not in ("", "on", "off"):
+        raise ImproperlyConfigured(
+            f"TRUSTDESK_EMBEDDED_WORKER must be on or off, not {embedded!r}.")
+    return {
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                              "QUEUES": ["default"]}},
+        # The embedded default (SQLite) runs its worker inside ``trustdesk serve``; a
+        # deployment on PostgreSQL runs ``trustdesk worker`` processes of its own.
+        "JOBS_EMBEDDED_WORKER": embedded == "on" if embedded else
+        database_engine.endswith("sqlite3"),
+        # A claimed job whose worker has not beaten for this long is taken back.
+        "JOBS_LEASE_SECONDS": number(env, "TRUSTDESK_JOBS_LEASE_SECONDS", 60, minimum=2),
+        "JOBS_KEEP_DAYS": number(env, "TRUSTDESK_JOBS_KEEP_DAYS", 7),
+        "JOBS_DEAD_KEEP_DAYS": number(env, "TRUSTDESK_JOBS_DEAD_KEEP_DAYS", 90),
+    }

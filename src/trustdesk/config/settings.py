@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "trustdesk.audit",
     "trustdesk.access",
     "trustdesk.privacy",
+    "django_tasks",
+    "django_tasks_db",
+    "trustdesk.jobs",
     "trustdesk.accounts",
     "trustdesk.customers",
     "trustdesk.tickets",
@@ -304,6 +307,7 @@ globals().update(controls.audit(env, data_dir=DATA_DIR))
 globals().update(controls.access(env))
 globals().update(controls.pii())
 globals().update(controls.scanning(env))
+globals().update(controls.jobs(env, database_engine=DATABASES["default"]["ENGINE"]))
 
 # --- TrustDesk ----------------------------------------------------------------------------
 DATA_INVENTORY_PATH = Path(

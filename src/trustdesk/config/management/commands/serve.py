@@ -35,6 +35,15 @@ class Command(BaseCommand):
         # Waitress refuses a body over its limit before reading it; ours (the API's
         # boundary, a little lower) answers first for sizes between the two. Either way
         # an API client gets the JSON error body (config/server.py).
-        server.create(application, host=host, port=port, threads=threads, ident="TrustDesk",
-                      clear_untrusted_proxy_headers=True, max_request_body_size=
-                      settings.API_MAX_BODY_BYTES + 1024 * 1024).run()
+        from trustdesk.jobs import embedded
+
+        # The embedded default runs its background jobs here too (docs/jobs.md).
+        worker = embedded.start()
+        try:
+            server.create(application, host=host, port=port, threads=threads,
+                          ident="TrustDesk", clear_untrusted_proxy_headers=True,
+                          max_request_body_size=settings.API_MAX_BODY_BYTES + 1024 * 1024
+                          ).run()
+        finally:
+            if worker:
+                worker.stop()

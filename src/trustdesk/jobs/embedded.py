@@ -1,0 +1,63 @@
+"""The embedded default's worker: ``trustdesk serve`` starts one ``trustdesk worker``
+process beside the web server and restarts it if it dies, so that a single command
+runs everything. Deployments on PostgreSQL run their own workers instead
+(``TRUSTDESK_EMBEDDED_WORKER``, docs/jobs.md)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+
+from django.conf import settings
+
+log = logging.getLogger("trustdesk.jobs")
+
+
+class EmbeddedWorker:
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _spawn(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "trustdesk.config.cli", "worker"],
+                                env=dict(os.environ), stdout=subprocess.DEVNULL)
+
+    def _supervise(self) -> None:
+        wait = 1.0
+        while not self._stopping.is_set():
+            self._proc = self._spawn()
+            code = self._proc.wait()
+            if self._stopping.is_set():
+                return
+            log.error("the embedded worker stopped (exit %s); restarting in %.0f s", code, wait)
+            if self._stopping.wait(wait):
+                return
+            wait = min(wait * 2, 60.0)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._supervise, name="embedded-worker",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Let the worker finish its current job (SIGTERM), then stop it."""
+        self._stopping.set()
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def start() -> EmbeddedWorker | None:
+    if not settings.JOBS_EMBEDDED_WORKER:
+        return None
+    worker = EmbeddedWorker()
+    worker.start()
+    return worker
