@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export TRUSTDESK_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench soak clean
 
 run: $(VENV)/.installed
 	$(BIN)/trustdesk demo --url http://127.0.0.1:8000/
@@ -16,6 +16,12 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+# Five minutes of mixed traffic on three replicas and two workers (PostgreSQL and Redis)
+# while one replica is killed and restarted; the suite runs the same test for 60 seconds.
+soak: $(VENV)/.installed-dev
+	TRUSTDESK_TEST_DATABASE_URL=$${TRUSTDESK_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustdesk_soak} \
+	SOAK_SECONDS=$${SOAK_SECONDS:-300} $(BIN)/pytest -q -s tests/replicas/test_kill_a_replica.py
 
 bench: $(VENV)/.installed-dev
 	@for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -62,3 +62,35 @@ def age_sign_in(client: Client, *, seconds: int) -> None:
     session = client.session
     session[RECORDS] = [{**r, "at": r["at"] - seconds} for r in session[RECORDS]]
     session.save()
+
+
+def http_login(base: str, email: str, password: str, *, code: str | None = None,
+               opener=None) -> tuple[int, bytes]:
+    """Sign in to a running server over HTTP as a browser would (its own cookies and
+    CSRF token), the authenticator ``code`` too when given; returns the last answer's
+    status and body (a redirect is followed)."""
+    import http.cookiejar
+    import re
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    opener = opener or urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def post(path: str, fields: dict) -> tuple[int, bytes, str]:
+        page = opener.open(f"{base}{path}", timeout=10).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+        request = urllib.request.Request(f"{base}{path}", data=data,  # noqa: S310
+                                         headers={"Referer": f"{base}{path}"})
+        try:
+            with opener.open(request, timeout=10) as response:
+                return response.status, response.read(), response.url
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read(), exc.url
+
+    status, body, url = post("/accounts/login/", {"login": email, "password": password})
+    if code is not None and "/2fa/authenticate" in url:
+        status, body, url = post("/accounts/2fa/authenticate/", {"code": code})
+    return status, body

@@ -3,34 +3,17 @@ database (and, in the second case, Redis), and failures on either count for both
 
 from __future__ import annotations
 
-import http.cookiejar
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
-
 import pytest
 
 import counters_backend
 from helpers import server_env, start_server
+from signin import http_login
 
 from .test_lockout import GENERIC, PASSWORD
 
 
 def _login(base: str, email: str, password: str) -> tuple[int, bytes]:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": email,
-                                   "password": password}).encode()
-    request = urllib.request.Request(f"{base}/accounts/login/", data=data,  # noqa: S310
-                                     headers={"Referer": f"{base}/accounts/login/"})
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+    return http_login(base, email, password)
 
 
 @pytest.mark.parametrize("shared", ["database", "redis"])

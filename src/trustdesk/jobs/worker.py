@@ -67,7 +67,8 @@ class Worker(EngineWorker):
 
     # -- heartbeat ---------------------------------------------------------------
     def _beat_once(self) -> None:
-        WorkerBeat.objects.filter(pk=self.worker_id).update(seen_at=timezone.now())
+        if not WorkerBeat.objects.filter(pk=self.worker_id).update(seen_at=timezone.now()):
+            self._register()  # our row was pruned or wiped: say again who we are
 
     def _beat_loop(self) -> None:
         # Its own thread, so that a long job does not look like a dead worker.
