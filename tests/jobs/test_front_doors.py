@@ -127,3 +127,11 @@ def test_the_command_line_lists_shows_and_retries(dead_job):
     from django.core.management.base import CommandError
     with pytest.raises(CommandError):
         call_command("jobs", "retry", "not-a-job", stdout=StringIO())
+
+
+def test_the_jobs_page_does_not_poll(make_user, console_client):
+    """A polling page would keep an unattended session alive past its idle timeout."""
+    page = console_client(make_user("admin")).get("/jobs/").content.decode()
+    assert "hx-trigger" not in page and "Refresh" in page
+    fragment = console_client(make_user("admin")).get("/jobs/", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
