@@ -11,7 +11,7 @@ storages, on this machine, in one run. One JSON line on stdout.
 3. kill -9 of the worker in the middle of a job, then a fresh worker: does the job end,
    and how long after the kill does it start again?
 4. A periodic schedule with 3 workers (consumers) running: runs per period. TrustDesk:
-   a 1-second schedule for ~10 s. Huey: a crontab is per minute, so one ~63 s window,
+   a 1-second schedule for ~10 s. Huey: a crontab is per minute, so one ~70 s window,
    which holds the check each consumer makes when it starts and the one 60 s later.
 
 PostgreSQL is the server at ``TRUSTDESK_BENCH_PG`` (default
@@ -48,7 +48,7 @@ ROLLBACKS = 20
 LEASE = 2  # TRUSTDESK_JOBS_LEASE_SECONDS for the kill -9 part
 SLOW_MS = 3000  # the killed job's length
 SCHEDULE_S = int(os.environ.get("TRUSTDESK_BENCH_SCHEDULE_S", 10))
-HUEY_PERIODIC_S = int(os.environ.get("TRUSTDESK_BENCH_HUEY_PERIODIC_S", 63))
+HUEY_PERIODIC_S = int(os.environ.get("TRUSTDESK_BENCH_HUEY_PERIODIC_S", 70))
 SPAWN = mp.get_context("spawn")
 
 
@@ -373,7 +373,7 @@ def trustdesk_kill9(backend: str, data_dir: str, url: str | None) -> dict:
     ids = []
     got = _kill9(lambda name: _trustdesk_worker(data_dir, url, f"{backend}-{name}"),
                  lambda: ids.append(registry.enqueue(_jobs_tasks.slow, "victim", SLOW_MS).id),
-                 lambda: _jobs_tasks.marks("victim"), wait_s=LEASE * 5 + 10,
+                 lambda: _jobs_tasks.marks("victim"), wait_s=LEASE * 5 + 5,
                  ready=lambda: WorkerBeat.objects.filter(pk=f"{backend}-rescuer").exists())
     row = DBTaskResult.objects.get(pk=ids[0])
     got.update(status=row.status, attempts=len(row.worker_ids), lease_s=LEASE)
@@ -388,7 +388,7 @@ def huey_kill9(name: str, spec: str, marks_dir: str) -> dict:
     huey.flush()
     got = _kill9(lambda _: _huey_consumer(spec, marks_dir),
                  lambda: huey.slow(f"victim-{name}", SLOW_MS),
-                 lambda: _jobs_huey.marks(f"victim-{name}"), wait_s=LEASE * 5 + 10)
+                 lambda: _jobs_huey.marks(f"victim-{name}"), wait_s=LEASE * 5 + 5)
     got["queued_after"] = huey.pending_count()
     huey.flush()
     return {f"huey_{name}": got}
