@@ -132,6 +132,29 @@ def test_a_job_whose_worker_stopped_beating_is_taken_back():
     assert row.status == "SUCCESSFUL" and row.worker_ids[0] == "gone"
 
 
+def test_a_job_taken_back_keeps_its_own_retry_policy_in_a_worker_that_never_ran_it(
+        monkeypatch):
+    import sys
+
+    import lazy_jobs
+
+    result = registry.enqueue(lazy_jobs.once, "taken-back")
+    row = DBTaskResult.objects.get(pk=result.id)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    WorkerBeat.objects.create(worker_id="gone", host="h", pid=1, started_at=long_ago,
+                              seen_at=long_ago)
+    row.claim("gone")
+    DBTaskResult.objects.filter(pk=row.pk).update(started_at=long_ago)
+    # The reclaiming worker is a fresh process: it has not imported the job's module.
+    monkeypatch.delitem(sys.modules, "lazy_jobs")
+    monkeypatch.delitem(registry._RETRY, lazy_jobs.once.module_path)
+    reclaim(lease=60)
+    row.refresh_from_db()
+    # One attempt declared, one made: dead, not retried under the default policy.
+    assert row.status == "FAILED" and row.exception_class_path.endswith("WorkerLost")
+    assert AuditEvent.objects.filter(action="job.dead", object_id=str(row.pk)).exists()
+
+
 def test_a_schedule_runs_once_per_period():
     scheduling.forget()
     noon = dt.datetime(2026, 12, 2, 12, 0, 30, tzinfo=dt.UTC)

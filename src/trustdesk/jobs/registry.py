@@ -11,12 +11,14 @@ looks up what it needs from the id, under the same vault and policy as everythin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.module_loading import import_string
 from django_tasks import task
 from django_tasks.base import Task
 
@@ -80,6 +82,13 @@ def job(*, attempts: int = DEFAULT_RETRY.attempts, backoff: float = DEFAULT_RETR
 
 
 def retry_for(task_path: str) -> Retry:
+    if task_path not in _RETRY:
+        # A job's policy is registered when its module is imported. A worker taking back
+        # a job it has never run (``reclaim``) may not have imported it yet, and would
+        # otherwise apply the default: five attempts to a job declared with one.
+        # If the job's code is gone, the default policy, as before.
+        with contextlib.suppress(Exception):
+            import_string(task_path)
     return _RETRY.get(task_path, DEFAULT_RETRY)
 
 
