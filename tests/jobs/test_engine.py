@@ -186,3 +186,18 @@ def test_the_builtin_schedules_run():
     rows = DBTaskResult.objects.all()
     assert rows.count() >= 5
     assert set(rows.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_a_worker_presumed_dead_cannot_overwrite_what_the_job_became():
+    from trustdesk.jobs import outcomes
+
+    result = registry.enqueue(sample_jobs.note, "late")
+    row = DBTaskResult.objects.get(pk=result.id)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    row.claim("slowpoke")
+    DBTaskResult.objects.filter(pk=row.pk).update(started_at=long_ago)
+    row.started_at = long_ago
+    assert reclaim(lease=60) == 1  # never beat: taken back
+    assert outcomes.succeeded(row, "late") is False
+    assert outcomes.failed(row, RuntimeError("late")) == "moved"
+    assert DBTaskResult.objects.get(pk=row.pk).status == "READY"

@@ -34,6 +34,18 @@ def _claimed(row: DBTaskResult):
     return DBTaskResult.objects.filter(pk=row.pk, status=RUNNING, started_at=row.started_at)
 
 
+def succeeded(row: DBTaskResult, value) -> bool:
+    """Record success, unless the job was taken back meanwhile (this worker was presumed
+    dead): then another attempt owns it, and this result is dropped (the job is
+    idempotent, so either attempt's effect is the job's)."""
+    moved = _claimed(row).update(status="SUCCESSFUL", finished_at=timezone.now(),
+                                 return_value=value, exception_class_path="", traceback="")
+    if not moved:
+        log.warning("job %s (%s) finished after it was taken back; result dropped", row.pk,
+                    row.task_path)
+    return bool(moved)
+
+
 def failed(row: DBTaskResult, exc: BaseException) -> str:
     """Record a failed attempt; returns ``"retry"``, ``"dead"`` or ``"moved"`` (another
     process settled the job first)."""

@@ -20,7 +20,7 @@ import time
 from django.db import OperationalError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django_tasks_db.compat import TaskContext, task_finished, task_started
+from django_tasks_db.compat import TaskContext, normalize_json, task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Worker as EngineWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
@@ -162,8 +162,10 @@ class Worker(EngineWorker):
                 value = task.call(*result.args, **result.kwargs)
             if len(transaction.get_connection().savepoint_ids) != depth:
                 raise RuntimeError("a job left a transaction open")
-            row.set_successful(value)
-            task_finished.send(sender=type(task.get_backend()), task_result=row.task_result)
+            if outcomes.succeeded(row, normalize_json(value)):
+                row.refresh_from_db()
+                task_finished.send(sender=type(task.get_backend()),
+                                   task_result=row.task_result)
         except BaseException as exc:
             outcomes.failed(row, exc)
             if isinstance(exc, KeyboardInterrupt | SystemExit):
