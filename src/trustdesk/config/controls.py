@@ -244,3 +244,34 @@ def identity(env: Mapping[str, str]) -> dict:
             "activate_totp": "trustdesk.accounts.mfa.forms.ActivateTOTPForm",
         },
     }
+
+
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+
+
+def _networks(raw: str | None) -> tuple:
+    import ipaddress
+
+    given = LOOPBACK if raw is None else [n.strip() for n in raw.split(",") if n.strip()]
+    try:
+        return tuple(ipaddress.ip_network(n, strict=False) for n in given)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTDESK_METRICS_ALLOW must be comma-separated "
+                                   f"addresses or CIDRs like 10.0.0.0/8 ({exc}).") from None
+
+
+def operations(env: Mapping[str, str]) -> dict:
+    """What monitoring may see (docs/deploy.md): ``/metrics`` only with the token or from
+    an allowed address, ``/readyz`` failing when the audit trail falls behind."""
+    token = env.get("TRUSTDESK_METRICS_TOKEN", "")
+    if token and len(token) < 32:
+        raise ImproperlyConfigured("TRUSTDESK_METRICS_TOKEN must be 32 or more random "
+                                   "characters.")
+    return {
+        # Kept as the operator gave it, compared in constant time (config/metrics.py).
+        "METRICS_TOKEN": token or None,
+        # Unset: loopback only; set but empty: no address, the token alone.
+        "METRICS_ALLOW": _networks(env.get("TRUSTDESK_METRICS_ALLOW")),
+        # /readyz fails while the oldest event not yet chained is older than this.
+        "READY_AUDIT_LAG_SECONDS": number(env, "TRUSTDESK_READY_AUDIT_LAG_SECONDS", 300),
+    }
