@@ -58,7 +58,7 @@ def test_a_bad_lockout_stops_check(tmp_path, value):
 
 @pytest.mark.parametrize(("variable", "value"), [
     ("TRUSTDESK_LOG_FORMAT", "xml"), ("TRUSTDESK_METRICS_ALLOW", "10.0.0.0/33"),
-    ("TRUSTDESK_METRICS_TOKEN", "too-short")])
+    ("TRUSTDESK_METRICS_TOKEN", "too-short"), ("TRUSTDESK_TRUSTED_PROXIES", "proxy.local")])
 def test_a_bad_operations_setting_stops_check(tmp_path, variable, value):
     _refused(_run(tmp_path, ["check"], **{variable: value}), variable)
 

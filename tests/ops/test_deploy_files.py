@@ -5,6 +5,7 @@ the same topology without Docker (on this machine's PostgreSQL and Redis)."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import socket
@@ -91,6 +92,12 @@ def test_the_image_installs_by_hash_and_runs_unprivileged():
 
 
 def test_the_proxy_keeps_monitoring_inside_and_sends_hsts():
+    compose = _compose()
+    proxy_ip = compose["services"]["proxy"]["networks"]["default"]["ipv4_address"]
+    # The replicas believe X-Forwarded-For from the proxy, and from nothing else.
+    assert compose["services"]["app"]["environment"]["TRUSTDESK_TRUSTED_PROXIES"] == proxy_ip
+    [subnet] = compose["networks"]["default"]["ipam"]["config"]
+    assert ipaddress.ip_address(proxy_ip) in ipaddress.ip_network(subnet["subnet"])
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "Strict-Transport-Security" in caddyfile
     assert re.search(r"@internal path /metrics /readyz\s+respond @internal 404", caddyfile)
@@ -115,6 +122,16 @@ def _free_pair(start: int = 19250) -> int:
     pytest.skip("no two free ports")
 
 
+def _drop(server: str, *names: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        for name in names:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+
 @pytest.mark.postgres
 def test_without_docker_the_script_starts_two_ready_replicas(tmp_path):
     url = os.environ.get("TRUSTDESK_TEST_DATABASE_URL", "")
@@ -131,8 +148,12 @@ def test_without_docker_the_script_starts_two_ready_replicas(tmp_path):
                DB_NAME=f"{parsed.path.lstrip('/')}_replicas", REDIS_URL=redis,
                FIRST_PORT=str(port), RUN_DIR=str(tmp_path / "run"),
                TRUSTDESK=str(Path(sys.executable).parent / "trustdesk"))
-    result = subprocess.run(["bash", str(ROOT / "scripts" / "run_replicas.sh"), "--check"],
-                            env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    try:
+        result = subprocess.run(["bash", str(ROOT / "scripts" / "run_replicas.sh"),
+                                 "--check"], env=env, capture_output=True, text=True,
+                                timeout=300, cwd=ROOT)
+    finally:
+        _drop(env["PG_URL"], env["DB_NAME"], f"{env['DB_NAME']}_keys")
     assert result.returncode == 0, result.stderr
     for p in (port, port + 1):
         assert f"replica on port {p} is ready" in result.stderr

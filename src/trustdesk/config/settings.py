@@ -106,6 +106,9 @@ MIDDLEWARE = [
     # First: every answer, a redirect or a refusal too, carries the request id, is logged
     # once and counted (core/requests.py).
     "trustdesk.core.requests.RequestMiddleware",
+    # The client's address from a trusted proxy's X-Forwarded-For, before anything
+    # (sign-in throttling, the audit trail, /metrics) reads REMOTE_ADDR (core/proxy.py).
+    "trustdesk.core.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files may be cached): everything else is no-store.
