@@ -22,23 +22,32 @@ KEYS = {"timestamp", "level", "logger", "message", "request_id", "method", "rout
         "status", "duration_ms", "actor_id"}
 
 
-@pytest.fixture
-def log_lines():
-    """Records of the ``trustdesk`` loggers as the JSON log writes them (a list that
-    fills as the test runs)."""
+def _capture(name: str):
+    """Records of logger ``name`` as the JSON log writes them: yields a function that
+    returns those so far."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestFilter())
-    logger = logging.getLogger("trustdesk")
+    logger = logging.getLogger(name)
     logger.addHandler(handler)
 
     def lines() -> list[dict]:
         text = stream.getvalue()
-        assert text.endswith("\n")
+        assert text == "" or text.endswith("\n")
         return [json.loads(line) for line in text.splitlines()]
     yield lines
     logger.removeHandler(handler)
+
+
+@pytest.fixture
+def log_lines():
+    yield from _capture("trustdesk")
+
+
+@pytest.fixture
+def django_log_lines():
+    yield from _capture("django.request")
 
 
 def test_a_well_formed_request_id_is_echoed():
@@ -56,6 +65,16 @@ def test_anything_else_is_replaced_by_a_new_id():
         assert HEX32.fullmatch(response["X-Request-ID"]), response["X-Request-ID"]
         seen.add(response["X-Request-ID"])
     assert len(seen) == 8  # a new one each time
+
+
+def test_an_unknown_method_is_logged_as_other(log_lines, django_log_lines):
+    Client().generic("X-ADA@EXAMPLE.ORG", "/healthz", HTTP_X_REQUEST_ID="req-m")
+    [access] = [r for r in log_lines() if r["request_id"] == "req-m"
+                and r["logger"] == "trustdesk.request"]
+    assert access["method"] == "other" and access["status"] == 405
+    assert [r["message"] for r in django_log_lines()] == [
+        "Method Not Allowed (other): healthz"]
+    assert "ADA" not in json.dumps(log_lines() + django_log_lines())
 
 
 def test_refusals_and_redirects_carry_the_id_too(client):
@@ -106,20 +125,12 @@ def test_records_written_during_a_request_name_it(log_lines, make_user, api_clie
 BREAKS = "\r\n\x85\u2028\u2029"
 
 
-def test_djangos_own_records_name_the_route_not_the_path(log_lines, make_customer):
-    logger = logging.getLogger("django.request")
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestFilter())
-    logger.addHandler(handler)
+def test_djangos_own_records_name_the_route_not_the_path(log_lines, django_log_lines,
+                                                         make_customer):
     customer = make_customer(**PROFILE)
-    try:
-        Client().get(f"/nothing/{customer.id}/here")
-        Client().get(f"/customers/{customer.id}/fields/email/reveal/")  # GET: 405
-    finally:
-        logger.removeHandler(handler)
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    Client().get(f"/nothing/{customer.id}/here")
+    Client().get(f"/customers/{customer.id}/fields/email/reveal/")  # GET: 405
+    lines = django_log_lines()
     # The 404 is not logged again after the request (the access record has it); the 405,
     # logged by the view, names the route.
     assert [r["message"] for r in lines] == [
@@ -128,7 +139,7 @@ def test_djangos_own_records_name_the_route_not_the_path(log_lines, make_custome
     assert [(r["route"], r["status"], r["level"]) for r in access[-2:]] == [
         ("unmatched", 404, "WARNING"),
         ("customers/<uuid:customer_id>/fields/<slug:field>/reveal/", 405, "WARNING")]
-    assert str(customer.id) not in stream.getvalue() + json.dumps(access)
+    assert str(customer.id) not in json.dumps(lines + access)
 
 
 def test_the_json_log_keeps_one_record_per_line():

@@ -56,10 +56,11 @@ class RequestFilter(logging.Filter):
         for name in FIELDS:
             if not hasattr(record, name):
                 setattr(record, name, ctx.get(name))
-        path = ctx.get("_path")
-        if path and isinstance(record.args, tuple) and path in record.args:
-            route = ctx.get("route") or "unmatched"
-            record.args = tuple(route if a == path else a for a in record.args)
+        if ctx and isinstance(record.args, tuple) and record.args:
+            shown = {ctx["_path"]: ctx.get("route") or "unmatched",
+                     ctx["_method"]: ctx["method"]}
+            record.args = tuple(shown.get(a, a) if isinstance(a, str) else a
+                                for a in record.args)
         return True
 
 
@@ -92,8 +93,10 @@ class RequestMiddleware:
     def __call__(self, request):
         request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
         request.request_id = request_id
-        token = _context.set({"request_id": request_id, "method": request.method,
-                              "_path": request.path})
+        # A method is a client's word like any other: logged only if it is a known one.
+        method = request.method if request.method in metrics.METHODS else "other"
+        token = _context.set({"request_id": request_id, "method": method,
+                              "_path": request.path, "_method": request.method})
         started = time.perf_counter()
         try:
             response = self.get_response(request)
