@@ -213,3 +213,19 @@ def test_counters_of_every_process_are_summed(tmp_path, monkeypatch):
                              ("status", "2xx")))] == 5
     assert found[("trustdesk_http_request_duration_seconds_count",
                   (("route", "healthz"),))] == 5
+
+
+def test_metrics_still_answer_while_the_database_is_down(monkeypatch, caplog):
+    from django.db import OperationalError, connection
+
+    def broken(*args, **kwargs):
+        raise OperationalError("database is down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = _get()
+    assert response.status_code == 200
+    found = samples(response.content.decode())
+    assert ("trustdesk_audit_pending_events", ()) not in found
+    assert not any(name == "trustdesk_jobs" for name, _ in found)
+    assert any(name == "trustdesk_signin_lockouts_total" for name, _ in found)
+    assert "audit tables could not be read" in caplog.text
