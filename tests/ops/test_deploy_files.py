@@ -48,6 +48,9 @@ def test_compose_has_the_whole_topology():
     assert "/readyz" in " ".join(app["healthcheck"]["test"])
     assert app["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["worker"]["command"] == ["worker"]
+    # The image's /readyz health check is for servers only.
+    assert services["worker"]["healthcheck"] == {"disable": True}
+    assert services["migrate"]["healthcheck"] == {"disable": True}
     assert services["migrate"]["restart"] == "no"
     assert _trustdesk_commands(services["migrate"])[0] == "migrate"
     for name in ("postgres", "redis"):
