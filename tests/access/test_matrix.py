@@ -69,6 +69,7 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert ("GET", "/api/v1/tickets/{ticket_id}") in ops
     assert ("POST", "/api/v1/tickets/{ticket_id}/reveal") in ops
     assert "tickets/<int:ticket_id>/tokens/<str:token>/reveal/" in routes
+    assert {"healthz", "readyz", "metrics"} <= set(routes)
     assert len(routes) >= 25 and len(ops) >= 20
 
 
@@ -227,3 +228,34 @@ def _body(response) -> str:
     return text
 
 
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_monitoring_endpoints_answer_no_role_and_show_no_customer_data(
+        role, world, make_user, console_client, api_client, settings):
+    """/metrics opens to its token or an allowed address, never to a role: every role's
+    session and bearer token from elsewhere is refused. /readyz names its checks only."""
+    user = _user(make_user, world, role)
+    hidden, not_clear = _withheld(role)
+    outside = "198.51.100.20"
+    for client, bearer in ((console_client(user), False), (api_client(user), True)):
+        for method in ("get", "post"):
+            response = getattr(client, method)("/metrics", REMOTE_ADDR=outside)
+            assert response.status_code in (404, 405), (method, response.status_code)
+            assert b"trustdesk_" not in response.content
+        # From loopback (allowed by default) the session reads them; an API token is no
+        # metrics token, and a wrong token is refused wherever it comes from.
+        allowed = client.get("/metrics")
+        if bearer:
+            assert allowed.status_code == 404 and b"trustdesk_" not in allowed.content
+        else:
+            assert allowed.status_code == 200
+            assert b"trustdesk_http_requests_total" in allowed.content
+        ready = client.get("/readyz", REMOTE_ADDR=outside)
+        assert ready.status_code == 200, ready.content
+        assert set(ready.json()["checks"]) == {"database", "keys", "audit"}
+        assert client.post("/readyz").status_code == 405
+        for response in (allowed, ready):
+            assert not _leaks(_body(response), hidden + not_clear)
+            assert str(world["customer"].id) not in _body(response)
+            assert user.email not in _body(response)

@@ -19,7 +19,7 @@ NUMERIC = ["TRUSTDESK_ATTACHMENT_MAX_BYTES", "TRUSTDESK_KEY_CACHE_SECONDS",
            "TRUSTDESK_KEK_CRYPTOPERIOD_DAYS", "TRUSTDESK_DATA_KEY_CRYPTOPERIOD_DAYS",
            "TRUSTDESK_AUDIT_RETENTION_DAYS", "TRUSTDESK_AUDIT_CHECKPOINT_EVERY",
            "TRUSTDESK_REVEAL_SECONDS", "TRUSTDESK_SEARCH_LIMIT",
-           "TRUSTDESK_SEARCH_WINDOW_SECONDS"]
+           "TRUSTDESK_SEARCH_WINDOW_SECONDS", "TRUSTDESK_READY_AUDIT_LAG_SECONDS"]
 POLICIES = {
     "not JSON": ("{agent: email}", "must be JSON"),
     "a list": ('["agent"]', "must be an object of roles"),
@@ -54,6 +54,23 @@ def test_a_non_number_stops_check_naming_the_variable(tmp_path, variable):
                                    '{"admin": {"attempts": null}}', '["admin"]'])
 def test_a_bad_lockout_stops_check(tmp_path, value):
     _refused(_run(tmp_path, ["check"], TRUSTDESK_LOCKOUT=value), "TRUSTDESK_LOCKOUT")
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("TRUSTDESK_LOG_FORMAT", "xml"), ("TRUSTDESK_METRICS_ALLOW", "10.0.0.0/33"),
+    ("TRUSTDESK_METRICS_TOKEN", "too-short"), ("TRUSTDESK_TRUSTED_PROXIES", "proxy.local")])
+def test_a_bad_operations_setting_stops_check(tmp_path, variable, value):
+    _refused(_run(tmp_path, ["check"], **{variable: value}), variable)
+
+
+def test_production_logs_json_and_development_text(tmp_path):
+    show = ["shell", "--no-imports", "-c",
+            "from django.conf import settings; print(settings.LOG_FORMAT)"]
+    assert _run(tmp_path, show).stdout.strip() == "text"
+    production = _run(tmp_path, show, TRUSTDESK_ENV="production", TRUSTDESK_SECRET_KEY="k" * 60,
+                      TRUSTDESK_ALLOWED_HOSTS="helpdesk.example.com")
+    assert production.stdout.strip() == "json", production.stderr
+    assert _run(tmp_path, show, TRUSTDESK_LOG_FORMAT="json").stdout.strip() == "json"
 
 
 @pytest.mark.parametrize("case", sorted(POLICIES))

@@ -20,6 +20,7 @@ from django.db import transaction
 from trustdesk.access.roles import PRIVILEGED_ROLES
 from trustdesk.accounts.counters import counters
 from trustdesk.audit.services import record
+from trustdesk.core import metrics
 from trustdesk.core.actor import Actor
 
 log = logging.getLogger("trustdesk.accounts")
@@ -88,6 +89,7 @@ def failed(attempt: Attempt) -> None:
     email, policy = attempt.email, attempt.policy
     if attempt.count >= policy["attempts"]:
         c.lock(account_key(email), policy["lock"])
+        metrics.count_lockout("account")
         log.warning("sign-in: account %s locked after %d failures", email, policy["attempts"])
         actor = Actor.anonymous(email, ip=attempt.ip, user_agent=attempt.user_agent)
         with transaction.atomic():
@@ -97,6 +99,7 @@ def failed(attempt: Attempt) -> None:
     ip_policy = settings.LOCKOUT["ip"]
     if attempt.ip_count >= ip_policy["attempts"]:
         c.lock(ip_key(attempt.ip), ip_policy["lock"])
+        metrics.count_lockout("address")
         log.warning("sign-in: address %s throttled", attempt.ip)
 
 

@@ -264,3 +264,39 @@ def jobs(env: Mapping[str, str], *, database_engine: str) -> dict:
         "JOBS_KEEP_DAYS": number(env, "TRUSTDESK_JOBS_KEEP_DAYS", 7),
         "JOBS_DEAD_KEEP_DAYS": number(env, "TRUSTDESK_JOBS_DEAD_KEEP_DAYS", 90),
     }
+
+
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+
+
+def _networks(name: str, raw: str | None, default: tuple = ()) -> tuple:
+    import ipaddress
+
+    given = default if raw is None else [n.strip() for n in raw.split(",") if n.strip()]
+    try:
+        return tuple(ipaddress.ip_network(n, strict=False) for n in given)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be comma-separated addresses or CIDRs "
+                                   f"like 10.0.0.0/8 ({exc}).") from None
+
+
+def operations(env: Mapping[str, str]) -> dict:
+    """What monitoring may see (docs/deploy.md): ``/metrics`` only with the token or from
+    an allowed address, ``/readyz`` failing when the audit trail falls behind."""
+    token = env.get("TRUSTDESK_METRICS_TOKEN", "")
+    if token and len(token) < 32:
+        raise ImproperlyConfigured("TRUSTDESK_METRICS_TOKEN must be 32 or more random "
+                                   "characters.")
+    return {
+        # Kept as the operator gave it, compared in constant time (config/metrics.py).
+        "METRICS_TOKEN": token or None,
+        # Unset: loopback only; set but empty: no address, the token alone.
+        "METRICS_ALLOW": _networks("TRUSTDESK_METRICS_ALLOW",
+                                   env.get("TRUSTDESK_METRICS_ALLOW"), LOOPBACK),
+        # The proxies whose X-Forwarded-For names the client (core/proxy.py); none
+        # by default, so the header is never read.
+        "TRUSTED_PROXIES": _networks("TRUSTDESK_TRUSTED_PROXIES",
+                                     env.get("TRUSTDESK_TRUSTED_PROXIES")),
+        # /readyz fails while the oldest event not yet chained is older than this.
+        "READY_AUDIT_LAG_SECONDS": number(env, "TRUSTDESK_READY_AUDIT_LAG_SECONDS", 300),
+    }

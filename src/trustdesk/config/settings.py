@@ -16,7 +16,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.config import controls
+from trustdesk.config import controls, metrics_dir
 
 env = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -38,6 +38,10 @@ def _data_dir() -> Path:
 
 
 DATA_DIR = _data_dir()
+# Before anything imports prometheus_client: every process of this server writes its
+# metrics beside the others', and /metrics sums them (config/metrics_dir.py).
+METRICS_DIR = metrics_dir.prepare(
+    os.environ, Path(env.get("TRUSTDESK_METRICS_DIR") or DATA_DIR / "metrics").expanduser())
 
 
 def _secret_key() -> str:
@@ -100,6 +104,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, a redirect or a refusal too, carries the request id, is logged
+    # once and counted (core/requests.py).
+    "trustdesk.core.requests.RequestMiddleware",
+    # The client's address from a trusted proxy's X-Forwarded-For, before anything
+    # (sign-in throttling, the audit trail, /metrics) reads REMOTE_ADDR (core/proxy.py).
+    "trustdesk.core.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files may be cached): everything else is no-store.
@@ -267,8 +277,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.get("TRUSTDESK_SSL_REDIRECT", "1") == "1"
-    # Load balancers probe over plain HTTP inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Load balancers and Prometheus probe over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -316,17 +326,27 @@ DATA_INVENTORY_PATH = Path(
 API_TOKEN_DEFAULT_DAYS = 90
 API_TOKEN_MAX_DAYS = 366
 
+LOG_FORMAT = env.get("TRUSTDESK_LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("TRUSTDESK_LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # One record per line: line breaks in messages, arguments and tracebacks are
-    # escaped (core/logs.py), so logged input cannot forge a record.
-    "formatters": {"plain": {"()": "trustdesk.core.logs.OneLineFormatter",
-                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # escaped (core/logs.py), so logged input cannot forge a record. Each record names
+    # the request it was written in (core/requests.py).
+    "filters": {"request": {"()": "trustdesk.core.requests.RequestFilter"}},
+    "formatters": {"text": {"()": "trustdesk.core.logs.OneLineFormatter",
+                            "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "trustdesk.core.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": "INFO" if PRODUCTION else "WARNING"},
     "loggers": {
         "trustdesk": {"level": "INFO", "propagate": True},
         "django.security": {"level": "WARNING", "propagate": True},
     },
 }
+
+# --- Operations: /metrics, /readyz (config/metrics.py, config/health.py) ------------------
+globals().update(controls.operations(env))

@@ -22,7 +22,7 @@ from trustdesk.access import fields as fp
 from trustdesk.access import policy
 from trustdesk.access.services import alert_break_glass
 from trustdesk.audit.services import record
-from trustdesk.core import clock
+from trustdesk.core import clock, metrics
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Gone, NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer, subject_for
@@ -152,6 +152,7 @@ def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
     record(actor=actor, action="customer.reveal", object_type="customer",
            object_id=customer.pk, fields=[field], reason=reason,
            context={"break_glass": glass})
+    metrics.count_reveal("field", break_glass=glass)
     if glass:
         alert_break_glass(actor=actor, customer_id=customer.pk, field=field, reason=reason)
     return Revealed(customer_id=customer.pk, field=field, label=spec.label, value=value,

@@ -22,7 +22,7 @@ from django.db import transaction
 from trustdesk.access import policy
 from trustdesk.access.services import alert_break_glass
 from trustdesk.audit.services import record
-from trustdesk.core import clock
+from trustdesk.core import clock, metrics
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied
 from trustdesk.customers import entities
@@ -121,6 +121,7 @@ def message_reveal(*, actor: Actor, ticket_id: int, token: str, reason: str,
            fields=[entity], reason=reason,
            context={"customer": str(ticket.customer_id), "token": token, "entity": entity,
                     "break_glass": glass})
+    metrics.count_reveal("token", break_glass=glass)
     if glass:
         alert_break_glass(actor=actor, customer_id=ticket.customer_id,
                           field=f"message:{entity}"[:64], reason=reason)

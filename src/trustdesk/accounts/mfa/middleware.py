@@ -20,7 +20,7 @@ log = logging.getLogger("trustdesk.accounts")
 
 # Signing out, enrolling, confirming the password, changing it, and ending sessions stay
 # reachable; so do the files the pages need.
-ALLOWED_PREFIXES = ("/accounts/", "/healthz")
+ALLOWED_PREFIXES = ("/accounts/", "/healthz", "/readyz", "/metrics")
 
 
 class MfaEnrolmentMiddleware:
