@@ -32,9 +32,11 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from trustdesk.access import grants
+    from trustdesk.accounts import token_cache
 
     cache.clear()
     grants.settled()  # a role edited by the last test was rolled back with it
+    token_cache.clear()  # tokens resolved in the last test's (rolled back) database
 
 
 @pytest.fixture

@@ -37,7 +37,18 @@ def customer_get(*, actor: Actor, customer_id) -> CustomerProfile:
     customer = Customer.objects.filter(pk=_parse_id(customer_id)).first()
     if customer is None:
         raise NotFound()
-    profile = apply(actor, build_profiles([customer]))[0]
+    return customer_shown(actor=actor, customer=customer)
+
+
+def customer_shown(*, actor: Actor, customer: Customer, known: bool | None = None
+                   ) -> CustomerProfile:
+    """``customer_get`` for a customer row the caller has just read in its own
+    transaction (a ticket's), with ``known``: need-to-know as the caller has just
+    decided it for this actor and customer (``visibility.known_customers``), or None to
+    decide it here."""
+    policy.require(actor, "customer.view")
+    known_ids = None if known is None else ({customer.pk} if known else set())
+    profile = apply(actor, build_profiles([customer]), known=known_ids)[0]
     record(actor=actor, action="customer.view", object_type="customer",
            object_id=customer.pk, fields=profile.profile.keys())
     return profile

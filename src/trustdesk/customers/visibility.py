@@ -116,11 +116,15 @@ def shown(spec_type: str, decision: str, value: str) -> str | None:
     return None
 
 
-def apply(actor: Actor, profiles: list[CustomerProfile]) -> list[CustomerProfile]:
+def apply(actor: Actor, profiles: list[CustomerProfile], *,
+          known: set[uuid.UUID] | None = None) -> list[CustomerProfile]:
     """``profiles`` as ``actor`` may see them: hidden and locked fields absent, masked
-    and revealable ones masked; ``access`` names each present field's decision."""
+    and revealable ones masked; ``access`` names each present field's decision.
+    ``known``: ``known_customers`` for these profiles when the caller has just asked it
+    in the same transaction; otherwise it is asked here."""
     inventory = get_inventory()
-    known = known_customers(actor, (p.id for p in profiles))
+    if known is None:
+        known = known_customers(actor, (p.id for p in profiles))
     by_known = {k: decisions(actor, known=k) for k in (True, False)}
     out = []
     for p in profiles:
