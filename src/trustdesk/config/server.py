@@ -83,10 +83,27 @@ def process_started() -> None:
     chain.start_background()
 
 
+def _die_with_the_master() -> None:
+    """On Linux, have the kernel stop this worker when its master process dies, even by
+    SIGKILL: no orphan goes on serving from the inherited socket, unsupervised."""
+    import ctypes
+    import signal
+
+    master = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the master's own shutdown must do
+        return
+    if os.getppid() != master:  # the master died before the request was in place
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def worker_application():
     """The WSGI application of one worker process (Granian's factory target)."""
     from trustdesk.config.wsgi import application
 
+    _die_with_the_master()
     process_started()
     return BodyLimit(application, body_limit())
 
