@@ -7,8 +7,10 @@ their conversations and an agent's API token through the services, starts the se
 a subprocess on a loopback port and drives it with ``wrk``, endpoint after endpoint, for
 a fixed time at a fixed concurrency: customer view, customer list (25), ticket view with
 its conversation, ticket list (25), a reply, and ``/healthz`` as the same-run baseline.
-It prints requests per second and p50/p95/p99 for each, and the customer view's cost
-relative to ``/healthz`` (the ratio of their requests per second). One JSON line.
+It prints requests per second and p50/p95/p99 for each, the CPU milliseconds the server's
+processes and its database backends spent per request (a cost that still means
+something when the machine is shared), and the customer view's cost relative to
+``/healthz`` (the ratio of their requests per second, and of their CPU). One JSON line.
 
 ``TRUSTDESK_BENCH_SERVERS`` (comma-separated) chooses the servers: ``serve`` (what
 ``trustdesk serve`` runs; the default), or for the comparison ``gunicorn-sync``,
@@ -202,6 +204,49 @@ def _wrk(base: str, token: str, paths: list[str], *, method: str = "GET",
             "errors": r["non_2xx"] + r["socket_errors"]}
 
 
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid] + [p for c in children for p in _tree(int(c))]
+
+
+def _cpu_s(pids) -> float:
+    """User + system CPU seconds of ``pids`` so far (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _backends() -> list[int]:
+    """The PostgreSQL backends serving the benchmark's database."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [PG_DATABASE])]
+
+
+def _measured(proc, run) -> dict:
+    """``run()``'s figures with the CPU the server's processes and their database
+    backends spent per request: a cost that holds on a machine shared with other work,
+    where requests per second do not."""
+    server, db = _tree(proc.pid), _backends()
+    before = _cpu_s(server), _cpu_s(db)
+    result = run()
+    server_s, db_s = _cpu_s(server) - before[0], _cpu_s(db) - before[1]
+    n = max(result["requests"], 1)
+    result.update(server_cpu_ms=round(server_s * 1000 / n, 3),
+                  db_cpu_ms=round(db_s * 1000 / n, 3))
+    return result
+
+
 def _check(base: str, token: str, seed: dict) -> None:
     """The endpoints answer what the benchmark thinks they do, masked as they should."""
     def get(path):
@@ -232,17 +277,20 @@ def run_server(server: str, env: dict, seed: dict) -> dict:
         customers = [f"/api/v1/customers/{c}" for c in seed["customers"]]
         tickets = [f"/api/v1/tickets/{t}" for t in seed["tickets"]]
         _wrk(base, token, customers + tickets + ["/healthz"], seconds=3)  # warm every worker
-        result = {
-            "healthz": _wrk(base, token, ["/healthz"]),
-            "customer_view": _wrk(base, token, customers),
-            "customer_list": _wrk(base, token, [f"/api/v1/customers?page={p}"
-                                                for p in range(1, CUSTOMERS // 25 + 1)]),
-            "ticket_view": _wrk(base, token, tickets),
-            "ticket_list": _wrk(base, token, [f"/api/v1/tickets?page={p}"
-                                              for p in range(1, CUSTOMERS // 25 + 1)]),
-            "reply": _wrk(base, token, [f"{t}/messages" for t in tickets], method="POST",
-                          body=json.dumps({"body": "Thank you, it is on its way."})),
+        pages = range(1, CUSTOMERS // 25 + 1)
+        runs = {
+            "healthz": lambda: _wrk(base, token, ["/healthz"]),
+            "customer_view": lambda: _wrk(base, token, customers),
+            "customer_list": lambda: _wrk(base, token,
+                                          [f"/api/v1/customers?page={p}" for p in pages]),
+            "ticket_view": lambda: _wrk(base, token, tickets),
+            "ticket_list": lambda: _wrk(base, token,
+                                        [f"/api/v1/tickets?page={p}" for p in pages]),
+            "reply": lambda: _wrk(base, token, [f"{t}/messages" for t in tickets],
+                                  method="POST",
+                                  body=json.dumps({"body": "Thank you, it is on its way."})),
         }
+        result = {name: _measured(proc, run) for name, run in runs.items()}
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -253,6 +301,9 @@ def run_server(server: str, env: dict, seed: dict) -> dict:
     health = result["healthz"]["rps"]
     result["customer_view_cost_vs_healthz"] = round(health / result["customer_view"]["rps"], 2)
     result["ticket_view_cost_vs_healthz"] = round(health / result["ticket_view"]["rps"], 2)
+    result["customer_view_cpu_vs_healthz"] = round(
+        (result["customer_view"]["server_cpu_ms"] + result["customer_view"]["db_cpu_ms"])
+        / (result["healthz"]["server_cpu_ms"] + result["healthz"]["db_cpu_ms"]), 2)
     result["targets_met"] = {
         "customer_view_rps_1000": result["customer_view"]["rps"] >= 1000,
         "customer_view_within_2_5x_healthz": result["customer_view_cost_vs_healthz"] <= 2.5,
