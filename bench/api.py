@@ -212,16 +212,21 @@ def _tree(pid: int) -> list[int]:
     return [pid] + [p for c in children for p in _tree(int(c))]
 
 
-def _cpu_s(pids) -> float:
-    """User + system CPU seconds of ``pids`` so far (Linux /proc; 0 elsewhere)."""
-    total = 0
+def _cpu_s(pids) -> dict[int, float]:
+    """User + system CPU seconds of each of ``pids`` so far (Linux /proc)."""
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between the two readings by the processes alive at both."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def _backends() -> list[int]:
@@ -235,12 +240,12 @@ def _backends() -> list[int]:
 
 def _measured(proc, run) -> dict:
     """``run()``'s figures with the CPU the server's processes and their database
-    backends spent per request: a cost that holds on a machine shared with other work,
-    where requests per second do not."""
+    backends (those alive throughout) spent per request: a cost that holds on a machine
+    shared with other work, where requests per second do not."""
     server, db = _tree(proc.pid), _backends()
     before = _cpu_s(server), _cpu_s(db)
     result = run()
-    server_s, db_s = _cpu_s(server) - before[0], _cpu_s(db) - before[1]
+    server_s, db_s = _spent(before[0], _cpu_s(server)), _spent(before[1], _cpu_s(db))
     n = max(result["requests"], 1)
     result.update(server_cpu_ms=round(server_s * 1000 / n, 3),
                   db_cpu_ms=round(db_s * 1000 / n, 3))
