@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from trustdesk.accounts import services as accounts
+from trustdesk.accounts import token_cache
 from trustdesk.accounts.models import ApiToken, User
 from trustdesk.customers.models import Customer
 
@@ -165,10 +166,14 @@ def test_disabled_users_token_is_401(make_user, api_client, system, api_error):
     assert client.get("/api/v1/me").status_code == 200
 
     # Even were the token somehow left unrevoked, a disabled owner makes it useless.
+    # (A bulk update sends no signal: every process notices it within token_cache.TTL,
+    # tests/api/test_token_cache.py; here the wait is skipped.)
     User.objects.filter(pk=user.pk).update(is_active=False)
+    token_cache.clear()
     api_error(client.get("/api/v1/me"), 401, "unauthenticated")
 
     User.objects.filter(pk=user.pk).update(is_active=True)
+    token_cache.clear()
     assert client.get("/api/v1/me").status_code == 200
     accounts.user_update(actor=system, user_id=user.pk, is_active=False)
     api_error(client.get("/api/v1/me"), 401, "unauthenticated")

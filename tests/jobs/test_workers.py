@@ -31,7 +31,8 @@ def _worker(name: str, *, lease: int = 2, schedules: bool = False) -> subprocess
            "--worker-id", name]
     if not schedules:
         cmd.append("--no-schedules")
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 def _until(condition, seconds: float = 30.0, what: str = "") -> None:

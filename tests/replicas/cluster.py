@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -54,16 +55,25 @@ class Replica:
         self.env, self.name, self.port = env, name, _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
+        # Output to a file: a pipe nobody reads fills up (a log line per request) and
+        # then stops the process mid-write.
+        self.log_path = Path(tempfile.mkdtemp(prefix="trustdesk-cluster-")) / f"{name}.log"
+
+    def _output(self):
+        return open(self.log_path, "ab")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
 
     def start(self, wait: float = 90) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "trustdesk.config.cli", "serve", "--port", str(self.port),
              "--no-migrate"], env=self.env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True)
+            stderr=self._output(), start_new_session=True)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise AssertionError(f"{self.name} exited: {self.proc.stderr.read().decode()}")
+                raise AssertionError(f"{self.name} exited: {self.log()}")
             try:
                 if request(self.base, "/healthz", timeout=2)[0] == 200:
                     return
@@ -93,7 +103,7 @@ class Worker(Replica):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "trustdesk.config.cli", "worker", "--interval", "0.2",
              "--worker-id", self.name], env=self.env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True)
+            stderr=self._output(), start_new_session=True)
 
 
 class Cluster:

@@ -4,7 +4,8 @@ next one, as a load balancer would.
 
 Proves: no 5xx at all; the only failed requests are those to the killed replica while it
 was down; no audit event lost or left unchained, and the trail verifies afterwards.
-60 seconds in the suite; ``make soak`` runs 5 minutes (``SOAK_SECONDS``)."""
+60 seconds in the suite (its PostgreSQL run); ``make soak`` runs 5 minutes
+(``SOAK_SECONDS``)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from trustdesk.tickets.models import Message
 
 from .cluster import Cluster, request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Replicas share a PostgreSQL server in production; SQLite is the one-server default.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 CLIENTS = 6
 

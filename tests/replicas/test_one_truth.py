@@ -86,10 +86,25 @@ def test_a_revoked_token_is_refused_by_every_replica_within_two_seconds(cluster,
                                                                        system):
     agent = make_user("agent")
     issued = accounts.token_create(actor=system, user=agent, name="t")
-    assert {_customers(b, issued.secret) for b in cluster.bases} == {200}
+    _until(lambda: {_customers(b, issued.secret) for b in cluster.bases} == {200}, 5,
+           "the token answered everywhere")
     accounts.token_revoke(actor=system, token_id=issued.token.pk)
-    _until(lambda: {_customers(b, issued.secret) for b in cluster.bases} == {401}, 2.5,
-           "the revocation")
+    revoked = time.monotonic()
+
+    def first_refusal(base: str) -> float:
+        # When the first refused request was sent, each replica polled on its own: the
+        # bound is on the replica, not on how long a loaded machine takes to answer.
+        while True:
+            sent = time.monotonic()
+            if _customers(base, issued.secret) == 401:
+                return sent - revoked
+            if sent - revoked > 5:
+                return float("inf")
+            time.sleep(0.05)
+
+    with ThreadPoolExecutor(max_workers=len(cluster.bases)) as pool:
+        after = list(pool.map(first_refusal, cluster.bases))
+    assert max(after) <= 2.0, after
 
 
 def test_the_audit_chain_stays_whole_under_concurrent_writers(cluster, make_user,

@@ -15,7 +15,10 @@ def _client(request) -> tuple[str | None, str]:
     return request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")[:256]
 
 
-def actor_for_user(user: User, *, request=None, token: ApiToken | None = None) -> Actor:
+def actor_for_user(user: User, *, request=None, token: ApiToken | None = None,
+                   team_ids: frozenset[int] | None = None) -> Actor:
+    """``team_ids``: the user's teams when the caller has just read them (a token's
+    resolution does); otherwise they are read here."""
     ip, agent = _client(request)
     session = getattr(request, "session", None) if token is None else None
     return Actor(
@@ -23,7 +26,8 @@ def actor_for_user(user: User, *, request=None, token: ApiToken | None = None) -
         label=user.email,
         user_id=user.pk,
         role=user.role,
-        team_ids=frozenset(user.teams.values_list("pk", flat=True)),
+        team_ids=team_ids if team_ids is not None
+        else frozenset(user.teams.values_list("pk", flat=True)),
         token_id=token.pk if token else None,
         scopes=frozenset(token.scopes) if token else None,
         ip=ip,

@@ -6,8 +6,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from trustdesk.accounts import signals
+        from trustdesk.accounts import signals, token_cache
         from trustdesk.accounts.mfa import audit
 
         signals.connect()
         audit.connect()
+        token_cache.connect()

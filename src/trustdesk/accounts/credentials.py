@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from trustdesk.access import policy
-from trustdesk.accounts import sessions
+from trustdesk.accounts import sessions, token_cache
 from trustdesk.accounts.errors import EmailTaken
 from trustdesk.accounts.models import ApiToken, User
 from trustdesk.audit.services import record
@@ -38,6 +38,7 @@ def password_replaced(*, actor: Actor, user: User, reset: bool,
     ended = sessions.end_all(user, keep=keep)
     revoked = ApiToken.objects.filter(user=user, revoked_at=None).update(
         revoked_at=clock.now())
+    token_cache.changed()
     counts = {"sessions_ended": ended, "tokens_revoked": revoked}
     record(actor=actor, action="auth.password_reset" if reset else "auth.password_change",
            object_type="agent", object_id=user.pk, context=counts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from trustdesk.access import policy
 from trustdesk.access.roles import ROLE_LABELS
-from trustdesk.accounts import lockout, sessions
+from trustdesk.accounts import lockout, sessions, token_cache
 from trustdesk.accounts.errors import (
     EmailTaken,
     InvalidToken,
@@ -111,6 +112,7 @@ def user_update(
     if team_ids is not None:
         user.teams.set(_teams(team_ids))
         changed.append("teams")
+    token_cache.changed()  # role, teams, or a disabled owner: what a token resolves to
     record(actor=actor, action="agent.update", object_type="agent", object_id=user.pk,
            fields=changed, context={"role": user.role, "is_active": user.is_active})
     return user
@@ -220,6 +222,7 @@ def token_revoke(*, actor: Actor, token_id: int) -> None:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
+        token_cache.changed()
     record(actor=actor, action="token.revoke", object_type="token", object_id=token.pk)
 
 
@@ -227,19 +230,35 @@ def token_authenticate(secret: str) -> tuple[User, ApiToken]:
     """Resolve a bearer value to its owner. Raises ``InvalidToken`` for anything that is
     not a live token of an active account, and ``MfaRequired`` while the owner lacks the
     second factor their role requires."""
+    return token_resolve(secret)[:2]
+
+
+def token_resolve(secret: str) -> tuple[User, ApiToken, frozenset[int]]:
+    """``token_authenticate``, with the owner's team ids. What the database says is
+    reused for up to ``token_cache.TTL`` seconds (see there); expiry is checked now."""
     parts = secret.split("_", 2)  # the random part may itself contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise InvalidToken(detail="malformed token")
-    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
-    if token is None or not hmac.compare_digest(token.digest, _digest(secret)):
-        raise InvalidToken(detail="unknown token")
+    digest = _digest(secret)
+    resolved = token_cache.get(digest)
+    if resolved is None:
+        loaded_at = time.monotonic()
+        token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+        if token is None or not hmac.compare_digest(token.digest, digest):
+            raise InvalidToken(detail="unknown token")
+        resolved = token_cache.Resolved(
+            token=token, has_second_factor=mfa_policy.enrolled(token.user),
+            team_ids=frozenset(token.user.teams.values_list("pk", flat=True)))
+        token_cache.put(digest, resolved, loaded_at=loaded_at)
+    user, token = resolved.copies()
     now = clock.now()
-    if token.revoked_at or token.expires_at <= now or not token.user.is_active:
+    if token.revoked_at or token.expires_at <= now or not user.is_active:
         raise InvalidToken(detail=f"token {token.pk} revoked, expired or owner disabled")
-    if mfa_policy.missing(token.user):
+    if mfa_policy.required(user) and not resolved.has_second_factor:
         # The owner's role now requires a second factor they lack (promoted, or their
         # last authenticator removed): the token waits until they enrol.
-        raise MfaRequired(detail=f"token {token.pk}: owner {token.user.email} has no MFA")
+        raise MfaRequired(detail=f"token {token.pk}: owner {user.email} has no MFA")
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user, token
+        resolved.token.last_used_at = now
+    return user, token, resolved.team_ids

@@ -9,7 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from trustdesk.accounts.actors import actor_for_user
 from trustdesk.accounts.errors import InvalidToken
-from trustdesk.accounts.services import token_authenticate
+from trustdesk.accounts.services import token_resolve
 from trustdesk.core.actor import Actor
 
 log = logging.getLogger("trustdesk.api.auth")
@@ -18,12 +18,13 @@ log = logging.getLogger("trustdesk.api.auth")
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         try:
-            user, api_token = token_authenticate(token)
+            user, api_token, team_ids = token_resolve(token)
         except InvalidToken as exc:
             log.info("bearer token refused from %s: %s", request.META.get("REMOTE_ADDR"),
                      exc.detail)
             return None
-        request.actor = actor_for_user(user, request=request, token=api_token)
+        request.actor = actor_for_user(user, request=request, token=api_token,
+                                       team_ids=team_ids)
         return user
 
 

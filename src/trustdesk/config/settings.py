@@ -310,6 +310,10 @@ API_MAX_BODY_BYTES = ATTACHMENT_MAX_BYTES * 4 // 3 + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- `trustdesk serve` (config/server.py): 0 workers means one per CPU ---------------------
+SERVER_WORKERS = controls.number(env, "TRUSTDESK_WORKERS", 0, minimum=0)
+SERVER_THREADS = controls.number(env, "TRUSTDESK_THREADS", 4)
+
 # --- TrustDesk's controls: vault, audit trail, field-level access, PII (config/controls.py)
 globals().update(controls.vault(env, production=PRODUCTION,
                                 database_engine=DATABASES["default"]["ENGINE"]))

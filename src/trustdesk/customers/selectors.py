@@ -18,7 +18,12 @@ from trustdesk.core.pagination import Page, page_bounds
 from trustdesk.customers import search_guard
 from trustdesk.customers.errors import NotSearchable
 from trustdesk.customers.models import Customer, CustomerField
-from trustdesk.customers.profiles import CustomerProfile, build_profiles, open_field
+from trustdesk.customers.profiles import (
+    CustomerProfile,
+    build_profiles,
+    open_field,
+    read_profile,
+)
 from trustdesk.customers.visibility import apply, field_policy, name_for
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import normalise_value
@@ -34,12 +39,27 @@ def _parse_id(customer_id) -> uuid.UUID:
 @transaction.atomic
 def customer_get(*, actor: Actor, customer_id) -> CustomerProfile:
     policy.require(actor, "customer.view")
-    customer = Customer.objects.filter(pk=_parse_id(customer_id)).first()
-    if customer is None:
+    profile = read_profile(_parse_id(customer_id))
+    if profile is None:
         raise NotFound()
-    profile = apply(actor, build_profiles([customer]))[0]
+    return _shown(actor, profile, known=None)
+
+
+def customer_shown(*, actor: Actor, customer: Customer, known: bool | None = None
+                   ) -> CustomerProfile:
+    """``customer_get`` for a customer row the caller has just read in its own
+    transaction (a ticket's), with ``known``: need-to-know as the caller has just
+    decided it for this actor and customer (``visibility.known_customers``), or None to
+    decide it here."""
+    policy.require(actor, "customer.view")
+    return _shown(actor, build_profiles([customer])[0], known=known)
+
+
+def _shown(actor: Actor, profile: CustomerProfile, *, known: bool | None) -> CustomerProfile:
+    known_ids = None if known is None else ({profile.id} if known else set())
+    profile = apply(actor, [profile], known=known_ids)[0]
     record(actor=actor, action="customer.view", object_type="customer",
-           object_id=customer.pk, fields=profile.profile.keys())
+           object_id=profile.id, fields=profile.profile.keys())
     return profile
 
 

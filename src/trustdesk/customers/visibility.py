@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 from trustdesk.access import fields as fp
@@ -71,17 +72,57 @@ def known_customers(actor: Actor, customer_ids: Iterable[uuid.UUID]) -> set[uuid
     # Through the reverse relation: customers sit below tickets and do not import them.
     # One row per (customer, ticket, declarer): the rule is applied below, in Python,
     # where "made by someone else" reads plainly (a NOT across a to-many join does not).
+    if not customer_ids:
+        return set()
+    teams = sorted(actor.team_ids)
+    customers = sorted(customer_ids)
+    prep = Customer._meta.pk.get_db_prep_value
+    with connection.cursor() as cur:
+        cur.execute(_known_sql(len(teams), len(customers)),
+                    [uid, uid, *teams, *(prep(c, connection) for c in customers)])
+        rows = cur.fetchall()
+    return {_uuid(customer) for customer, assignee, team, wrote, assigned_by, routed_by,
+            declarer in rows
+            if _grounded(uid, actor.team_ids, assignee=assignee, team=team, wrote=wrote,
+                         assigned_by=assigned_by, routed_by=routed_by, declarer=declarer)}
+
+
+def _known_query(uid, team_ids, customer_ids):
     theirs = Q(tickets__assignee_id=uid) | Q(tickets__declared_contacts__user_id=uid)
-    if actor.team_ids:
-        theirs |= Q(tickets__team_id__in=actor.team_ids)
-    rows = Customer.objects.filter(theirs, pk__in=customer_ids).values_list(
+    if team_ids:
+        theirs |= Q(tickets__team_id__in=team_ids)
+    return Customer.objects.filter(theirs, pk__in=customer_ids).values_list(
         "pk", "tickets__assignee_id", "tickets__team_id", "tickets__customer_wrote",
         "tickets__assigned_by_user_id", "tickets__routed_by_user_id",
         "tickets__declared_contacts__user_id")
-    return {customer for customer, assignee, team, wrote, assigned_by, routed_by, declarer
-            in rows if _grounded(uid, actor.team_ids, assignee=assignee, team=team,
-                                 wrote=wrote, assigned_by=assigned_by, routed_by=routed_by,
-                                 declarer=declarer)}
+
+
+_known_sqls: dict[tuple[str, int, int], str] = {}
+
+
+def _known_sql(teams: int, customers: int) -> str:
+    """The SQL of ``_known_query`` for this many teams and customers, as the ORM writes
+    it, compiled once per shape: building it is most of the cost of a profile's read.
+    It is checked to take its parameters in the order ``known_customers`` passes them
+    (user, user, teams, customers)."""
+    key = (connection.vendor, teams, customers)
+    sql = _known_sqls.get(key)
+    if sql is None:
+        team_ids = [-2 - i for i in range(teams)]
+        ids = [uuid.UUID(int=i + 1) for i in range(customers)]
+        sql, params = _known_query(-1, team_ids, ids).query.sql_with_params()
+        prep = Customer._meta.pk.get_db_prep_value
+        expected = [-1, -1, *team_ids, *(prep(c, connection) for c in ids)]
+        if list(params) != expected:
+            raise RuntimeError(f"need-to-know query takes {params!r}, not {expected!r}")
+        if len(_known_sqls) > 256:
+            _known_sqls.clear()
+        _known_sqls[key] = sql
+    return sql
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _grounded(uid: int, team_ids: frozenset[int], *, assignee, team, wrote, assigned_by,
@@ -116,11 +157,15 @@ def shown(spec_type: str, decision: str, value: str) -> str | None:
     return None
 
 
-def apply(actor: Actor, profiles: list[CustomerProfile]) -> list[CustomerProfile]:
+def apply(actor: Actor, profiles: list[CustomerProfile], *,
+          known: set[uuid.UUID] | None = None) -> list[CustomerProfile]:
     """``profiles`` as ``actor`` may see them: hidden and locked fields absent, masked
-    and revealable ones masked; ``access`` names each present field's decision."""
+    and revealable ones masked; ``access`` names each present field's decision.
+    ``known``: ``known_customers`` for these profiles when the caller has just asked it
+    in the same transaction; otherwise it is asked here."""
     inventory = get_inventory()
-    known = known_customers(actor, (p.id for p in profiles))
+    if known is None:
+        known = known_customers(actor, (p.id for p in profiles))
     by_known = {k: decisions(actor, known=k) for k in (True, False)}
     out = []
     for p in profiles:

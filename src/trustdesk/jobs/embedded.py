@@ -16,6 +16,19 @@ from django.conf import settings
 log = logging.getLogger("trustdesk.jobs")
 
 
+def _die_with_the_server() -> None:
+    """In the child, before it runs: on Linux the kernel sends it SIGTERM when the thread
+    that started it ends — with ``serve``, however that stops (SIGKILL too). A worker
+    left running would go on taking jobs from a server nobody supervises."""
+    import contextlib
+    import ctypes
+    import signal
+
+    # Not Linux: stop() is the only way.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class EmbeddedWorker:
     def __init__(self) -> None:
         self._proc: subprocess.Popen | None = None
@@ -24,7 +37,8 @@ class EmbeddedWorker:
 
     def _spawn(self) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "trustdesk.config.cli", "worker"],
-                                env=dict(os.environ), stdout=subprocess.DEVNULL)
+                                env=dict(os.environ), stdout=subprocess.DEVNULL,
+                                preexec_fn=_die_with_the_server)
 
     def _supervise(self) -> None:
         wait = 1.0

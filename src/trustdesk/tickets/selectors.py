@@ -15,7 +15,7 @@ from trustdesk.core.errors import NotFound, ValidationError
 from trustdesk.core.pagination import Page, page_bounds
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
-from trustdesk.customers.selectors import customer_get, customer_names
+from trustdesk.customers.selectors import customer_names, customer_shown
 from trustdesk.tickets import quarantine
 from trustdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
 from trustdesk.tickets.sealing import open_attachment_data, open_attachment_meta, open_messages
@@ -163,10 +163,11 @@ def ticket_get(*, actor: Actor, ticket_id: int) -> TicketDetail:
     open_messages(ticket.customer_id, messages,
                   erased=ticket.customer.status == Customer.Status.ERASED)
     # Each tokenized value as the field policy shows it to this reader.
-    render_messages(actor, ticket.customer, messages)
+    view = render_messages(actor, ticket.customer, messages)
     quarantine.mark(actor, ticket.customer_id, messages)
+    # The customer as read with the ticket, need-to-know as just decided for the messages.
     profile = (
-        customer_get(actor=actor, customer_id=ticket.customer_id)
+        customer_shown(actor=actor, customer=ticket.customer, known=view.known)
         if policy.has_permission(actor, "customer.view") else None
     )
     record(actor=actor, action="ticket.view", object_type="ticket", object_id=ticket.pk,

@@ -152,13 +152,15 @@ def _clear(customer_id, token: str) -> str | None:
         return None  # not this customer's token: written by hand, shown as withheld
 
 
-def render_messages(actor: Actor, customer: Customer, messages) -> None:
+def render_messages(actor: Actor, customer: Customer, messages, *,
+                    view: Viewer | None = None) -> Viewer:
     """Render opened messages in place for ``actor``: ``parts`` for the console, ``body``
-    (their text) for the API."""
-    view = viewer(actor, customer)
+    (their text) for the API. Returns the ``viewer`` they were rendered for."""
+    view = view or viewer(actor, customer)
     for message in messages:
         message.parts = render(view, message.body)
         message.body = as_text(message.parts)
+    return view
 
 
 def render_bytes(actor: Actor, customer: Customer, content: bytes) -> bytes:
