@@ -69,3 +69,21 @@ def test_exact_search_by_searchable_field(system, make_customer):
     make_customer(email="other@example.com")
     page = selectors.customer_list(actor=system, match={"email": "find.me@EXAMPLE.com"})
     assert [c.id for c in page.items] == [target.id]
+
+
+@pytest.mark.django_db
+def test_the_one_query_read_of_a_profile_is_the_reference_read(system):
+    import uuid
+
+    from trustdesk.customers.profiles import build_profiles, read_profile
+
+    kept = services.customer_create(actor=system, profile={
+        "full_name": "Ada Lovelace", "email": "ada@example.org", "phone": "+442079460958"})
+    erased = services.customer_create(actor=system, profile={"full_name": "Gone Person"})
+    services.customer_erase(actor=system, customer_id=erased.id, reason="asked to")
+    for customer_id in (kept.id, erased.id):
+        [reference] = build_profiles([Customer.objects.get(pk=customer_id)])
+        assert read_profile(customer_id) == reference
+    assert read_profile(kept.id).profile["email"] == "ada@example.org"
+    assert read_profile(erased.id).profile == {} and read_profile(erased.id).erased_at
+    assert read_profile(uuid.uuid4()) is None

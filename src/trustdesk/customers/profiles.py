@@ -7,7 +7,11 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.utils.dateparse import parse_datetime
+
 from trustdesk import vault
+from trustdesk.core import compiled
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 
 
@@ -60,17 +64,38 @@ def build_profiles(customers: Iterable[Customer]) -> list[CustomerProfile]:
     ]
 
 
+def _profile_query(customer_id):
+    return Customer.objects.filter(pk=customer_id).values_list(
+        "status", "created_at", "updated_at", "erased_at", "erased_by", "erasure_reason",
+        "fields__name", "fields__sealed")
+
+
 def read_profile(customer_id: uuid.UUID) -> CustomerProfile | None:
     """``build_profiles`` of one customer, read with its sealed fields in one query (a
-    profile's view is the hottest read there is); None if there is no such customer."""
-    rows = list(Customer.objects.filter(pk=customer_id).values_list(
-        "status", "created_at", "updated_at", "erased_at", "erased_by", "erasure_reason",
-        "fields__name", "fields__sealed"))
+    profile's view is the hottest read there is, its SQL built once: ``core.compiled``);
+    None if there is no such customer."""
+    prep = Customer._meta.pk.get_db_prep_value
+    probe = uuid.UUID(int=1)
+    sql = compiled.sql(("read_profile",),
+                       lambda: (_profile_query(probe), [prep(probe, connection)]))
+    with connection.cursor() as cur:
+        cur.execute(sql, [prep(customer_id, connection)])
+        rows = cur.fetchall()
     if not rows:
         return None
     status, created_at, updated_at, erased_at, erased_by, erasure_reason = rows[0][:6]
     values = {name: open_field(customer_id, name, sealed) for *_, name, sealed in rows
               if name is not None} if status == Customer.Status.ACTIVE else {}
-    return CustomerProfile(id=customer_id, status=status, created_at=created_at,
-                           updated_at=updated_at, profile=values, erased_at=erased_at,
-                           erased_by=erased_by, erasure_reason=erasure_reason)
+    return CustomerProfile(id=customer_id, status=status, created_at=_aware(created_at),
+                           updated_at=_aware(updated_at), profile=values,
+                           erased_at=_aware(erased_at), erased_by=erased_by,
+                           erasure_reason=erasure_reason)
+
+
+def _aware(value):
+    """A timestamp as the ORM returns it: SQLite gives text or a naive UTC datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
