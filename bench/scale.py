@@ -45,7 +45,7 @@ PG_SERVER = os.environ.get("TRUSTDESK_BENCH_PG", "postgres://postgres@127.0.0.1:
 PREFIX = "h_scale"
 SIZES = (10_000, 100_000, 1_000_000)
 TEAMS, AGENTS = 10, 30
-ROTATION_SAMPLE = 20_000
+ROTATION_SAMPLE = 100_000  # whole keystores up to 100k; a 100k-key walk of 1M
 TARGET_LOOKUP_P95_MS, TARGET_ERASURE_MS = 10.0, 100.0
 
 
