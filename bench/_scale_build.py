@@ -164,9 +164,15 @@ def produce(app_url: str, keys_url: str, seed: str, lo: int, hi: int, nice: int)
                 team = rng.choice(teams) if rng.random() < 0.9 else None
                 assignee = rng.choice(agents) if rng.random() < 0.6 else None
                 channel = rng.choice(CHANNELS)
-                at = opened
-                for m in range(messages):
-                    at = min(now, at + dt.timedelta(seconds=rng.randrange(60, 3 * 86400)))
+                times, at = [], opened
+                for _ in range(messages):
+                    at += dt.timedelta(microseconds=rng.randrange(60 * 10**6, 3 * 86400 * 10**6))
+                    times.append(at)
+                if times[-1] > now:  # a conversation still going: it ended in the last day
+                    late = times[-1] - now + dt.timedelta(
+                        microseconds=rng.randrange(1, 86400 * 10**6))
+                    opened, times = opened - late, [t - late for t in times]
+                for m, at in enumerate(times):
                     uid = uuid.UUID(int=rng.getrandbits(128), version=4)
                     outbound = m % 2 == 1
                     body = rng.choice(BODIES).format(n=rng.randrange(10**6, 10**7),
