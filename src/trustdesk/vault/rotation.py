@@ -63,10 +63,17 @@ def rotate_kek(*, batch: int = 500, grace_seconds: float = 2.0, limit: int | Non
     time.sleep(grace_seconds)
     total = sum(ks.count(kek_id) for kek_id in old)
     for kek_id in old:
+        after = None
         while True:
-            rows = ks.wrapped_under(kek_id, batch)
+            rows = ks.wrapped_under(kek_id, batch, after=after)
             if not rows:
-                break
+                if after is None:
+                    break
+                # One more pass from the start for a key stored under the old KEK
+                # behind the walk (a wrap that began before the KEK was retired).
+                after = None
+                continue
+            after = (rows[-1].subject, rows[-1].version)
             if limit is not None:
                 rows = rows[:max(0, limit - report.rewrapped)]
                 if not rows:
