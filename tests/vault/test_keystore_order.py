@@ -79,10 +79,9 @@ def test_an_existing_keystore_gets_the_ordered_index(tmp_path):
     assert indexes == {"vault_data_key_kek_order"}
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_postgresql_batches_start_where_the_last_ended():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs TRUSTDESK_TEST_DATABASE_URL (PostgreSQL)")
     db = settings.DATABASES["default"]
     store = PostgresKeyStore(f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/"
                              f"{connection.settings_dict['NAME']}")

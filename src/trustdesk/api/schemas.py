@@ -224,6 +224,8 @@ class TicketDetailOut(TicketOut):
 
 
 class TicketPage(PageMeta):
+    total_capped: bool = Field(default=False, description=(
+        "True when counting stopped at the cap (1,000): there are at least `total`"))
     items: list[TicketOut]
 
 

@@ -72,7 +72,8 @@ def list_tickets(request, query: Query[TicketQuery]):
     page = selectors.ticket_list(actor=actor(request), filters=filters, page=query.page,
                                  page_size=query.page_size)
     return {"items": [render.ticket(r.ticket, r.customer_name) for r in page.items],
-            "page": page.page, "page_size": page.page_size, "total": page.total}
+            "page": page.page, "page_size": page.page_size, "total": page.total,
+            "total_capped": page.total_capped}
 
 
 @router.post("/tickets", response={201: TicketDetailOut, **ERRORS})

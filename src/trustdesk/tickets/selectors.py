@@ -12,7 +12,7 @@ from trustdesk.access import policy
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, ValidationError
-from trustdesk.core.pagination import Page, page_bounds
+from trustdesk.core.pagination import Page, capped_count, page_bounds
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.customers.selectors import customer_names, customer_shown
@@ -128,7 +128,7 @@ def ticket_list(
     tickets = _apply_filters(visible_tickets(actor), filters, actor).select_related(
         "assignee", "team"
     )
-    total = tickets.count()
+    total, capped = capped_count(tickets)
     rows = list(tickets[start:stop])
     names = customer_names([t.customer_id for t in rows], actor=actor)
     record(actor=actor, action="ticket.list", object_type="ticket",
@@ -136,7 +136,7 @@ def ticket_list(
            context={"ids": [t.pk for t in rows],
                     "customers": sorted({str(t.customer_id) for t in rows})})
     return Page(items=[TicketRow(t, names[t.customer_id]) for t in rows], page=page,
-                page_size=page_size, total=total)
+                page_size=page_size, total=total, total_capped=capped)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -31,8 +32,8 @@ from django.conf import settings
 from trustdesk.vault.errors import KeyProviderUnavailable
 
 
-def _seed() -> bytes:
-    if value := settings.AUDIT_SIGNING_KEY:
+def _seed(configured: str | None, data_dir: str) -> bytes:
+    if value := configured:
         try:
             seed = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
@@ -41,15 +42,9 @@ def _seed() -> bytes:
             raise KeyProviderUnavailable(
                 detail="TRUSTDESK_AUDIT_SIGNING_KEY must be the base64 encoding of 32 bytes")
         return seed
-    path = Path(settings.DATA_DIR) / "audit-signing.key"
+    path = Path(data_dir) / "audit-signing.key"
     if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process created it first
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(base64.b64encode(os.urandom(32)).decode())
+        _create(path)
     if path.stat().st_mode & 0o077:
         raise KeyProviderUnavailable(detail=f"{path} is readable by others; chmod 600 it")
     try:
@@ -61,9 +56,34 @@ def _seed() -> bytes:
     return seed
 
 
-@cache
+def _create(path: Path) -> None:
+    """Write a new key so that it appears whole or not at all: several processes
+    starting together on a fresh data directory (replicas, a worker) must all read the
+    same key, never an empty file another is still writing. The key goes to a private
+    temporary file first and is linked into place; whoever links first wins."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.b64encode(os.urandom(32)).decode())
+            fh.flush()
+            os.fsync(fh.fileno())
+        # Another process's key already in place: use that one.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _keys() -> tuple[Ed25519PrivateKey, bytes, str]:
-    seed = _seed()
+    # Keyed by where the key comes from, so that the key always follows the settings
+    # (a test's own data directory, a changed environment) instead of the first caller.
+    return _derive(settings.AUDIT_SIGNING_KEY or None, str(settings.DATA_DIR))
+
+
+@lru_cache(maxsize=8)
+def _derive(configured: str | None, data_dir: str) -> tuple[Ed25519PrivateKey, bytes, str]:
+    seed = _seed(configured, data_dir)
     private = Ed25519PrivateKey.from_private_bytes(seed)
     mac = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                info=b"trustdesk audit event mac").derive(seed)
@@ -100,4 +120,4 @@ def signature_valid(data: bytes, signature: bytes, public: bytes | None = None) 
 
 
 def forget() -> None:
-    _keys.cache_clear()
+    _derive.cache_clear()
