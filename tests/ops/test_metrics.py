@@ -51,6 +51,17 @@ def test_any_other_address_without_the_token_is_refused():
     _refused(_get("not an address"))
 
 
+def test_a_request_through_a_proxy_is_never_let_in_by_address(settings):
+    """With the TLS proxy on the same host every visitor arrives from loopback: what came
+    through a proxy needs the token."""
+    for header in ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED"):
+        _refused(_get("127.0.0.1", **{header: "203.0.113.5"}))
+    settings.METRICS_TOKEN = TOKEN
+    response = _get("127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5",
+                    HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+
+
 def test_the_token_opens_metrics_from_anywhere(settings):
     settings.METRICS_TOKEN = TOKEN
     settings.METRICS_ALLOW = ()

@@ -3,9 +3,9 @@ only.
 
 Refused (404, as for any unknown path) unless the request carries the bearer token
 ``TRUSTDESK_METRICS_TOKEN`` or comes from an address in ``TRUSTDESK_METRICS_ALLOW``
-(loopback by default). The address is the connection's own (``REMOTE_ADDR``), never a
-forwarded header a client could write. A wrong token is refused even from an allowed
-address: whoever presents a credential is held to it.
+(loopback by default) without passing through a proxy. The address is the connection's
+own (``REMOTE_ADDR``), never a forwarded header a client could write. A wrong token is
+refused even from an allowed address: whoever presents a credential is held to it.
 
 Counters and histograms come from every process's files (``core.metrics``, summed by
 prometheus_client's multiprocess collector); the rest is read from the database when
@@ -36,6 +36,9 @@ JOB_STATUSES = ("READY", "RUNNING", "SUCCESSFUL", "FAILED")
 _tables_seen: set[str] = set()
 
 
+_FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+
+
 def _digest(value: str) -> bytes:
     # Equal-length inputs for the constant-time comparison, whatever was sent.
     return hashlib.sha256(value.encode("utf-8", "surrogateescape")).digest()
@@ -48,6 +51,10 @@ def allowed(request) -> bool:
         token = settings.METRICS_TOKEN
         return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(
             _digest(given.strip()), _digest(token))
+    # Through a proxy, the connection's address is the proxy's — loopback when it runs on
+    # the same host, for every visitor: a forwarded request is never let in by address.
+    if any(h in request.META for h in _FORWARDED):
+        return False
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:

@@ -54,12 +54,9 @@ def _secret_key() -> str:
             "TRUSTDESK_SECRET_KEY is required in production (50+ random characters)."
         )
     # Development: generate once, keep it private to this user in the data directory.
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(64))
-    return path.read_text().strip()
+    from trustdesk.core.secretfile import read_or_create
+
+    return read_or_create(DATA_DIR / "secret_key", lambda: secrets.token_urlsafe(64))
 
 
 SECRET_KEY = _secret_key()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import os
 from functools import lru_cache
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
+from trustdesk.core.secretfile import read_or_create
 from trustdesk.vault.errors import KeyProviderUnavailable
 
 
@@ -43,36 +43,19 @@ def _seed(configured: str | None, data_dir: str) -> bytes:
                 detail="TRUSTDESK_AUDIT_SIGNING_KEY must be the base64 encoding of 32 bytes")
         return seed
     path = Path(data_dir) / "audit-signing.key"
-    if not path.exists():
-        _create(path)
+    try:
+        raw = read_or_create(path, lambda: base64.b64encode(os.urandom(32)).decode())
+    except OSError as exc:
+        raise KeyProviderUnavailable(detail=f"{path} unreadable: {exc}") from exc
     if path.stat().st_mode & 0o077:
         raise KeyProviderUnavailable(detail=f"{path} is readable by others; chmod 600 it")
     try:
-        seed = base64.b64decode(path.read_text().strip(), validate=True)
-    except (OSError, binascii.Error, ValueError) as exc:
+        seed = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError) as exc:
         raise KeyProviderUnavailable(detail=f"{path} unreadable: {exc}") from exc
     if len(seed) != 32:
         raise KeyProviderUnavailable(detail=f"{path} does not hold a 32-byte key")
     return seed
-
-
-def _create(path: Path) -> None:
-    """Write a new key so that it appears whole or not at all: several processes
-    starting together on a fresh data directory (replicas, a worker) must all read the
-    same key, never an empty file another is still writing. The key goes to a private
-    temporary file first and is linked into place; whoever links first wins."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(base64.b64encode(os.urandom(32)).decode())
-            fh.flush()
-            os.fsync(fh.fileno())
-        # Another process's key already in place: use that one.
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _keys() -> tuple[Ed25519PrivateKey, bytes, str]:
