@@ -150,7 +150,8 @@ def test_serve_runs_the_background_jobs_of_the_embedded_default(serving_with_wor
             workers = 0  # not migrated yet
         finally:
             db.close()
-        if workers and "trustdesk.jobs.builtin.audit_checkpoint" in done:
+        if workers and {"trustdesk.jobs.builtin.audit_checkpoint",
+                        "trustdesk.accounts.jobs.session_cleanup"} <= set(done):
             break
         time.sleep(0.5)
     assert workers == 1, done
