@@ -156,8 +156,9 @@ def test_without_docker_the_script_starts_two_ready_replicas(tmp_path):
     assert result.returncode == 0, result.stderr
     for p in (port, port + 1):
         assert f"replica on port {p} is ready" in result.stderr
-    assert ("no 'trustdesk worker' command" in result.stderr) != ("worker 1 (pid" in
-                                                                  result.stderr)
+    assert "worker 1 (pid" in result.stderr
+    worker_log = (tmp_path / "run" / "logs" / "worker-1.log").read_text()
+    assert "TrustDesk worker" in worker_log and "Traceback" not in worker_log
     assert oct((tmp_path / "run" / "secrets.env").stat().st_mode & 0o777) == "0o600"
     logs = (tmp_path / "run" / "logs" / f"app-{port}.log").read_text()
     assert '"route":"readyz","status":200' in logs  # production logs JSON
