@@ -5,8 +5,11 @@ runs everything. Deployments on PostgreSQL run their own workers instead
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -16,17 +19,18 @@ from django.conf import settings
 log = logging.getLogger("trustdesk.jobs")
 
 
-def _die_with_the_server() -> None:
-    """In the child, before it runs: on Linux the kernel sends it SIGTERM when the thread
-    that started it ends — with ``serve``, however that stops (SIGKILL too). A worker
-    left running would go on taking jobs from a server nobody supervises."""
-    import contextlib
-    import ctypes
-    import signal
-
-    # Not Linux: stop() is the only way.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+def _parent_death_signal():
+    """A function for the child to run between fork and exec: on Linux the kernel then
+    sends the worker SIGTERM when the thread that started it ends — with ``serve``,
+    however that stops (SIGKILL too). A worker left running would go on taking jobs from
+    a server nobody supervises. Everything is looked up here, in the parent: between
+    fork and exec the child may only make the call (no import, no lock). ``None`` where
+    there is no ``prctl`` (not Linux): ``stop()`` is then the only way."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return functools.partial(prctl, 1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
 
 
 class EmbeddedWorker:
@@ -38,7 +42,7 @@ class EmbeddedWorker:
     def _spawn(self) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "trustdesk.config.cli", "worker"],
                                 env=dict(os.environ), stdout=subprocess.DEVNULL,
-                                preexec_fn=_die_with_the_server)
+                                preexec_fn=_parent_death_signal())
 
     def _supervise(self) -> None:
         wait = 1.0
