@@ -1,0 +1,2 @@
+"""Pure message analysis: importable without Django (an import contract holds it to
+that)."""

@@ -1,0 +1,25 @@
+"""The gateway's message analysis is pure: it imports and works without Django."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def test_importable_and_usable_without_django():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = SRC
+    code = (
+        "import sys\n"
+        "from trustdesk.mailgateway.analysis import authres, domains\n"
+        "assert domains.organisational('mail.example.co.uk') == 'example.co.uk'\n"
+        "print(authres.header_value('mx', []))\n"
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True, timeout=60)
+    assert out.stdout.splitlines() == ["mx; none", "[]"]
