@@ -1,0 +1,62 @@
+"""DKIM signatures verified with dkimpy, each reported as a result with the domain and
+selector it claims (``header.d``, ``header.s``). A signature that does not match the
+message is a ``fail``; a key lookup that fails a ``temperror``; a malformed signature or
+key a ``permerror``; no signature ``none``."""
+
+from __future__ import annotations
+
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+import dkim
+
+from trustdesk.mailgateway.analysis.authres import Result
+from trustdesk.mailgateway.analysis.dns import DnsUnavailable, Resolver
+
+
+class _LookupFailed(Exception):
+    pass
+
+
+def _tags(signature: str) -> dict[str, str]:
+    tags = {}
+    for part in signature.replace("\r", "").replace("\n", "").split(";"):
+        name, _, value = part.partition("=")
+        if name.strip():
+            tags[name.strip().lower()] = "".join(value.split())
+    return tags
+
+
+def verify(raw: bytes, resolver: Resolver) -> list[Result]:
+    signatures = BytesHeaderParser(policy=compat32).parsebytes(raw).get_all(
+        "DKIM-Signature") or []
+    if not signatures:
+        return [Result("dkim", "none")]
+
+    def dnsfunc(name, timeout=5):
+        try:
+            records = resolver.txt(name.decode("ascii") if isinstance(name, bytes) else name)
+        except DnsUnavailable as exc:
+            raise _LookupFailed() from exc
+        return records[0].encode() if records else None
+
+    results = []
+    for idx, signature in enumerate(signatures):
+        tags = _tags(str(signature))
+        props = {"header.d": tags.get("d", ""), "header.s": tags.get("s", "")}
+        props = {k: v for k, v in props.items() if v}
+        try:
+            ok = dkim.DKIM(raw, minkey=1024).verify(idx=idx, dnsfunc=dnsfunc)
+        except _LookupFailed:
+            results.append(Result("dkim", "temperror", "key lookup failed", props))
+            continue
+        except dkim.ValidationError:
+            # The signature does not match the message (a body hash mismatch, say).
+            results.append(Result("dkim", "fail", "signature did not verify", props))
+            continue
+        except dkim.DKIMException as exc:
+            # A signature or key that cannot be evaluated at all.
+            results.append(Result("dkim", "permerror", type(exc).__name__, props))
+            continue
+        results.append(Result("dkim", "pass" if ok else "fail", "", props))
+    return results
