@@ -53,3 +53,11 @@ def test_only_results_the_rfc_defines(method, result):
 def test_properties_are_ptype_dot_name():
     with pytest.raises(ValueError):
         Result("spf", "pass", properties={"mailfrom; dmarc=pass": "x"})
+
+
+def test_special_characters_are_quoted():
+    value = header_value("mx", [Result("dkim", "pass", properties={"header.s": "a=b/c"})])
+    assert value == 'mx; dkim=pass header.s="a=b/c"'
+    value = header_value("mx", [Result("spf", "pass",
+                                       properties={"smtp.mailfrom": "ada@example.com"})])
+    assert value == "mx; spf=pass smtp.mailfrom=ada@example.com"

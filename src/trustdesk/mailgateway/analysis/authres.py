@@ -18,7 +18,8 @@ RESULTS = {
     "dmarc": {"none", "pass", "fail", "temperror", "permerror"},
     "arc": {"none", "pass", "fail"},
 }
-_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.@]+")
+# RFC 2045 token characters (no tspecials), plus "@" for a mailbox (RFC 8601 pvalue).
+_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-^_`{|}~.@]+")
 _PROPERTY = re.compile(r"(smtp|header|body|policy)\.[a-z][a-z0-9-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
