@@ -39,6 +39,7 @@ import _scale_build as build
 from _setup import percentiles
 
 from audit import SPAWN, _child, _results
+from audit import _in_process as _run
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 PG_SERVER = os.environ.get("TRUSTDESK_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -63,16 +64,6 @@ def _django(data_dir: str, url: str, keys_url: str, *, migrate: bool = False) ->
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-
-
-def _run(fn, *args):
-    out = SPAWN.Queue()
-    proc = SPAWN.Process(target=_child, args=(fn, args, out))
-    proc.start()
-    [(status, value)] = _results(out, [proc])
-    if status != "ok":
-        raise RuntimeError(f"{fn.__name__} failed:\n{value}")
-    return value
 
 
 def _parallel(calls) -> list:
