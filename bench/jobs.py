@@ -25,7 +25,6 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import queue
 import shutil
 import signal
 import statistics
@@ -33,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 from collections import Counter
 from pathlib import Path
 
@@ -49,6 +47,8 @@ LEASE = 2  # TRUSTDESK_JOBS_LEASE_SECONDS for the kill -9 part
 SLOW_MS = 3000  # the killed job's length
 SCHEDULE_S = int(os.environ.get("TRUSTDESK_BENCH_SCHEDULE_S", 10))
 HUEY_PERIODIC_S = int(os.environ.get("TRUSTDESK_BENCH_HUEY_PERIODIC_S", 70))
+from audit import _in_process  # noqa: E402  one spawned interpreter per step
+
 SPAWN = mp.get_context("spawn")
 
 
@@ -78,31 +78,6 @@ def _django(data_dir: str, url: str | None, *, migrate: bool = False) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-
-
-def _child(fn, args, out) -> None:
-    try:
-        out.put(("ok", fn(*args)))
-    except BaseException:
-        out.put(("error", traceback.format_exc()))
-
-
-def _in_process(fn, *args):
-    """``fn(*args)`` in a fresh spawned interpreter (each Django database needs its own)."""
-    out = SPAWN.Queue()
-    proc = SPAWN.Process(target=_child, args=(fn, args, out))
-    proc.start()
-    while True:
-        try:
-            status, value = out.get(timeout=1)
-            break
-        except queue.Empty:
-            if not proc.is_alive():
-                raise RuntimeError(f"{fn.__name__} died without a result") from None
-    proc.join()
-    if status != "ok":
-        raise RuntimeError(f"{fn.__name__} failed:\n{value}")
-    return value
 
 
 def _until(condition, seconds: float, step: float = 0.02) -> bool:
