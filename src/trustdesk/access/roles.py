@@ -55,6 +55,10 @@ PERMISSIONS = {
     "jobs.view": "See background jobs: queued, running, failed, and their progress",
     "jobs.manage": "Retry a failed background job from the dead-letter list",
     "keys.rotate": "Start a rotation of the encryption keys",
+    "mail.view": "See the mail gateway: the suspended queue and its verdicts, the lists, "
+                 "the support addresses",
+    "mail.release": "Release or delete mail in the suspended queue",
+    "mail.configure": "Change the gateway's allow and deny lists and the support addresses",
 }
 
 _WORKER = {
@@ -70,10 +74,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset({
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
         "ticket.assign", "datamap.read", "keys.view", "access.review", "role.manage",
-        "jobs.view", "jobs.manage", "keys.rotate",
+        "jobs.view", "jobs.manage", "keys.rotate", "mail.view", "mail.release",
+        "mail.configure",
     }),
     SECURITY_OFFICER: frozenset({"audit.read", "alert.read", "agent.view", "datamap.read",
-                                 "keys.view", "access.review", "jobs.view"}),
+                                 "keys.view", "access.review", "jobs.view", "mail.view",
+                                 "mail.release"}),
     PRIVACY_OFFICER: frozenset({
         "customer.view", "customer.update", "customer.erase", "customer.reveal", "datamap.read",
         "agent.view",

@@ -269,7 +269,7 @@ def jobs(env: Mapping[str, str], *, database_engine: str) -> dict:
 LOOPBACK = ("127.0.0.0/8", "::1/128")
 
 
-def _networks(name: str, raw: str | None, default: tuple = ()) -> tuple:
+def networks(name: str, raw: str | None, default: tuple = ()) -> tuple:
     import ipaddress
 
     given = default if raw is None else [n.strip() for n in raw.split(",") if n.strip()]
@@ -291,11 +291,11 @@ def operations(env: Mapping[str, str]) -> dict:
         # Kept as the operator gave it, compared in constant time (config/metrics.py).
         "METRICS_TOKEN": token or None,
         # Unset: loopback only; set but empty: no address, the token alone.
-        "METRICS_ALLOW": _networks("TRUSTDESK_METRICS_ALLOW",
+        "METRICS_ALLOW": networks("TRUSTDESK_METRICS_ALLOW",
                                    env.get("TRUSTDESK_METRICS_ALLOW"), LOOPBACK),
         # The proxies whose X-Forwarded-For names the client (core/proxy.py); none
         # by default, so the header is never read.
-        "TRUSTED_PROXIES": _networks("TRUSTDESK_TRUSTED_PROXIES",
+        "TRUSTED_PROXIES": networks("TRUSTDESK_TRUSTED_PROXIES",
                                      env.get("TRUSTDESK_TRUSTED_PROXIES")),
         # /readyz fails while the oldest event not yet chained is older than this.
         "READY_AUDIT_LAG_SECONDS": number(env, "TRUSTDESK_READY_AUDIT_LAG_SECONDS", 300),

@@ -16,7 +16,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.config import controls, metrics_dir
+from trustdesk.config import controls, mail, metrics_dir
 
 env = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "trustdesk.accounts",
     "trustdesk.customers",
     "trustdesk.tickets",
+    "trustdesk.mailgateway",
     "trustdesk.api",
     "trustdesk.config",
 ]
@@ -319,6 +320,9 @@ globals().update(controls.access(env))
 globals().update(controls.pii())
 globals().update(controls.scanning(env))
 globals().update(controls.jobs(env, database_engine=DATABASES["default"]["ENGINE"]))
+
+# --- The mail gateway: SMTP listener, sender authentication, policy (config/mail.py) ----
+globals().update(mail.mail(env, database_engine=DATABASES["default"]["ENGINE"]))
 
 # --- TrustDesk ----------------------------------------------------------------------------
 DATA_INVENTORY_PATH = Path(

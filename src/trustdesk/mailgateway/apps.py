@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class MailGatewayConfig(AppConfig):
+    name = "trustdesk.mailgateway"
+    label = "mailgateway"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from trustdesk.mailgateway.sealing import register_columns
+
+        register_columns()
