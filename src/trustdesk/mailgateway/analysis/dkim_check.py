@@ -1,7 +1,8 @@
 """DKIM signatures verified with dkimpy, each reported as a result with the domain and
 selector it claims (``header.d``, ``header.s``). A signature that does not match the
 message is a ``fail``; a key lookup that fails a ``temperror``; a malformed signature or
-key a ``permerror``; no signature ``none``."""
+key a ``permerror``; no signature ``none``. Only the first ``MAX_SIGNATURES`` are
+checked."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import dkim
 
 from trustdesk.mailgateway.analysis.authres import Result
 from trustdesk.mailgateway.analysis.dns import DnsUnavailable, Resolver
+
+# Each signature costs a key lookup: a message cannot make the gateway do a thousand.
+MAX_SIGNATURES = 10
 
 
 class _LookupFailed(Exception):
@@ -41,7 +45,7 @@ def verify(raw: bytes, resolver: Resolver) -> list[Result]:
         return records[0].encode() if records else None
 
     results = []
-    for idx, signature in enumerate(signatures):
+    for idx, signature in enumerate(signatures[:MAX_SIGNATURES]):
         tags = _tags(str(signature))
         props = {"header.d": tags.get("d", ""), "header.s": tags.get("s", "")}
         props = {k: v for k, v in props.items() if v}
@@ -58,5 +62,13 @@ def verify(raw: bytes, resolver: Resolver) -> list[Result]:
             # A signature or key that cannot be evaluated at all.
             results.append(Result("dkim", "permerror", type(exc).__name__, props))
             continue
+        except (IndexError, ValueError, TypeError, KeyError, UnicodeError):
+            # dkimpy's parser trips on some malformed messages (a folded first line).
+            results.append(Result("dkim", "permerror", "the message could not be parsed",
+                                  props))
+            continue
         results.append(Result("dkim", "pass" if ok else "fail", "", props))
+    if len(signatures) > MAX_SIGNATURES:
+        results.append(Result("dkim", "permerror",
+                              f"more than {MAX_SIGNATURES} signatures: the rest not checked"))
     return results
