@@ -14,18 +14,19 @@ pass, and an ARC fail alone is not evidence of forgery.
 
 from __future__ import annotations
 
-import logging
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 import dkim
 
 from trustdesk.mailgateway.analysis.authres import Result
+from trustdesk.mailgateway.analysis.dkim_check import quiet_logger
 from trustdesk.mailgateway.analysis.dns import DnsUnavailable, Resolver
 
 ARC_HEADERS = ("ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results")
 MAX_SETS = 50  # RFC 8617 §4.2.1: instance values run from 1 to 50
 MAX_KEYS = 10  # distinct keys looked up for one chain: a message cannot ask for 100
+_LOG = quiet_logger(__name__)
 
 
 class _LookupFailed(Exception):
@@ -34,22 +35,6 @@ class _LookupFailed(Exception):
 
 class _TooManyKeys(Exception):
     pass
-
-
-class _Quiet:
-    """dkimpy logs a sender's broken chain as an error; here it is a result, not an
-    operator's problem, so it goes to debug."""
-
-    def __init__(self, logger: logging.Logger):
-        self._log = logger
-
-    def debug(self, msg, *args, **kwargs):
-        self._log.debug(msg, *args, **kwargs)
-
-    info = warning = error = exception = debug
-
-
-_LOG = _Quiet(logging.getLogger(__name__))
 
 
 def verify(raw: bytes, resolver: Resolver) -> Result:

@@ -6,6 +6,7 @@ checked."""
 
 from __future__ import annotations
 
+import logging
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
@@ -20,6 +21,26 @@ MAX_SIGNATURES = 10
 
 class _LookupFailed(Exception):
     pass
+
+
+class _Quiet:
+    """dkimpy logs a sender's broken signature as an error; here it is a result, not an
+    operator's problem, so it goes to debug."""
+
+    def __init__(self, logger: logging.Logger):
+        self._log = logger
+
+    def debug(self, msg, *args, **kwargs):
+        self._log.debug(msg, *args, **kwargs)
+
+    info = warning = error = exception = debug
+
+
+def quiet_logger(name: str) -> _Quiet:
+    return _Quiet(logging.getLogger(name))
+
+
+_LOG = quiet_logger(__name__)
 
 
 def _tags(signature: str) -> dict[str, str]:
@@ -50,7 +71,7 @@ def verify(raw: bytes, resolver: Resolver) -> list[Result]:
         props = {"header.d": tags.get("d", ""), "header.s": tags.get("s", "")}
         props = {k: v for k, v in props.items() if v}
         try:
-            ok = dkim.DKIM(raw, minkey=1024).verify(idx=idx, dnsfunc=dnsfunc)
+            ok = dkim.DKIM(raw, minkey=1024, logger=_LOG).verify(idx=idx, dnsfunc=dnsfunc)
         except _LookupFailed:
             results.append(Result("dkim", "temperror", "key lookup failed", props))
             continue
