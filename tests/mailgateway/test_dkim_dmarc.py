@@ -142,3 +142,19 @@ def test_no_network_answers_quickly_with_a_temporary_failure():
         resolver.txt("_dmarc.example.com")
     assert time.monotonic() - started < 5
     assert isinstance(Result("dmarc", "temperror"), Result)
+
+
+def test_a_message_dkimpy_cannot_parse_is_permerror_not_a_crash():
+    # dkimpy's own parser raises IndexError on a folded first line.
+    [result] = dkim_check.verify(b" folded\r\n" + _signed(), _keys())
+    assert result.result == "permerror"
+
+
+def test_only_the_first_signatures_are_checked():
+    many = b"".join(_signed().split(b"From:")[0] for _ in range(dkim_check.MAX_SIGNATURES + 5))
+    resolver = _keys()
+    results = dkim_check.verify(many + MESSAGE, resolver)
+    assert len(results) == dkim_check.MAX_SIGNATURES + 1
+    assert [r.result for r in results[:-1]] == ["pass"] * dkim_check.MAX_SIGNATURES
+    assert results[-1].result == "permerror"
+    assert len(resolver.asked) == dkim_check.MAX_SIGNATURES

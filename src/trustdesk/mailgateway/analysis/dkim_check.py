@@ -1,10 +1,12 @@
 """DKIM signatures verified with dkimpy, each reported as a result with the domain and
 selector it claims (``header.d``, ``header.s``). A signature that does not match the
 message is a ``fail``; a key lookup that fails a ``temperror``; a malformed signature or
-key a ``permerror``; no signature ``none``."""
+key a ``permerror``; no signature ``none``. Only the first ``MAX_SIGNATURES`` are
+checked."""
 
 from __future__ import annotations
 
+import logging
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
@@ -13,9 +15,32 @@ import dkim
 from trustdesk.mailgateway.analysis.authres import Result
 from trustdesk.mailgateway.analysis.dns import DnsUnavailable, Resolver
 
+# Each signature costs a key lookup: a message cannot make the gateway do a thousand.
+MAX_SIGNATURES = 10
+
 
 class _LookupFailed(Exception):
     pass
+
+
+class _Quiet:
+    """dkimpy logs a sender's broken signature as an error; here it is a result, not an
+    operator's problem, so it goes to debug."""
+
+    def __init__(self, logger: logging.Logger):
+        self._log = logger
+
+    def debug(self, msg, *args, **kwargs):
+        self._log.debug(msg, *args, **kwargs)
+
+    info = warning = error = exception = debug
+
+
+def quiet_logger(name: str) -> _Quiet:
+    return _Quiet(logging.getLogger(name))
+
+
+_LOG = quiet_logger(__name__)
 
 
 def _tags(signature: str) -> dict[str, str]:
@@ -41,12 +66,12 @@ def verify(raw: bytes, resolver: Resolver) -> list[Result]:
         return records[0].encode() if records else None
 
     results = []
-    for idx, signature in enumerate(signatures):
+    for idx, signature in enumerate(signatures[:MAX_SIGNATURES]):
         tags = _tags(str(signature))
         props = {"header.d": tags.get("d", ""), "header.s": tags.get("s", "")}
         props = {k: v for k, v in props.items() if v}
         try:
-            ok = dkim.DKIM(raw, minkey=1024).verify(idx=idx, dnsfunc=dnsfunc)
+            ok = dkim.DKIM(raw, minkey=1024, logger=_LOG).verify(idx=idx, dnsfunc=dnsfunc)
         except _LookupFailed:
             results.append(Result("dkim", "temperror", "key lookup failed", props))
             continue
@@ -58,5 +83,13 @@ def verify(raw: bytes, resolver: Resolver) -> list[Result]:
             # A signature or key that cannot be evaluated at all.
             results.append(Result("dkim", "permerror", type(exc).__name__, props))
             continue
+        except (IndexError, ValueError, TypeError, KeyError, UnicodeError):
+            # dkimpy's parser trips on some malformed messages (a folded first line).
+            results.append(Result("dkim", "permerror", "the message could not be parsed",
+                                  props))
+            continue
         results.append(Result("dkim", "pass" if ok else "fail", "", props))
+    if len(signatures) > MAX_SIGNATURES:
+        results.append(Result("dkim", "permerror",
+                              f"more than {MAX_SIGNATURES} signatures: the rest not checked"))
     return results
