@@ -184,6 +184,21 @@ def test_a_gzipped_program_is_flagged():
     assert "executable" in codes(finding)
 
 
+def test_a_zip_appended_to_a_picture_is_opened():
+    finding = scan("cat.png", "image/png", PNG + zip_of({"run.exe": PE}))
+    assert finding.real_type == "image/png"
+    assert codes(finding) == {"hidden_archive", "executable"}
+    assert any("run.exe" in text for code, text in finding.flags if code == "executable")
+    assert scan("cat.png", "image/png", PNG + b"PK\x05\x06 not a zip").clean
+
+
+def test_a_disk_image_is_found_by_content():
+    iso = b"\0" * 0x8001 + b"CD001" + b"\0" * 2000
+    finding = scan("scan.pdf", "application/pdf", iso)
+    assert finding.real_type == "application/x-iso9660-image"
+    assert codes(finding) == {"executable", "type_mismatch"}
+
+
 def test_encrypted_zip_entries_are_flagged():
     plain = zip_of({"secret.txt": b"attack at dawn"}, zipfile.ZIP_STORED)
     assert scan("x.zip", "", plain).clean
@@ -289,6 +304,31 @@ def test_ooxml_with_macros_also_when_renamed_docx():
     assert codes(renamed) == {"macros"}
     assert ".docx" in renamed.flags[0][1]
     assert scan("report.docx", "", ooxml()).clean
+
+
+def test_a_macro_workbook_embedded_in_a_document_is_found():
+    xlsm = zip_of({"[Content_Types].xml": b"<Types/>",
+                   "xl/vbaProject.bin": compound_file(vba_project(MACRO))})
+    docx = ooxml({"word/embeddings/Microsoft_Excel_Worksheet.xlsm": xlsm})
+    finding = scan("report.docx", "", docx)
+    assert codes(finding) == {"macros"}
+    assert "Microsoft_Excel_Worksheet.xlsm" in finding.flags[0][1]
+
+
+def test_text_that_mentions_office_xml_is_not_a_document():
+    text = b"See http://schemas.microsoft.com/office/2006/xmlPackage for the format.\n"
+    assert scan("notes.txt", "text/plain", text).clean
+
+
+def test_no_office_check_on_a_package_left_closed():
+    # The first member (a bomb that lies about its size) passes the bound; the document
+    # after it is not opened, so olevba never reads it, and the file is flagged.
+    bomb = patch_zip(zip_of({"zeros.bin": b"\0" * (3 * MiB)}), size=100)
+    docm = ooxml({"word/vbaProject.bin": compound_file(vba_project(MACRO))})
+    assert codes(scan("x.zip", "", zip_of({"report.docm": docm}))) == {"macros"}
+    finding = scan("x.zip", "", zip_of({"bomb.zip": bomb, "report.docm": docm}),
+                   limits=Limits(max_unpacked=2 * MiB))
+    assert codes(finding) == {"too_large"}
 
 
 def test_unreadable_office_files_fail_closed():

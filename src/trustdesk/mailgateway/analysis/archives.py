@@ -91,7 +91,6 @@ def zip_members(data: bytes, budget: Budget, flag: Flag) -> Iterator[tuple[str, 
 def _zip_members(data: bytes, budget: Budget, flag: Flag) -> Iterator[tuple[str, bytes]]:
     # Counted before zipfile builds an object per central-directory record: a directory
     # of a million records is refused without reading it.
-    _count(budget, 0, flag)
     if data.count(b"PK\x01\x02") > budget.limits.max_entries - budget.entries:
         _count(budget, budget.limits.max_entries + 1, flag)
     try:

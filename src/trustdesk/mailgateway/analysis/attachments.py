@@ -14,6 +14,8 @@ customer's data, so they are not for logs.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, field
 
 from trustdesk.mailgateway.analysis import archives, office
@@ -40,6 +42,8 @@ CODES = {
     "unreadable": "A damaged file, or one that looks like an Office document and cannot be "
                   "read, so it was not checked.",
     "eicar": "The EICAR anti-virus test file.",
+    "hidden_archive": "A zip archive appended to another kind of file (a picture, say), "
+                      "which unzip tools open; its members are scanned too.",
 }
 MAX_FLAGS = 50
 
@@ -112,13 +116,17 @@ def _visit(state: _Scan, name: str, declared: str, data: bytes, path: tuple[str,
         flag("unscannable", f"The file is an archive of a kind the scanner does not open "
                             f"({real}), so its content was not checked.")
     before = len(state.flags)
-    opened = _archive(state, name, data, real, path, depth)
-    bounded = not any(c in ("archive_bomb", "too_large") for c, _ in state.flags[before:])
+    walked = _archive(state, name, data, real, path, depth)
+    # olevba reads each OLE member of a package whole: only a package walked within the
+    # bounds goes to it.
+    bounded = walked is not False and not any(
+        c in ("archive_bomb", "too_large") for c, _ in state.flags[before:])
     looks_office = (real == ft.OLE2 or office.named_office(name, declared)
-                    or (opened and office.ooxml_package(data))
-                    or any(m in data for m in office.OFFICE_XML_MARKERS))
+                    or (walked is True and office.ooxml_package(data))
+                    or (data.lstrip()[:1] == b"<" and real not in ft.HTML_TYPES
+                        and any(m in data for m in office.OFFICE_XML_MARKERS)))
     # olevba has already looked into every OLE member of the package that holds it.
-    if looks_office and bounded and not in_package:
+    if looks_office and bounded and not (in_package and real == ft.OLE2):
         for code, text in office.check(name, declared, data, real):
             flag(code, text)
 
@@ -153,8 +161,9 @@ def _names(name: str, declared: str, real: str, flag) -> None:
 
 
 def _archive(state: _Scan, name: str, data: bytes, real: str, path: tuple[str, ...],
-             depth: int) -> bool:
-    """Opens ``data`` if it is an archive and scans its members; whether it was one."""
+             depth: int) -> bool | None:
+    """Opens ``data`` if it is an archive and scans its members: None if it is none,
+    True once walked, False if it was left closed (a bound of the scan)."""
     budget = state.budget
 
     def flag(code: str, text: str) -> None:
@@ -162,14 +171,21 @@ def _archive(state: _Scan, name: str, data: bytes, real: str, path: tuple[str, .
 
     is_zip = real in ZIP_TYPES or data.startswith((b"PK\x03\x04", b"PK\x05\x06")) or (
         real.startswith("application/vnd.") and data.startswith(b"PK"))
-    if not (is_zip or real == ft.TAR or real in archives.STREAMS):
-        return False
+    # A zip appended to another file (a picture, say) opens in common unzip tools.
+    appended = not is_zip and b"PK\x05\x06" in data[-65558:] and b"PK\x01\x02" in data
+    if not (is_zip or appended or real == ft.TAR or real in archives.STREAMS):
+        return None
     if budget.spent:
-        return True
+        return False
     if depth >= budget.limits.max_depth:
         flag("archive_bomb", f"Archives are nested more than {budget.limits.max_depth} deep, "
                              "so the innermost was not opened.")
-        return True
+        return False
+    if appended:
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            return None
+        flag("hidden_archive", f"The file ({real}) has a zip archive appended to it.")
+        is_zip = True
     if real in archives.STREAMS:
         body = archives.unpack_stream(real, data, budget, flag)
         if body is not None:

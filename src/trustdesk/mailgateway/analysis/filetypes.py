@@ -19,6 +19,7 @@ PE, DOS_EXE = "application/vnd.microsoft.portable-executable", "application/x-do
 ELF, MACHO, JAVA_CLASS = "application/x-executable", "application/x-mach-binary", \
     "application/java-vm"
 SCRIPT, SHORTCUT, MSI = "text/x-script", "application/x-ms-shortcut", "application/x-msi"
+ISO = "application/x-iso9660-image"
 OLE2, PDF, HTML, SVG = "application/x-ole-storage", "application/pdf", "text/html", \
     "image/svg+xml"
 ZIP, GZIP, BZIP2, XZ, TAR = "application/zip", "application/gzip", "application/x-bzip2", \
@@ -27,7 +28,8 @@ SEVEN_Z, RAR, CAB = "application/x-7z-compressed", "application/x-rar-compressed
     "application/vnd.ms-cab-compressed"
 RTF, TEXT, UNKNOWN = "application/rtf", "text/plain", "application/octet-stream"
 
-EXECUTABLE_TYPES = frozenset({PE, DOS_EXE, ELF, MACHO, JAVA_CLASS, SCRIPT, SHORTCUT, MSI,
+# Disk images count: Windows mounts one on a double click and shows the programs in it.
+EXECUTABLE_TYPES = frozenset({PE, DOS_EXE, ELF, MACHO, JAVA_CLASS, SCRIPT, SHORTCUT, MSI, ISO,
                               "application/x-msdownload", "application/x-elf"})
 HTML_TYPES = frozenset({HTML, SVG})
 UNOPENED_ARCHIVES = frozenset({SEVEN_Z, RAR, CAB, "application/x-rpm", "application/x-deb",
@@ -69,8 +71,7 @@ EXECUTABLE_DECLARED = frozenset({
     "application/java-archive", "application/x-java-archive", "application/x-iso9660-image",
     "application/x-ms-application", "application/x-powershell",
 })
-HTML_DECLARED = frozenset({"text/html", "application/xhtml+xml", "image/svg+xml",
-                           "message/rfc822+html", "multipart/related"})
+HTML_DECLARED = frozenset({"text/html", "application/xhtml+xml", "image/svg+xml"})
 
 # Characters that change how a name is displayed without being seen: bidirectional
 # controls and zero-width characters.
@@ -110,6 +111,8 @@ def sniff(data: bytes) -> str:
         return SCRIPT
     if head.startswith(LNK_MAGIC):
         return SHORTCUT
+    if data[0x8001:0x8006] in (b"CD001", b"BEA01"):  # ISO 9660 or UDF volume descriptor
+        return ISO
     if head.startswith(OLE_MAGIC):
         return OLE2
     if b"%PDF-" in head[:1024]:
