@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
 import os
 import struct
 import subprocess
@@ -252,13 +254,21 @@ def test_compression_ratio():
     assert scan("t.zip", "", zip_of({"export.csv": text})).clean
 
 
-def test_gzip_bombs():
-    zeros = gzip.compress(b"\0" * (5 * MiB))
-    assert codes(scan("z.gz", "", zeros)) == {"archive_bomb"}
-    assert codes(scan("z.gz", "", zeros, limits=Limits(max_unpacked=1 * MiB))) == {
+@pytest.mark.parametrize(("compress", "suffix"), [(gzip.compress, ".gz"),
+                                                (bz2.compress, ".bz2"),
+                                                (lzma.compress, ".xz")])
+def test_compressed_file_bombs(compress, suffix):
+    zeros = compress(b"\0" * (5 * MiB))
+    assert codes(scan("z" + suffix, "", zeros)) == {"archive_bomb"}
+    assert codes(scan("z" + suffix, "", zeros, limits=Limits(max_unpacked=1 * MiB))) == {
         "too_large"}
-    assert codes(scan("z.gz", "", zeros[:200])) == {"unreadable"}
-    assert scan("notes.txt.gz", "", gzip.compress(b"hello\n" * 1000)).clean
+    assert codes(scan("z" + suffix, "", zeros[:len(zeros) // 2])) == {"unreadable"}
+    text = b"".join(b"%d,customer-%d,%x\n" % (i, i * 7, i * 31337) for i in range(50_000))
+    assert len(text) > Limits().ratio_floor
+    assert scan("export.csv" + suffix, "", compress(text)).clean
+    assert scan("notes.txt" + suffix, "", compress(b"hello\n" * 1000)).clean
+    # Concatenated members are all unpacked: the program is in the second.
+    assert "executable" in codes(scan("a" + suffix, "", compress(b"") + compress(PE)))
 
 
 def test_entry_count():

@@ -189,14 +189,17 @@ def unpack_stream(kind: str, data: bytes, budget: Budget, flag: Flag) -> bytes |
         while pending:
             decompressor = factory()
             while not decompressor.eof:
+                # At most CHUNK bytes out per call; what is left waits in the
+                # decompressor (or, for zlib, in unconsumed_tail) for the next call.
+                piece = decompressor.decompress(pending, CHUNK)
+                out += piece
                 if kind == "application/gzip":
-                    out += decompressor.decompress(pending, CHUNK)
                     pending = decompressor.unconsumed_tail
-                    stuck = not pending and not decompressor.eof
+                    starved = not pending
                 else:
-                    out += decompressor.decompress(pending, CHUNK)
                     pending = b""
-                    stuck = decompressor.needs_input and not decompressor.eof
+                    starved = decompressor.needs_input
+                stuck = not piece and starved and not decompressor.eof
                 if len(out) > bound:
                     budget.spent = True
                     flag("too_large", "The compressed file unpacks to more than the scanner "
