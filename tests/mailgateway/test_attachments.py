@@ -201,6 +201,28 @@ def test_a_disk_image_is_found_by_content():
     assert codes(finding) == {"executable", "type_mismatch"}
 
 
+def test_web_pages_in_a_zip_are_flagged_but_not_the_parts_of_a_document():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>'
+    assert codes(scan("site.zip", "", zip_of({"index.html": b"<html>hi"}))) == {"html"}
+    assert scan("report.docx", "", ooxml({"word/media/image1.svg": svg})).clean
+    epub = zip_of({"mimetype": b"application/epub+zip",
+                   "OEBPS/chapter1.xhtml": b"<html><body>Once upon a time"})
+    assert scan("book.epub", "application/epub+zip", epub).clean
+    # A program is a program wherever it is.
+    assert codes(scan("report.docx", "", ooxml({"word/media/image1.png": PE}))) == {
+        "executable", "type_mismatch"}
+
+
+def test_outlook_attachments_are_not_scannable():
+    message = {"__substg1.0_0037001F": "Invoice".encode("utf-16-le")}
+    with_attachment = {**message, "__attach_version1.0_#00000000": {
+        "__substg1.0_37010102": PE}}
+    assert codes(scan("fwd.msg", "", compound_file(with_attachment))) == {"unscannable"}
+    assert scan("fwd.msg", "", compound_file(message)).clean
+    tnef = b"\x78\x9f\x3e\x22" + b"\0" * 100
+    assert codes(scan("winmail.dat", "application/ms-tnef", tnef)) == {"unscannable"}
+
+
 def test_encrypted_zip_entries_are_flagged():
     plain = zip_of({"secret.txt": b"attack at dawn"}, zipfile.ZIP_STORED)
     assert scan("x.zip", "", plain).clean

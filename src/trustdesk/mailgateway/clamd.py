@@ -111,7 +111,7 @@ def ping(*, address: str, timeout: float = 2.0) -> bool:
             return conn.reply() == "PONG"
         finally:
             conn.close()
-    except (OSError, ValueError, _Failure):
+    except Exception:
         return False
 
 
@@ -122,13 +122,14 @@ def scan_bytes(data: bytes, *, address: str, timeout: float = 30.0,
     if len(data) > max_bytes:
         return ClamResult("error", detail=f"the file is larger than {max_bytes} bytes, the "
                                           "most clamd is set to scan")
+    # Any failure at all is an "error" the caller fails closed on, never an exception.
     try:
         conn = _Connection(address, timeout)
-    except (OSError, ValueError) as exc:
+    except Exception as exc:
         return ClamResult("error", detail=f"cannot connect to clamd: {exc}")
     try:
         return _instream(conn, data)
-    except (OSError, _Failure) as exc:
+    except Exception as exc:
         return ClamResult("error", detail=f"clamd: {exc}")
     finally:
         conn.close()

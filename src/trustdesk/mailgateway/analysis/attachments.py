@@ -89,7 +89,7 @@ def scan(filename: str, declared_type: str, data: bytes, *,
     real = ft.UNKNOWN
     try:
         real = ft.sniff(data)
-        _visit(state, filename, declared_type, data, (), 0, in_package=False)
+        _visit(state, filename, declared_type, data, (), 0, package="")
     except Exception:  # never raise on hostile input: fail closed
         state.flag((), "unreadable", "The scanner could not read the file, so it was not "
                                      "checked.")
@@ -97,13 +97,17 @@ def scan(filename: str, declared_type: str, data: bytes, *,
 
 
 def _visit(state: _Scan, name: str, declared: str, data: bytes, path: tuple[str, ...],
-           depth: int, *, in_package: bool) -> None:
+           depth: int, *, package: str) -> None:
+    """``package``: the kind of document package (``office.package_kind``) that holds
+    this member, if any."""
     def flag(code: str, text: str) -> None:
         state.flag(path, code, text)
 
     limits = state.budget.limits
     real = ft.sniff(data)
-    _names(name, declared, real, flag)
+    # A web page inside a document package is shown by the office suite or e-reader, not
+    # a browser (Office keeps its icons as SVG parts).
+    _names(name, declared, real, flag, web=not package)
     if len(data) > limits.max_bytes:
         flag("too_large", f"The file is larger than the {limits.max_bytes} bytes the scanner "
                           "reads, so its content was not checked.")
@@ -126,12 +130,12 @@ def _visit(state: _Scan, name: str, declared: str, data: bytes, path: tuple[str,
                     or (data.lstrip()[:1] == b"<" and real not in ft.HTML_TYPES
                         and any(m in data for m in office.OFFICE_XML_MARKERS)))
     # olevba has already looked into every OLE member of the package that holds it.
-    if looks_office and bounded and not (in_package and real == ft.OLE2):
+    if looks_office and bounded and not (package == "ooxml" and real == ft.OLE2):
         for code, text in office.check(name, declared, data, real):
             flag(code, text)
 
 
-def _names(name: str, declared: str, real: str, flag) -> None:
+def _names(name: str, declared: str, real: str, flag, *, web: bool) -> None:
     ext, exts, base = ft.extension(name), ft.extensions(name), ft.base_type(declared)
     if ext in ft.EXECUTABLE_EXTENSIONS:
         flag("executable", f"The file is named .{ext}, a kind of file that runs code when "
@@ -140,7 +144,8 @@ def _names(name: str, declared: str, real: str, flag) -> None:
         flag("executable", f"The file is declared as {base}, a program or script.")
     if real in ft.EXECUTABLE_TYPES:
         flag("executable", f"The file's content is a program or script ({real}).")
-    if ext in ft.HTML_EXTENSIONS or base in ft.HTML_DECLARED or real in ft.HTML_TYPES:
+    if web and (ext in ft.HTML_EXTENSIONS or base in ft.HTML_DECLARED
+                or real in ft.HTML_TYPES):
         flag("html", "The file is a web page (HTML or SVG), a common carrier of phishing "
                      "forms and scripts.")
     active = ft.EXECUTABLE_EXTENSIONS | ft.HTML_EXTENSIONS
@@ -155,7 +160,7 @@ def _names(name: str, declared: str, real: str, flag) -> None:
     claims = bool(ext) or base not in ("", ft.UNKNOWN)
     claims_harmless = claims and (ext not in active and base not in ft.EXECUTABLE_DECLARED
                                   and base not in ft.HTML_DECLARED)
-    if claims_harmless and real in ft.EXECUTABLE_TYPES | ft.HTML_TYPES:
+    if claims_harmless and real in ft.EXECUTABLE_TYPES | (ft.HTML_TYPES if web else set()):
         said = f"named “{ft.display_name(name)}”" + (f", declared as {base}" if base else "")
         flag("type_mismatch", f"The file is {said}, but its content is {real}.")
 
@@ -190,12 +195,12 @@ def _archive(state: _Scan, name: str, data: bytes, real: str, path: tuple[str, .
         body = archives.unpack_stream(real, data, budget, flag)
         if body is not None:
             inner = archives.inner_name(ft.effective_name(name) or "file")
-            _visit(state, inner, "", body, (*path, inner), depth + 1, in_package=False)
+            _visit(state, inner, "", body, (*path, inner), depth + 1, package="")
         return True
-    package = is_zip and office.ooxml_package(data)
+    package = office.package_kind(data) if is_zip else ""
     members = (archives.tar_members(data, budget, flag) if real == ft.TAR
                else archives.zip_members(data, budget, flag))
     for member_name, body in members:
         _visit(state, member_name, "", body, (*path, member_name), depth + 1,
-               in_package=package)
+               package=package)
     return True

@@ -27,12 +27,13 @@ ZIP, GZIP, BZIP2, XZ, TAR = "application/zip", "application/gzip", "application/
 SEVEN_Z, RAR, CAB = "application/x-7z-compressed", "application/x-rar-compressed", \
     "application/vnd.ms-cab-compressed"
 RTF, TEXT, UNKNOWN = "application/rtf", "text/plain", "application/octet-stream"
+TNEF = "application/vnd.ms-tnef"  # Outlook's winmail.dat, which carries attachments
 
 # Disk images count: Windows mounts one on a double click and shows the programs in it.
 EXECUTABLE_TYPES = frozenset({PE, DOS_EXE, ELF, MACHO, JAVA_CLASS, SCRIPT, SHORTCUT, MSI, ISO,
                               "application/x-msdownload", "application/x-elf"})
 HTML_TYPES = frozenset({HTML, SVG})
-UNOPENED_ARCHIVES = frozenset({SEVEN_Z, RAR, CAB, "application/x-rpm", "application/x-deb",
+UNOPENED_ARCHIVES = frozenset({SEVEN_Z, RAR, CAB, TNEF, "application/x-rpm", "application/x-deb",
                                "application/x-unix-archive", "application/x-compress",
                                "application/x-lzip", "application/x-lzop",
                                "application/x-lz4", "application/zstd", "application/x-brotli"})
@@ -115,6 +116,8 @@ def sniff(data: bytes) -> str:
         return ISO
     if head.startswith(OLE_MAGIC):
         return OLE2
+    if head.startswith(b"\x78\x9f\x3e\x22"):
+        return TNEF
     if b"%PDF-" in head[:1024]:
         return PDF
     if HTML_START.match(head):

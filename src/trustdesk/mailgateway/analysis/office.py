@@ -32,14 +32,21 @@ def named_office(name: str, declared: str) -> bool:
             or ft.base_type(declared).startswith(OFFICE_DECLARED_PREFIXES))
 
 
-def ooxml_package(data: bytes) -> bool:
-    """Whether a zip is an Office Open XML package (or carries a VBA project)."""
+def package_kind(data: bytes) -> str:
+    """"ooxml" for an Office Open XML package (or a zip with a VBA project), "odf" for an
+    OpenDocument or EPUB file (a ``mimetype`` member first), else ""."""
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except Exception:  # hostile input: not a readable zip
-        return False
-    return any(n == "[Content_Types].xml" or n.lower().endswith("vbaproject.bin")
-               for n in names)
+        return ""
+    if any(n == "[Content_Types].xml" or n.lower().endswith("vbaproject.bin")
+           for n in names):
+        return "ooxml"
+    return "odf" if names[:1] == ["mimetype"] else ""
+
+
+def ooxml_package(data: bytes) -> bool:
+    return package_kind(data) == "ooxml"
 
 
 def check(name: str, declared: str, data: bytes, real: str) -> list[tuple[str, str]]:
@@ -69,6 +76,10 @@ def _check_ole(name: str, data: bytes) -> list[tuple[str, str]]:
             if crypto.is_encrypted(ole):
                 return [("encrypted", "The Office document is encrypted (password-"
                                       "protected), so it could not be scanned.")]
+            if any(entry[0].startswith("__attach_version1.0_")
+                   for entry in ole.listdir(streams=False, storages=True)):
+                return [("unscannable", "The file is an Outlook message with attachments, "
+                                        "which the scanner does not open.")]
     except Exception:  # hostile input
         log.info("olefile could not read an OLE2 attachment", exc_info=True)
         return [_unreadable()]
