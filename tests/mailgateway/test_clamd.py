@@ -149,8 +149,10 @@ def test_a_file_past_the_clients_bound_is_not_sent(daemon):
 
 def test_a_stopped_clamd_is_an_error(short_dir):
     server = Clamd(short_dir).start()
-    assert clamd.scan_bytes(b"fine", address=server.address).result == "clean"
-    server.stop()
+    try:
+        assert clamd.scan_bytes(b"fine", address=server.address).result == "clean"
+    finally:
+        server.stop()
     result = clamd.scan_bytes(BLOB, address=server.address, timeout=5)
     assert result.result == "error"
     assert not clamd.ping(address=server.address, timeout=1)
