@@ -48,7 +48,8 @@ CODES = {
 MAX_FLAGS = 50
 
 # Built from two halves so that this source file is not itself the test file.
-EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+EICAR = b"".join((b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$", b"EICAR-STANDARD-", b"ANTIVIRUS-TEST-FILE!",
+                  b"$H+H*"))
 ZIP_TYPES = frozenset({ft.ZIP, "application/epub+zip"})
 
 
