@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trustdesk.core.errors import ValidationError
 from trustdesk.mailgateway import lists
@@ -205,3 +207,24 @@ def test_the_cached_lists_follow_changes(system, monkeypatch):
     assert {e.value for e in lists.current().entries} == {"spam.example", "KP"}
     lists.settled()  # the commit
     assert {e.value for e in lists.current().entries} == {"spam.example", "KP"}
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(kind=st.sampled_from(lists.KINDS), action=st.sampled_from(lists.ACTIONS),
+       raw=st.text(max_size=300) | st.emails().map(lambda e: e.upper()))
+def test_any_input_is_stored_normalised_or_refused(kind, action, raw):
+    """Whatever arrives, the answer is a value the column holds (printable, at most 254
+    characters, stable under normalising again) or a ValidationError, never a crash."""
+    try:
+        value = normalise(kind, raw, action=action)
+    except ValidationError as exc:
+        assert exc.field == "value"
+        return
+    assert value.isprintable() and 0 < len(value) <= 254
+    assert normalise(kind, value, action=action) == value
+
+
+def test_an_address_longer_than_a_path_allows_is_refused():
+    long_domain = ".".join(["a" * 60] * 3) + ".example"
+    with pytest.raises(ValidationError):
+        normalise("address", "x" * 64 + "@" + long_domain)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from trustdesk.api.auth import actor
@@ -59,11 +59,11 @@ def list_entry_add(request, body: ListEntryIn):
     already listed is refused (400, ``field: value``)."""
     entry = services.list_entry_add(actor=actor(request), action=body.action, kind=body.kind,
                                     value=body.value, note=body.note)
-    return 201, _out(entry)
+    return Status(201, _out(entry))
 
 
 @router.delete("/mail/lists/{entry_id}", response={204: None, **ERRORS})
 def list_entry_remove(request, entry_id: int):
     """Remove an entry."""
     services.list_entry_remove(actor=actor(request), entry_id=entry_id)
-    return 204, None
+    return Status(204, None)

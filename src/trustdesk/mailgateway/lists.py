@@ -50,7 +50,8 @@ ACTIONS = ("allow", "deny")
 KINDS = ("address", "domain", "network", "country")
 UNAVAILABLE = "unavailable"  # the country could not be looked up (see ``geo``)
 LISTS_TTL = 5.0
-_ATEXT = re.compile(r"^[.a-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010ffff]+$")
+# RFC 5322 dot-atom text, and UTF-8 beyond ASCII (RFC 6531); no surrogates.
+_ATEXT = re.compile(r"^[.a-z0-9!#$%&'*+/=?^_`{|}~\-\u00a0-\ud7ff\ue000-\U0010ffff]+$")
 
 
 # -- validation ------------------------------------------------------------------------
@@ -73,7 +74,8 @@ def _address(raw: str, action: str) -> str:
     local, at, domain = raw.rpartition("@")
     name = domains.normalise(domain) if at else None
     if (not local or len(local) > 64 or name is None or local.startswith(".")
-            or local.endswith(".") or ".." in local or not _ATEXT.match(local.lower())):
+            or local.endswith(".") or ".." in local or not _ATEXT.match(local.lower())
+            or not local.isprintable() or len(local) + 1 + len(name) > 254):
         raise ValidationError(f"value: {raw!r} is not one sender address (name@example.com, "
                               "no display name, no quotes).", field="value")
     return f"{local.lower()}@{name}"

@@ -35,8 +35,9 @@ def list_entry_add(*, actor: Actor, action: str, kind: str, value: str,
     policy.require(actor, "mail.configure")
     normalised = lists.normalise(kind, value, action=action)
     note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise ValidationError(f"note: at most {NOTE_MAX} characters.", field="note")
+    if len(note) > NOTE_MAX or not note.isprintable():
+        raise ValidationError(f"note: at most {NOTE_MAX} printable characters, on one line.",
+                              field="note")
     existing = ListEntry.objects.filter(kind=kind, value=normalised).first()
     if existing is not None:
         raise ValidationError(f"value: {normalised} is already on the {existing.action} "

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.access.policy import has_permission
 from trustdesk.console.views.base import actor, console_view, form_error
-from trustdesk.core.errors import TrustDeskError
+from trustdesk.core.errors import ValidationError
 from trustdesk.mailgateway import geo, selectors, services
 from trustdesk.mailgateway.models import ListEntry
 
@@ -38,7 +38,7 @@ def mail_lists(request):
         try:
             entry = services.list_entry_add(actor=who, action=d["action"], kind=d["kind"],
                                             value=d["value"], note=d["note"])
-        except TrustDeskError as exc:
+        except ValidationError as exc:  # a refusal is the 403 page, not a form error
             form_error(form, exc)
         else:
             messages.success(request, f"{entry.value} is on the {entry.action} list.")
