@@ -115,3 +115,12 @@ def test_with_the_database_the_country_decides(database):
     assert _decide(country, ("deny", "country", "DE")).reason == "list_deny"
     assert _decide(country, ("deny", "country", "KP")).reason == "accepted"
     assert _decide(country, ("allow", "country", "DE")).reason == "list_allow"
+
+
+def test_an_ipv4_only_database_has_no_country_for_ipv6(tmp_path):
+    writer = MMDBWriter(ip_version=4, database_type="GeoLite2-Country")
+    writer.insert_network(IPSet(["192.0.2.0/24"]), {"country": {"iso_code": "SE"}})
+    writer.to_db_file(str(tmp_path / "v4.mmdb"))
+    path = str(tmp_path / "v4.mmdb")
+    assert geo.country_of("192.0.2.1", database=path) == "SE"
+    assert geo.country_of("2001:db8::1", database=path) is None

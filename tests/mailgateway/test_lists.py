@@ -228,3 +228,11 @@ def test_an_address_longer_than_a_path_allows_is_refused():
     long_domain = ".".join(["a" * 60] * 3) + ".example"
     with pytest.raises(ValidationError):
         normalise("address", "x" * 64 + "@" + long_domain)
+
+
+def test_an_allowed_address_needs_its_own_domain_authenticated():
+    entries = _lists(("allow", "address", "ceo@partner.example"))
+    # Facts that disagree (From says partner.example, the domain field another) must not
+    # lend one domain's pass to the other's address.
+    odd = _facts(from_domain="evil.example")
+    assert match(entries, **odd, authenticated={"evil.example"}) is None

@@ -64,10 +64,9 @@ def _reader(path: str) -> maxminddb.Reader | None:
         if error is not None:
             log.error("GeoIP database %s unusable (%s): country rules cannot be checked",
                       path, type(error).__name__)
-        old = _open.get(path)
+        # The reader it replaces is not closed here: another thread may be reading
+        # it; it closes when the last reference goes.
         _open[path] = (key, reader)
-        if old and old[1] is not None:
-            old[1].close()
     return reader
 
 
@@ -97,12 +96,11 @@ def country_of(ip, *, database: str | None = None) -> str | None:
     reader = _reader(path)
     if reader is None:
         return UNAVAILABLE
+    if address.version == 6 and reader.metadata().ip_version == 4:
+        return None  # an IPv4-only database knows no IPv6 address
     try:
         return _code(reader.get(address))
-    except ValueError:
-        # An IPv6 address against an IPv4-only database: not in it.
-        return None
-    except (OSError, maxminddb.InvalidDatabaseError) as exc:
+    except (OSError, ValueError, maxminddb.InvalidDatabaseError) as exc:
         log.error("GeoIP database %s unreadable (%s)", path, type(exc).__name__)
         return UNAVAILABLE
 

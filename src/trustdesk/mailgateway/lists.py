@@ -249,11 +249,13 @@ def evaluate(lists: Lists | Iterable, *, peer_ip, mail_from: str | None,
             return Verdict("deny", hit)
     undecided = country == UNAVAILABLE and lists.has("deny", "country")
     ignored = None
+    # The domain that must have authenticated is the matched identity's own.
+    vouch = {"address": _split(hdr_addr)[1], "domain": hdr_domain}
     for kind in KINDS:
         hit = find("allow", kind, (hdr_addr,), (hdr_domain,))
         if hit is None:
             continue
-        if kind in ("network", "country") or _vouched(hdr_domain, authenticated):
+        if kind in ("network", "country") or _vouched(vouch[kind], authenticated):
             return Verdict("allow", hit, country_undecided=undecided)
         ignored = ignored or hit
     return Verdict(None, None, ignored, undecided)
@@ -279,7 +281,8 @@ _unsettled = False  # between a change and its commit: read through, cache nothi
 def _load() -> Lists:
     from trustdesk.mailgateway.models import ListEntry  # the app registry is ready by now
 
-    return compile_lists(ListEntry.objects.all())
+    return compile_lists(Entry(*row) for row in ListEntry.objects.values_list(
+        "pk", "action", "kind", "value"))
 
 
 def current() -> Lists:
