@@ -27,6 +27,7 @@ from trustdesk.accounts import services as accounts
 from trustdesk.api.app import api
 from trustdesk.customers.visibility import field_policy
 from trustdesk.jobs import registry
+from trustdesk.mailgateway import services as mail
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.vault.models import PiiToken
@@ -70,6 +71,8 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert ("POST", "/api/v1/tickets/{ticket_id}/reveal") in ops
     assert "tickets/<int:ticket_id>/tokens/<str:token>/reveal/" in routes
     assert {"healthz", "readyz", "metrics"} <= set(routes)
+    assert "mail/lists/<int:entry_id>/remove/" in routes
+    assert ("DELETE", "/api/v1/mail/lists/{entry_id}") in ops
     assert len(routes) >= 25 and len(ops) >= 20
 
 
@@ -97,8 +100,11 @@ def world(make_user, make_team, make_customer, system):
     # A job in the dead-letter list, for the jobs pages and the retry endpoints.
     job = registry.enqueue(sample_jobs.broken, "matrix")
     DBTaskResult.objects.filter(pk=job.id).update(status="FAILED")
+    # A mail gateway list entry, for the lists page's and API's remove endpoints.
+    entry = mail.list_entry_add(actor=system, action="deny", kind="domain",
+                                value="spam.example")
     return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
-            "tokens": tokens, "job": job}
+            "tokens": tokens, "job": job, "list_entry": entry}
 
 
 def _ids(world, user, token_id) -> dict[str, list[str]]:
@@ -112,6 +118,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "token": world["tokens"],
         "field": list(PROFILE),
         "job_id": [str(world["job"].id)],
+        "entry_id": [str(world["list_entry"].pk)],
     }
 
 
