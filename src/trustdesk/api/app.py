@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from trustdesk import __version__
-from trustdesk.api import access, audit, customers, jobs, meta, tickets
+from trustdesk.api import access, audit, customers, jobs, mail_routes, meta, tickets
 from trustdesk.api.auth import BearerToken, ConsoleSession
 from trustdesk.api.errors import error_response, from_exception
 from trustdesk.audit.services import record_denied
@@ -31,6 +31,7 @@ api.add_router("", meta.router)
 api.add_router("", audit.router)
 api.add_router("", access.router)
 api.add_router("", jobs.router)
+api.add_router("", mail_routes.router)
 
 
 @api.exception_handler(TrustDeskError)
