@@ -56,9 +56,9 @@ class SinkHandler:
 class SmtpSink:
     """``with SmtpSink() as sink:`` a relay on 127.0.0.1:``sink.port``."""
 
-    def __init__(self, *, rcpt_reply: str | None = None):
+    def __init__(self, *, rcpt_reply: str | None = None, port: int | None = None):
         self.handler = SinkHandler(rcpt_reply=rcpt_reply)
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     @property

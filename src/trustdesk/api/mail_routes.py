@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from trustdesk.api.auth import actor
@@ -68,7 +68,7 @@ def route_list(request):
 
 @router.post("/mail/routes", response={201: RouteOut, **ERRORS})
 def route_create(request, payload: RouteIn):
-    return 201, _out(routes.route_create(actor=actor(request), **payload.dict()))
+    return Status(201, _out(routes.route_create(actor=actor(request), **payload.dict())))
 
 
 @router.get("/mail/routes/{route_id}", response={200: RouteOut, **ERRORS})
