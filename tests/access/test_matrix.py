@@ -27,6 +27,7 @@ from trustdesk.accounts import services as accounts
 from trustdesk.api.app import api
 from trustdesk.customers.visibility import field_policy
 from trustdesk.jobs import registry
+from trustdesk.mailgateway import routes as mail_routes
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.vault.models import PiiToken
@@ -68,6 +69,8 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert ("POST", "/api/v1/customers/{customer_id}/reveal") in ops
     assert ("GET", "/api/v1/tickets/{ticket_id}") in ops
     assert ("POST", "/api/v1/tickets/{ticket_id}/reveal") in ops
+    assert ("PATCH", "/api/v1/mail/routes/{route_id}") in ops
+    assert "mail/routes/<int:route_id>/" in routes
     assert "tickets/<int:ticket_id>/tokens/<str:token>/reveal/" in routes
     assert {"healthz", "readyz", "metrics"} <= set(routes)
     assert len(routes) >= 25 and len(ops) >= 20
@@ -97,8 +100,11 @@ def world(make_user, make_team, make_customer, system):
     # A job in the dead-letter list, for the jobs pages and the retry endpoints.
     job = registry.enqueue(sample_jobs.broken, "matrix")
     DBTaskResult.objects.filter(pk=job.id).update(status="FAILED")
+    # A support address with a DKIM key, for the mail gateway's route pages.
+    route = mail_routes.route_create(actor=system, address="support@example.com",
+                                     name="Support", team_id=team.pk)
     return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
-            "tokens": tokens, "job": job}
+            "tokens": tokens, "job": job, "route": route}
 
 
 def _ids(world, user, token_id) -> dict[str, list[str]]:
@@ -112,6 +118,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "token": world["tokens"],
         "field": list(PROFILE),
         "job_id": [str(world["job"].id)],
+        "route_id": [str(world["route"].pk)],
     }
 
 
