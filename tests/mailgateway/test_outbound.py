@@ -306,3 +306,38 @@ def test_a_bounce_marks_the_mail_and_tells_the_agent(settings, agent, route, tic
     assert bounce_received(uid, "5.1.1", "again").state == OutboundMail.State.BOUNCED
     assert AuditEvent.objects.filter(action="mail.outbound.bounce").count() == 1
     assert bounce_received("not-a-uid", "5.1.1") is None
+
+
+def test_a_data_key_rotation_re_seals_the_queued_mail_and_the_message_ids(
+        settings, agent, route, ticket, customer):
+    from trustdesk.vault import rotation, version_of
+    from trustdesk.vault.providers import keystore
+
+    mail = reply(agent, ticket)
+    rotation.rotate_data(grace_seconds=0)
+    [only] = keystore().versions(f"customer:{customer.id}")
+    mail.refresh_from_db()
+    assert version_of(bytes(mail.mime_sealed)) == only.version == 2
+    assert {version_of(bytes(r.header_sealed)) for r in MessageRef.objects.all()} == {2}
+    keys.forget()
+    assert references.thread(ticket_id=ticket.pk, customer_id=customer.id)[0] == SECOND
+    with SmtpSink() as sink:
+        use_relay(settings, sink.port)
+        run_pending()
+    assert len(sink.received) == 1 and dkim.verify(sink.received[0].data,
+                                                   dnsfunc=dns_of(route))
+
+
+def test_a_mail_whose_customer_was_shredded_fails_at_once(settings, agent, ticket, customer):
+    from trustdesk import vault
+
+    mail = reply(agent, ticket)
+    vault.shred(f"customer:{customer.id}")
+    with SmtpSink() as sink:
+        use_relay(settings, sink.port)
+        run_pending()
+    assert sink.received == []
+    mail.refresh_from_db()
+    assert mail.state == OutboundMail.State.FAILED
+    assert mail.last_error == "could not send: SubjectErased"
+    assert DBTaskResult.objects.get(task_path=send_outbound.module_path).status == "FAILED"
