@@ -123,10 +123,11 @@ def _deliver(mail: OutboundMail) -> None:
         raise RelayDeferred(summary) from exc
 
 
-@job(attempts=8, backoff=60, cap=3600, takes_context=True)
+@job(attempts=10, backoff=60, cap=3600, takes_context=True)
 def send_outbound(context, outbound_id: int) -> str:
     """Send one queued reply (idempotent: a mail sent, failed or bounced is left
-    alone). About four hours of retries at most, then the mail fails."""
+    alone). Ten attempts, waits from a minute doubling to an hour: some two to four
+    hours (with jitter) of a relay being down, then the mail fails."""
     mail = OutboundMail.objects.select_related("route").filter(pk=outbound_id).first()
     if mail is None or mail.state != OutboundMail.State.QUEUED:
         return mail.state if mail is not None else "gone"
