@@ -114,6 +114,7 @@ def test_a_reply_goes_out_signed_threaded_and_only_to_the_customer(settings, age
     assert ref.outbound and ref.ticket_id == ticket.pk
     queued = AuditEvent.objects.get(action="mail.outbound.queue")
     assert queued.context["dkim"] == "s1" and queued.context["ticket"] == ticket.pk
+    assert queued.actor_label == agent.label
     assert AuditEvent.objects.filter(action="mail.outbound.sent",
                                      object_id=str(mail.pk)).exists()
 
@@ -164,6 +165,13 @@ def test_a_subject_with_cr_lf_stays_one_header(settings, agent, route, ticket):
     assert message["Bcc"] is None and b"\r\nBcc:" not in received.data
     assert "Injected body" not in message.get_body().get_content()
     assert dkim.verify(received.data, dnsfunc=dns_of(route))
+
+
+def test_the_subject_gets_one_prefix_and_one_tag():
+    assert outbound.reply_subject("Re: RE:aw: Parcel [#7]", 7) == "Re: Parcel [#7]"
+    assert outbound.reply_subject("Parcel [#8]", 7) == "Re: Parcel [#8] [#7]"
+    assert outbound.reply_subject("Re:", 7) == "Re: [#7]"
+    assert outbound.reply_subject("Are you there?", 7) == "Re: Are you there? [#7]"
 
 
 def test_one_line_removes_every_control_character():
@@ -285,14 +293,19 @@ def test_who_may_queue(agent, ticket, make_user, as_actor, make_team):
 
 
 def test_a_bounce_marks_the_mail_and_tells_the_agent(settings, agent, route, ticket):
-    from trustdesk.mailgateway.bounces import bounce_received
+    from trustdesk.mailgateway.bounces import bounce_received, mail_for_bounce_address
 
     mail = reply(agent, ticket)
     with SmtpSink() as sink:
         use_relay(settings, sink.port)
         run_pending()
-    uid = addresses.parse_bounce_address(sink.received[0].mail_from)
-    assert uid == mail.uid
+    bounce_to = sink.received[0].mail_from
+    assert mail_for_bounce_address(bounce_to.upper()) == mail
+    moved = bounce_to.replace("support+", "sales+")
+    assert addresses.parse_bounce_address(moved) == mail.uid
+    assert mail_for_bounce_address(moved) is None  # not the address it went out from
+    assert mail_for_bounce_address("support@example.com") is None
+    uid = mail.uid
     notes = Message.objects.filter(ticket=ticket, direction=Direction.NOTE).count()
     assert bounce_received(uid, "4.4.7", "delayed").state == OutboundMail.State.SENT
     bounced = bounce_received(uid, "5.1.1", "550 5.1.1 <ada@example.org> user unknown")

@@ -60,8 +60,8 @@ def bounce_address(route_address: str, outbound_uid: uuid.UUID) -> str:
 
 def parse_bounce_address(address: str) -> uuid.UUID | None:
     """The outbound mail's uid in a bounce address, or None. The uid is random (122
-    bits) and known only to the relays the reply went through; the caller still checks
-    that the mail was sent from the address's route."""
+    bits), known to the relays the reply went through and to its recipient;
+    ``bounces.mail_for_bounce_address`` also checks the address's route."""
     local, _ = _split(address or "")
     _, plus, tag = local.partition("+")
     match = _BOUNCE_TAG.fullmatch(tag) if plus else None

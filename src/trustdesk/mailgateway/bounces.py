@@ -13,6 +13,7 @@ from django.db import transaction
 
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
+from trustdesk.mailgateway import addresses
 from trustdesk.mailgateway.models import OutboundMail
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.errors import TicketClosed
@@ -25,6 +26,19 @@ DIAGNOSTIC_CHARS = 500
 def _status(raw: str) -> str:
     match = _STATUS.search(raw or "")
     return match.group() if match else "5.0.0"  # a DSN without a status is a failure
+
+
+def mail_for_bounce_address(address: str) -> OutboundMail | None:
+    """The outbound mail a DSN sent to ``address`` is about: its uid in the tag, and the
+    address under the support address the mail went out from (a uid moved under another
+    address is not recognised)."""
+    uid = addresses.parse_bounce_address(address)
+    mail = (OutboundMail.objects.select_related("route").filter(uid=uid).first()
+            if uid is not None else None)
+    if mail is None or addresses.bounce_address(mail.route.address, mail.uid) != (
+            address or "").strip().lower():
+        return None
+    return mail
 
 
 @transaction.atomic

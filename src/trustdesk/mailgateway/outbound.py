@@ -43,6 +43,7 @@ POLICY = email_policy.SMTP.clone(cte_type="7bit")
 SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to",
                   b"references", b"reply-to", b"mime-version", b"content-type")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|aw|sv|antw)\s*:\s*)+", re.IGNORECASE)
 
 
 class MailNotQueued(Conflict):
@@ -60,6 +61,14 @@ def one_line(text: str) -> str:
     """A header value from stored text: control characters (CR and LF above all, which
     would start a header of their own) become spaces."""
     return " ".join(_CONTROL.sub(" ", text or "").split())
+
+
+def reply_subject(subject: str, ticket_id: int) -> str:
+    """``Re: <subject> [#<id>]``, without piling up prefixes or tags a subject that came
+    in by mail already carries."""
+    tag = f"[#{ticket_id}]"
+    subject = _REPLY_PREFIX.sub("", one_line(subject)).replace(tag, "").strip()
+    return f"Re: {' '.join(subject.split())} {tag}" if subject else f"Re: {tag}"
 
 
 def route_of(ticket_id: int) -> Route | None:
@@ -96,7 +105,7 @@ def build(*, route: Route, ticket: Ticket, message: Message, to: Address, messag
     mail["To"] = to
     mail["Reply-To"] = Address(display_name=one_line(route.name),
                                addr_spec=addresses.ticket_address(route.address, ticket.pk))
-    mail["Subject"] = f"Re: {one_line(ticket.subject)} [#{ticket.pk}]"
+    mail["Subject"] = reply_subject(ticket.subject, ticket.pk)
     mail["Date"] = format_datetime(clock.now())
     mail["Message-ID"] = message_id
     in_reply_to, refs = references.thread(ticket_id=ticket.pk, customer_id=ticket.customer_id)
@@ -126,10 +135,11 @@ def sign(route: Route, raw: bytes) -> bytes:
     return signature + raw
 
 
-def queue_reply(message: Message) -> OutboundMail | None:
-    """Queue the email of a stored reply (in the caller's transaction). None for what
-    is not emailed: a note, a ticket that did not come by email. Raises
-    ``MailNotQueued`` (or the vault's error) when the reply cannot be emailed."""
+def queue_reply(message: Message, *, actor: Actor | None = None) -> OutboundMail | None:
+    """Queue the email of a stored reply, in the caller's transaction (the reply flow's,
+    which has checked ``actor`` may reply on the ticket). None for what is not emailed:
+    a note, a ticket that did not come by email. Raises ``MailNotQueued`` (or the
+    vault's error) when the reply cannot be emailed, which rolls the reply back."""
     ticket = message.ticket
     if message.direction != Direction.OUTBOUND or ticket.channel != Channel.EMAIL:
         return None
@@ -160,7 +170,7 @@ def queue_reply(message: Message) -> OutboundMail | None:
     from trustdesk.mailgateway.jobs import send_outbound
 
     enqueue(send_outbound, outbound.pk)
-    record(actor=Actor.system("mail outbound"), action="mail.outbound.queue",
+    record(actor=actor or Actor.system("mail outbound"), action="mail.outbound.queue",
            object_type="mail_outbound", object_id=outbound.pk,
            context={"ticket": ticket.pk, "message": message.pk, "route": route.pk,
                     "dkim": outbound.dkim_selector or "unsigned",
@@ -180,7 +190,7 @@ def mail_reply_queue(*, actor: Actor, message_id: int) -> OutboundMail | None:
     existing = OutboundMail.objects.filter(message=message).first()
     if existing is not None:
         return existing
-    return queue_reply(message)
+    return queue_reply(message, actor=actor)
 
 
 def register_columns() -> None:

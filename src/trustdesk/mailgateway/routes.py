@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from trustdesk import vault
 from trustdesk.access import policy
@@ -152,7 +152,12 @@ def route_create(*, actor: Actor, address: str, name: str = "", team_id: int | N
         raise ValidationError("This support address exists already.", field="address")
     _set_key(route, clean_selector(dkim_selector) if dkim_selector else
              (default_selector() if dkim else None))
-    route.save()
+    try:
+        with transaction.atomic():
+            route.save()
+    except IntegrityError:  # created meanwhile
+        raise ValidationError("This support address exists already.", field="address"
+                              ) from None
     record(actor=actor, action="mail.route.create", object_type="mail_route",
            object_id=route.pk, context=_context(route))
     return route
