@@ -28,6 +28,7 @@ from trustdesk.api.app import api
 from trustdesk.customers.visibility import field_policy
 from trustdesk.jobs import registry
 from trustdesk.mailgateway import services as mail
+from trustdesk.mailgateway import routes as mail_routes
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.vault.models import PiiToken
@@ -69,6 +70,8 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert ("POST", "/api/v1/customers/{customer_id}/reveal") in ops
     assert ("GET", "/api/v1/tickets/{ticket_id}") in ops
     assert ("POST", "/api/v1/tickets/{ticket_id}/reveal") in ops
+    assert ("PATCH", "/api/v1/mail/routes/{route_id}") in ops
+    assert "mail/routes/<int:route_id>/" in routes
     assert "tickets/<int:ticket_id>/tokens/<str:token>/reveal/" in routes
     assert {"healthz", "readyz", "metrics"} <= set(routes)
     assert "mail/lists/<int:entry_id>/remove/" in routes
@@ -103,8 +106,11 @@ def world(make_user, make_team, make_customer, system):
     # A mail gateway list entry, for the lists page's and API's remove endpoints.
     entry = mail.list_entry_add(actor=system, action="deny", kind="domain",
                                 value="spam.example")
+    # A support address with a DKIM key, for the mail gateway's route pages.
+    route = mail_routes.route_create(actor=system, address="support@example.com",
+                                     name="Support", team_id=team.pk)
     return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
-            "tokens": tokens, "job": job, "list_entry": entry}
+            "tokens": tokens, "job": job, "list_entry": entry, "route": route}
 
 
 def _ids(world, user, token_id) -> dict[str, list[str]]:
@@ -119,6 +125,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "field": list(PROFILE),
         "job_id": [str(world["job"].id)],
         "entry_id": [str(world["list_entry"].pk)],
+        "route_id": [str(world["route"].pk)],
     }
 
 

@@ -25,6 +25,39 @@ def _list(raw: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in (raw or "").split(",") if p.strip())
 
 
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def relay(env: Mapping[str, str]) -> dict:
+    """The relay outbound mail (replies, sign-in mail) goes through: Django's SMTP
+    settings, from TRUSTDESK_SMTP_RELAY (host:port). Set, it makes the SMTP backend the
+    default; TLS is required to a relay off this machine unless said otherwise."""
+    raw = env.get("TRUSTDESK_SMTP_RELAY", "").strip()
+    if not raw:
+        return {}
+    host, port = _address("TRUSTDESK_SMTP_RELAY", raw, "")
+    tls = (env.get("TRUSTDESK_SMTP_RELAY_TLS", "").strip().lower()
+           or ("none" if host in _LOCAL_HOSTS else "starttls"))
+    if tls not in ("starttls", "tls", "none"):
+        raise ImproperlyConfigured("TRUSTDESK_SMTP_RELAY_TLS must be starttls, tls or none, "
+                                   f"not {tls!r}.")
+    user = env.get("TRUSTDESK_SMTP_RELAY_USER", "").strip()
+    password = env.get("TRUSTDESK_SMTP_RELAY_PASSWORD", "")
+    if user and tls == "none" and host not in _LOCAL_HOSTS:
+        raise ImproperlyConfigured("TRUSTDESK_SMTP_RELAY_USER: a password is not sent to "
+                                   "a relay off this machine without TLS.")
+    return {
+        "EMAIL_BACKEND": env.get("TRUSTDESK_EMAIL_BACKEND", "").strip() or SMTP_BACKEND,
+        "EMAIL_HOST": host, "EMAIL_PORT": port,
+        "EMAIL_USE_TLS": tls == "starttls", "EMAIL_USE_SSL": tls == "tls",
+        "EMAIL_HOST_USER": user, "EMAIL_HOST_PASSWORD": password if user else "",
+        # Django's default is no timeout: a relay that stops answering would hold a
+        # worker for good.
+        "EMAIL_TIMEOUT": number(env, "TRUSTDESK_SMTP_RELAY_TIMEOUT", 30),
+    }
+
+
 def mail(env: Mapping[str, str], *, database_engine: str) -> dict:
     cert, key = env.get("TRUSTDESK_SMTPD_TLS_CERT", ""), env.get("TRUSTDESK_SMTPD_TLS_KEY", "")
     if bool(cert) != bool(key):
@@ -38,6 +71,7 @@ def mail(env: Mapping[str, str], *, database_engine: str) -> dict:
                                    ) from None
     embedded = database_engine.endswith("sqlite3")
     return {
+        **relay(env),
         # Where the listener binds. `trustdesk serve` starts it beside the web server on
         # the embedded default; `trustdesk smtpd` runs it alone behind the MX.
         "SMTPD_LISTEN": _address("TRUSTDESK_SMTPD_LISTEN", env.get("TRUSTDESK_SMTPD_LISTEN", ""),

@@ -7,6 +7,9 @@ class MailGatewayConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from trustdesk.mailgateway import outbound, references
         from trustdesk.mailgateway.sealing import register_columns
 
         register_columns()
+        outbound.register_columns()
+        references.register_columns()

@@ -143,6 +143,8 @@ class OutboundMail(models.Model):
                                 on_delete=models.SET_NULL, related_name="+")
     message_id_header = models.CharField(max_length=250, unique=True)  # <uuid@domain>
     mime_sealed = models.BinaryField()
+    # The DKIM selector it was signed with; empty: sent unsigned (the route has no key).
+    dkim_selector = models.CharField(max_length=63, blank=True)
     state = models.CharField(max_length=7, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
@@ -164,6 +166,10 @@ class MessageRef(models.Model):
     digest = models.CharField(max_length=64)
     ticket_id = models.BigIntegerField()
     outbound = models.BooleanField(default=False)
+    # The Message-ID itself, for the In-Reply-To and References of a reply. It names the
+    # sender's host or domain (some mailers put the sender's address in it), so it is
+    # sealed under the ticket's customer's key and shredded with the rest of their data.
+    header_sealed = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
