@@ -27,8 +27,8 @@ from trustdesk.accounts import services as accounts
 from trustdesk.api.app import api
 from trustdesk.customers.visibility import field_policy
 from trustdesk.jobs import registry
-from trustdesk.mailgateway import services as mail
 from trustdesk.mailgateway import routes as mail_routes
+from trustdesk.mailgateway import services as mail
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.vault.models import PiiToken
@@ -109,8 +109,23 @@ def world(make_user, make_team, make_customer, system):
     # A support address with a DKIM key, for the mail gateway's route pages.
     route = mail_routes.route_create(actor=system, address="support@example.com",
                                      name="Support", team_id=team.pk)
+    # Mail the gateway suspended, from the customer, for the mail queue's pages.
+    held = _suspended_mail(route)
     return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
-            "tokens": tokens, "job": job, "list_entry": entry, "route": route}
+            "tokens": tokens, "job": job, "list_entry": entry, "route": route, "mail": held}
+
+
+def _suspended_mail(route):
+    from trustdesk.mailgateway import gateway, policy
+
+    raw = (f"From: {PROFILE['full_name']} <{PROFILE['email']}>\r\nTo: {route.address}\r\n"
+           f"Subject: Refund to card {PAN}, call {PROFILE['phone']}\r\n\r\n"
+           f"My date of birth is {PROFILE['date_of_birth']}.\r\n").encode()
+    decision = policy.Decision(action="suspend", reason="dmarc_quarantine",
+                               text="Held for the matrix", checks={"from_domain": "example.org"})
+    envelope = gateway.Envelope(peer_ip="192.0.2.1", helo="mx.example.org",
+                                mail_from=PROFILE["email"], recipients=(route.address,))
+    return gateway.store(envelope, raw, route=route, decision=decision)
 
 
 def _ids(world, user, token_id) -> dict[str, list[str]]:
@@ -126,6 +141,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "job_id": [str(world["job"].id)],
         "entry_id": [str(world["list_entry"].pk)],
         "route_id": [str(world["route"].pk)],
+        "mail_id": [str(world["mail"].uid)],
     }
 
 

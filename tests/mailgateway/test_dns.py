@@ -2,21 +2,16 @@
 failed or silent server as ``DnsUnavailable`` within the lifetime, never a hang.
 
 The dnspython resolver is tested against a small DNS server on 127.0.0.1 in this test
-(ports 20500-20599), not against the internet."""
+(``dnsserver.LocalDns``), not against the internet."""
 
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
 import time
 
-import dns.flags
-import dns.message
-import dns.rcode
-import dns.rrset
 import pytest
 
+from mailgateway.dnsserver import LocalDns
 from trustdesk.mailgateway.analysis.dns import (
     EVERY_NAME,
     DnsPythonResolver,
@@ -35,60 +30,12 @@ ZONE = {
 }
 
 
-def _bind() -> socket.socket:
-    for port in range(20500, 20600):
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            sock.close()
-            continue
-        return sock
-    raise AssertionError("no free UDP port in 20500-20599")
-
-
 @contextlib.contextmanager
 def _server(*, answer: bool = True):
     """A DNS server for ZONE; ``servfail.example`` fails; with ``answer=False`` it
     reads every query and never replies."""
-    sock = _bind()
-    sock.settimeout(0.05)
-    received: list[bytes] = []
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                wire, peer = sock.recvfrom(4096)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            received.append(wire)
-            if not answer:
-                continue
-            query = dns.message.from_wire(wire)
-            response = dns.message.make_response(query)
-            response.flags |= dns.flags.AA
-            q = query.question[0]
-            name, kind = q.name.to_text(), dns.rdatatype.to_text(q.rdtype)
-            if name == "servfail.example.":
-                response.set_rcode(dns.rcode.SERVFAIL)
-            elif (name, kind) in ZONE:
-                response.answer.append(dns.rrset.from_text(name, 300, "IN", kind,
-                                                           *ZONE[(name, kind)]))
-            elif not any(n == name for n, _ in ZONE):
-                response.set_rcode(dns.rcode.NXDOMAIN)
-            sock.sendto(response.to_wire(), peer)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1], received
-    finally:
-        stop.set()
-        thread.join(timeout=2)
-        sock.close()
+    with LocalDns(ZONE, servfail=("servfail.example",), answer=answer) as server:
+        yield server.port, server.received
 
 
 def test_each_record_type_as_text():

@@ -95,7 +95,7 @@ def test_who_may_see_and_change_the_lists(make_user, api_client, console_client,
     assert page.post("/mail/lists/", {**body}).status_code == 403
     assert page.post(f"/mail/lists/{entry.pk}/remove/").status_code == 403
     home = page.get("/", follow=True).content.decode()
-    assert "Tickets" in home and "Mail lists" not in home
+    assert "Tickets" in home and "Mail gateway" not in home
     # A security officer sees them and cannot change them.
     officer = make_user("security_officer")
     api = api_client(officer)
@@ -120,7 +120,7 @@ def test_the_console_page_adds_and_removes(make_user, console_client, settings):
     client = console_client(admin)
     page = client.get("/mail/lists/").content.decode()
     assert "No entries." in page and "country entries never match" in page
-    assert "Mail lists" in client.get("/", follow=True).content.decode()
+    assert "Mail gateway" in client.get("/", follow=True).content.decode()
     assert "<script>" not in page and "csrfmiddlewaretoken" in page
     response = client.post("/mail/lists/", {"action": "allow", "kind": "address",
                                             "value": "Partner@Example.org", "note": "ERP"})

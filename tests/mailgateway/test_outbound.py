@@ -254,18 +254,19 @@ def test_no_email_on_file_refuses_the_reply_whole(agent, ticket, customer):
 
 
 def test_a_vault_failure_queues_nothing(settings, agent, ticket):
-    message = tickets.ticket_reply(actor=agent, ticket_id=ticket.pk, body="On its way.")
+    before = ticket.messages.count()
     kek = settings.DATA_DIR / "kek.json"
     kek.chmod(0o644)  # a key file whose permissions were widened: the provider refuses
     providers.reset()
     keys.forget()
     try:
         with pytest.raises(VaultError):
-            outbound.mail_reply_queue(actor=agent, message_id=message.pk)
+            tickets.ticket_reply(actor=agent, ticket_id=ticket.pk, body="On its way.")
     finally:
         kek.chmod(0o600)
         providers.reset()
         keys.forget()
+    assert ticket.messages.count() == before  # neither the reply nor its mail
     assert not OutboundMail.objects.exists()
     assert not DBTaskResult.objects.filter(task_path=send_outbound.module_path).exists()
 

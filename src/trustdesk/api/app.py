@@ -10,7 +10,17 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from trustdesk import __version__
-from trustdesk.api import access, audit, customers, jobs, mail_policy, mail_routes, meta, tickets
+from trustdesk.api import (
+    access,
+    audit,
+    customers,
+    jobs,
+    mail_policy,
+    mail_queue,
+    mail_routes,
+    meta,
+    tickets,
+)
 from trustdesk.api.auth import BearerToken, ConsoleSession
 from trustdesk.api.errors import error_response, from_exception
 from trustdesk.audit.services import record_denied
@@ -33,6 +43,7 @@ api.add_router("", access.router)
 api.add_router("", jobs.router)
 api.add_router("", mail_policy.router)
 api.add_router("", mail_routes.router)
+api.add_router("", mail_queue.router)
 
 
 @api.exception_handler(TrustDeskError)

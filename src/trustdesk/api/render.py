@@ -46,8 +46,9 @@ def _attachment(a) -> dict:
             "downloadable": downloadable}
 
 
-def message(m: Message) -> dict:
+def message(m: Message, mail_warnings: dict | None = None) -> dict:
     return {
+        "mail_warnings": (mail_warnings or {}).get(m.pk, []),
         "id": m.pk, "direction": m.direction, "channel": m.channel,
         "author": ref(m.author, "full_name"), "body": m.body, "created_at": m.created_at,
         "redactions": m.redactions or {},

@@ -202,6 +202,10 @@ class MessageOut(Schema):
     guard_warnings: list[str] = Field(
         default_factory=list,
         description="On a reply just sent: what the reply guard asks the agent to check")
+    mail_warnings: list[str] = Field(
+        default_factory=list,
+        description="On a message that came by mail: what the gateway found, in plain words "
+                    "(failed DMARC, a reply-to that differs, a quarantined attachment)")
 
 
 class TicketOut(Schema):

@@ -24,6 +24,7 @@ from trustdesk.api.schemas import (
 )
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers.selectors import customer_names
+from trustdesk.mailgateway import banners
 from trustdesk.tickets import reveal, selectors, services
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
@@ -62,8 +63,9 @@ def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
 def _detail(request, ticket_id: int) -> dict:
     detail = selectors.ticket_get(actor=actor(request), ticket_id=ticket_id)
     name = detail.customer.display_name if detail.customer else None
+    warnings = banners.for_messages(m.pk for m in detail.messages)
     return {**render.ticket(detail.ticket, name),
-            "messages": [render.message(m) for m in detail.messages]}
+            "messages": [render.message(m, warnings) for m in detail.messages]}
 
 
 @router.get("/tickets", response={200: TicketPage, **ERRORS})
@@ -103,7 +105,8 @@ def update_ticket(request, ticket_id: int, payload: TicketPatchIn):
 @router.get("/tickets/{ticket_id}/messages", response={200: list[MessageOut], **ERRORS})
 def list_messages(request, ticket_id: int):
     detail = selectors.ticket_get(actor=actor(request), ticket_id=ticket_id)
-    return [render.message(m) for m in detail.messages]
+    warnings = banners.for_messages(m.pk for m in detail.messages)
+    return [render.message(m, warnings) for m in detail.messages]
 
 
 @router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **ERRORS})

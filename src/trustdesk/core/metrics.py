@@ -28,11 +28,17 @@ reveals = Counter(
     "trustdesk_reveals",
     "Values revealed in clear: profile fields and message tokens, with or without "
     "breaking the glass.", ["kind", "break_glass"])
+mail = Counter(
+    "trustdesk_mail_messages",
+    "Messages the mail gateway judged, by outcome: accept, suspend, tempfail, reject.",
+    ["outcome"])
 
 # Every series present from the start, at 0: an alert on "lockouts rose" needs the
 # series before the first lockout.
 for _kind in ("account", "address"):
     lockouts.labels(_kind)
+for _outcome in ("accept", "suspend", "tempfail", "reject"):
+    mail.labels(_outcome)
 for _kind in ("field", "token"):
     for _glass in ("true", "false"):
         reveals.labels(_kind, _glass)
@@ -52,3 +58,7 @@ def count_reveal(kind: str, *, break_glass: bool) -> None:
     """Counted when the reveal's transaction commits: a rolled-back one showed nothing."""
     transaction.on_commit(lambda: reveals.labels(kind, "true" if break_glass else "false")
                           .inc())
+
+
+def count_mail(outcome: str) -> None:
+    mail.labels(outcome).inc()

@@ -13,7 +13,7 @@ from trustdesk.access import policy
 from trustdesk.access.fields import HIDDEN
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import NotFound
+from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.core.pagination import Page, page_bounds
 from trustdesk.customers import search_guard
 from trustdesk.customers.errors import NotSearchable
@@ -122,3 +122,23 @@ def field_access(*, actor: Actor) -> dict[str, str]:
     """What the field policy decides for each inventory field for ``actor``'s role
     (before need-to-know): for forms and clients that lay out a profile."""
     return field_policy().for_role(actor.role)
+
+
+def customer_for_contact(*, actor: Actor, field: str, value: str) -> uuid.UUID | None:
+    """The active customer whose searchable ``field`` (their email address) is ``value``,
+    through the blind index: how a channel (mail intake) knows whose message it holds.
+    For system actors only — a person looks customers up with ``customer_list``, which
+    is rate-limited and audited; the channel's own event (the ticket it opens or adds
+    to) records the match. When several customers share the address, the oldest."""
+    if not actor.is_system:
+        raise PermissionDenied("Only a channel matches senders to customers.")
+    spec = get_inventory().get(field)
+    if spec is None or not spec.searchable:
+        raise NotSearchable(f"Customers cannot be matched by '{field}'.", field=field)
+    try:
+        token = vault.blind_index(field, normalise_value(spec, value))
+    except ValidationError:
+        return None
+    return (Customer.objects.filter(status=Customer.Status.ACTIVE, fields__name=field,
+                                    fields__lookup=token)
+            .order_by("created_at", "id").values_list("id", flat=True).first())

@@ -34,13 +34,19 @@ def _parent_death_signal():
 
 
 class EmbeddedWorker:
-    def __init__(self) -> None:
+    """A ``trustdesk <command>`` child of ``serve``, restarted when it dies: the worker,
+    or another long-running part of the embedded default (the SMTP listener)."""
+
+    def __init__(self, command: tuple[str, ...] = ("worker",)) -> None:
+        self.command = command
         self._proc: subprocess.Popen | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _spawn(self) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "trustdesk.config.cli", "worker"],
+        # The command is one of TrustDesk's own (a constant of the caller), never input.
+        argv = [sys.executable, "-m", "trustdesk.config.cli", *self.command]
+        return subprocess.Popen(argv,  # noqa: S603
                                 env=dict(os.environ), stdout=subprocess.DEVNULL,
                                 preexec_fn=_parent_death_signal())
 
@@ -51,7 +57,8 @@ class EmbeddedWorker:
             code = self._proc.wait()
             if self._stopping.is_set():
                 return
-            log.error("the embedded worker stopped (exit %s); restarting in %.0f s", code, wait)
+            log.error("the embedded %s stopped (exit %s); restarting in %.0f s",
+                      self.command[0], code, wait)
             if self._stopping.wait(wait):
                 return
             wait = min(wait * 2, 60.0)
@@ -73,9 +80,13 @@ class EmbeddedWorker:
                 proc.kill()
 
 
-def start() -> EmbeddedWorker | None:
-    if not settings.JOBS_EMBEDDED_WORKER:
+def start(command: tuple[str, ...] = ("worker",)) -> EmbeddedWorker | None:
+    """Start ``command`` beside ``serve`` when the settings ask for it: the worker with
+    ``TRUSTDESK_EMBEDDED_WORKER``, the SMTP listener with ``TRUSTDESK_SMTPD_IN_SERVE``."""
+    wanted = settings.JOBS_EMBEDDED_WORKER if command == ("worker",) else (
+        settings.SMTPD_IN_SERVE and settings.SMTPD_LISTEN is not None)
+    if not wanted:
         return None
-    worker = EmbeddedWorker()
+    worker = EmbeddedWorker(command)
     worker.start()
     return worker

@@ -13,3 +13,7 @@ class MailGatewayConfig(AppConfig):
         register_columns()
         outbound.register_columns()
         references.register_columns()
+        from trustdesk.tickets import hooks
+
+        if outbound.queue_reply not in hooks.on_reply:
+            hooks.on_reply.append(outbound.queue_reply)

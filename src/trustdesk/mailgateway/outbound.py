@@ -71,16 +71,20 @@ def reply_subject(subject: str, ticket_id: int) -> str:
     return f"Re: {' '.join(subject.split())} {tag}" if subject else f"Re: {tag}"
 
 
-def route_of(ticket_id: int) -> Route | None:
+def route_of(ticket_id: int, *, team_id: int | None = None) -> Route | None:
     """The support address a ticket's mail came in to (its latest), else the one its
-    replies went out from."""
+    replies went out from; for an email ticket opened by hand, the support address of
+    its team, else the installation's first. None when no support address exists."""
     inbound = (InboundMail.objects.filter(ticket_id=ticket_id, route__isnull=False)
                .select_related("route").order_by("-received_at", "-id").first())
     if inbound is not None:
         return inbound.route
     sent = (OutboundMail.objects.filter(ticket_id=ticket_id).select_related("route")
             .order_by("-created_at", "-id").first())
-    return sent.route if sent is not None else None
+    if sent is not None:
+        return sent.route
+    active = Route.objects.filter(active=True).order_by("id")
+    return (active.filter(team_id=team_id).first() if team_id else None) or active.first()
 
 
 def customer_address(customer_id) -> Address:
@@ -143,10 +147,15 @@ def queue_reply(message: Message, *, actor: Actor | None = None) -> OutboundMail
     ticket = message.ticket
     if message.direction != Direction.OUTBOUND or ticket.channel != Channel.EMAIL:
         return None
-    route = route_of(ticket.pk)
+    route = route_of(ticket.pk, team_id=ticket.team_id)
     if route is None:
-        raise MailNotQueued("This ticket has no support address to reply from.",
-                            detail=f"ticket {ticket.pk}: no route")
+        # Email is not set up at all: the reply stays in the console, and says so.
+        warnings = getattr(message, "guard_warnings", None)
+        if isinstance(warnings, list):
+            warnings.append("Not emailed: no support address is configured.")
+        log.warning("mail: no support address; reply on ticket %s was not emailed",
+                    ticket.pk)
+        return None
     to = customer_address(ticket.customer_id)
     # The stored body, as the conversation shows it: redacted on the way in.
     ticket_sealing.open_messages(ticket.customer_id, [message], erased=False)

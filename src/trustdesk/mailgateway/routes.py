@@ -116,6 +116,13 @@ def _name(name: str) -> str:
     return name
 
 
+def _forget() -> None:
+    # This process's listener sees the change at once; the others within ROUTES_TTL.
+    from trustdesk.mailgateway import gateway
+
+    gateway.forget_routes()
+
+
 def route_list(*, actor: Actor) -> list[Route]:
     policy.require(actor, "mail.view")
     return list(Route.objects.select_related("team"))
@@ -158,6 +165,7 @@ def route_create(*, actor: Actor, address: str, name: str = "", team_id: int | N
     except IntegrityError:  # created meanwhile
         raise ValidationError("This support address exists already.", field="address"
                               ) from None
+    transaction.on_commit(_forget)
     record(actor=actor, action="mail.route.create", object_type="mail_route",
            object_id=route.pk, context=_context(route))
     return route
@@ -194,6 +202,7 @@ def route_update(*, actor: Actor, route_id, name=UNSET, team_id=UNSET, honour_dm
             changed.append("dkim")
     if changed:
         route.save()
+        transaction.on_commit(_forget)
         record(actor=actor, action="mail.route.update", object_type="mail_route",
                object_id=route.pk, fields=changed,
                context=_context(route, previous_selector=previous))

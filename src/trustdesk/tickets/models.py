@@ -136,6 +136,15 @@ class Quarantine(models.TextChoices):
     SCAN_FAILED = "scan_failed", "The scanner stopped before reading the whole file."
     NOT_SCANNABLE = "not_scannable", ("Intake cannot read this kind of file (an image, an "
                                       "archive, an office document), so it was not scanned.")
+    # Flagged by the mail gateway's attachment scanner (``mailgateway.scanner``).
+    MALWARE = "malware", "The virus scanner found malware, or the EICAR test file, in it."
+    EXECUTABLE = "executable", "It is a program or a script, which could run on a computer."
+    MACRO = "macro", "It is an Office document with macros."
+    DISGUISED = "disguised", ("Its name hides what it is: a double extension, or content "
+                              "of another kind than its name says.")
+    ENCRYPTED = "encrypted", ("It is encrypted (an archive or a document with a password), "
+                              "so it could not be scanned.")
+    HTML = "html", "It is an HTML page, a common carrier of fake sign-in forms."
 
 
 class Attachment(models.Model):

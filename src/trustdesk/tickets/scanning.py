@@ -58,6 +58,10 @@ class PreparedAttachment(NewAttachment):
 def prepare(f: NewAttachment) -> PreparedAttachment:
     if isinstance(f, PreparedAttachment):
         return f
+    if f.quarantine:
+        # Flagged before intake (the mail gateway's scanner: a macro, an executable,
+        # malware): kept whole and sealed, never read as if it were clean.
+        return _quarantined(f, f.quarantine)
     base = (f.filename, f.content_type, f.data)
     if len(f.data) > settings.INTAKE_SCAN_MAX_BYTES:
         # Too large to read: quarantined if it is something intake reads (an image is

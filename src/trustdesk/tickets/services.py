@@ -16,7 +16,7 @@ from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer
-from trustdesk.tickets import contacts, intake, reply_guard
+from trustdesk.tickets import contacts, hooks, intake, reply_guard
 from trustdesk.tickets.attachments import NewAttachment, check_attachments, store_attachments
 from trustdesk.tickets.errors import ReplyNeedsConfirmation, TicketClosed
 from trustdesk.tickets.models import Channel, Direction, Message, Priority, Status, Ticket
@@ -213,6 +213,9 @@ def _ticket_reply(*, actor, ticket_id, body, internal, status, attachments, verd
         context["reply_guard"] = {**verdict.context, "mode": "warn"}
     record(actor=actor, action="ticket.note" if internal else "ticket.reply",
            object_type="ticket", object_id=ticket.pk, context=context)
+    if not internal:
+        for hook in hooks.on_reply:
+            hook(message, actor=actor)
     return message
 
 

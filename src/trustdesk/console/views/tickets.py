@@ -12,6 +12,7 @@ from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers import selectors as customers
+from trustdesk.mailgateway import banners
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.tickets import selectors, services
 from trustdesk.tickets.attachments import NewAttachment
@@ -91,6 +92,7 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         "can_update": policy.has_permission(a, "ticket.update"),
         "field_labels": {f.name: f.label for f in get_inventory().fields},
         "reveal_form": RevealForm(),
+        "mail_warnings": banners.for_messages(m.pk for m in detail.messages),
     }
 
 

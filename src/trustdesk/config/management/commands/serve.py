@@ -44,10 +44,18 @@ class Command(BaseCommand):
         self.stdout.flush()
         from trustdesk.jobs import embedded
 
-        # The embedded default runs its background jobs beside the server (docs/jobs.md).
+        # The embedded default runs its background jobs (docs/jobs.md) and its SMTP
+        # listener (docs/email.md) beside the server.
         worker = embedded.start()
+        smtpd = embedded.start(("smtpd",))
+        if smtpd is not None:
+            h, p = settings.SMTPD_LISTEN
+            self.stdout.write(f"Mail to the support addresses is accepted by SMTP on "
+                              f"{h}:{p}.")
+            self.stdout.flush()
         try:
             server.run(host=host, port=port, workers=workers, threads=threads)
         finally:
-            if worker:
-                worker.stop()
+            for child in (smtpd, worker):
+                if child:
+                    child.stop()

@@ -1,0 +1,121 @@
+"""The gateway's judgement of one message at the end of DATA: sender authentication
+(``analysis.authenticate``: SPF, DKIM, DMARC, ARC, DNS checks), the country of the client
+address, display-name impersonation, then the policy (``policy.decide``).
+
+The message is stored with a fresh ``Authentication-Results`` header on top; any such
+header already in it that names this server's authserv-id is removed first (RFC 8601
+§5), so a sender cannot write its own verdict.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from trustdesk.mailgateway import geo, policy, resolver
+from trustdesk.mailgateway.analysis import domains, impersonation
+from trustdesk.mailgateway.analysis import message as mime
+from trustdesk.mailgateway.analysis.authenticate import Authentication, authenticate
+from trustdesk.mailgateway.models import Route
+
+SENDER_DOMAIN = {"pass": "pass", "nullmx": "no_mail", "none": "nxdomain",
+                 "temperror": "temperror"}
+_NAMES_TTL = 30.0
+_names: tuple[float, tuple[str, ...], tuple[str, ...]] = (0.0, (), ())
+
+
+@dataclass(frozen=True)
+class Judged:
+    decision: policy.Decision
+    raw: bytes
+    auth: Authentication
+
+
+def forget() -> None:
+    global _names
+    _names = (0.0, (), ())
+
+
+def _context() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The company's domains (its support addresses') and its people's names, cached."""
+    global _names
+    loaded, company, people = _names
+    if time.monotonic() - loaded > _NAMES_TTL:
+        from trustdesk.accounts.models import User
+
+        company = tuple({r.address.rpartition("@")[2] for r in Route.objects.all()})
+        people = tuple(User.objects.filter(is_active=True).exclude(full_name="")
+                       .values_list("full_name", flat=True)[:5000])
+        _names = (time.monotonic(), company, people)
+    return company, people
+
+
+def _stamped(raw: bytes, header: str) -> bytes:
+    ours = re.escape(settings.SMTPD_HOSTNAME.encode())
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = raw.partition(b"\n\n")
+    lines = re.split(rb"\r?\n(?![ \t])", head)
+    kept = [line for line in lines
+            if not re.match(rb"(?i)authentication-results:\s*" + ours + rb"\s*[;(]", line)]
+    return (f"Authentication-Results: {header}".encode("utf-8", "replace") + b"\r\n"
+            + b"\r\n".join(kept) + sep + body)
+
+
+def authenticated(auth: Authentication, envelope) -> bool:
+    """Whether the From domain is proven: DMARC passed, or — for a domain that publishes
+    no DMARC policy — an SPF or DKIM pass on a domain aligned with it (relaxed), which is
+    what DMARC would have checked."""
+    if not auth.from_domain:
+        return False
+    if auth.dmarc.result.result == "pass":
+        return True
+    if auth.dmarc.policy is not None or auth.dmarc.result.result != "none":
+        return False
+    spf_domain = _domain_of(envelope.mail_from) or (envelope.helo or "").lower()
+    if auth.spf.result == "pass" and domains.aligned(spf_domain, auth.from_domain):
+        return True
+    return any(r.result == "pass" and domains.aligned(r.properties.get("header.d", ""),
+                                                       auth.from_domain) for r in auth.dkim)
+
+
+def _domain_of(identity: str) -> str:
+    return identity.rpartition("@")[2].lower()[:253]
+
+
+def judge(envelope, raw: bytes, *, route: Route) -> Judged:
+    auth = authenticate(raw, peer_ip=envelope.peer_ip, helo=envelope.helo,
+                        mail_from=envelope.mail_from, resolver=resolver.resolver(),
+                        authserv_id=settings.SMTPD_HOSTNAME, rbl_zones=settings.DNSBL_ZONES)
+    passed = authenticated(auth, envelope)
+    parsed = mime.parse(raw, mail_from=envelope.mail_from)
+    facts = policy.Facts(
+        peer_ip=envelope.peer_ip, mail_from=envelope.mail_from,
+        from_address=parsed.from_address or None, from_domain=auth.from_domain,
+        country=geo.country_of(envelope.peer_ip), dmarc_result=auth.dmarc.result.result,
+        dmarc_disposition=auth.dmarc.disposition,
+        dmarc_policy_domain=auth.dmarc.policy.domain if auth.dmarc.policy else None,
+        authenticated_domains=frozenset({auth.from_domain}) if passed else frozenset(),
+        sender_domain=SENDER_DOMAIN.get(auth.sender_domain.result, "temperror"),
+        reverse_dns=auth.reverse_dns.result,
+        rbl_listed=tuple(getattr(auth.rbl, "listed", ()) or ()),
+        honour_dmarc=route.honour_dmarc)
+    decision = policy.decide(facts)
+    company, people = _context()
+    warning = impersonation.check(parsed.from_name, auth.from_domain,
+                                  company_domains=company, names=people)
+    decision.checks.update({
+        "from_domain": auth.from_domain or "", "authenticated": bool(passed),
+        # Domains, never addresses: the verdicts outlive the message's content.
+        "spf": {"result": auth.spf.result,
+                "domain": _domain_of(next(iter(auth.spf.properties.values()), ""))},
+        "dkim": [{"result": r.result, **r.properties} for r in auth.dkim],
+        "arc": {"result": auth.arc.result},
+        "dmarc": {"result": auth.dmarc.result.result, "disposition": auth.dmarc.disposition,
+                  "domain": auth.from_domain or ""},
+        **({"impersonation": warning} if warning else {}),
+    })
+    return Judged(decision=decision, raw=_stamped(raw, auth.header), auth=auth)

@@ -1,0 +1,61 @@
+"""What the agent is told about a message that came by mail, in plain words, from the
+verdicts intake recorded (``InboundMail.checks``): the warnings shown above it on the
+ticket, and returned with it by the API.
+
+The reader already sees the message (its ticket's selector decided that); the banners add
+no personal data — domains and check results only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from trustdesk.mailgateway.models import InboundMail
+
+# The scanner's codes (``analysis.attachments.CODES``, ``scanner``) in a few words.
+ATTACHMENT_LABELS = {
+    "malware": "malware", "eicar": "the EICAR test file", "executable": "a program or script",
+    "macros": "Office macro", "type_mismatch": "its content is not what its name says",
+    "double_extension": "a double extension", "hidden_archive": "an archive hidden in it",
+    "deceptive_name": "its name hides its type",
+    "encrypted": "encrypted, so it could not be scanned", "html": "an HTML page",
+    "archive_bomb": "an archive bomb", "too_large": "too large to scan",
+    "unscannable": "an archive the scanner cannot open",
+    "unreadable": "damaged, could not be checked", "not_scanned": "the virus scanner did "
+    "not answer",
+}
+
+
+def texts(checks: dict) -> list[str]:
+    out: list[str] = []
+    dmarc = checks.get("dmarc") or {}
+    domain = dmarc.get("domain") or checks.get("from_domain") or "the sender's domain"
+    if dmarc.get("result") in ("fail", "permerror"):
+        out.append(f"This message failed DMARC for {domain}: the sender may not be who "
+                   "they claim.")
+    elif not checks.get("authenticated") and checks.get("from_domain"):
+        out.append(f"This message could not be verified as coming from {domain} (no "
+                   "aligned SPF or DKIM pass).")
+    if checks.get("reply_to_differs"):
+        out.append("The reply-to differs from the sender: a reply would go elsewhere.")
+    impersonation = checks.get("impersonation")
+    if impersonation:
+        out.append(impersonation)
+    for item in (checks.get("attachments") or {}).get("files", ()):
+        labels = [ATTACHMENT_LABELS.get(c, c.replace("_", " ")) for c in item.get("codes", ())]
+        if labels:
+            out.append(f"Attachment quarantined: {', '.join(labels)}.")
+    if checks.get("released"):
+        out.append("This message was held by the gateway and released by a security "
+                   "officer.")
+    return list(dict.fromkeys(out))
+
+
+def for_messages(message_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The banners of each of ``message_ids`` that came in by mail."""
+    rows = InboundMail.objects.filter(message_id__in=list(message_ids)).values_list(
+        "message_id", "checks")
+    return {mid: found for mid, checks in rows if (found := texts(checks or {}))}
+
+
+__all__ = ["ATTACHMENT_LABELS", "for_messages", "texts"]

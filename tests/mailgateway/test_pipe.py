@@ -1,0 +1,269 @@
+"""Mail in, end to end, over real SMTP against the listener and a local DNS server: a
+customer's signed mail becomes a ticket with the right customer; spoofed mail is
+rejected, suspended or marked; the "ticket trick" gets nowhere; automatic mail and
+hostile attachments are kept out of the conversation; the suspended queue releases and
+deletes."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailgateway import mailkit
+from trustdesk.audit.models import AuditEvent
+from trustdesk.customers import selectors as customers
+from trustdesk.jobs.worker import run_pending
+from trustdesk.mailgateway import addresses, banners, gateway, resolver, suspended
+from trustdesk.mailgateway.analysis.dns import DnsPythonResolver
+from trustdesk.mailgateway.listener import Config, Listener
+from trustdesk.mailgateway.models import InboundMail, Route
+from trustdesk.tickets.models import Message, Ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SUPPORT = f"support@{mailkit.COMPANY}"
+ADA = f"ada@{mailkit.SENDER_DOMAIN}"
+State = InboundMail.State
+
+
+@pytest.fixture
+def smtp(settings, make_team):
+    settings.GREYLIST_DELAY_SECONDS = 0
+    settings.SMTPD_HOSTNAME = "mx.acme.test"
+    zone = mailkit.zone()
+    resolver.use(DnsPythonResolver(nameservers=["127.0.0.1"], port=zone.port, timeout=1,
+                                   lifetime=2))
+    gateway.forget_routes()
+    team = make_team("Support")
+    Route.objects.create(address=SUPPORT, name="Acme Support", team=team)
+    listener = Listener("127.0.0.1", 0, Config(
+        hostname="mx.acme.test", max_bytes=5_000_000, max_recipients=10,
+        max_connections=20, max_connections_per_ip=10)).start()
+    yield listener
+    listener.stop()
+    resolver.use(None)
+    zone.stop()
+    gateway.forget_routes()
+
+
+def _send(listener, raw, *, mail_from, to=(SUPPORT,)):
+    code, text = mailkit.send(listener.port, raw, mail_from=mail_from, to=list(to))
+    run_pending()
+    return code, text
+
+
+def _signed(sender=ADA, **kw) -> bytes:
+    return mailkit.message(sender=sender, to=SUPPORT,
+                           sign_domain=sender.rpartition("@")[2], **kw)
+
+
+def test_a_customers_signed_mail_becomes_a_ticket_with_the_right_customer(
+        smtp, make_customer, system):
+    ada = make_customer(full_name="Ada Lovelace", email=ADA)
+    code, _ = _send(smtp, _signed(), mail_from=ADA)
+    assert code == 250
+    mail = InboundMail.objects.get()
+    assert mail.state == State.DELIVERED and mail.raw_sealed is None  # shredded
+    ticket = Ticket.objects.get(pk=mail.ticket_id)
+    assert ticket.customer_id == ada.id and ticket.channel == "email"
+    assert ticket.team.name == "Support" and ticket.customer_wrote
+    assert ticket.subject == "My order has not arrived"
+    assert banners.for_messages([mail.message_id]) == {}  # authenticated: no warning
+    assert AuditEvent.objects.filter(action="mail.deliver", object_id=str(mail.uid)).exists()
+
+
+def test_an_unknown_sender_becomes_a_customer_with_declared_fields_only(smtp, system):
+    code, _ = _send(smtp, _signed(name="Grace Hopper"), mail_from=ADA)
+    assert code == 250
+    found = customers.customer_for_contact(actor=system, field="email", value=ADA)
+    profile = customers.customer_get(actor=system, customer_id=found).profile
+    assert set(profile) == {"email", "full_name"} and profile["full_name"] == "Grace Hopper"
+
+
+def test_dmarc_reject_failing_mail_is_rejected(smtp):
+    # Claims customer.test (p=reject) but is signed by freemail.test and not from its IP.
+    forged = mailkit.message(sender=ADA, to=SUPPORT, sign_domain=mailkit.FREEMAIL)
+    code, text = _send(smtp, forged, mail_from=f"x@{mailkit.FREEMAIL}")
+    assert code == 550 and "DMARC" in text
+    assert not InboundMail.objects.exists()
+
+
+def test_dmarc_quarantine_failing_mail_is_suspended(smtp):
+    sender = f"bob@{mailkit.QUARANTINE_DOMAIN}"
+    forged = mailkit.message(sender=sender, to=SUPPORT, sign_domain=mailkit.FREEMAIL)
+    code, _ = _send(smtp, forged, mail_from=f"x@{mailkit.FREEMAIL}")
+    assert code == 250
+    mail = InboundMail.objects.get()
+    assert mail.state == State.SUSPENDED and mail.reason == "dmarc_quarantine"
+    assert not Ticket.objects.exists()
+
+
+def test_a_display_name_spoof_of_a_colleague_shows_the_banner(smtp, make_user):
+    make_user("agent", name="Margaret Hamilton")
+    sender = f"x@{mailkit.FREEMAIL}"
+    for name in ("IT Support", "Margaret Hamilton"):
+        raw = mailkit.message(sender=sender, to=SUPPORT, name=name,
+                              sign_domain=mailkit.FREEMAIL, subject=f"From {name}")
+        assert _send(smtp, raw, mail_from=sender)[0] == 250
+    shown = [banners.texts(m.checks) for m in InboundMail.objects.order_by("id")]
+    assert any("IT Support" in w and "freemail.test" in w for w in shown[0])
+    assert any("a colleague's name" in w for w in shown[1])
+
+
+def test_a_reply_threads_into_its_ticket_only_from_its_authenticated_customer(
+        smtp, make_customer):
+    make_customer(full_name="Ada Lovelace", email=ADA)
+    _send(smtp, _signed(), mail_from=ADA)
+    first = InboundMail.objects.get()
+    ticket = Ticket.objects.get(pk=first.ticket_id)
+    tagged = addresses.ticket_address(SUPPORT, ticket.pk)
+    # The customer answers to the ticket's signed address: the same conversation.
+    answer = mailkit.message(sender=ADA, to=tagged, subject="Re: My order",
+                             body="It came today, thanks.",
+                             sign_domain=mailkit.SENDER_DOMAIN)
+    assert _send(smtp, answer, mail_from=ADA, to=(tagged,))[0] == 250
+    assert ticket.messages.count() == 2
+    # The ticket trick: a service's verification mail sent to the ticket's address.
+    service = f"noreply@{mailkit.FREEMAIL}"
+    trick = mailkit.message(sender=service, to=tagged, name="Chat Service",
+                            subject="Confirm your account", body="Your code is 991234",
+                            sign_domain=mailkit.FREEMAIL)
+    assert _send(smtp, trick, mail_from=service, to=(tagged,))[0] == 250
+    assert ticket.messages.count() == 2  # not in the customer's conversation
+    other = Ticket.objects.exclude(pk=ticket.pk).get()
+    assert other.customer_id != ticket.customer_id
+    # A forged tag is just the support address.
+    forged = SUPPORT.replace("support@", f"support+t{ticket.pk}.0000000000000000@")
+    assert addresses.parse_ticket_address(forged, [SUPPORT]) is None
+
+
+def test_an_unauthenticated_reply_from_the_customers_address_is_suspended(
+        smtp, make_customer):
+    # A customer whose domain publishes no DMARC policy: their mail counts as theirs
+    # when SPF or DKIM passes for it.
+    grace = f"grace@{mailkit.FREEMAIL}"
+    make_customer(full_name="Grace Hopper", email=grace)
+    _send(smtp, _signed(sender=grace), mail_from=grace)
+    ticket = Ticket.objects.get()
+    tagged = addresses.ticket_address(SUPPORT, ticket.pk)
+    # Unsigned, with an envelope on another domain: nothing proves it is Grace's.
+    unsigned = mailkit.message(sender=grace, to=tagged, body="Please change my address")
+    code, _ = _send(smtp, unsigned, mail_from=f"x@{mailkit.QUARANTINE_DOMAIN}", to=(tagged,))
+    assert code == 250
+    held = InboundMail.objects.order_by("-id").first()
+    assert held.state == State.SUSPENDED and held.reason == "unauthenticated_reply"
+    assert ticket.messages.count() == 1
+
+
+def test_automatic_mail_never_opens_a_ticket(smtp):
+    for headers in ({"Auto-Submitted": "auto-replied"}, {"Precedence": "bulk"}):
+        raw = _signed(headers=headers, subject="Out of office")
+        assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    assert not Ticket.objects.exists()
+    assert set(InboundMail.objects.values_list("state", flat=True)) == {State.IGNORED}
+
+
+def test_a_macro_document_is_quarantined_and_eicar_suspends_the_message(smtp):
+    from mailgateway.ole_builder import compound_file, vba_project
+    from mailgateway.test_attachments import MACRO, ooxml
+
+    doc = ("report.docm", "application/vnd.ms-word.document.macroEnabled.12",
+           ooxml({"word/vbaProject.bin": compound_file(vba_project(MACRO))}))
+    assert _send(smtp, _signed(attachments=(doc,)), mail_from=ADA)[0] == 250
+    mail = InboundMail.objects.get()
+    message = Message.objects.get(pk=mail.message_id)
+    attachment = message.attachments.get()
+    assert attachment.quarantine == "macro"
+    assert any("Office macro" in w for w in banners.for_messages([message.pk])[message.pk])
+    eicar = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+    raw = _signed(attachments=(("readme.txt", "text/plain", eicar),))
+    assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    held = InboundMail.objects.order_by("-id").first()
+    assert held.state == State.SUSPENDED and held.reason == "malware"
+
+
+def test_the_suspended_queue_releases_and_deletes(smtp, make_user, as_actor):
+    officer = as_actor(make_user("security_officer"))
+    agent = as_actor(make_user("agent"))
+    sender = f"bob@{mailkit.QUARANTINE_DOMAIN}"
+    for subject in ("First", "Second"):
+        forged = mailkit.message(sender=sender, to=SUPPORT, subject=subject,
+                                 sign_domain=mailkit.FREEMAIL)
+        _send(smtp, forged, mail_from=f"x@{mailkit.FREEMAIL}")
+    first, second = InboundMail.objects.order_by("id")
+    held = suspended.mail_get(actor=officer, mail_id=first.uid)
+    # The field policy hides customers' addresses from security officers: the domain only.
+    assert held.sender == f"[address withheld] @{mailkit.QUARANTINE_DOMAIN}"
+    assert held.subject == "First"
+    from trustdesk.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        suspended.mail_release(actor=agent, mail_id=first.uid)
+    suspended.mail_release(actor=officer, mail_id=first.uid, reason="Checked by phone")
+    run_pending()
+    first.refresh_from_db()
+    assert first.state == State.DELIVERED and Ticket.objects.filter(pk=first.ticket_id)
+    assert any("released" in w for w in banners.texts(first.checks))
+    suspended.mail_delete(actor=officer, mail_id=second.uid, reason="Phishing")
+    second.refresh_from_db()
+    assert second.state == State.DELETED and second.raw_sealed is None
+    assert AuditEvent.objects.filter(action__in=["mail.release", "mail.delete"]).count() == 2
+
+
+def test_mail_in_reply_out_signed_and_threaded_and_the_answer_back_in(
+        smtp, settings, make_customer, make_user, as_actor):
+    """The round trip the channel exists for, over sockets all the way: a customer's
+    mail becomes a ticket; the agent's reply leaves through the relay DKIM-signed with
+    the support address's key and threaded; the customer's answer to it (their client
+    replies to the Reply-To, naming the reply's Message-ID) joins the same ticket."""
+    import email
+    import email.policy
+
+    import dkim
+
+    from mail_outbound import SmtpSink, use_relay
+    from trustdesk.mailgateway import routes
+    from trustdesk.tickets import services as tickets
+
+    team = Route.objects.get().team
+    Route.objects.all().delete()
+    route = routes.route_create(actor=as_actor(make_user("admin")), address=SUPPORT,
+                                name="Acme Support", team_id=team.pk)
+    record = routes.dns_record(route)
+    agent = as_actor(make_user("agent", teams=[team]))
+    make_customer(full_name="Ada Lovelace", email=ADA)
+    assert _send(smtp, _signed(), mail_from=ADA)[0] == 250
+    ticket = Ticket.objects.get()
+    with SmtpSink() as sink:
+        use_relay(settings, sink.port)
+        tickets.ticket_reply(actor=agent, ticket_id=ticket.pk,
+                             body="We have sent a new parcel today.")
+        run_pending()
+    [sent] = sink.received
+    assert sent.rcpt_tos == [ADA]
+    name = f"{route.dkim_selector}._domainkey.{mailkit.COMPANY}."
+
+    def dnsfunc(qname, timeout=5):
+        return record.encode() if qname.decode() == name else b""
+
+    assert dkim.verify(sent.data, dnsfunc=dnsfunc)
+    reply = email.message_from_bytes(sent.data, policy=email.policy.default)
+    verdicts = InboundMail.objects.get().checks  # results and domains, never an address
+    assert ADA not in str(verdicts) and "message_id" not in verdicts
+    assert reply["In-Reply-To"] and reply["References"]
+    assert reply["Reply-To"].addresses[0].addr_spec != SUPPORT  # the signed ticket address
+    # The customer's answer: to the Reply-To, In-Reply-To the reply's Message-ID.
+    answer = mailkit.message(sender=ADA, to=str(reply["Reply-To"]), subject="Re: parcel",
+                             body="Thank you, it arrived.", sign_domain=mailkit.SENDER_DOMAIN,
+                             headers={"In-Reply-To": reply["Message-ID"],
+                                      "References": f"{reply['References']} "
+                                                    f"{reply['Message-ID']}"})
+    rcpt = reply["Reply-To"].addresses[0].addr_spec
+    assert _send(smtp, answer, mail_from=ADA, to=(rcpt,))[0] == 250
+    assert Ticket.objects.count() == 1
+    assert [m.direction for m in ticket.messages.order_by("id")] == [
+        "inbound", "outbound", "inbound"]
+    # Threading by Message-ID alone works too (a client that answers the From address).
+    again = mailkit.message(sender=ADA, to=SUPPORT, subject="Re: parcel", body="One more thing",
+                            sign_domain=mailkit.SENDER_DOMAIN,
+                            headers={"In-Reply-To": reply["Message-ID"]})
+    assert _send(smtp, again, mail_from=ADA)[0] == 250
+    assert Ticket.objects.count() == 1 and ticket.messages.count() == 4
