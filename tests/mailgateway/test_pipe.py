@@ -37,6 +37,7 @@ def smtp(settings, make_team):
     listener = Listener("127.0.0.1", 0, Config(
         hostname="mx.acme.test", max_bytes=5_000_000, max_recipients=10,
         max_connections=20, max_connections_per_ip=10)).start()
+    listener.zone = zone  # for tests that publish records
     yield listener
     listener.stop()
     resolver.use(None)
@@ -227,7 +228,7 @@ def test_mail_in_reply_out_signed_and_threaded_and_the_answer_back_in(
     Route.objects.all().delete()
     route = routes.route_create(actor=as_actor(make_user("admin")), address=SUPPORT,
                                 name="Acme Support", team_id=team.pk)
-    record = routes.dns_record(route)
+    record = f"v=DKIM1; k=rsa; p={route.dkim_public}"
     agent = as_actor(make_user("agent", teams=[team]))
     make_customer(full_name="Ada Lovelace", email=ADA)
     assert _send(smtp, _signed(), mail_from=ADA)[0] == 250
@@ -267,3 +268,29 @@ def test_mail_in_reply_out_signed_and_threaded_and_the_answer_back_in(
                             headers={"In-Reply-To": reply["Message-ID"]})
     assert _send(smtp, again, mail_from=ADA)[0] == 250
     assert Ticket.objects.count() == 1 and ticket.messages.count() == 4
+
+
+def test_the_test_button_sends_through_the_whole_pipe(smtp, settings, make_user, as_actor):
+    from trustdesk.mailgateway import routes, selftest
+
+    admin = as_actor(make_user("admin"))
+    Route.objects.all().delete()
+    route = routes.route_create(actor=admin, address=SUPPORT, name="Acme Support")
+    settings.SMTPD_LISTEN = ("127.0.0.1", smtp.port)
+    # acme.test's SPF does not name this server, and its DKIM record is not published
+    # yet: its own p=reject refuses the mail, and the result says why.
+    smtp.zone.records.pop((mailkit.COMPANY, "TXT"))
+    refused = selftest.route_test(actor=admin, route_id=route.pk)
+    assert refused.code == 550 and refused.checks["dmarc"]["result"] == "fail"
+    assert any(d["result"] == "fail" or d["result"] == "permerror"
+               for d in refused.checks["dkim"])
+    # Published, the same test passes: DKIM aligned, DMARC pass, and no ticket is made.
+    smtp.zone.txt(f"{route.dkim_selector}._domainkey.{mailkit.COMPANY}",
+                  f"v=DKIM1; k=rsa; p={route.dkim_public}")
+    passed = selftest.route_test(actor=admin, route_id=route.pk)
+    assert passed.accepted and passed.checks["dmarc"]["result"] == "pass", passed
+    run_pending()
+    passed.mail.refresh_from_db()
+    assert passed.mail.state == State.IGNORED and passed.mail.reason == "test"
+    assert not Ticket.objects.exists()
+    assert AuditEvent.objects.filter(action="mail.route.test").count() == 2

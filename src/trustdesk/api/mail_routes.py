@@ -12,7 +12,7 @@ from pydantic import Field
 
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import ErrorOut, In
-from trustdesk.mailgateway import routes
+from trustdesk.mailgateway import banners, routes, selftest
 
 router = Router(tags=["mail"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
@@ -83,3 +83,25 @@ def route_update(request, route_id: int, payload: RoutePatchIn):
         if changes.get(field, ...) is None:
             changes.pop(field)  # null means "leave it"; team_id null clears the team
     return _out(routes.route_update(actor=actor(request), route_id=route_id, **changes))
+
+
+class RouteTestOut(Schema):
+    code: int = Field(description="The listener's answer to the test message (250: accepted)")
+    text: str
+    accepted: bool
+    mail_id: str | None = Field(description="The stored message, when accepted (it is set "
+                                            "aside, never made a ticket)")
+    checks: dict = Field(description="What each check found: SPF, DKIM, DMARC, ARC, DNS, "
+                                     "lists, the policy's decision")
+    warnings: list[str] = Field(description="The checks in plain words, as an agent's "
+                                            "banner would show them")
+
+
+@router.post("/mail/routes/{route_id}/test", response={200: RouteTestOut, **ERRORS})
+def route_test(request, route_id: int):
+    """Send a message from the support address to itself through the whole gateway and
+    return each verdict (``mail.configure``; recorded as ``mail.route.test``)."""
+    result = selftest.route_test(actor=actor(request), route_id=route_id)
+    return {"code": result.code, "text": result.text, "accepted": result.accepted,
+            "mail_id": str(result.mail.uid) if result.mail else None,
+            "checks": result.checks, "warnings": banners.texts(result.checks)}

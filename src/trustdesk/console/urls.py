@@ -63,6 +63,7 @@ urlpatterns = [
          name="mail_list_remove"),
     path("mail/routes/", mail_routes.route_list, name="mail_routes"),
     path("mail/routes/<int:route_id>/", mail_routes.route_detail, name="mail_route"),
+    path("mail/routes/<int:route_id>/test/", mail_routes.route_test, name="mail_route_test"),
     path("audit/", audit.audit, name="audit"),
     path("security/access-review/", access.access_review, name="access_review"),
     path("security/roles/", access.roles, name="roles"),

@@ -37,7 +37,7 @@ from trustdesk.core.errors import ValidationError
 from trustdesk.customers import selectors as customers
 from trustdesk.customers import services as customer_services
 from trustdesk.jobs.registry import job
-from trustdesk.mailgateway import addresses, bounces, references, scanner, sealing
+from trustdesk.mailgateway import addresses, bounces, references, scanner, sealing, selftest
 from trustdesk.mailgateway.analysis import message as mime
 from trustdesk.mailgateway.models import InboundMail, MessageRef, Route
 from trustdesk.tickets import intake as ticket_intake
@@ -64,6 +64,8 @@ def process(mail_id: int) -> str:
     raw, envelope = sealing.open_raw(mail), sealing.open_envelope(mail)
     parsed = mime.parse(raw, mail_from=envelope.get("mail_from", ""))
     released = bool(mail.checks.get("released"))
+    if parsed.test_tag and selftest.is_test(parsed.test_tag):
+        return _set_aside(mail, "test", "The support address's test message.")
     if parsed.bounce:
         return _set_aside(mail, "bounce", "A delivery report (bounce), not a customer's "
                           "message.", envelope=envelope, parsed=parsed)

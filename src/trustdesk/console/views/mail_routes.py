@@ -7,12 +7,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from trustdesk.access import policy
 from trustdesk.accounts import selectors as accounts
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.core.errors import TrustDeskError
-from trustdesk.mailgateway import routes
+from trustdesk.mailgateway import banners, routes, selftest
 
 
 class _RouteFields(forms.Form):
@@ -102,3 +103,15 @@ def route_detail(request, route_id: int):
     return render(request, "console/mail_route.html",
                   {"route": route, "record": routes.dns_record(route), "form": form},
                   status=400 if form and form.errors else 200)
+
+
+@require_POST
+@console_view
+def route_test(request, route_id: int):
+    """Send the test message through the whole pipe and show each verdict."""
+    who = actor(request)
+    route = routes.route_get(actor=who, route_id=route_id)
+    result = selftest.route_test(actor=who, route_id=route.pk)
+    return render(request, "console/mail_route.html",
+                  {"route": route, "record": routes.dns_record(route), "form": None,
+                   "test": result, "test_warnings": banners.texts(result.checks)})

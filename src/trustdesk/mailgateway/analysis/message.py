@@ -47,6 +47,7 @@ class Parsed:
     automatic: str = ""  # why this is an automatic message, or ""
     bounce: bool = False
     received_count: int = 0
+    test_tag: str = ""  # X-TrustDesk-Test: the support address's own test message
     defects: tuple[str, ...] = field(default=())
 
 
@@ -214,5 +215,6 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
         text=(text or html_text).strip(), attachments=tuple(attachments),
         automatic=_automatic(msg, defects), bounce=_is_bounce(msg, mail_from, from_address),
         received_count=len(msg.get_all("Received") or ()),
+        test_tag=_header(msg, "X-TrustDesk-Test", defects).strip()[:200],
         defects=tuple(defects),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from trustdesk.mailgateway import routes
 
 
@@ -17,6 +19,9 @@ def add_arguments(parser) -> None:
     add.add_argument("--no-dkim", action="store_false", dest="dkim")
     show = sub.add_parser("show", help="one support address and the DNS record to publish")
     show.add_argument("route_id", type=int)
+    test = sub.add_parser("test", help="send a test message through the whole gateway "
+                          "and show each verdict")
+    test.add_argument("route_id", type=int)
 
 
 def _line(route) -> str:
@@ -46,5 +51,13 @@ def run(actor, options, out) -> None:
                                     dkim=options["dkim"],
                                     dkim_selector=options["dkim_selector"])
         _show(route, out)
+    elif action == "test":
+        from trustdesk.mailgateway import banners, selftest
+
+        result = selftest.route_test(actor=actor, route_id=options["route_id"])
+        out.write(f"{result.code} {result.text}")
+        for warning in banners.texts(result.checks):
+            out.write(f"! {warning}")
+        out.write(json.dumps(result.checks, indent=2, sort_keys=True))
     else:
         _show(routes.route_get(actor=actor, route_id=options["route_id"]), out)
