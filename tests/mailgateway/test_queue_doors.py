@@ -109,7 +109,8 @@ def test_the_parser_takes_anything(raw):
 
 
 def test_random_mime_never_breaks_the_parser():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     header = st.sampled_from([b"From", b"To", b"Subject", b"Content-Type", b"Reply-To",
                               b"Content-Transfer-Encoding", b"Auto-Submitted", b"References"])
