@@ -16,7 +16,8 @@ ChannelName = Literal["email", "web", "api", "phone", "chat"]
 # tickets.models.Quarantine (a test keeps the two the same)
 QuarantineReason = Literal["not_utf8", "pdf_encrypted", "pdf_malformed", "pdf_embedded",
                            "too_many_pages", "too_large", "timeout", "scan_failed",
-                           "not_scannable"]
+                           "not_scannable", "malware", "executable", "macro", "disguised",
+                           "encrypted", "html"]
 
 
 class In(Schema):
@@ -177,7 +178,8 @@ class AttachmentOut(Schema):
         description="Intake could not scan this file (it may hold card numbers or secrets "
                     "in clear); only roles that may see every customer field can download it")
     quarantine_reason: QuarantineReason | None = Field(
-        default=None, description="Why it could not be scanned")
+        default=None, description="Why it could not be scanned, or what the mail "
+                                           "gateway's scanner found in it")
     downloadable: bool = Field(
         default=True, description="Whether the caller may download it (a quarantined file "
                                   "is otherwise not found)")

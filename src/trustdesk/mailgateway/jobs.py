@@ -1,4 +1,5 @@
-"""The mail gateway's jobs: sending a queued reply through the relay.
+"""The mail gateway's jobs: sending a queued reply through the relay, intake
+(``intake.mail_intake``), and forgetting old greylisting triplets.
 
 The signed bytes are handed to the relay exactly as they were sealed: re-encoding them
 (Django's EmailMessage would build its own MIME) would break the DKIM signature. A relay's
@@ -8,6 +9,7 @@ connection or a timeout is retried with backoff, and the mail fails when retries
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import smtplib
 from email import message_from_bytes
@@ -24,7 +26,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers.models import subject_for
 from trustdesk.jobs import failures
-from trustdesk.jobs.registry import job, retry_for
+from trustdesk.jobs.registry import job, retry_for, schedule
 from trustdesk.mailgateway import addresses
 from trustdesk.mailgateway.models import OutboundMail
 from trustdesk.mailgateway.outbound import mime_purpose
@@ -158,3 +160,17 @@ def send_outbound(context, outbound_id: int) -> str:
     _settle(mail, state=OutboundMail.State.SENT, attempts=attempts, last_error="",
             sent_at=clock.now())
     return "sent"
+
+
+# Intake's job lives with intake; importing it here registers it in every worker.
+from trustdesk.mailgateway import greylist, intake  # noqa: E402, F401
+
+
+@job(attempts=3, backoff=300)
+def greylist_prune() -> int:
+    """Forget greylisting triplets not seen for 36 days (``greylist.KEEP``)."""
+    return greylist.prune()
+
+
+schedule("mail.greylist.prune", greylist_prune, every=dt.timedelta(days=1),
+         offset=dt.timedelta(hours=3, minutes=41))
