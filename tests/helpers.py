@@ -56,10 +56,11 @@ def server_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     # No embedded worker unless a test asks: its schedules would write to the trail
-    # that the test is reading.
+    # that the test is reading. No embedded SMTP listener either: every test server
+    # would take the same port (2525) and mail into the test database.
     env.update(DJANGO_SETTINGS_MODULE="trustdesk.config.settings",
                TRUSTDESK_DATA_DIR=str(settings.DATA_DIR), TRUSTDESK_DATABASE_URL=database_url(),
-               TRUSTDESK_EMBEDDED_WORKER="off")
+               TRUSTDESK_EMBEDDED_WORKER="off", TRUSTDESK_SMTPD_IN_SERVE="off")
     env.update(extra)
     return env
 

@@ -294,3 +294,31 @@ def test_the_test_button_sends_through_the_whole_pipe(smtp, settings, make_user,
     assert passed.mail.state == State.IGNORED and passed.mail.reason == "test"
     assert not Ticket.objects.exists()
     assert AuditEvent.objects.filter(action="mail.route.test").count() == 2
+
+
+def test_a_message_delivered_again_after_a_lost_250_makes_one_ticket(smtp):
+    # A sending server that never heard our 250 (a crash after the commit) retries the
+    # same message: the second copy is set aside, not a second ticket.
+    raw = _signed()
+    assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    first, second = InboundMail.objects.order_by("id")
+    assert first.state == State.DELIVERED and Ticket.objects.count() == 1
+    assert second.state == State.IGNORED and second.reason == "duplicate"
+    assert second.raw_sealed is None  # shredded like any mail kept out
+    assert Message.objects.count() == 1
+
+
+def test_the_same_message_id_from_another_customer_is_no_duplicate(smtp):
+    def message_id(raw: bytes) -> bytes:
+        return next(line for line in raw.split(b"\r\n") if line.startswith(b"Message-ID:"))
+
+    raw = _signed()
+    assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    # Unsigned (SPF alone authenticates freemail.test), so the copied header breaks nothing.
+    other = f"bob@{mailkit.FREEMAIL}"
+    theirs = mailkit.message(sender=other, to=SUPPORT, name="Bob")
+    assert _send(smtp, theirs.replace(message_id(theirs), message_id(raw)),
+                 mail_from=other)[0] == 250
+    assert set(InboundMail.objects.values_list("state", flat=True)) == {State.DELIVERED}
+    assert Ticket.objects.count() == 2

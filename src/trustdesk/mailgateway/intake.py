@@ -2,7 +2,8 @@
 
 1. Automatic mail (``Auto-Submitted``, ``Precedence: bulk``, bounces, a message that has
    passed through too many servers) is set aside, never turned into a ticket: a helpdesk
-   that answers auto-replies talks to itself forever.
+   that answers auto-replies talks to itself forever. So is a second delivery of a
+   message (its Message-ID) that already reached one of the same customer's tickets.
 2. Attachments are scanned (``scanner``); malware suspends the whole message, any other
    flag quarantines the file alone.
 3. The customer is the sender, found through the blind index of their address; an unknown
@@ -121,6 +122,17 @@ def _customer(parsed: mime.Parsed) -> uuid.UUID | None:
             return None
 
 
+def _already_delivered(message_id: str, customer_id) -> bool:
+    """Whether this customer's message with this Message-ID already reached a ticket. A
+    sending server that lost our ``250`` (a crash between the commit and the answer)
+    delivers the message again: one ticket, not two."""
+    if not references.normalise(message_id):
+        return False
+    theirs = Ticket.objects.filter(customer_id=customer_id).values("pk")
+    return MessageRef.objects.filter(digest=references.digest(message_id), outbound=False,
+                                     ticket_id__in=theirs).exists()
+
+
 def _body(parsed: mime.Parsed, dropped: int) -> str:
     body = parsed.text or "(The message has no text.)"
     if len(body) > settings.MESSAGE_MAX_CHARS - 200:
@@ -145,6 +157,9 @@ def _deliver(mail, envelope, parsed, prepared, flags, *, released: bool) -> str:
     if customer_id is None:
         return _suspend(mail, "unusable_sender", "The sender's address cannot be stored as "
                         "a customer's.", checks=checks)
+    if _already_delivered(parsed.message_id, customer_id):
+        return _set_aside(mail, "duplicate", "The same message (Message-ID) from the same "
+                          "customer is already in a ticket: a retried delivery.")
     body = _body(parsed, scanner.dropped(flags))
     subject = parsed.subject or "(no subject)"
     candidate = _candidate(envelope, parsed)
