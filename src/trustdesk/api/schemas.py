@@ -178,8 +178,8 @@ class AttachmentOut(Schema):
         description="Intake could not scan this file (it may hold card numbers or secrets "
                     "in clear); only roles that may see every customer field can download it")
     quarantine_reason: QuarantineReason | None = Field(
-        default=None, description="Why it could not be scanned, or what the mail "
-                                           "gateway's scanner found in it")
+        default=None, description=("Why it could not be scanned, or what the mail "
+                                   "gateway's scanner found in it"))
     downloadable: bool = Field(
         default=True, description="Whether the caller may download it (a quarantined file "
                                   "is otherwise not found)")

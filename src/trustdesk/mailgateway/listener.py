@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import ssl
 import threading
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 
 from aiosmtpd.smtp import SMTP
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from trustdesk.mailgateway import gateway, greylist, limits
 
@@ -225,4 +226,20 @@ class Listener:
         if self._server is not None:
             self._server.close()
             self._server = None
+        self._close_connections()
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _close_connections(self) -> None:
+        """Each pool thread holds its own database connection: one task per thread closes
+        them all (the barrier keeps two tasks off one thread), so that a stopped listener
+        leaves no session open on the database."""
+        workers = self.pool._max_workers
+        barrier = threading.Barrier(workers)
+
+        def close_mine() -> None:
+            with contextlib.suppress(threading.BrokenBarrierError):  # fewer threads
+                barrier.wait(timeout=5)
+            connections.close_all()
+
+        for future in [self.pool.submit(close_mine) for _ in range(workers)]:
+            future.result(timeout=10)

@@ -26,6 +26,7 @@ from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.customers import services as customers
 from trustdesk.customers.models import Customer
+from trustdesk.mailgateway import routes
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.models import Message, Ticket
 
@@ -164,6 +165,11 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
                                   assignee_id=owner.pk)
         _backdate(ticket.pk, now - timedelta(minutes=rng.randint(20, 60 * 24 * 30)), rng)
 
+    # A support address, made after the conversations so that the demo's own replies are
+    # not emailed: mail sent to it over the embedded SMTP listener becomes tickets.
+    first_team = next(iter(teams.values()))
+    routes.route_create(actor=system, address=f"support@{DEMO_DOMAIN}", name="Demo Support",
+                        team_id=first_team.pk)
     _write_logins(logins)
     return logins
 

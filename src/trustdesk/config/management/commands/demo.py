@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -34,3 +35,7 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.role:<17} {login.email:<32} {login.password}")
         self.stdout.write(f"(These are also in {demo.logins_path()}, readable only by you.)")
+        if settings.SMTPD_LISTEN is not None:
+            host, port = settings.SMTPD_LISTEN
+            self.stdout.write(f"Mail to support@{demo.DEMO_DOMAIN} sent over SMTP to "
+                              f"{host}:{port} becomes a ticket (docs/email.md).")
