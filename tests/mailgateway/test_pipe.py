@@ -322,3 +322,35 @@ def test_the_same_message_id_from_another_customer_is_no_duplicate(smtp):
                  mail_from=other)[0] == 250
     assert set(InboundMail.objects.values_list("state", flat=True)) == {State.DELIVERED}
     assert Ticket.objects.count() == 2
+
+
+def test_a_file_clamd_knows_suspends_the_message_and_a_silent_clamd_quarantines(
+        smtp, settings):
+    """The real clamd, with the test's own signature, in the pipe: its match is
+    malware (the message is held); a clamd that cannot be reached leaves the file
+    unscanned, so it is quarantined, never served as clean."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from mailgateway.test_clamd import BLOB, Clamd, _require_clamd
+
+    _require_clamd()
+    root = Path(tempfile.mkdtemp(prefix="td-clamd-"))
+    server = Clamd(root).start()
+    try:
+        settings.CLAMD_ADDRESS = server.address
+        raw = _signed(attachments=(("notes.txt", "text/plain", BLOB),))
+        assert _send(smtp, raw, mail_from=ADA)[0] == 250
+        held = InboundMail.objects.get()
+        assert held.state == State.SUSPENDED and held.reason == "malware"
+        server.stop()
+        clean = _signed(attachments=(("notes.txt", "text/plain", b"just notes\n"),))
+        assert _send(smtp, clean, mail_from=ADA)[0] == 250
+        delivered = InboundMail.objects.order_by("-id").first()
+        assert delivered.state == State.DELIVERED
+        attachment = Message.objects.get(pk=delivered.message_id).attachments.get()
+        assert attachment.quarantine == "scan_failed"
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
