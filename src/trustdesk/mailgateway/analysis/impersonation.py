@@ -28,9 +28,14 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def check(display_name: str, from_domain: str | None, *, company_domains: Iterable[str],
-          names: Iterable[str] = ()) -> str:
-    """"" when nothing is wrong; else a plain-words warning naming what was borrowed."""
+COLLEAGUE, COMPANY, ROLE = "a colleague's name", "the company's name", \
+    "a role inside the company"
+
+
+def borrowed(display_name: str, from_domain: str | None, *, company_domains: Iterable[str],
+             names: Iterable[str] = ()) -> str:
+    """What the display name borrows (``COLLEAGUE``, ``COMPANY`` or ``ROLE``) while the
+    address is outside the company's domains; "" when nothing."""
     shown = (display_name or "").strip()
     if not shown:
         return ""
@@ -40,26 +45,63 @@ def check(display_name: str, from_domain: str | None, *, company_domains: Iterab
         return ""
     normal = _words(shown)
     padded = f" {normal} "
-    borrowed = ""
     for name in names:
         name_words = _words(name)
         if len(name_words) >= 4 and f" {name_words} " in padded:
-            borrowed = "a colleague's name"
-            break
-    if not borrowed:
-        for company in companies:
-            label = company.split(".")[0]
-            if len(label) >= 3 and f" {label} " in padded:
-                borrowed = "the company's name"
-                break
-    if not borrowed:
-        lowered = shown.lower()
-        for role in ROLE_WORDS:
-            if (f" {role} " in padded) if role.isascii() else (role.lower() in lowered):
-                borrowed = "a role inside the company"
-                break
-    if not borrowed:
+            return COLLEAGUE
+    for company in companies:
+        label = company.split(".")[0]
+        if len(label) >= 3 and f" {label} " in padded:
+            return COMPANY
+    lowered = shown.lower()
+    for role in ROLE_WORDS:
+        if (f" {role} " in padded) if role.isascii() else (role.lower() in lowered):
+            return ROLE
+    return ""
+
+
+def check(display_name: str, from_domain: str | None, *, company_domains: Iterable[str],
+          names: Iterable[str] = ()) -> str:
+    """"" when nothing is wrong; else a plain-words warning naming what was borrowed."""
+    what = borrowed(display_name, from_domain, company_domains=company_domains, names=names)
+    if not what:
         return ""
+    shown = display_name.strip()
     where = from_domain or "an address outside the company"
-    return (f"The sender calls themself \u201c{shown[:80]}\u201d, {borrowed}, but writes "
+    return (f"The sender calls themself \u201c{shown[:80]}\u201d, {what}, but writes "
             f"from {where}, not from a company address.")
+
+
+def brand(display_name: str, from_domain: str | None,
+          brands: Iterable[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> str:
+    """The brand whose name the display name carries while the address is none of that
+    brand's domains, or "". ``brands``: (brand, its names as shown, its domains).
+
+    A sender whose own domain spells their display name ("Apple Growers" at
+    applegrowers.example) is named after themself, not borrowing a brand."""
+    shown = (display_name or "").strip()
+    if not shown:
+        return ""
+    host = (from_domain or "").lower()
+    padded = f" {_words(shown)} "
+    lowered = shown.lower()
+    org = domains.organisational(host) or host
+    own_label = org.split(".")[0].replace("-", "")
+    joined = padded.replace(" ", "")
+    for name, shown_names, brand_domains in brands:
+        if any(host == d or host.endswith("." + d) for d in brand_domains):
+            continue
+        for alias in shown_names:
+            words = _words(alias)
+            if not ((f" {words} " in padded) if alias.isascii()
+                    else (alias.lower() in lowered)):
+                continue
+            compact = words.replace(" ", "")
+            # Named after their own domain: the display name spelled in the domain's label
+            # ("Apple Growers" at applegrowers.example), or the label opening the name
+            # and longer than the brand ("Applegrowers Ltd").
+            if own_label != compact and len(own_label) > len(compact) and (
+                    joined in own_label or joined.startswith(own_label)):
+                return ""
+            return name
+    return ""

@@ -21,6 +21,7 @@ from email.utils import getaddresses
 
 MAX_PARTS = 200
 MAX_DEPTH = 8
+MAX_HTML = 2_000_000  # characters of the HTML body kept for the phishing analyser
 _MSGID = re.compile(r"<([^<>\s]{1,250})>")
 
 
@@ -48,6 +49,8 @@ class Parsed:
     bounce: bool = False
     received_count: int = 0
     test_tag: str = ""  # X-TrustDesk-Test: the support address's own test message
+    html: str = ""  # the HTML body part as sent ("" if none), for the phishing analyser
+    list_id: str = ""  # List-Id: a mailing list's mail (it may break DMARC alignment)
     defects: tuple[str, ...] = field(default=())
 
 
@@ -183,7 +186,7 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
     reply_to = tuple(a.lower() for _, a in getaddresses([_header(msg, "Reply-To", defects)])
                      if "@" in a)
     text, attachments, count = "", [], 0
-    html_text = ""
+    html_text, html_raw = "", ""
     for part in _walk(msg):
         count += 1
         if count > MAX_PARTS:
@@ -196,8 +199,9 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
                 and not text:
             text = _text_of(part)
         elif disposition != "attachment" and not filename and ctype == "text/html" \
-                and not html_text:
-            html_text = html_to_text(_text_of(part))
+                and not html_raw:
+            html_raw = _text_of(part)[:MAX_HTML]
+            html_text = html_to_text(html_raw)
         elif ctype.startswith("multipart/"):
             continue
         else:
@@ -216,5 +220,6 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
         automatic=_automatic(msg, defects), bounce=_is_bounce(msg, mail_from, from_address),
         received_count=len(msg.get_all("Received") or ()),
         test_tag=_header(msg, "X-TrustDesk-Test", defects).strip()[:200],
+        html=html_raw, list_id=" ".join(_header(msg, "List-Id", defects).split())[:300],
         defects=tuple(defects),
     )

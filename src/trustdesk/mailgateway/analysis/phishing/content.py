@@ -1,0 +1,279 @@
+"""Signals on what a message shows and where its links go: link text showing one domain
+while the link goes to another, URLs built to hide their target (IP literals, shorteners,
+open redirects, punycode, user information, script and data URLs, odd ports), and HTML
+forms that ask for a password. The language signal is in ``language``.
+
+Each signal gives at most one reason, of at most 30 points: one of them alone never makes
+a message suspicious; two together do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html.parser
+import re
+import unicodedata
+
+from trustdesk.mailgateway.analysis import domains
+from trustdesk.mailgateway.analysis.phishing import links, urls
+from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
+from trustdesk.mailgateway.analysis.phishing.language import Language
+
+CAP = 30
+_EACH_MORE = 2  # points for each further link with the same fault
+# A domain (or URL) shown in a link's text. Not part of an address ("support@shop.com").
+_SHOWN = re.compile(r"(?<![\w@.\-])((?:(?:https?|hxxps?)://)?(?:[\w\-]{1,63}\.)+"
+                    r"[^\W\d_][\w\-]{1,62})(?![\w@\-])", re.IGNORECASE)
+# Top-level domains that are also file extensions: "report.zip" in a link's text is a file.
+_FILE_TLDS = {"zip", "mov"}
+# "paypal.com.account-check.example": a subdomain dressed as a whole domain name.
+_TLD_LABELS = {"com", "net", "org", "gov", "edu"}
+
+
+def sender_org(mail: MailView) -> str:
+    address = mail.parsed.from_address if mail.parsed is not None else ""
+    return urls.org(domains.normalise(address.rpartition("@")[2]) or "") if address else ""
+
+
+def dmarc_failed(mail: MailView) -> bool:
+    result = getattr(getattr(getattr(mail.auth, "dmarc", None), "result", None), "result", "")
+    return result == "fail"
+
+
+def own_orgs(context: Context) -> set[str]:
+    return {urls.org(domains.normalise(d) or d) for d in context.own_domains if d}
+
+
+def brand_orgs(context: Context) -> dict[str, str]:
+    """Organisational domain → the brand it belongs to (the context's, else bundled)."""
+    brands = context.brands
+    if not brands:
+        try:
+            from trustdesk.mailgateway.analysis.phishing import tables
+            brands = tuple((b.name, tuple(b.domains)) for b in tables.brands())
+        except Exception:  # the bundled table is another module's: without it, none
+            brands = ()
+    table = {}
+    for name, names in brands:
+        for domain in names:
+            table.setdefault(urls.org(domains.normalise(domain) or domain), name)
+    return table
+
+
+def _reason(signal: str, scored: list[tuple[int, str]], what: str) -> list[Reason]:
+    if not scored:
+        return []
+    scored.sort(key=lambda item: -item[0])
+    weight = min(CAP, scored[0][0] + _EACH_MORE * (len(scored) - 1))
+    more = f" ({len(scored) - 1} more {what} like it)" if len(scored) > 1 else ""
+    return [Reason(signal, weight, scored[0][1] + more)]
+
+
+def shown_hosts(text: str) -> list[str]:
+    """The hosts a link's visible text shows, normalised; [] for "click here"."""
+    text = unicodedata.normalize("NFKC", text or "")[:links.MAX_TEXT]
+    found = []
+    for match in _SHOWN.finditer(text):
+        token = match.group(1).rstrip(".")
+        schemed = "://" in token
+        host = links.parse(token if schemed else "//" + token).host
+        if not host:
+            continue
+        if domains.organisational(host) is None:
+            continue
+        plainly_a_url = schemed or host.startswith("www.")
+        if not plainly_a_url and domains._psl().publicsuffix(host, accept_unknown=False) is None:
+            continue  # "Node.js", "version.txt": not a domain anyone registered
+        if not plainly_a_url and host.rpartition(".")[2] in _FILE_TLDS:
+            continue
+        found.append(host)
+    return found
+
+
+class LinkTextMismatch(Signal):
+    """A link whose text shows a domain (``www.paypal.com``) and which goes to another
+    organisation's domain. A link to the same organisational domain (its tracking
+    subdomain ``click.shop.com``), to another domain of the same brand, or through a
+    mail service's click tracker from a sender showing its own domain, is ordinary."""
+
+    name = "link_text_mismatch"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        ours, brands = own_orgs(context), brand_orgs(context)
+        sender, spoofed = sender_org(mail), dmarc_failed(mail)
+        scored = []
+        for link in mail.links:
+            if not link.text or not link.host:
+                continue
+            shown = shown_hosts(link.text)
+            if not shown:
+                continue
+            final = links.parse(urls.unwrap(link.href))
+            target = urls.org(final.host)
+            shown_orgs = {urls.org(h) for h in shown}
+            if not target or target in shown_orgs or target in ours:
+                continue
+            if any(brands.get(s) and brands.get(s) == brands.get(target) for s in shown_orgs):
+                continue  # apple.com shown, icloud.com linked: one brand
+            own_site = sender in shown_orgs and not spoofed
+            if own_site and (urls.is_tracker(final.host) or target == sender or any(
+                    urls.org(links.parse(r).host) in shown_orgs for r in urls.redirects(final))):
+                continue  # a newsletter's click tracking back to the sender's own site
+            claimed = next(iter(sorted(shown_orgs)))
+            if own_site:
+                weight = 8  # the sender's own domain through someone's redirect
+            elif any(s in ours or s in brands for s in shown_orgs):
+                weight = 28
+            else:
+                weight = 22
+            scored.append((weight, f"A link shows {links.defang(shown[0])} but goes to "
+                                   f"{links.defang(final.host)}, a domain of another "
+                                   f"organisation than {claimed}."))
+        return _reason(self.name, scored, "links")
+
+
+def _punycode_weight(host: str) -> int:
+    labels = [label for label in host.split(".")[:-1] if label.startswith("xn--")]
+    worst = 0
+    for label in labels:
+        try:
+            decoded = label.encode("ascii").decode("idna")
+        except UnicodeError:
+            return 20  # a punycode label that does not decode: made by hand
+        scripts = {unicodedata.name(c, "?").split()[0] for c in decoded if c.isalpha()}
+        mixed = len(scripts) > 1 or bool(scripts & {"CYRILLIC", "GREEK", "ARMENIAN"})
+        worst = max(worst, 20 if mixed else 6)
+    return worst
+
+
+def url_faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, str]]:
+    """(points, plain words) for each way ``href`` hides where it leads."""
+    final = links.parse(urls.unwrap(href))
+    faults = []
+    if final.scheme in ("javascript", "vbscript"):
+        faults.append((25, "runs a script"))
+    elif final.scheme == "data":
+        faults.append((20, "carries its own page (a data: URL)"))
+    elif final.scheme == "file":
+        faults.append((15, "opens a file path"))
+    host = final.host
+    if not host:
+        return faults
+    if final.numeric_ip:
+        faults.append((25, f"goes to the IP address {host} written as a number"))
+    elif final.ip:
+        faults.append((18, f"goes to the bare IP address {links.defang(host)}"))
+    if final.userinfo:
+        tricky = "." in final.userinfo
+        faults.append((22 if tricky else 12, f"puts \u201c{final.userinfo[:40]}\u201d before "
+                                             f"an @, so it really goes to {links.defang(host)}"))
+    if urls.is_shortener(host):
+        faults.append((10, f"hides its target behind the shortener {host}"))
+    target = urls.org(host)
+    if not urls.is_tracker(host) and target != sender:
+        for inner in urls.redirects(final):
+            inner_org = urls.org(links.parse(inner).host)
+            if inner_org and inner_org not in (target, sender):
+                faults.append((15, f"redirects through {host} to {links.defang(inner[:80])}"))
+                break
+    punycode = _punycode_weight(host)
+    if punycode:
+        faults.append((punycode, f"has an internationalised (punycode) name {host}"))
+    if not final.ip:
+        sub = host[: -len(target)].rstrip(".").split(".") if host != target else []
+        padded = f".{'.'.join(sub)}."
+        if any(f".{b}." in padded for b in brands if b != target):
+            faults.append((20, f"puts a brand's domain in front of {target}"))
+        elif any(label in _TLD_LABELS for label in sub[1:]):
+            faults.append((12, f"puts another domain name in front of {target}"))
+        elif len(sub) >= 4:
+            faults.append((8, f"has {len(sub)} levels of subdomain"))
+    default = links.SPECIAL.get(final.scheme)
+    if final.port is not None and final.port != default:
+        faults.append((10, f"uses the unusual port {final.port}"))
+    return faults
+
+
+class SuspiciousUrl(Signal):
+    """URLs built to hide where they lead. Links to the helpdesk's own domains are not
+    judged; a link-protection filter's wrapping is taken off first."""
+
+    name = "suspicious_url"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        ours, brands, sender = own_orgs(context), brand_orgs(context), sender_org(mail)
+        scored, seen = [], set()
+        for link in mail.links:
+            if link.href in seen or (link.host and urls.org(link.host) in ours):
+                continue
+            seen.add(link.href)
+            faults = url_faults(link.href, brands, sender)
+            if faults:
+                faults.sort(key=lambda f: -f[0])
+                points = min(CAP, sum(p for p, _ in faults))
+                words = "; it ".join(w for _, w in faults[:3])
+                scored.append((points, f"A link ({links.defang(link.href[:100])}) {words}."))
+        return _reason(self.name, scored, "links")
+
+
+_LOGIN_NAME = re.compile(r"user|email|e-mail|login|account|username|uid|邮箱|账号|帐号|用户",
+                         re.IGNORECASE)
+
+
+class _Forms(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[str] = []  # their actions
+        self.inputs: list[tuple[str, str]] = []  # (type, name or placeholder)
+
+    def handle_starttag(self, tag, attrs):
+        values = {k: (v or "") for k, v in attrs}
+        if tag == "form" and len(self.forms) < 50:
+            self.forms.append(values.get("action", ""))
+        elif tag in ("input", "textarea", "select") and len(self.inputs) < 500:
+            kind = values.get("type", "text").lower() if tag == "input" else tag
+            label = " ".join(values.get(k, "") for k in ("name", "id", "placeholder"))
+            self.inputs.append((kind, label))
+
+
+class HtmlForm(Signal):
+    """A form in the mail itself: mail has no business asking for a password in place."""
+
+    name = "html_form"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        if not mail.html or not re.search(r"<\s*(form|input|textarea)\b", mail.html, re.I):
+            return []
+        parser = _Forms()
+        with contextlib.suppress(Exception):  # hostile markup: judge what was read
+            parser.feed(mail.html[:links.MAX_INPUT])
+            parser.close()
+        kinds = [kind for kind, _ in parser.inputs]
+        if not parser.forms and not parser.inputs:
+            return []
+        asks = [k for k in kinds if k not in ("submit", "button", "radio", "checkbox",
+                                               "hidden", "reset", "image", "select")]
+        weight = 8 if asks else 5
+        said = ["a form"]
+        if "password" in kinds:
+            weight += 16
+            said.append("a password field")
+            if any(k == "email" or (k == "text" and _LOGIN_NAME.search(label))
+                   for k, label in parser.inputs):
+                weight += 4
+                said.append("a user-name or e-mail field beside it")
+        if "hidden" in kinds:
+            weight += 2
+            said.append("hidden fields")
+        allowed = own_orgs(context) | {sender_org(mail)}
+        external = {links.parse(a).host for a in parser.forms}
+        external = sorted(h for h in external if h and urls.org(h) not in allowed)
+        text = "The message contains " + (
+            ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0]) + "."
+        if external:
+            weight += 6
+            text += f" What is typed into it is sent to {links.defang(external[0])}."
+        return [Reason(self.name, min(CAP, weight), text)]
+
+
+SIGNALS = (LinkTextMismatch, SuspiciousUrl, HtmlForm, Language)

