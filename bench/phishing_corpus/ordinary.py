@@ -15,7 +15,14 @@ import random
 from . import world
 from .mime import Mail
 from .ordinary_bulk import mailing_list, newsletter, receipt, service_notice, shipping
-from .ordinary_people import auto_reply, calendar_invite, colleague, customer, thread_reply
+from .ordinary_people import (
+    auto_reply,
+    calendar_invite,
+    colleague,
+    customer,
+    second_address,
+    thread_reply,
+)
 
 
 def generate(rng: random.Random, w: world.World, index: int) -> tuple[str, Mail]:
@@ -32,6 +39,7 @@ def generate(rng: random.Random, w: world.World, index: int) -> tuple[str, Mail]
         (4, lambda: calendar_invite(rng, w, index)),
         (6, lambda: service_notice(rng, w, index)),
         (3, lambda: colleague(rng, w, index)),
+        (2, lambda: second_address(rng, w, index)),
     )
     make = rng.choices([s[1] for s in styles], [s[0] for s in styles])[0]
     return make()

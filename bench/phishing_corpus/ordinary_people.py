@@ -275,6 +275,39 @@ def customer(rng: random.Random, w: world.World, kind: str) -> tuple[str, Mail]:
     return f"customer_{kind}", _customer_mail(rng, w, person, subject, body, attach=attach)
 
 
+def second_address(rng, w, index) -> tuple[str, Mail]:
+    """A known customer from an address the helpdesk has not seen: says so, and asks an
+    ordinary question (not to move the account)."""
+    known = rng.choice(w.customers)
+    person = w.second_address(rng, known)
+    if person.zh:
+        subject, body = pick(
+            rng,
+            (
+                "咨询",
+                "你好，我用私人邮箱发的，公司邮箱今天登录不上。想问一下订单 {order} 什么时候发货？",
+            ),
+            ("发票", "您好，这是我的个人邮箱。上个月的发票能再发一份到我原来的邮箱吗？"),
+        )
+    else:
+        subject, body = pick(
+            rng,
+            (
+                "Question from my personal address",
+                "Hi, writing from my personal email as our work "
+                "mail is down today. Has order {order} shipped yet?",
+            ),
+            (
+                "Re: renewal",
+                "Hello, this is my home address, sorry. Could you send the renewal "
+                "quote to my usual work address? Nothing else needs to change.",
+            ),
+            ("Pricing", "Hi, quick question from my phone: does the Pro plan include API access?"),
+        )
+    body = body.format(order=order_no(rng))
+    return "customer_second_address", _customer_mail(rng, w, person, subject, body)
+
+
 def thread_reply(rng, w, index) -> tuple[str, Mail]:
     person = _customer(rng, w)
     agent = rng.choice(world.AGENTS)

@@ -14,6 +14,9 @@ COMPANY = "Acme"
 OWN_DOMAINS = ("acme-support.example", "acme.example")
 SUPPORT = "support@acme-support.example"
 SITE = "acme.example"  # the company's own web site and shop
+# The company's executives, whom CEO fraud borrows; the helpdesk knows them as its own
+# people (in the context's names with the agents).
+EXECUTIVES = ("James Carter", "Helen Marsh", "王建国")
 AGENTS = (
     "Maria Lopez",
     "Daniel Okafor",
@@ -295,24 +298,36 @@ class World:
     def __init__(self, seed: int):
         rng = random.Random(seed * 7919 + 1)
         self.customers: list[Person] = []
-        seen = set()
-        while len(self.customers) < 240:
-            p = person(rng)
-            if p.address not in seen and p.name not in {c.name for c in self.customers}:
-                seen.add(p.address)
-                self.customers.append(p)
         self.newcomers: list[Person] = []
-        while len(self.newcomers) < 120:
-            p = person(rng)
-            if p.address not in seen:
-                seen.add(p.address)
-                self.newcomers.append(p)
+        seen, names = set(), set()
+        # Every name once: a newcomer who shared a known customer's name would be the
+        # customer-impostor case by accident (``second_address`` makes it on purpose).
+        for group, size in ((self.customers, 240), (self.newcomers, 120)):
+            while len(group) < size:
+                p = person(rng)
+                if p.address not in seen and p.name not in names:
+                    seen.add(p.address)
+                    names.add(p.name)
+                    group.append(p)
+
+    def second_address(self, rng: random.Random, p: Person) -> Person:
+        """The same customer writing from another of their addresses (a personal one
+        instead of work, or the reverse), one the helpdesk does not know yet."""
+        pool = FREEMAIL_ZH if p.zh else FREEMAIL
+        domain = rng.choice([d for d in pool if d != p.domain])
+        local = p.address.split("@")[0]
+        if not p.zh:
+            first, _, last = p.name.partition(" ")
+            local = _local(rng, first, last)
+        return Person(
+            p.name, f"{local}{rng.choice(('', '.home', str(rng.randint(1, 99))))}@{domain}", p.zh
+        )
 
     def context_fields(self) -> dict:
         """The fields of ``phishing.base.Context`` (the brands left to the bundled table)."""
         return {
             "own_domains": frozenset(OWN_DOMAINS),
-            "agent_names": frozenset(AGENTS),
+            "agent_names": frozenset(AGENTS + EXECUTIVES),
             "customer_addresses": frozenset(c.address for c in self.customers),
             "customer_names": frozenset(c.name for c in self.customers),
         }
