@@ -140,3 +140,22 @@ def macro_docm(rng: random.Random, kind: str = "word") -> bytes:
             f"{part}/vbaProject.bin": bin_,
         }
     )
+
+
+def xlsx(rng: random.Random) -> bytes:
+    """A plain spreadsheet (OOXML, no macros)."""
+    rows = "".join(
+        f'<row r="{i}"><c r="A{i}" t="n"><v>{rng.randint(1, 9999)}</v></c></row>'
+        for i in range(1, 20)
+    )
+    return zip_of(
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxml'
+            b'formats.org/package/2006/content-types"><Override PartName='
+            b'"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+            "xl/workbook.xml": b'<?xml version="1.0"?><workbook/>',
+            "xl/worksheets/sheet1.xml": f'<?xml version="1.0"?><worksheet><sheetData>{rows}'
+            "</sheetData></worksheet>".encode(),
+        }
+    )

@@ -20,6 +20,7 @@ from .ordinary_people import (
     calendar_invite,
     colleague,
     customer,
+    customer_it,
     second_address,
     thread_reply,
 )
@@ -40,6 +41,7 @@ def generate(rng: random.Random, w: world.World, index: int) -> tuple[str, Mail]
         (6, lambda: service_notice(rng, w, index)),
         (3, lambda: colleague(rng, w, index)),
         (2, lambda: second_address(rng, w, index)),
+        (3, lambda: customer_it(rng, w, index)),
     )
     make = rng.choices([s[1] for s in styles], [s[0] for s in styles])[0]
     return make()

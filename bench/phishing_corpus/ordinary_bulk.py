@@ -4,6 +4,7 @@ and real services' notices, each from the sender's own domain."""
 from __future__ import annotations
 
 import html
+import random
 
 from . import files, world
 from .mime import Attachment, Mail
@@ -33,6 +34,7 @@ def receipt(rng, w, index) -> tuple[str, Mail]:
         for _ in range(rng.randint(1, 4))
     ]
     link = f"https://{domain}/account/orders/{order.strip('#')}?utm_source=email&utm_medium=receipt"
+    button_link = tracker(rng, domain) if rng.random() < 0.4 else link
     if zh:
         subject = pick(
             rng, f"订单确认 {order}", f"您的订单 {order} 已付款成功", f"{shop}：付款成功"
@@ -60,7 +62,7 @@ def receipt(rng, w, index) -> tuple[str, Mail]:
         f"<p>{html.escape(text.split(chr(10))[2])}</p><ul>"
         + "".join(f"<li>{html.escape(i)}</li>" for i in items)
         + "</ul>"
-        + button(link, "查看订单" if zh else "View your order")
+        + button(button_link, "查看订单" if zh else "View your order")
     )
     footer = (
         f'<a href="https://{domain}/privacy">Privacy</a> · <a href="https://{domain}/help">'
@@ -136,11 +138,26 @@ def shipping(rng, w, index) -> tuple[str, Mail]:
     return "shipping", mail
 
 
+def tracker(rng: random.Random, domain: str) -> str:
+    """A click-tracking redirector as ESPs write them (the target is looked up, not in
+    the URL)."""
+    slug, token = domain.split(".")[0], f"{rng.getrandbits(96):024x}"
+    return pick(
+        rng,
+        f"https://click.{domain}/ls/click?upn={token}",
+        f"https://u{rng.randint(10**6, 10**7)}.ct.sendgrid.net/ls/click?upn={token}",
+        f"https://{slug}.us{rng.randint(1, 21)}.list-manage.com/track/click?u={token[:16]}"
+        f"&id={rng.getrandbits(40):x}",
+        f"https://email.{domain}/c/{rng.getrandbits(120):x}",
+        f"https://links.{domain}/els/v2/{rng.getrandbits(64):x}",
+    )
+
+
 def newsletter(rng, w, index) -> tuple[str, Mail]:
     zh = rng.random() < 0.2
     shop, domain = rng.choice(world.SHOPS_ZH if zh else world.SHOPS)
     esp = rng.choice(world.ESPS)
-    click = f"https://click.{domain}/ls/click?upn={rng.getrandbits(96):024x}"
+    click = tracker(rng, domain)
     unsub = f"https://{domain}/unsubscribe?u={rng.getrandbits(64):016x}"
     stories = [
         pick(
@@ -157,12 +174,20 @@ def newsletter(rng, w, index) -> tuple[str, Mail]:
         else pick(rng, "双十一预售开启", "新品上市", "限时八折", "满199包邮")
         for _ in range(rng.randint(2, 4))
     ]
+    # Tracked links, some with the shop's own address as their text: the ESP's
+    # redirector behind a URL that reads as the shop's is how newsletters really look.
+    shown = f"www.{domain}" if rng.random() < 0.35 else ""
     inner = "".join(
         f'<h2 style="font-size:18px">{html.escape(s)}</h2><p>'
         f'<a href="{click}&n={i}">{pick(rng, "Shop now", "Read more", "See the offer")}'
         f"</a></p>"
         for i, s in enumerate(stories)
     )
+    if shown:
+        inner += f'<p>Visit us at <a href="{click}&n=home">{shown}</a></p>'
+    if rng.random() < 0.2:
+        inner += f'<p>Follow us: <a href="https://bit.ly/{rng.getrandbits(30):x}">Instagram</a></p>'
+
     inner += (
         f'<img src="https://{domain}/o/{rng.getrandbits(48):x}.gif" width="1" height="1" alt="">'
     )

@@ -134,6 +134,16 @@ EN_ACCOUNT = (
 )
 EN_PAYMENT = (
     (
+        "PayPal payment not going through",
+        "Hi, I tried to pay with PayPal but it keeps saying 'we couldn't verify your "
+        "payment'. I logged into PayPal and everything looks fine. Can I pay by card instead?",
+    ),
+    (
+        "Apple Pay declined",
+        "Hello, Apple Pay was declined at checkout on {url} - is there a problem on your "
+        "side? My Microsoft account subscription renewed fine with the same card.",
+    ),
+    (
         "My payment failed",
         "Hello,\n\nMy payment failed twice today with the message 'card "
         "declined' but my bank says there's no problem. Order {order}, amount {money}. "
@@ -210,6 +220,10 @@ ZH_ACCOUNT = (
 )
 ZH_PAYMENT = (
     (
+        "支付宝付款失败",
+        "你好，用支付宝付款时提示\u201c账户存在风险，请验证身份\u201d，验证了还是付不了，请问怎么回事？",
+    ),
+    (
         "我已经付款了",
         "你好，我已经付款了，订单号 {order}，但是订单状态还是显示未支付。麻烦查一下。",
     ),
@@ -257,6 +271,24 @@ def customer(rng: random.Random, w: world.World, kind: str) -> tuple[str, Mail]:
                 files.png(rng),
             )
         )
+    if kind == "question" and rng.random() < 0.15:  # what customers attach besides images
+        stem = pick(rng, "logs", "export", "users", "report")
+        if rng.random() < 0.5:
+            data = files.zip_of(
+                {
+                    f"{stem}-{d}.txt": f"2026-11-0{d} INFO request ok\n".encode() * 40
+                    for d in range(1, rng.randint(2, 5))
+                }
+            )
+            attach.append(Attachment(f"{stem}.zip", "application/zip", data))
+        else:
+            attach.append(
+                Attachment(
+                    f"{stem}.xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    files.xlsx(rng),
+                )
+            )
     if kind == "payment" and ("nvoice" in body or rng.random() < 0.2):
         attach.append(
             Attachment(
@@ -308,6 +340,57 @@ def second_address(rng, w, index) -> tuple[str, Mail]:
     return "customer_second_address", _customer_mail(rng, w, person, subject, body)
 
 
+def customer_it(rng, w, index) -> tuple[str, Mail]:
+    """A customer's own IT or security team: role names in the display name, words about
+    passwords, SSO and phishing — from their own domain, about their own set-up."""
+    domain = rng.choice(world.CUSTOMER_ORGS)
+    org = domain.split(".")[0].replace("-", " ").title()
+    name = pick(
+        rng, f"{org} IT", f"{org} IT Support", f"{org} Security Team", "IT Helpdesk", "Service Desk"
+    )
+    local = pick(rng, "it", "itsupport", "security", "servicedesk", "helpdesk")
+    subject, body = pick(
+        rng,
+        (
+            "SSO set-up",
+            "Hello, we'd like to enable SAML single sign-on for our users. Our IdP "
+            "metadata is at https://login.{domain}/saml/metadata. What do you need from us?",
+        ),
+        (
+            "Is this email from you?",
+            "Our security team received an email claiming to be from "
+            "Acme asking users to verify their password. We blocked it. Can you confirm you did "
+            "not send a password reset campaign this week?",
+        ),
+        (
+            "Allow-list your sending IPs",
+            "Hi, our mail filter quarantined your ticket "
+            "notifications. Please send us your sending IP ranges and DKIM selector.",
+        ),
+        (
+            "Offboarding a user",
+            "Please remove the account of a former employee from our "
+            "organisation and transfer their tickets to the IT mailbox.",
+        ),
+        (
+            "Password policy question",
+            "Does your platform support enforcing a 14-character "
+            "minimum password and MFA for all our users? Our auditors asked.",
+        ),
+    )
+    body = body.replace("{domain}", domain)
+    mail = Mail(
+        from_name=name,
+        from_addr=f"{local}@{domain}",
+        subject=subject,
+        text=f"{body}\n\nRegards,\n{name}\n",
+        client="outlook",
+        dkim_domain=domain,
+    )
+    mail.html = client_html(rng, "outlook", mail.text)
+    return "customer_it", mail
+
+
 def thread_reply(rng, w, index) -> tuple[str, Mail]:
     person = _customer(rng, w)
     agent = rng.choice(world.AGENTS)
@@ -355,8 +438,9 @@ def thread_reply(rng, w, index) -> tuple[str, Mail]:
     mail.in_reply_to = mid
     mail.references = mid
     mail.text = mail.text + f"\n{header}\n{quote(earlier)}\n"
-    if mail.html:
-        mail.html = client_html(rng, mail.client, mail.text)
+    if mail.html:  # a company on Office 365 quotes our links behind Safe Links
+        wrapped = mail.client == "outlook" and person.domain in world.CUSTOMER_ORGS
+        mail.html = client_html(rng, mail.client, mail.text, safelinks=wrapped)
     return "thread_reply", mail
 
 
@@ -385,6 +469,11 @@ def colleague(rng, w, index) -> tuple[str, Mail]:
                 "this week. Do not share passwords by email; use the vault.",
             ),
             ("交接", "今天的工单我已经处理到 #5521，剩下的麻烦你们跟进一下。"),
+            (
+                "Queue dashboard",
+                "The queue dashboard moved to the internal server: "
+                f"http://10.20.0.{rng.randint(2, 250)}:3000/d/queue?orgId=1 (VPN needed).",
+            ),
         )
     )
     mail = Mail(

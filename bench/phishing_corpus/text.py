@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import random
+import re
+from urllib.parse import quote as quote_url
 
 
 def pick(rng: random.Random, *options):
@@ -52,12 +54,34 @@ def outlook_html(text: str) -> str:
     )
 
 
-def client_html(rng: random.Random, client: str, text: str) -> str:
+URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def safelink(url: str, rng: random.Random) -> str:
+    """Microsoft Defender's rewrite of a link in mail to an Office 365 tenant."""
+    return (
+        f"https://{rng.choice(('eur01', 'eur02', 'nam10', 'nam12', 'apc01'))}.safelinks."
+        f"protection.outlook.com/?url={quote_url(url, safe='')}&data=05%7C02%7C"
+        f"{rng.getrandbits(64):x}%7C0&sdata={rng.getrandbits(128):x}%3D&reserved=0"
+    )
+
+
+def client_html(rng: random.Random, client: str, text: str, *, safelinks: bool = False) -> str:
+    """The HTML alternative a client writes: the text with its URLs made links (behind
+    Safe Links when the sender's tenant rewrote them)."""
     if client == "outlook":
-        return outlook_html(text)
-    if client in ("gmail", "apple", "iphone"):
-        return gmail_html(text)
-    return "<html><body>" + paragraphs_html(text) + "</body></html>"
+        markup = outlook_html(text)
+    elif client in ("gmail", "apple", "iphone"):
+        markup = gmail_html(text)
+    else:
+        markup = "<html><body>" + paragraphs_html(text) + "</body></html>"
+
+    def link(m: re.Match) -> str:
+        url = html.unescape(m.group(0))
+        href = safelink(url, rng) if safelinks else url
+        return f'<a href="{html.escape(href)}">{m.group(0)}</a>'
+
+    return URL.sub(link, markup)
 
 
 def template_html(brand: str, colour: str, inner: str, footer: str) -> str:

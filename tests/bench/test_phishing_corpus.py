@@ -125,14 +125,17 @@ def test_phishing_styles_carry_their_trick(samples):
         assert _domain(msg["From"].addresses[0].addr_spec) in world.FREEMAIL + world.FREEMAIL_ZH
 
 
-def test_customer_impostors_use_a_known_name_from_an_unknown_address(samples):
+def test_known_names_from_unknown_addresses_only_where_labelled(samples):
+    """The impostor (phishing) and the customer writing from a second address (ordinary)
+    are the only messages with a known customer's name from an address not on file."""
     known = phishing_corpus.context_fields(11)
-    impostors = [s for s in samples if s.style == "customer_impostor"]
-    assert impostors
-    for s in impostors:
+    seen = collections.Counter()
+    for s in samples:
         name = _parse(s.raw)["From"].addresses[0].display_name
-        assert name in known["customer_names"]
-        assert s.sender not in known["customer_addresses"]
+        if name in known["customer_names"] and s.sender not in known["customer_addresses"]:
+            seen[s.style] += 1
+    assert seen["customer_impostor"] == 4
+    assert set(seen) <= {"customer_impostor", "customer_second_address"}
 
 
 def test_ordinary_mail_has_the_headers_its_kind_has(samples):
@@ -155,6 +158,8 @@ def test_ordinary_mail_has_the_headers_its_kind_has(samples):
             assert _domain(s.sender) in own
         if s.style.startswith("customer_"):
             assert _domain(s.sender) not in own
+        if s.style == "customer_it":  # role names, from the customer's own organisation
+            assert _domain(s.sender) in world.CUSTOMER_ORGS
 
 
 def test_the_benchmark_scores_verdicts_by_class_and_style():
