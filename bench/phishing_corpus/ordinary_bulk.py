@@ -159,32 +159,42 @@ def newsletter(rng, w, index) -> tuple[str, Mail]:
     esp = rng.choice(world.ESPS)
     click = tracker(rng, domain)
     unsub = f"https://{domain}/unsubscribe?u={rng.getrandbits(64):016x}"
-    stories = [
-        pick(
-            rng,
-            "Autumn collection is here",
-            "20% off this weekend only",
-            "Meet our new roastery",
-            "Free shipping over $50",
-            "Last chance: sale ends tonight",
-            "Our favourite books of the month",
-            "Your November picks",
-        )
-        if not zh
-        else pick(rng, "双十一预售开启", "新品上市", "限时八折", "满199包邮")
-        for _ in range(rng.randint(2, 4))
-    ]
+    en_stories = (
+        "Autumn collection is here",
+        "20% off this weekend only",
+        "Meet our new roastery",
+        "Free shipping over $50",
+        "Last chance: sale ends tonight",
+        "Our favourite books of the month",
+        "Your November picks",
+        "Act fast: only 3 left in stock",
+        "Members save more this week",
+    )
+    zh_stories = (
+        "双十一预售开启",
+        "新品上市",
+        "限时八折",
+        "满199包邮",
+        "会员专享福利",
+        "最后一天，抓紧抢购",
+    )
+    stories = rng.sample(zh_stories if zh else en_stories, rng.randint(2, 4))
+    labels = (
+        ("立即购买", "查看详情", "去看看") if zh else ("Shop now", "Read more", "See the offer")
+    )
     # Tracked links, some with the shop's own address as their text: the ESP's
     # redirector behind a URL that reads as the shop's is how newsletters really look.
     shown = f"www.{domain}" if rng.random() < 0.35 else ""
     inner = "".join(
         f'<h2 style="font-size:18px">{html.escape(s)}</h2><p>'
-        f'<a href="{click}&n={i}">{pick(rng, "Shop now", "Read more", "See the offer")}'
+        f'<a href="{click}&amp;n={i}">{rng.choice(labels)}'
         f"</a></p>"
         for i, s in enumerate(stories)
     )
     if shown:
-        inner += f'<p>Visit us at <a href="{click}&n=home">{shown}</a></p>'
+        inner += (
+            f'<p>{"访问" if zh else "Visit us at"} <a href="{click}&amp;n=home">{shown}</a></p>'
+        )
     if rng.random() < 0.2:
         inner += f'<p>Follow us: <a href="https://bit.ly/{rng.getrandbits(30):x}">Instagram</a></p>'
 
