@@ -98,11 +98,14 @@ def skeleton(label: str) -> str:
             mapped = "".join(c for c in unicodedata.normalize("NFKD", char)
                              if not unicodedata.combining(c)).lower()
         out.append(mapped)
-    # A capital I is an l in most fonts, and a host name is lower-cased: i and l are one.
-    text = "".join(out).replace("i", "l")
+    text = "".join(out)
     for seq, letter in _MULTI:
         text = text.replace(seq, letter)
     return text
+
+
+def _loose(text: str) -> str:
+    return text.replace("i", "l")
 
 
 def scripts(label: str) -> frozenset[str]:
@@ -168,7 +171,11 @@ def _label_match(cand: str, label: str, brand: bool) -> tuple[str, bool] | None:
     if len(target) < 3:  # jd, qq: only the name itself beside a lure word
         lured = len(tokens) > 1 and label in tokens and any(t in LURE_WORDS for t in tokens)
         return (WORDS, True) if lured else None
-    if skel == target:
+    # A capital I is an l in most fonts and a host name is lower-cased, so i and l are
+    # one letter in a name long enough not to be another word (dhi is not dhl); 1 can
+    # stand for i as well as l (1cbc).
+    if skel == target or skeleton(cand.replace("1", "i")) == target or (
+            len(target) >= 5 and _loose(skel) == _loose(target)):
         return HOMOGLYPH, True
     if len(target) >= 5 and len(skel) >= 4 and \
             damerau(skel, target, 2) <= (2 if len(target) >= 9 else 1):
