@@ -55,6 +55,8 @@ def test_lookalikes_of_brands(host, kind, owner):
     # everyday words that are also brand labels
     "outlook.acme.org", "live-help.com", "office-supplies.com", "apple.farm.example",
     "ups.example.org", "xn--mnchen-3ya.de", "xn--fiqs8s.cn",
+    # a letter off, but another word: the first letter differs, or the brand is a word
+    "cloud.com", "webchat.example", "offices.com", "amazon-seller-tools.example",
 ])
 def test_ordinary_domains_are_not_lookalikes(host):
     assert lookalike.compare(host, BRANDS) is None
@@ -93,7 +95,8 @@ def test_skeleton_maps_confusables_to_latin():
 @pytest.mark.parametrize(("sender", "reply_to", "weight"), [
     ("service@paypa1.com", None, 50),
     ("billing@paypal-secure-login.com", None, 40),
-    ("notice@paypall.com", None, 45),
+    ("notice@paypall.com", None, 35),  # one letter off a name of 6
+    ("notice@micosoft.com", None, 45),  # of 7 or more
     ("orders@paypal-shop-news.com", None, 25),  # a neutral word: weak alone
     ("ada@customer.example", "help@paypa1.com", 50),  # replies to a look-alike
 ])
@@ -165,10 +168,17 @@ def test_display_name_impersonation(name, sender, weight):
     ("Grace Hopper", "grace@acme.example"),
     ("Ada Lovelace", "ada@customer.example"),
     ("Chase Miller", "chase.miller@gmail.com"),  # a first name, not the bank
+    ("PayPal", "service@paypal.co.uk"),  # the brand under another country's ending
     ("", "ada@customer.example"),
 ])
 def test_display_names_that_borrow_nothing(name, sender):
     assert reasons_of(identity.DisplayName(), mail(name=name, sender=sender), OWN) == []
+
+
+def test_a_mailing_list_may_show_the_posters_address():
+    raw = mail(name="'ada@customer.example' via devel", sender="devel@googlegroups.com",
+               headers={"List-Id": "<devel.googlegroups.com>"})
+    assert reasons_of(identity.DisplayName(), raw, OWN) == []
 
 
 # -- replies to free mail -------------------------------------------------------------
