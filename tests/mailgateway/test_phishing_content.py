@@ -45,19 +45,32 @@ def safelink(url: str) -> str:
 # ---------------------------------------------------------------------------------------
 # link_text_mismatch: (link text, href, sender, auth, expected weight)
 MISMATCH = [
-    ("www.shop-a.example", "https://evil.example/login", "x@evil.example", None, 22),
+    ("www.shop-a.example", "https://evil.example/login", "x@sender.example", None, 22),
     ("https://www.shop-a.example/account", "http://198.51.100.7/", "x@evil.example", None, 22),
     ("www.paypal.com", "https://paypal.com@evil.example/", "x@evil.example", None, 28),
     ("Log in at PayPal.com", "https://evil.example/", "x@evil.example", None, 28),
     ("www.trustdesk.example/reset", "https://evil.example/", "x@evil.example", None, 28),
-    ("www.shop-a.example", safelink("https://evil.example/x"), "x@evil.example", None, 22),
+    ("www.shop-a.example", safelink("https://evil.example/x"), "x@sender.example", None, 22),
     ("ｗｗｗ.paypal.com", "https://evil.example/", "x@evil.example", None, 28),
     # The sender's own domain, through a redirect on another organisation's domain.
     ("www.shop.example", "https://links.shop-mail.example/c/1", "news@shop.example", None, 8),
     # ... and the sender is not who they claim: a newsletter's excuse no longer holds.
     ("www.shop.example", "https://shop.us5.list-manage.com/track/click?u=1",
      "news@shop.example", FAILED_DMARC, 22),
+    # A mail service's click tracker: where it goes next cannot be read.
+    ("www.paypal.com", "https://u1.ct.sendgrid.net/ls/click?upn=x", "x@evil.example", None,
+     22),
+    ("www.partner.example", "https://u1.ct.sendgrid.net/ls/click?upn=x", "news@shop.example",
+     None, 8),
+    # The sender's own domain linked while another is shown.
+    ("www.paypal.com", "https://evil.example/login", "service@evil.example", None, 28),
+    ("www.partner.example", "https://www.shop.example/partners", "news@shop.example", None,
+     12),
     # Not mismatches:
+    ("www.partner.example", "https://click.shop.example/?u=https%3A%2F%2Fwww.partner.example",
+     "news@shop.example", None, 0),
+    ("www.partner.example", "https://shop.us5.list-manage.com/c?url=https://partner.example/",
+     "news@shop.example", None, 0),
     ("www.shop.example", "https://www.shop.example/", "news@shop.example", None, 0),
     ("shop.example", "https://click.shop.example/track?id=9", "news@shop.example", None, 0),
     ("https://www.shop.example/orders", "https://email.shop.example/c/1", "x@other.example",
@@ -284,6 +297,30 @@ def test_language_reads_the_subject_and_an_html_part_that_differs_from_the_text(
                     text="Hello", links=(), auth=None, findings=())
     (reason,) = language.Language().check(mail, OWN)
     assert "verify your account" in reason.text and "payment" in reason.text
+
+
+QUOTED_REPLY_HTML = (
+    '<div>Thanks, that worked! See https://www.customer.example/</div>'
+    '<div class="gmail_quote">On Mon, Support wrote:<blockquote class="gmail_quote">'
+    '<p>Please verify your account by replying with your order number. Click the link '
+    'below: <a href="https://help.trustdesk.example/t/1">ticket</a></p></blockquote></div>')
+
+
+@pytest.mark.parametrize("text", ["", html_to_text(QUOTED_REPLY_HTML),
+                                  "Thanks, that worked!\n\n> Please verify your account"])
+def test_language_skips_what_a_reply_quotes(text):
+    mail = MailView(raw=b"", parsed=Parsed(subject="Re: your ticket",
+                                           text=text or html_to_text(QUOTED_REPLY_HTML)),
+                    html=QUOTED_REPLY_HTML, text=text or html_to_text(QUOTED_REPLY_HTML),
+                    links=links.extract(QUOTED_REPLY_HTML, text), auth=None, findings=())
+    assert language.Language().check(mail, OWN) == []
+
+
+def test_language_still_reads_unquoted_html_beside_a_quote():
+    html = ('<p>Your mailbox is full. Verify your account: <a href="https://evil.example/">'
+            'here</a></p><blockquote>old text</blockquote>')
+    (reason,) = language.Language().check(view(html=html), OWN)
+    assert "verify your account" in reason.text
 
 
 def test_phrase_table_is_well_formed():

@@ -13,9 +13,10 @@ import contextlib
 import html.parser
 import re
 import unicodedata
+from functools import lru_cache
 
 from trustdesk.mailgateway.analysis import domains
-from trustdesk.mailgateway.analysis.phishing import links, urls
+from trustdesk.mailgateway.analysis.phishing import links, tables, urls
 from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
 from trustdesk.mailgateway.analysis.phishing.language import Language
 
@@ -40,21 +41,24 @@ def dmarc_failed(mail: MailView) -> bool:
     return result == "fail"
 
 
-def own_orgs(context: Context) -> set[str]:
-    return {urls.org(domains.normalise(d) or d) for d in context.own_domains if d}
+def own_orgs(context: Context) -> frozenset[str]:
+    return _orgs(frozenset(context.own_domains))
+
+
+@lru_cache(maxsize=16)
+def _orgs(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(urls.org(domains.normalise(d) or d) for d in names if d)
 
 
 def brand_orgs(context: Context) -> dict[str, str]:
     """Organisational domain → the brand it belongs to (the context's, else bundled)."""
-    brands = context.brands
-    if not brands:
-        try:
-            from trustdesk.mailgateway.analysis.phishing import tables
-            brands = tuple((b.name, tuple(b.domains)) for b in tables.brands())
-        except Exception:  # the bundled table is another module's: without it, none
-            brands = ()
-    table = {}
-    for name, names in brands:
+    return _brand_orgs(tuple(context.brands))
+
+
+@lru_cache(maxsize=16)
+def _brand_orgs(brands: tuple) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name, _shown_as, names in tables.brands_of(brands):
         for domain in names:
             table.setdefault(urls.org(domains.normalise(domain) or domain), name)
     return table
@@ -90,6 +94,33 @@ def shown_hosts(text: str) -> list[str]:
     return found
 
 
+def _mismatch_weight(shown: set[str], final: links.Target, *, sender: str, spoofed: bool,
+                     ours: frozenset[str], brands: dict[str, str]) -> int:
+    """Points for a link whose text shows the organisations ``shown`` and which goes to
+    ``final``; 0 when that is what ordinary mail does."""
+    target = urls.org(final.host)
+    if not target or target in shown or target in ours:
+        return 0
+    if any(brands.get(s) and brands.get(s) == brands.get(target) for s in shown):
+        return 0  # apple.com shown, icloud.com linked: one brand
+    senders_own = sender in shown and not spoofed
+    # Ours, a brand's, or the sender's own when the sender's authentication failed.
+    borrowed = any(s in ours or s in brands or (spoofed and s == sender) for s in shown)
+    # A redirect (through the sender's own domain, a mail service's click tracker, or
+    # anyone's when the sender shows its own site) that says it goes on to the shown
+    # domain: a newsletter's click tracking.
+    relay = target == sender or urls.is_tracker(final.host) or senders_own
+    if relay and any(urls.org(links.parse(r).host) in shown for r in urls.redirects(final)):
+        return 0
+    if urls.is_tracker(final.host):  # where it goes next cannot be read
+        return 0 if senders_own else 22 if borrowed else 8
+    if borrowed:
+        return 28
+    if senders_own:
+        return 8  # the sender's own domain shown, someone else's redirect linked
+    return 12 if target == sender else 22
+
+
 class LinkTextMismatch(Signal):
     """A link whose text shows a domain (``www.paypal.com``) and which goes to another
     organisation's domain. A link to the same organisational domain (its tracking
@@ -103,32 +134,17 @@ class LinkTextMismatch(Signal):
         sender, spoofed = sender_org(mail), dmarc_failed(mail)
         scored = []
         for link in mail.links:
-            if not link.text or not link.host:
-                continue
-            shown = shown_hosts(link.text)
+            shown = shown_hosts(link.text) if link.text and link.host else []
             if not shown:
                 continue
             final = links.parse(urls.unwrap(link.href))
-            target = urls.org(final.host)
             shown_orgs = {urls.org(h) for h in shown}
-            if not target or target in shown_orgs or target in ours:
-                continue
-            if any(brands.get(s) and brands.get(s) == brands.get(target) for s in shown_orgs):
-                continue  # apple.com shown, icloud.com linked: one brand
-            own_site = sender in shown_orgs and not spoofed
-            if own_site and (urls.is_tracker(final.host) or target == sender or any(
-                    urls.org(links.parse(r).host) in shown_orgs for r in urls.redirects(final))):
-                continue  # a newsletter's click tracking back to the sender's own site
-            claimed = next(iter(sorted(shown_orgs)))
-            if own_site:
-                weight = 8  # the sender's own domain through someone's redirect
-            elif any(s in ours or s in brands for s in shown_orgs):
-                weight = 28
-            else:
-                weight = 22
-            scored.append((weight, f"A link shows {links.defang(shown[0])} but goes to "
-                                   f"{links.defang(final.host)}, a domain of another "
-                                   f"organisation than {claimed}."))
+            weight = _mismatch_weight(shown_orgs, final, sender=sender, spoofed=spoofed,
+                                      ours=ours, brands=brands)
+            if weight:
+                scored.append((weight, f"A link shows {links.defang(shown[0])} but goes to "
+                                       f"{links.defang(final.host)}, a domain of another "
+                                       f"organisation than {min(shown_orgs)}."))
         return _reason(self.name, scored, "links")
 
 

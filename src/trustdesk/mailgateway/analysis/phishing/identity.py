@@ -119,7 +119,9 @@ class DisplayName(Signal):
             out.append(Reason(self.name, 30, f"The sender calls themself \u201c{shown[:80]}\u201d, "
                               f"the name of {brand}, but writes from {domain or 'no address'}, "
                               f"which is not one of {brand}'s domains."))
-        for shown_domain in _ADDRESS.findall(shown)[:3]:
+        # A mailing list shows the poster's address in the name of its own (Google Groups:
+        # "'ada@example.com' via devel" <devel@googlegroups.com>).
+        for shown_domain in () if mail.parsed.list_id else _ADDRESS.findall(shown)[:3]:
             if _org(shown_domain.lower()) != _org(domain):
                 out.append(Reason(self.name, 30, f"The display name shows an address at "
                                   f"{shown_domain.lower()}, but the mail comes from "
@@ -132,7 +134,9 @@ def _lookalike_weight(match: lookalike.Match, *, link: bool) -> int:
     if match.kind == lookalike.WORDS and not match.lure:
         weight = 25
     elif match.kind == lookalike.EDIT:
-        weight = 45 if len(match.domain.split(".")[0]) >= 6 else 30
+        # A letter off a longer name is rarely another word; off a short one it may be.
+        size = len(match.domain.split(".")[0])
+        weight = 45 if size >= 7 else 35 if size == 6 else 30
     elif match.kind == lookalike.HOMOGLYPH:
         weight = 50
     else:
@@ -143,7 +147,8 @@ def _lookalike_weight(match: lookalike.Match, *, link: bool) -> int:
 class LookalikeDomain(Signal):
     """The From, Reply-To or Return-Path domain imitates the helpdesk's own or a
     well-known brand's: look-alike characters (50), a subdomain trick (45), one letter
-    off a name of 6 or more (45; of 5: 30), lure words added (40; other words: 25)."""
+    off a name of 7 or more (45; of 6: 35; of 5: 30), lure words added (40; other
+    words: 25), the helpdesk's own name under another ending (40)."""
 
     name = "lookalike_domain"
 

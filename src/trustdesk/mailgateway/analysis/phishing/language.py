@@ -26,6 +26,7 @@ MAX_TEXT = 200_000
 _ZERO_WIDTH = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
                          "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\ufeff]")
 _QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+_BLOCKQUOTE = re.compile(r"<blockquote\b.*?</blockquote\s*>", re.IGNORECASE | re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?;:\n。！？；：]")
 _WORD = re.compile(r"[\w']+")
 _WORD_START = re.compile(r"(?<!\w)\w")
@@ -174,12 +175,21 @@ def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = No
 
 
 def _text(mail: MailView) -> str:
-    parts = [mail.parsed.subject if mail.parsed is not None else "", mail.text or ""]
+    """The subject and what the message says itself: quoted lines ("> …") and quoted
+    HTML (``<blockquote>``, as mail clients quote a reply) are what someone wrote before,
+    often the helpdesk's own reply, not this sender's words."""
+    text = mail.text or ""
+    parts = [mail.parsed.subject if mail.parsed is not None else ""]
     if mail.html:
-        shown = html_to_text(mail.html[:MAX_TEXT])
-        if shown and shown[:200] not in (mail.text or ""):
-            parts.append(shown)  # an HTML part that says something else than the text
-    # Quoted lines are what the helpdesk (or someone) wrote before, not this sender.
+        markup = mail.html[:MAX_TEXT]
+        shown = html_to_text(markup)
+        own = html_to_text(_BLOCKQUOTE.sub(" ", markup)) if _BLOCKQUOTE.search(markup) \
+            else shown
+        if text.strip() == shown.strip():
+            text = ""  # the text is the HTML's: read it without its quotes
+        if own and (not text or own[:200] not in text):
+            parts.append(own)  # an HTML part that says something else than the text
+    parts.append(text)
     return normalise(_QUOTED.sub("", "\n".join(parts)[:MAX_TEXT]))
 
 
