@@ -3,11 +3,12 @@ how much ordinary mail it flags by mistake, and how fast — against SpamAssassi
 on the same messages, in the same run. One JSON line per measurement on stdout.
 
 The corpus (``phishing_corpus``) is built at run time from a seed: phishing to a support
-address in fifteen styles (display-name impersonation, a known customer's name from a new
+address in sixteen styles (display-name impersonation, a known customer's name from a new
 address, credential harvest, HTML forms, invoice and CEO fraud, delivery scams,
 lookalikes of the helpdesk's and of brands' domains, link text showing another domain,
 shorteners and open redirects, HTML and malware attachments, Reply-To on free mail,
-reply-to-me fraud without links) and ordinary mail (customers, thread replies, receipts,
+reply-to-me fraud without links, a known customer's mailbox taken over) and ordinary
+mail (customers, also from a second address, their IT teams, thread replies, receipts,
 shipping notices, newsletters, mailing lists, auto-replies, invitations, services'
 notices, colleagues), in English and Chinese. No public corpus is used.
 

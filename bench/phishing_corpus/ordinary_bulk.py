@@ -281,6 +281,22 @@ def mailing_list(rng, w, index) -> tuple[str, Mail]:
 
 SERVICE = (
     (
+        "{who} (via Google Docs)",
+        "google.com",
+        "drive-shares-dm-noreply@google.com",
+        'Document shared with you: "Q4 onboarding checklist"',
+        "{who} shared a document with you. Open it: "
+        "https://docs.google.com/document/d/1{n}AbCdEfGh/edit?usp=sharing_eil",
+    ),
+    (
+        "Dropbox",
+        "dropbox.com",
+        "no-reply@dropbox.com",
+        '{who} shared "export-logs" with you',
+        '{who} invited you to view the folder "export-logs" on Dropbox. View folder: '
+        "https://www.dropbox.com/scl/fo/{n}/h?dl=0",
+    ),
+    (
         "GitHub",
         "github.com",
         "noreply@github.com",
@@ -348,8 +364,10 @@ SERVICE = (
 def service_notice(rng, w, index) -> tuple[str, Mail]:
     name, domain, sender, subject, body = rng.choice(SERVICE)
     n = rng.randint(10**6, 10**7)
-    body = body.replace("{n}", str(n))
-    subject = subject.replace("{n}", str(n))
+    who = rng.choice(w.customers).name  # a known customer sharing with the helpdesk
+    body = body.replace("{n}", str(n)).replace("{who}", who)
+    subject = subject.replace("{n}", str(n)).replace("{who}", who)
+    name = name.replace("{who}", who)
     urls = [tok for tok in body.split() if tok.startswith("https://")]
     inner = f"<p>{html.escape(body)}</p>" + (button(urls[0], "Review") if urls else "")
     mail = Mail(

@@ -1,15 +1,12 @@
 """Phishing that carries its payload: HTML pages and malware (programs in zips,
-scripts, macro documents) as attachments."""
+scripts, macro documents) as attachments; and a known customer's mailbox taken over."""
 
 from __future__ import annotations
 
 from . import files
 from .mime import Attachment, Mail
-from .phish_kit import (
-    _phish_page,
-    _sender,
-)
-from .text import pick
+from .phish_kit import _phish_page, _sender, hosted_url
+from .text import client_html, pick
 
 # --- attachments ----------------------------------------------------------------------------
 
@@ -133,3 +130,62 @@ def malware_attachment(rng, w, index) -> Mail:
         relay=relay,
         attachments=[att],
     )
+
+
+def compromised_account(rng, w, index) -> Mail:
+    """A known customer's real mailbox, taken over: a shared-document lure, or a reply
+    in one of their own ticket threads (thread hijack) with a new link or attachment."""
+    victim = rng.choice(w.customers)
+    zh = victim.zh
+    link = hosted_url(rng)
+    hijack = rng.random() < 0.5
+    if zh:
+        subject = (
+            "回复：" + pick(rng, "订单问题", "发票")
+            if hijack
+            else pick(rng, "共享文件", "请查看文件")
+        )
+        body = pick(
+            rng,
+            f"你好，更新后的文件在这里，请登录查看：{link}",
+            f"您好，我通过网盘给您共享了一份文件：{link}",
+        )
+    else:
+        subject = (
+            ("Re: " + pick(rng, "Invoice question", "Your request", "Refund"))
+            if hijack
+            else pick(
+                rng,
+                f"{victim.name} shared a file with you",
+                "Document for review",
+                "Shared: contract",
+            )
+        )
+        body = pick(
+            rng,
+            f"Hi, please see the updated document here: {link}",
+            f"I've shared a file with you via OneDrive. View it here: {link}",
+            f"As discussed, here is the revised invoice. Sign in to open it: {link}",
+        )
+    mail = Mail(
+        from_name=victim.name,
+        from_addr=victim.address,
+        subject=subject,
+        text=body + "\n\n" + (victim.name if zh else victim.name.split()[0]),
+        client=pick(rng, "outlook", "gmail", "none"),
+        dkim_domain=victim.domain,
+    )  # sent from the real mailbox: it passes
+    if hijack:
+        mid = f"<ticket-{rng.randint(1000, 99999)}-{rng.getrandbits(32):08x}@acme-support.example>"
+        mail.in_reply_to = mail.references = mid
+    if rng.random() < 0.3:
+        mail.attachments.append(
+            Attachment(
+                pick(rng, "Document.html", "Invoice_revised.htm"),
+                "text/html",
+                _phish_page(rng, zh).encode(),
+            )
+        )
+    if rng.random() < 0.5:
+        mail.html = client_html(rng, mail.client, mail.text)
+    return mail

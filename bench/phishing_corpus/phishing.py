@@ -11,7 +11,7 @@ import random
 
 from . import world
 from .mime import Mail
-from .phish_files import html_attachment, malware_attachment
+from .phish_files import compromised_account, html_attachment, malware_attachment
 from .phish_fraud import (
     ceo_fraud,
     customer_impostor,
@@ -46,6 +46,7 @@ STYLES = {
     "malware_attachment": malware_attachment,
     "reply_to_freemail": reply_to_freemail,
     "no_link_fraud": no_link_fraud,
+    "compromised_account": compromised_account,
 }
 
 
