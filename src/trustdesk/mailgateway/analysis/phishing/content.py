@@ -14,6 +14,7 @@ import html.parser
 import re
 import unicodedata
 from functools import lru_cache
+from urllib.parse import unquote
 
 from trustdesk.mailgateway.analysis import domains
 from trustdesk.mailgateway.analysis.phishing import links, tables, urls
@@ -27,6 +28,13 @@ _SHOWN = re.compile(r"(?<![\w@.\-])((?:(?:https?|hxxps?)://)?(?:[\w\-]{1,63}\.)+
                     r"[^\W\d_][\w\-]{1,62})(?![\w@\-])", re.IGNORECASE)
 # Top-level domains that are also file extensions: "report.zip" in a link's text is a file.
 _FILE_TLDS = {"zip", "mov"}
+# A registrable name made of words phishing uses: "secure-login-verify.example".
+_LURE_LABEL = re.compile(r"(?:^|-)(?:login|log-in|signin|sign-in|verify|verification|"
+                         r"validate|secure|security|account|accounts|webmail|auth|"
+                         r"wallet|billing|recovery|unlock)(?:-|$)")
+_WORDPRESS = re.compile(r"/wp-(?:content|includes|admin)/")
+_PROGRAM = re.compile(r"\.(?:exe|scr|pif|bat|cmd|msi|vbs|vbe|js|jse|wsf|hta|ps1|lnk|"
+                      r"iso|img|apk)$")
 # "paypal.com.account-check.example": a subdomain dressed as a whole domain name.
 _TLD_LABELS = {"com", "net", "org", "gov", "edu"}
 
@@ -204,6 +212,18 @@ def url_faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int
             faults.append((12, f"puts another domain name in front of {target}"))
         elif len(sub) >= 4:
             faults.append((8, f"has {len(sub)} levels of subdomain"))
+    if urls.is_form_host(host, final.path):
+        faults.append((10, f"opens a form on {host}, where anyone can collect answers"))
+    elif urls.is_free_host(host):
+        faults.append((10, f"is on {target}, where anyone can publish a page"))
+    elif not final.ip and _LURE_LABEL.search(target.partition(".")[0]) \
+            and target not in brands:
+        faults.append((8, f"has a lure word in its domain name {target}"))
+    path = unquote(final.path).lower()
+    if _WORDPRESS.search(path):
+        faults.append((10, "points inside a website's WordPress folders"))
+    if _PROGRAM.search(path):
+        faults.append((12, "downloads a program"))
     default = links.SPECIAL.get(final.scheme)
     if final.port is not None and final.port != default:
         faults.append((10, f"uses the unusual port {final.port}"))

@@ -30,6 +30,8 @@ def tables() -> dict:
         "trackers": frozenset(data["trackers"]),
         "wrappers": tuple(data["wrappers"]),
         "redirect_params": frozenset(data["redirect_params"]),
+        "free_hosts": frozenset(data["free_hosts"]),
+        "form_hosts": frozenset(data["form_hosts"]),
     }
 
 
@@ -51,6 +53,15 @@ def org(host: str) -> str:
 
 def is_shortener(host: str) -> bool:
     return under(host, tables()["shorteners"])
+
+
+def is_free_host(host: str) -> bool:
+    return under(host, tables()["free_hosts"])
+
+
+def is_form_host(host: str, path: str = "") -> bool:
+    return under(host, tables()["form_hosts"]) or (
+        under(host, {"docs.google.com"}) and path.startswith("/forms/"))
 
 
 def is_tracker(host: str) -> bool:
