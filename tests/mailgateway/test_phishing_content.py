@@ -457,3 +457,37 @@ def test_every_signal_has_its_name_and_survives_an_empty_view():
     empty = MailView(raw=b"", parsed=Parsed(), html="", text="", links=(), auth=None,
                      findings=())
     assert all(s().check(empty, Context()) == [] for s in content.SIGNALS)
+
+
+# ---------------------------------------------------------------------------------------
+# Through the analyser: the registry runs these signals on a parsed message.
+def _raw(sender: str, subject: str, body: str, ctype: str = "text/plain") -> bytes:
+    return (f"From: {sender}\r\nTo: support@trustdesk.example\r\nSubject: {subject}\r\n"
+            f"Message-ID: <m1@sender.example>\r\nMIME-Version: 1.0\r\n"
+            f"Content-Type: {ctype}; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            f"{body}").encode()
+
+
+def test_the_analyser_runs_the_content_signals():
+    from trustdesk.mailgateway.analysis.phishing.analyze import analyze_message
+
+    raw = _raw("Mail Admin <admin@mailhost.example>", "Mailbox quota",
+               "<p>Your mailbox is full. Verify your account within 24 hours:</p>"
+               "<a href='http://198.51.100.23/owa/'>https://outlook.office365.com/owa</a>",
+               "text/html")
+    verdict = analyze_message(raw, context=OWN)
+    names = {r.signal for r in verdict.reasons}
+    assert {"language", "link_text_mismatch", "suspicious_url"} <= names
+    assert verdict.verdict == "phishing"
+
+
+@pytest.mark.parametrize(("case", "text", "html", "sender", "subject"), ORDINARY,
+                         ids=[c[0] for c in ORDINARY])
+def test_the_analyser_leaves_ordinary_mail_clean(case, text, html, sender, subject):
+    from trustdesk.mailgateway.analysis.phishing.analyze import analyze_message
+
+    raw = _raw(sender, subject, html or text, "text/html" if html else "text/plain")
+    verdict = analyze_message(raw, context=OWN)
+    mine = {"link_text_mismatch", "suspicious_url", "html_form"}
+    assert not [r for r in verdict.reasons if r.signal in mine]
+    assert verdict.verdict == "clean", verdict.reasons
