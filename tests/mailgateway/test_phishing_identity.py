@@ -134,6 +134,7 @@ def test_lookalike_link_signal():
     ("a@xn--mnchen-3ya.de", None),  # münchen: Latin only
     ("a@xn--fiqs8s.cn", None),  # 中国: Han only
     ("a@example.com", None),
+    ("a@p\u0430ypal.com", 30),  # an internationalised address, not yet in punycode
 ])
 def test_deceptive_idn(sender, weight):
     got = reasons_of(identity.DeceptiveIdn(), mail(sender=sender))
@@ -154,6 +155,8 @@ def test_deceptive_idn_in_a_link():
     ("支付宝", "notice@alipay-cn.example", 30),
     ("service@paypal.com", "x@evil.example", 60),  # a brand, and an address it is not
     ("IT Support", "helper@outlook.com", 15),  # a role: weak alone
+    ("P\u0430yP\u0430l Service", "service@pp-mail.example", 30),  # Cyrillic а
+    ("Pay\u200bPal", "service@pp-mail.example", 30),  # a zero-width space inside
 ])
 def test_display_name_impersonation(name, sender, weight):
     got = reasons_of(identity.DisplayName(), mail(name=name, sender=sender), OWN)

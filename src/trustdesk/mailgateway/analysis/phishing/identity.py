@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from trustdesk.mailgateway.analysis import impersonation
+from trustdesk.mailgateway.analysis import domains, impersonation
 from trustdesk.mailgateway.analysis.phishing import lookalike, senders, tables
 from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
 from trustdesk.mailgateway.analysis.phishing.senders import domain_of, org_of
@@ -108,11 +108,16 @@ class DisplayName(Signal):
             out.append(Reason(self.name, weight, impersonation.check(
                 shown, domain, company_domains=context.own_domains,
                 names=context.agent_names)))
-        brand = impersonation.brand(shown, domain, tables.brands_of(context.brands))
+        brands = tables.brands_of(context.brands)
+        brand = impersonation.brand(shown, domain, brands)
+        disguised = not brand and bool(brand := impersonation.brand(
+            lookalike.skeleton(shown[:200]), domain, brands))
         if brand:
+            how = " spelled with look-alike or invisible characters" if disguised else ""
             out.append(Reason(self.name, 30, f"The sender calls themself \u201c{shown[:80]}\u201d, "
-                              f"the name of {brand}, but writes from {domain or 'no address'}, "
-                              f"which is not one of {brand}'s domains."))
+                              f"the name of {brand}{how}, but writes from "
+                              f"{domain or 'no address'}, which is not one of {brand}'s "
+                              "domains."))
         # A mailing list shows the poster's address in the name of its own (Google Groups:
         # "'ada@example.com' via devel" <devel@googlegroups.com>).
         for shown_domain in () if mail.parsed.list_id else _ADDRESS.findall(shown)[:3]:
@@ -204,7 +209,8 @@ class DeceptiveIdn(Signal):
     name = "idn_domain"
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
-        host = domain_of(mail.parsed.from_address)
+        address = domain_of(mail.parsed.from_address)
+        host = domains.normalise(address) or address  # an EAI address's domain as punycode
         why = _deceptive_idn(host) if host else ""
         if why:
             return [Reason(self.name, 30, f"The sender's domain {host} {why}.")]
