@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from trustdesk.mailgateway.analysis import domains
 
@@ -22,6 +23,12 @@ ROLE_WORDS = (
     "human resources", "accounts payable", "finance department", "ceo", "信息技术部", "IT部",
     "技术支持", "客服中心", "安全团队", "管理员", "人力资源", "财务部",
 )
+
+
+@lru_cache(maxsize=1024)
+def _label(domain: str) -> str:
+    """The organisational domain's first label: ``paypal`` of ``www.paypal.co.uk``."""
+    return (domains.organisational(domain) or domain).split(".")[0]
 
 
 def _words(text: str) -> str:
@@ -89,7 +96,10 @@ def brand(display_name: str, from_domain: str | None,
     own_label = org.split(".")[0].replace("-", "")
     joined = padded.replace(" ", "")
     for name, shown_names, brand_domains in brands:
-        if any(host == d or host.endswith("." + d) for d in brand_domains):
+        # A brand's name under another country's ending is usually the brand's own too
+        # (paypal.co.uk, amazon.fr); a look-alike name is the lookalike signal's to judge.
+        if any(host == d or host.endswith("." + d) or (own_label and _label(d) == own_label)
+               for d in brand_domains):
             continue
         for alias in shown_names:
             words = _words(alias)

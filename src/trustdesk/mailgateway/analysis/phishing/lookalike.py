@@ -7,8 +7,9 @@ Four ways, each compared on the registrable label (``paypal`` of ``www.paypal.co
   Cyrillic ``а``, Greek ``ο``, ``1`` for ``l``, ``rn`` for ``m``; accents dropped), so
   ``pаypal`` (an IDN) and ``paypa1`` are ``paypal``;
 - **edit distance**: Damerau-Levenshtein 1 from a label of at least 5 characters, 2 from
-  one of at least 9; shorter names (``ups``, ``jd``) are only compared by skeleton, since
-  a letter off a 3-letter name is another ordinary name;
+  one of at least 9, keeping the first letter; shorter names (``ups``, ``jd``) are only
+  compared by skeleton, since a letter off a 3-letter name is another ordinary name, and
+  so are brand labels that are everyday words (``office``, ``live``: ``EVERYDAY``);
 - **added words**: the label is the brand's plus words a lure uses
   (``paypal-secure-login``, ``securepaypal``, ``appleid-verify``);
 - **subdomain**: the protected name as a label in front of someone else's domain
@@ -44,12 +45,16 @@ members safe safety check validate validation client clients user users admin se
 review case claim reward rewards gift bonus verify secured protect protection alerts
 """.split())  # noqa: SIM905 - a list of words reads better as words
 # Brand labels that are also everyday words and host names (outlook.example.org is a
-# company's webmail, live-help.example a chat vendor): only their look-alike spellings
-# count, or the whole domain in front of another (outlook.com.example.net).
-GENERIC = frozenset("""
+# company's webmail, live-help.example a chat vendor, webchat one letter off wechat):
+# only their look-alike spellings count, or the whole domain in front of another
+# (outlook.com.example.net).
+EVERYDAY = frozenset("""
 office outlook live mail webmail teams azure zoom slack drive docs cloud store meta visa
-citi apple amazon google adobe stripe
-""".split())  # noqa: SIM905
+citi wechat
+""".split())  # noqa: SIM905 - a list of words reads better as words
+# Brand labels that are words too: a look-alike spelling or a lure word counts, any other
+# word does not (amazon-seller-tools.example), nor the name in front of another domain.
+WORDLIKE = frozenset(["apple", "amazon", "google", "adobe", "stripe"])
 _MULTI = (("rn", "m"), ("vv", "w"))
 _TOKENS = re.compile(r"[-_.]+")
 
@@ -90,19 +95,25 @@ def unicode_label(label: str) -> str:
 
 @lru_cache(maxsize=4096)
 def skeleton(label: str) -> str:
-    """The Latin letters a (decoded) label shows: confusables mapped, accents dropped."""
+    """The Latin letters a (decoded) label, or any short text, shows: confusables mapped,
+    accents and invisible characters dropped."""
     glyphs, out = _glyphs(), []
     for char in unicode_label(label.lower()):
+        if unicodedata.category(char) == "Cf":  # invisible: zero-width, direction marks
+            continue
         mapped = glyphs.get(char)
         if mapped is None:
             mapped = "".join(c for c in unicodedata.normalize("NFKD", char)
                              if not unicodedata.combining(c)).lower()
         out.append(mapped)
-    # A capital I is an l in most fonts, and a host name is lower-cased: i and l are one.
-    text = "".join(out).replace("i", "l")
+    text = "".join(out)
     for seq, letter in _MULTI:
         text = text.replace(seq, letter)
     return text
+
+
+def _loose(text: str) -> str:
+    return text.replace("i", "l")
 
 
 def scripts(label: str) -> frozenset[str]:
@@ -168,18 +179,24 @@ def _label_match(cand: str, label: str, brand: bool) -> tuple[str, bool] | None:
     if len(target) < 3:  # jd, qq: only the name itself beside a lure word
         lured = len(tokens) > 1 and label in tokens and any(t in LURE_WORDS for t in tokens)
         return (WORDS, True) if lured else None
-    if skel == target:
+    # A capital I is an l in most fonts and a host name is lower-cased, so i and l are
+    # one letter in a name long enough not to be another word (dhi is not dhl); 1 can
+    # stand for i as well as l (1cbc).
+    if skel == target or skeleton(cand.replace("1", "i")) == target or (
+            len(target) >= 5 and _loose(skel) == _loose(target)):
         return HOMOGLYPH, True
-    if len(target) >= 5 and len(skel) >= 4 and \
+    if label in EVERYDAY:
+        return None
+    # Typing errors keep the first letter (amazom, micorsoft); without it, a shorter
+    # name is often another word (cloud is not icloud).
+    if len(target) >= 5 and len(skel) >= 4 and skel[0] == target[0] and \
             damerau(skel, target, 2) <= (2 if len(target) >= 9 else 1):
         return EDIT, True
-    if label in GENERIC:
-        return None
     skels = [skeleton(t) for t in tokens]
     if len(tokens) > 1 and target in skels:
         others = [t for t, s in zip(tokens, skels, strict=True) if s != target]
         lure = any(t in LURE_WORDS for t in others)
-        if lure or len(target) >= 5:
+        if lure or (len(target) >= 5 and label not in WORDLIKE):
             return WORDS, lure
     if len(tokens) == 1 and len(target) >= 4 and skel != target:
         for rest in (skel[len(target):] if skel.startswith(target) else "",
@@ -243,7 +260,7 @@ def _compare(name: str, protected: tuple[tuple[str, str], ...],
         # paypal.com.verify.example; a short or everyday name only with its suffix
         # (ups.com.verify.example, not ups.example.org)
         if target.skel in front_skels and (
-                (len(target.label) >= 5 and target.label not in GENERIC)
+                (len(target.label) >= 5 and target.label not in EVERYDAY | WORDLIKE)
                 or f".{target.org}." in front_text):
             return Match(SUBDOMAIN, target.owner, target.org)
     return None
