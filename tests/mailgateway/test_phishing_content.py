@@ -135,8 +135,23 @@ SUSPICIOUS = [
      "redirects"),
     (f"https://{CYRILLIC_PAYPAL}/signin", "x@x.example", 20, "punycode"),
     ("https://xn--fsqu00a.xn--fiqs8s/", "x@x.example", 6, "punycode"),
-    ("https://paypal.com.secure-check.example/", "x@x.example", 20, "brand's domain"),
-    ("https://login.com.secure-check.example/", "x@x.example", 12, "another domain name"),
+    ("https://paypal.com.check-point.example/", "x@x.example", 20, "brand's domain"),
+    ("https://login.com.check-point.example/", "x@x.example", 12, "another domain name"),
+    ("https://paypal.com.secure-check.example/", "x@x.example", 28, "lure word"),
+    ("https://secure-login-verify.example/", "x@x.example", 8, "lure word"),
+    ("https://mail-account-check.example/owa", "x@x.example", 8, "lure word"),
+    ("https://owa-login.web.app/", "x@x.example", 10, "anyone can publish"),
+    ("https://storage.googleapis.com/bucket-x/index.html", "x@x.example", 10, "anyone"),
+    ("https://forms.gle/AbCdEf", "x@x.example", 10, "a form on forms.gle"),
+    ("https://docs.google.com/forms/d/e/1FAIpQL/viewform", "x@x.example", 10, "a form"),
+    ("https://jinshuju.net/f/AbCd", "x@x.example", 10, "a form"),
+    ("https://old-bakery.example/wp-content/plugins/x/login.php", "x@x.example", 10,
+     "WordPress"),
+    ("https://files.example/invoice.pdf.exe", "x@x.example", 12, "downloads a program"),
+    ("https://docs.google.com/document/d/1abc/edit", "x@x.example", 0, None),
+    ("https://www.shop.example/www.paypal.com", "x@x.example", 0, None),
+    ("https://login.shop.example/", "x@x.example", 0, None),
+    ("https://www.paypal.com/signin", "x@x.example", 0, None),
     ("https://a.b.c.d.evil.example/", "x@x.example", 8, "4 levels"),
     ("http://shop-a.example:8080/", "x@x.example", 10, "port 8080"),
     ("javascript:document.location='https://evil.example'", "x@x.example", 25, "script"),
@@ -224,7 +239,13 @@ FOUND = [
     ("Final notice", "Pay the overdue invoice", {"urgency", "payment"}),
     ("", "We have changed our bank details; wire the payment to the new bank account.",
      {"payment"}),
-    ("", "I need you to buy gift cards for a client today.", {"payment"}),
+    ("", "I need you to buy gift cards for a client today.", {"payment", "urgency"}),
+    ("", "V\u0435rify y\u043eur \u0430\u0441\u0441ount", {"credential"}),  # Cyrillic е, о, а, с
+    ("", "Anna shared a document with you. Sign in to your account to view it.",
+     {"lure", "credential"}),
+    ("", "您有一张电子发票待查收，请点击下方链接登录您的邮箱查看", {"lure", "action",
+                                                               "credential"}),
+    ("", "关于2026年度个人所得税退税申请，请扫描下方二维码领取补贴", {"payment", "action"}),
     ("", "验 证 您 的 账 户", {"credential"}),
     ("", "我们检测到您的账户异常登录，请立即重新登录。", {"account_threat", "urgency",
                                                      "credential"}),
@@ -242,6 +263,12 @@ FOUND = [
     ("", "我已经付款了，请查一下订单", set()),
     ("", "我的账户已被冻结，请帮忙解冻", set()),
     ("", "重新登录后还是不行", set()),
+    ("", "忘记账号密码了，身份验证失败，无法完成实名认证", set()),
+    ("", "请问手续费是多少？订单异常怎么办？", set()),
+    ("", "王经理\n电话：010-12345678 传真：010-12345679", set()),
+    ("", "I noticed unusual activity on my account.", set()),
+    ("", "Your account will be credited within 3 days.", set()),
+    ("", "Проверьте аккаунт", set()),
     ("", "We will never ask you to confirm your password or verify your account by e-mail.",
      set()),
     ("", "我们绝不会要求您确认您的密码", set()),
@@ -430,3 +457,37 @@ def test_every_signal_has_its_name_and_survives_an_empty_view():
     empty = MailView(raw=b"", parsed=Parsed(), html="", text="", links=(), auth=None,
                      findings=())
     assert all(s().check(empty, Context()) == [] for s in content.SIGNALS)
+
+
+# ---------------------------------------------------------------------------------------
+# Through the analyser: the registry runs these signals on a parsed message.
+def _raw(sender: str, subject: str, body: str, ctype: str = "text/plain") -> bytes:
+    return (f"From: {sender}\r\nTo: support@trustdesk.example\r\nSubject: {subject}\r\n"
+            f"Message-ID: <m1@sender.example>\r\nMIME-Version: 1.0\r\n"
+            f"Content-Type: {ctype}; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            f"{body}").encode()
+
+
+def test_the_analyser_runs_the_content_signals():
+    from trustdesk.mailgateway.analysis.phishing.analyze import analyze_message
+
+    raw = _raw("Mail Admin <admin@mailhost.example>", "Mailbox quota",
+               "<p>Your mailbox is full. Verify your account within 24 hours:</p>"
+               "<a href='http://198.51.100.23/owa/'>https://outlook.office365.com/owa</a>",
+               "text/html")
+    verdict = analyze_message(raw, context=OWN)
+    names = {r.signal for r in verdict.reasons}
+    assert {"language", "link_text_mismatch", "suspicious_url"} <= names
+    assert verdict.verdict == "phishing"
+
+
+@pytest.mark.parametrize(("case", "text", "html", "sender", "subject"), ORDINARY,
+                         ids=[c[0] for c in ORDINARY])
+def test_the_analyser_leaves_ordinary_mail_clean(case, text, html, sender, subject):
+    from trustdesk.mailgateway.analysis.phishing.analyze import analyze_message
+
+    raw = _raw(sender, subject, html or text, "text/html" if html else "text/plain")
+    verdict = analyze_message(raw, context=OWN)
+    mine = {"link_text_mismatch", "suspicious_url", "html_form"}
+    assert not [r for r in verdict.reasons if r.signal in mine]
+    assert verdict.verdict == "clean", verdict.reasons

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from trustdesk.mailgateway.analysis.dns import StubResolver
-from trustdesk.mailgateway.analysis.phishing import identity, lookalike, tables
+from trustdesk.mailgateway.analysis.phishing import identity, lookalike, senders, tables
 from trustdesk.mailgateway.analysis.phishing.analyze import build_view
 from trustdesk.mailgateway.analysis.phishing.base import Context, Link, MailView
 
@@ -134,6 +134,7 @@ def test_lookalike_link_signal():
     ("a@xn--mnchen-3ya.de", None),  # münchen: Latin only
     ("a@xn--fiqs8s.cn", None),  # 中国: Han only
     ("a@example.com", None),
+    ("a@p\u0430ypal.com", 30),  # an internationalised address, not yet in punycode
 ])
 def test_deceptive_idn(sender, weight):
     got = reasons_of(identity.DeceptiveIdn(), mail(sender=sender))
@@ -154,6 +155,8 @@ def test_deceptive_idn_in_a_link():
     ("支付宝", "notice@alipay-cn.example", 30),
     ("service@paypal.com", "x@evil.example", 60),  # a brand, and an address it is not
     ("IT Support", "helper@outlook.com", 15),  # a role: weak alone
+    ("P\u0430yP\u0430l Service", "service@pp-mail.example", 30),  # Cyrillic а
+    ("Pay\u200bPal", "service@pp-mail.example", 30),  # a zero-width space inside
 ])
 def test_display_name_impersonation(name, sender, weight):
     got = reasons_of(identity.DisplayName(), mail(name=name, sender=sender), OWN)
@@ -191,7 +194,7 @@ def test_a_mailing_list_may_show_the_posters_address():
 ])
 def test_freemail_reply(sender, reply_to, return_path, weight):
     raw = mail(sender=sender, reply_to=reply_to, return_path=return_path)
-    assert sum(w for w, _ in reasons_of(identity.FreemailReply(), raw, OWN)) == weight
+    assert sum(w for w, _ in reasons_of(senders.FreemailReply(), raw, OWN)) == weight
 
 
 @pytest.mark.parametrize(("sender", "reply_to", "return_path"), [
@@ -203,7 +206,7 @@ def test_freemail_reply(sender, reply_to, return_path, weight):
 ])
 def test_replies_that_are_ordinary(sender, reply_to, return_path):
     raw = mail(sender=sender, reply_to=reply_to, return_path=return_path)
-    assert reasons_of(identity.FreemailReply(), raw, OWN) == []
+    assert reasons_of(senders.FreemailReply(), raw, OWN) == []
 
 
 # -- a customer's name on a new address -----------------------------------------------
@@ -221,14 +224,14 @@ CUSTOMERS = Context(customer_addresses=frozenset({"ada@customer.example"}),
     ("Charles Babbage", "cb@gmail.com", None),
 ])
 def test_new_address_with_a_customers_name(name, sender, weight):
-    got = reasons_of(identity.NewAddressCustomerName(), mail(name=name, sender=sender),
+    got = reasons_of(senders.NewAddressCustomerName(), mail(name=name, sender=sender),
                      CUSTOMERS)
     assert [w for w, _ in got] == ([weight] if weight else [])
 
 
 def test_no_known_customers_no_claim():
     raw = mail(name="Ada Lovelace", sender="x@gmail.com")
-    assert reasons_of(identity.NewAddressCustomerName(), raw,
+    assert reasons_of(senders.NewAddressCustomerName(), raw,
                       Context(customer_names=frozenset({"Ada Lovelace"}))) == []
 
 
@@ -274,8 +277,39 @@ def test_a_known_customer_whose_domain_vouches_is_a_good_sign():
                return_path="bounce@bank.example")
     known = Context(customer_addresses=frozenset({"alerts@bank.example"}))
     passing = _resolver(spf="v=spf1 ip4:192.0.2.0/24 -all")
-    assert [w for w, _ in reasons_of(identity.KnownSender(), raw, known,
+    assert [w for w, _ in reasons_of(senders.KnownSender(), raw, known,
                                      resolver=passing)] == [-15]
     # without authentication the From address proves nothing
-    assert reasons_of(identity.KnownSender(), raw, known) == []
-    assert reasons_of(identity.KnownSender(), raw, known, resolver=_resolver()) == []
+    assert reasons_of(senders.KnownSender(), raw, known) == []
+    assert reasons_of(senders.KnownSender(), raw, known, resolver=_resolver()) == []
+
+
+# -- what agents reported ---------------------------------------------------------------
+
+REPORTED = Context(own_domains=frozenset({"acme.example"}), reputation={
+    "senders": {"x@gmail.com": 2},
+    "domains": {"evil.example": 1, "gmail.com": 5, "acme.example": 1}})
+
+
+@pytest.mark.parametrize(("sender", "weight"), [
+    ("x@gmail.com", 40),  # the reported address
+    ("billing@mail.evil.example", 30),  # a reported domain
+    ("y@gmail.com", None),  # another account at a reported free-mail provider
+    ("grace@acme.example", None),  # the helpdesk's own domain is never tainted
+    ("ada@customer.example", None),
+])
+def test_reported_senders_and_domains(sender, weight):
+    got = reasons_of(senders.Reputation(), mail(sender=sender), REPORTED)
+    assert [w for w, _ in got] == ([weight] if weight else [])
+
+
+def test_context_brands_replace_the_bundled_table():
+    mine = Context(brands=(("Acme Pay", ("acmepay.example",)),))
+    raw = mail(sender="service@acmepay-secure.example")
+    assert [w for w, _ in reasons_of(identity.LookalikeDomain(), raw, mine)] == [40]
+    assert reasons_of(identity.LookalikeDomain(), mail(sender="a@paypa1.com"), mine) == []
+    both = Context(brands=(*tables.bundled_brands(), ("Acme Pay", ("acmepay.example",))))
+    assert reasons_of(identity.LookalikeDomain(), mail(sender="a@paypa1.com"), both) != []
+    named = reasons_of(identity.DisplayName(), mail(name="Acme Pay", sender="a@b.example"),
+                       mine)
+    assert [w for w, _ in named] == [30]

@@ -39,7 +39,7 @@ def test_default_registry_has_the_builtins_in_order():
     names = Registry.default().names
     assert names[:3] == ("structure", "authentication", "display_name")
     assert {"lookalike_domain", "lookalike_link", "idn_domain", "freemail_reply",
-            "customer_name_new_address", "known_sender", "attachment"} <= set(names)
+            "customer_name_new_address", "known_sender", "reputation", "attachment"} <= set(names)
 
 
 def test_custom_signals_fire_on_what_they_declare():

@@ -27,8 +27,6 @@ _SHOWN = re.compile(r"(?<![\w@.\-])((?:(?:https?|hxxps?)://)?(?:[\w\-]{1,63}\.)+
                     r"[^\W\d_][\w\-]{1,62})(?![\w@\-])", re.IGNORECASE)
 # Top-level domains that are also file extensions: "report.zip" in a link's text is a file.
 _FILE_TLDS = {"zip", "mov"}
-# "paypal.com.account-check.example": a subdomain dressed as a whole domain name.
-_TLD_LABELS = {"com", "net", "org", "gov", "edu"}
 
 
 def sender_org(mail: MailView) -> str:
@@ -148,68 +146,6 @@ class LinkTextMismatch(Signal):
         return _reason(self.name, scored, "links")
 
 
-def _punycode_weight(host: str) -> int:
-    labels = [label for label in host.split(".")[:-1] if label.startswith("xn--")]
-    worst = 0
-    for label in labels:
-        try:
-            decoded = label.encode("ascii").decode("idna")
-        except UnicodeError:
-            return 20  # a punycode label that does not decode: made by hand
-        scripts = {unicodedata.name(c, "?").split()[0] for c in decoded if c.isalpha()}
-        mixed = len(scripts) > 1 or bool(scripts & {"CYRILLIC", "GREEK", "ARMENIAN"})
-        worst = max(worst, 20 if mixed else 6)
-    return worst
-
-
-def url_faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, str]]:
-    """(points, plain words) for each way ``href`` hides where it leads."""
-    final = links.parse(urls.unwrap(href))
-    faults = []
-    if final.scheme in ("javascript", "vbscript"):
-        faults.append((25, "runs a script"))
-    elif final.scheme == "data":
-        faults.append((20, "carries its own page (a data: URL)"))
-    elif final.scheme == "file":
-        faults.append((15, "opens a file path"))
-    host = final.host
-    if not host:
-        return faults
-    if final.numeric_ip:
-        faults.append((25, f"goes to the IP address {host} written as a number"))
-    elif final.ip:
-        faults.append((18, f"goes to the bare IP address {links.defang(host)}"))
-    if final.userinfo:
-        tricky = "." in final.userinfo
-        faults.append((22 if tricky else 12, f"puts \u201c{final.userinfo[:40]}\u201d before "
-                                             f"an @, so it really goes to {links.defang(host)}"))
-    if urls.is_shortener(host):
-        faults.append((10, f"hides its target behind the shortener {host}"))
-    target = urls.org(host)
-    if not urls.is_tracker(host) and target != sender:
-        for inner in urls.redirects(final):
-            inner_org = urls.org(links.parse(inner).host)
-            if inner_org and inner_org not in (target, sender):
-                faults.append((15, f"redirects through {host} to {links.defang(inner[:80])}"))
-                break
-    punycode = _punycode_weight(host)
-    if punycode:
-        faults.append((punycode, f"has an internationalised (punycode) name {host}"))
-    if not final.ip:
-        sub = host[: -len(target)].rstrip(".").split(".") if host != target else []
-        padded = f".{'.'.join(sub)}."
-        if any(f".{b}." in padded for b in brands if b != target):
-            faults.append((20, f"puts a brand's domain in front of {target}"))
-        elif any(label in _TLD_LABELS for label in sub[1:]):
-            faults.append((12, f"puts another domain name in front of {target}"))
-        elif len(sub) >= 4:
-            faults.append((8, f"has {len(sub)} levels of subdomain"))
-    default = links.SPECIAL.get(final.scheme)
-    if final.port is not None and final.port != default:
-        faults.append((10, f"uses the unusual port {final.port}"))
-    return faults
-
-
 class SuspiciousUrl(Signal):
     """URLs built to hide where they lead. Links to the helpdesk's own domains are not
     judged; a link-protection filter's wrapping is taken off first."""
@@ -223,7 +159,7 @@ class SuspiciousUrl(Signal):
             if link.href in seen or (link.host and urls.org(link.host) in ours):
                 continue
             seen.add(link.href)
-            faults = url_faults(link.href, brands, sender)
+            faults = urls.faults(link.href, brands, sender)
             if faults:
                 faults.sort(key=lambda f: -f[0])
                 points = min(CAP, sum(p for p, _ in faults))

@@ -1,6 +1,7 @@
-"""Signals about who a message claims to be from: sender authentication, display-name
-impersonation, lookalike and IDN domains, replies sent to a free-mail address, and a new
-address that uses an existing customer's name.
+"""Signals about who a message claims to be from: a readable sender, sender
+authentication, display-name impersonation, lookalike and IDN domains; with ``senders``'
+signals about the sending account (replies to free mail, a customer's name on a new
+address, a known customer, reported senders).
 
 Weights (a signal's reasons together never pass ``analyze.SIGNAL_CAP``, so one signal
 alone never makes a verdict of phishing): see each class.
@@ -11,21 +12,14 @@ from __future__ import annotations
 import re
 
 from trustdesk.mailgateway.analysis import domains, impersonation
-from trustdesk.mailgateway.analysis.phishing import lookalike, tables
+from trustdesk.mailgateway.analysis.phishing import lookalike, senders, tables
 from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
+from trustdesk.mailgateway.analysis.phishing.senders import domain_of, org_of
 
 # Scripts whose letters pass for Latin ones (TR39's confusables are mostly these).
 CONFUSABLE_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC",
                                 "LISU", "VAI", "GEORGIAN", "NKO"})
 _ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", re.UNICODE)
-
-
-def _domain(address: str) -> str:
-    return address.rpartition("@")[2].strip().lower() if "@" in (address or "") else ""
-
-
-def _org(domain: str) -> str:
-    return domains.organisational(domain) or domain
 
 
 def _protected(context: Context) -> tuple[tuple[str, str], ...]:
@@ -103,7 +97,7 @@ class DisplayName(Signal):
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
         shown, address = mail.parsed.from_name, mail.parsed.from_address
-        domain = _domain(address)
+        domain = domain_of(address)
         if not shown:
             return []
         out = []
@@ -114,15 +108,20 @@ class DisplayName(Signal):
             out.append(Reason(self.name, weight, impersonation.check(
                 shown, domain, company_domains=context.own_domains,
                 names=context.agent_names)))
-        brand = impersonation.brand(shown, domain, tables.brands_of(context.brands))
+        brands = tables.brands_of(context.brands)
+        brand = impersonation.brand(shown, domain, brands)
+        disguised = not brand and bool(brand := impersonation.brand(
+            lookalike.skeleton(shown[:200]), domain, brands))
         if brand:
+            how = " spelled with look-alike or invisible characters" if disguised else ""
             out.append(Reason(self.name, 30, f"The sender calls themself \u201c{shown[:80]}\u201d, "
-                              f"the name of {brand}, but writes from {domain or 'no address'}, "
-                              f"which is not one of {brand}'s domains."))
+                              f"the name of {brand}{how}, but writes from "
+                              f"{domain or 'no address'}, which is not one of {brand}'s "
+                              "domains."))
         # A mailing list shows the poster's address in the name of its own (Google Groups:
         # "'ada@example.com' via devel" <devel@googlegroups.com>).
         for shown_domain in () if mail.parsed.list_id else _ADDRESS.findall(shown)[:3]:
-            if _org(shown_domain.lower()) != _org(domain):
+            if org_of(shown_domain.lower()) != org_of(domain):
                 out.append(Reason(self.name, 30, f"The display name shows an address at "
                                   f"{shown_domain.lower()}, but the mail comes from "
                                   f"{domain or 'no address'}."))
@@ -156,9 +155,9 @@ class LookalikeDomain(Signal):
         protected = _protected(context)
         parsed = mail.parsed
         seen, out = set(), []
-        sources = [("The sender's domain", _domain(parsed.from_address))]
-        sources += [("The Reply-To domain", _domain(a)) for a in parsed.reply_to[:3]]
-        sources.append(("The Return-Path domain", _domain(parsed.return_path)))
+        sources = [("The sender's domain", domain_of(parsed.from_address))]
+        sources += [("The Reply-To domain", domain_of(a)) for a in parsed.reply_to[:3]]
+        sources.append(("The Return-Path domain", domain_of(parsed.return_path)))
         for what, host in sources:
             if not host or host in seen:
                 continue
@@ -210,7 +209,8 @@ class DeceptiveIdn(Signal):
     name = "idn_domain"
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
-        host = _domain(mail.parsed.from_address)
+        address = domain_of(mail.parsed.from_address)
+        host = domains.normalise(address) or address  # an EAI address's domain as punycode
         why = _deceptive_idn(host) if host else ""
         if why:
             return [Reason(self.name, 30, f"The sender's domain {host} {why}.")]
@@ -218,79 +218,6 @@ class DeceptiveIdn(Signal):
             why = _deceptive_idn(link_host)
             if why:
                 return [Reason(self.name, 20, f"A link goes to {link_host}, which {why}.")]
-        return []
-
-
-class FreemailReply(Signal):
-    """Replies go to a free-mail address other than the sender's domain (30; 20 when the
-    sender is itself on free mail), or the Return-Path is free mail while From is not
-    (20). Not for mail from the helpdesk's own domains (its web forms set Reply-To)."""
-
-    name = "freemail_reply"
-
-    def check(self, mail: MailView, context: Context) -> list[Reason]:
-        parsed = mail.parsed
-        sender = _domain(parsed.from_address)
-        if not sender or _org(sender) in {_org(d.lower()) for d in context.own_domains}:
-            return []
-        sender_free = tables.is_freemail(sender)
-        out = []
-        for address in parsed.reply_to[:3]:
-            domain = _domain(address)
-            if address == parsed.from_address or not tables.is_freemail(domain):
-                continue
-            if _org(domain) != _org(sender) or sender_free:
-                weight = 20 if sender_free else 30
-                out.append(Reason(self.name, weight, f"Replies would go to {address}, a "
-                                  f"free-mail address, not to the sender {parsed.from_address}."))
-                break
-        bounce = _domain(parsed.return_path)
-        if bounce and not sender_free and tables.is_freemail(bounce) \
-                and _org(bounce) != _org(sender):
-            out.append(Reason(self.name, 20, f"The message was sent from a free-mail account "
-                              f"({parsed.return_path}) while claiming to be from {sender}."))
-        return out
-
-
-def _name_key(name: str) -> str:
-    return " ".join(re.findall(r"\w+", (name or "").lower()))
-
-
-class NewAddressCustomerName(Signal):
-    """A first-time sender (address not among the known customers') whose display name
-    is an existing customer's name (35). Names of one short word are too common to
-    say anything."""
-
-    name = "customer_name_new_address"
-
-    def check(self, mail: MailView, context: Context) -> list[Reason]:
-        address, shown = mail.parsed.from_address, mail.parsed.from_name
-        known = {a.lower() for a in context.customer_addresses}
-        if not shown or not address or not known or address in known:
-            return []
-        key = _name_key(shown)
-        distinctive = " " in key or (not key.isascii() and len(key) >= 2) or len(key) >= 8
-        if not distinctive:
-            return []
-        if any(_name_key(n) == key for n in context.customer_names):
-            return [Reason(self.name, 35, f"\u201c{shown[:80]}\u201d is the name of an existing "
-                           f"customer, but {address} has never written before.")]
-        return []
-
-
-class KnownSender(Signal):
-    """A known customer's address whose domain vouches for the message (DMARC pass): a
-    good sign (-15). Without authentication a From address proves nothing."""
-
-    name = "known_sender"
-
-    def check(self, mail: MailView, context: Context) -> list[Reason]:
-        auth, address = mail.auth, mail.parsed.from_address
-        if auth is None or not address or auth.dmarc.result.result != "pass":
-            return []
-        if address in {a.lower() for a in context.customer_addresses}:
-            return [Reason(self.name, -15, f"{address} is a known customer and their domain "
-                           "vouches for this message.")]
         return []
 
 
@@ -314,4 +241,4 @@ class Structure(Signal):
 
 
 SIGNALS = (Structure, Authentication, DisplayName, LookalikeDomain, LookalikeLink, DeceptiveIdn,
-           FreemailReply, NewAddressCustomerName, KnownSender)
+           *senders.SIGNALS)

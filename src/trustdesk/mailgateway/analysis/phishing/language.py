@@ -30,6 +30,7 @@ _BLOCKQUOTE = re.compile(r"<blockquote\b.*?</blockquote\s*>", re.IGNORECASE | re
 _SENTENCE_END = re.compile(r"[.!?;:\n。！？；：]")
 _WORD = re.compile(r"[\w']+")
 _WORD_START = re.compile(r"(?<!\w)\w")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WHAT = {
     "credential": "asks the reader to sign in or confirm their account or password",
@@ -38,6 +39,7 @@ WHAT = {
     "payment": "asks for a payment or a change of payment or bank details",
     "urgency": "presses for time",
     "action": "tells the reader to click a link or open an attachment",
+    "lure": "offers a shared document, message, invoice, pay rise or prize to open",
 }
 
 
@@ -121,11 +123,38 @@ def table() -> Table:
     return build(yaml.safe_load(source))
 
 
+@lru_cache(maxsize=1)
+def _latin_lookalikes() -> dict[int, str]:
+    """Letters of other scripts that look like a Latin letter (``а`` Cyrillic → ``a``),
+    from the Unicode confusables table."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table = {}
+    for char, homoglyphs in confusables_data.items():
+        if len(char) != 1 or char.isascii() or not char.isalpha():
+            continue
+        for entry in homoglyphs:
+            target = entry["c"].lower()
+            if len(target) == 1 and target.isascii() and target.isalpha():
+                table[ord(char)] = target
+                break
+    return table
+
+
+def _delatinise(match: re.Match) -> str:
+    word = match.group(0)
+    if word.isascii() or not any(c.isascii() for c in word) or _CJK.search(word):
+        return word
+    return word.translate(_latin_lookalikes())  # "vеrify" with a Cyrillic е: "verify"
+
+
 def normalise(text: str) -> str:
-    """NFKC, without zero-width characters, curly apostrophes straightened, case-folded,
-    white space collapsed (line breaks kept: they end a sentence)."""
+    """NFKC, without zero-width characters, Latin words written with look-alike letters
+    of other scripts read as Latin, curly apostrophes straightened, case-folded, white
+    space collapsed (line breaks kept: they end a sentence)."""
     text = unicodedata.normalize("NFKC", text)
     text = _ZERO_WIDTH.sub("", text).replace("\u2019", "'").replace("\u2018", "'")
+    text = _LETTERS.sub(_delatinise, text)
     text = re.sub(r"[^\S\n]+", " ", text.casefold())
     return re.sub(r"\s*\n\s*", "\n", text)
 

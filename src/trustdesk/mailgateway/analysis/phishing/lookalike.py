@@ -95,9 +95,12 @@ def unicode_label(label: str) -> str:
 
 @lru_cache(maxsize=4096)
 def skeleton(label: str) -> str:
-    """The Latin letters a (decoded) label shows: confusables mapped, accents dropped."""
+    """The Latin letters a (decoded) label, or any short text, shows: confusables mapped,
+    accents and invisible characters dropped."""
     glyphs, out = _glyphs(), []
     for char in unicode_label(label.lower()):
+        if unicodedata.category(char) == "Cf":  # invisible: zero-width, direction marks
+            continue
         mapped = glyphs.get(char)
         if mapped is None:
             mapped = "".join(c for c in unicodedata.normalize("NFKD", char)

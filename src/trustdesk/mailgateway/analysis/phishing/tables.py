@@ -42,3 +42,9 @@ def brands_of(context_brands) -> tuple[Brand, ...]:
     if not context_brands:
         return brands()
     return tuple((name, (name,), tuple(d.lower() for d in ds)) for name, ds in context_brands)
+
+
+def bundled_brands() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The bundled table in ``Context.brands``'s shape, for a helpdesk that adds its own
+    brands to it (a context that names brands replaces the bundled table)."""
+    return tuple((name, ds) for name, _, ds in brands())

@@ -1,12 +1,14 @@
 """What a URL really leads to, for the content signals: its organisational domain, the
 target a link-protection filter wrapped (``safelinks.protection.outlook.com/?url=…``),
-the next hop of a redirect carried in its query, and whether its host is a shortener or
-a mail service's click tracker (tables in ``data/urls.yaml``).
+the next hop of a redirect carried in its query, whether its host is a shortener, a free
+web host, a form service or a mail service's click tracker (tables in
+``data/urls.yaml``), and ``faults``: the ways a URL hides where it leads.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import parse_qsl, unquote
@@ -16,6 +18,15 @@ import yaml
 from trustdesk.mailgateway.analysis import domains
 from trustdesk.mailgateway.analysis.phishing import links
 
+# A registrable name made of words phishing uses: "secure-login-verify.example".
+_LURE_LABEL = re.compile(r"(?:^|-)(?:login|log-in|signin|sign-in|verify|verification|"
+                         r"validate|secure|security|account|accounts|webmail|auth|"
+                         r"wallet|billing|recovery|unlock)(?:-|$)")
+_WORDPRESS = re.compile(r"/wp-(?:content|includes|admin)/")
+_PROGRAM = re.compile(r"\.(?:exe|scr|pif|bat|cmd|msi|vbs|vbe|js|jse|wsf|hta|ps1|lnk|"
+                      r"iso|img|apk)$")
+# "paypal.com.account-check.example": a subdomain dressed as a whole domain name.
+_TLD_LABELS = {"com", "net", "org", "gov", "edu"}
 _FULL_URL = re.compile(r"^(?:https?|hxxps?)://", re.IGNORECASE)
 _ENCODED_URL = re.compile(r"^(?:https?|hxxps?)%3a%2f%2f", re.IGNORECASE)
 
@@ -30,6 +41,8 @@ def tables() -> dict:
         "trackers": frozenset(data["trackers"]),
         "wrappers": tuple(data["wrappers"]),
         "redirect_params": frozenset(data["redirect_params"]),
+        "free_hosts": frozenset(data["free_hosts"]),
+        "form_hosts": frozenset(data["form_hosts"]),
     }
 
 
@@ -51,6 +64,15 @@ def org(host: str) -> str:
 
 def is_shortener(host: str) -> bool:
     return under(host, tables()["shorteners"])
+
+
+def is_free_host(host: str) -> bool:
+    return under(host, tables()["free_hosts"])
+
+
+def is_form_host(host: str, path: str = "") -> bool:
+    return under(host, tables()["form_hosts"]) or (
+        under(host, {"docs.google.com"}) and path.startswith("/forms/"))
 
 
 def is_tracker(host: str) -> bool:
@@ -102,4 +124,78 @@ def redirects(target: links.Target) -> list[str]:
         if _FULL_URL.match(value) or (value.startswith("//") and
                                       key.lower() in tables()["redirect_params"]):
             found.append(value)
+    return found
+
+
+def _punycode_weight(host: str) -> int:
+    labels = [label for label in host.split(".")[:-1] if label.startswith("xn--")]
+    worst = 0
+    for label in labels:
+        try:
+            decoded = label.encode("ascii").decode("idna")
+        except UnicodeError:
+            return 20  # a punycode label that does not decode: made by hand
+        scripts = {unicodedata.name(c, "?").split()[0] for c in decoded if c.isalpha()}
+        mixed = len(scripts) > 1 or bool(scripts & {"CYRILLIC", "GREEK", "ARMENIAN"})
+        worst = max(worst, 20 if mixed else 6)
+    return worst
+
+
+def faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, str]]:
+    """(points, plain words) for each way ``href`` hides where it leads."""
+    final = links.parse(unwrap(href))
+    found = []
+    if final.scheme in ("javascript", "vbscript"):
+        found.append((25, "runs a script"))
+    elif final.scheme == "data":
+        found.append((20, "carries its own page (a data: URL)"))
+    elif final.scheme == "file":
+        found.append((15, "opens a file path"))
+    host = final.host
+    if not host:
+        return found
+    if final.numeric_ip:
+        found.append((25, f"goes to the IP address {host} written as a number"))
+    elif final.ip:
+        found.append((18, f"goes to the bare IP address {links.defang(host)}"))
+    if final.userinfo:
+        tricky = "." in final.userinfo
+        found.append((22 if tricky else 12, f"puts \u201c{final.userinfo[:40]}\u201d before "
+                                             f"an @, so it really goes to {links.defang(host)}"))
+    if is_shortener(host):
+        found.append((10, f"hides its target behind the shortener {host}"))
+    target = org(host)
+    if not is_tracker(host) and target != sender:
+        for inner in redirects(final):
+            inner_org = org(links.parse(inner).host)
+            if inner_org and inner_org not in (target, sender):
+                found.append((15, f"redirects through {host} to {links.defang(inner[:80])}"))
+                break
+    punycode = _punycode_weight(host)
+    if punycode:
+        found.append((punycode, f"has an internationalised (punycode) name {host}"))
+    if not final.ip:
+        sub = host[: -len(target)].rstrip(".").split(".") if host != target else []
+        padded = f".{'.'.join(sub)}."
+        if any(f".{b}." in padded for b in brands if b != target):
+            found.append((20, f"puts a brand's domain in front of {target}"))
+        elif any(label in _TLD_LABELS for label in sub[1:]):
+            found.append((12, f"puts another domain name in front of {target}"))
+        elif len(sub) >= 4:
+            found.append((8, f"has {len(sub)} levels of subdomain"))
+    if is_form_host(host, final.path):
+        found.append((10, f"opens a form on {host}, where anyone can collect answers"))
+    elif is_free_host(host):
+        found.append((10, f"is on {target}, where anyone can publish a page"))
+    elif not final.ip and _LURE_LABEL.search(target.partition(".")[0]) \
+            and target not in brands:
+        found.append((8, f"has a lure word in its domain name {target}"))
+    path = unquote(final.path).lower()
+    if _WORDPRESS.search(path):
+        found.append((10, "points inside a website's WordPress folders"))
+    if _PROGRAM.search(path):
+        found.append((12, "downloads a program"))
+    default = links.SPECIAL.get(final.scheme)
+    if final.port is not None and final.port != default:
+        found.append((10, f"uses the unusual port {final.port}"))
     return found
