@@ -8,7 +8,10 @@ import difflib
 import email
 import email.policy
 import importlib.util
+import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -198,3 +201,23 @@ def test_the_benchmark_scores_verdicts_by_class_and_style():
     shown = bench.examples(samples, results)
     assert shown["false_alarms"] == 1
     assert sum(v["missed"] for v in shown["missed_by_style"].values()) == 2
+
+
+def test_the_benchmark_runs_against_the_analyser_without_network():
+    """A short run end to end: its lines are JSON, the analyser judged every message
+    without importing Django, and the rates are rates."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    out = subprocess.run([sys.executable, str(BENCH / "phishing.py"), "--quick",
+                          "--no-spamassassin"], env=env, capture_output=True, text=True,
+                         timeout=300, check=True)
+    lines = {d["what"]: d for d in map(json.loads, out.stdout.splitlines())}
+    assert set(lines) == {"corpus", "quality", "speed", "phishing", "examples"}
+    quality = lines["quality"]
+    assert quality["errors"] == 0 and quality["django_imported"] == []
+    assert quality["phishing_messages"] == quality["ordinary_messages"] == 30
+    summary = lines["phishing"]
+    assert set(summary["per_style"]) == set(STYLES)
+    for key in ("detection_rate", "false_alarm_rate", "phishing_only_rate"):
+        assert 0 <= summary[key] <= 1
+    assert summary["phishing_only_rate"] <= summary["detection_rate"]
+    assert summary["msgs_per_s"] > 0
