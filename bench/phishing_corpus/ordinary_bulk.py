@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import html
 import random
+import re
 
 from . import files, world
 from .mime import Attachment, Mail
 from .text import button, money, order_no, pick, template_html
 
 SITE, SUPPORT = world.SITE, world.SUPPORT
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def receipt(rng, w, index) -> tuple[str, Mail]:
@@ -281,6 +283,31 @@ def mailing_list(rng, w, index) -> tuple[str, Mail]:
 
 SERVICE = (
     (
+        "支付宝",
+        "alipay.com",
+        "service@mail.alipay.com",
+        "交易提醒：付款成功",
+        "您好，您的支付宝账户于今日付款成功，金额 ¥{n}。如非本人操作，请登录支付宝查看："
+        "https://www.alipay.com/security",
+    ),
+    (
+        "招商银行信用卡",
+        "cmbchina.com",
+        "ccsvc@message.cmbchina.com",
+        "招商银行信用卡电子账单",
+        "尊敬的客户，您的本期信用卡账单已出，请在到期还款日前还款，以免影响信用记录。查看账单："
+        "https://cc.cmbchina.com/bill",
+    ),
+    (
+        "HSBC UK",
+        "hsbc.co.uk",
+        "noreply@mail.hsbc.co.uk",
+        "Your statement is ready",
+        "Your latest business account statement is ready to view. Log on to online banking "
+        "to see it: https://www.hsbc.co.uk/online-banking. We will never ask for your "
+        "password by email.",
+    ),
+    (
         "{who} (via Google Docs)",
         "google.com",
         "drive-shares-dm-noreply@google.com",
@@ -368,6 +395,8 @@ def service_notice(rng, w, index) -> tuple[str, Mail]:
     body = body.replace("{n}", str(n)).replace("{who}", who)
     subject = subject.replace("{n}", str(n)).replace("{who}", who)
     name = name.replace("{who}", who)
+    if "Google Docs" in name and CJK.search(who):  # as Google writes it in Chinese
+        name = f"{who}（通过 Google 文档）"
     urls = [tok for tok in body.split() if tok.startswith("https://")]
     inner = f"<p>{html.escape(body)}</p>" + (button(urls[0], "Review") if urls else "")
     mail = Mail(
