@@ -150,13 +150,18 @@ def _wrap(
         inner += f'<p><a href="{html.escape(link)}">{html.escape(shown)}</a></p>'
     else:
         inner += button(link, label, colour)
+    zh = any("\u4e00" <= ch <= "\u9fff" for ch in "".join(paragraphs))
     footer = pick(
         rng,
-        f"© 2026 {brand}. All rights reserved.",
-        f"This is an automated message from {brand}. Please do not reply.",
-        f"{brand} · Privacy · Terms",
+        f"© 2026 {brand}. " + ("版权所有。" if zh else "All rights reserved."),
+        f"此邮件由{brand}系统自动发送，请勿直接回复。"
+        if zh
+        else f"This is an automated message from {brand}. Please do not reply.",
+        f"{brand} · " + ("隐私政策 · 服务条款" if zh else "Privacy · Terms"),
         "",
     )
+    if shown:
+        label = "链接" if zh else pick(rng, "Link", "Official site", "View online")
     mail.html = template_html(brand, colour, inner, html.escape(footer))
     mail.text = "\n\n".join(paragraphs) + f"\n\n{label}: {shown or link}\n\n{footer}\n"
 
