@@ -17,7 +17,8 @@ notices, colleagues), in English and Chinese. No public corpus is used.
   resolver is None). ``detection_rate``: phishing rated ``suspicious`` or ``phishing``;
   ``phishing_only_rate``: rated ``phishing`` (high confidence); ``false_alarm_rate``:
   ordinary mail rated ``suspicious`` or ``phishing``; per style and per language; the
-  signals that fired most on each class.
+  signals that fired most on each class; ``by_score``: detection and false alarms of a cut
+  on the score alone at each threshold (the trade-off the verdicts' thresholds sit on).
 * ``speed``: messages per second through ``analyze_message``, median of ``--repeats``
   passes, in 1 process and in one process per CPU; the baseline in the same processes is
   the gateway's own ``analysis.message.parse`` of each message (what any analysis costs).
@@ -216,6 +217,9 @@ def quality(samples: list, results: list) -> dict:
         "per_lang_ordinary": groups(ham, lambda s: s.lang),
         "signals_on_phishing": fired(phish),
         "signals_on_ordinary": fired(ham),
+        "by_score": by_score(
+            [r[1] for _, r in phish], [r[1] for _, r in ham], (10, 20, 30, 40, 50, 60, 70, 80, 90)
+        ),
         "max_ms": round(max(latencies), 2),
     }
 
@@ -270,6 +274,18 @@ def spamassassin(
     return _summary(len(raws), runs), [a[1] for a in answers]
 
 
+def by_score(phish: list[float], ham: list[float], thresholds) -> dict:
+    """What a cut on the score alone would give: {threshold: [detection, false alarms]},
+    the trade-off behind the verdicts' thresholds."""
+    return {
+        str(t): [
+            _rate(sum(x >= t for x in phish), len(phish)),
+            _rate(sum(x >= t for x in ham), len(ham)),
+        ]
+        for t in thresholds
+    }
+
+
 def sa_quality(samples: list, scores: list[float]) -> dict:
     phish = [(s, x) for s, x in zip(samples, scores, strict=True) if s.label == "phishing"]
     ham = [x for s, x in zip(samples, scores, strict=True) if s.label == "ordinary"]
@@ -283,6 +299,7 @@ def sa_quality(samples: list, scores: list[float]) -> dict:
         "score_median_phishing": statistics.median(x for _, x in phish) if phish else None,
         "score_median_ordinary": statistics.median(ham) if ham else None,
         "per_style": {k: _rate(sum(v), len(v)) for k, v in sorted(styles.items())},
+        "by_score": by_score([x for _, x in phish], ham, (1, 2, 3, 4, 5)),
     }
 
 
