@@ -65,7 +65,8 @@ def test_reasons_are_listed_strongest_first():
 WEAK = [
     mail(name="IT Support", sender="helper@outlook.com"),  # a role word
     mail(sender="orders@paypal-shop-news.com"),  # a brand and a neutral word
-    mail(sender="forms@typeform.example", reply_to="visitor@gmail.com"),  # a web form
+    mail(sender="ada.l@gmail.com", reply_to="ada.l@gmail.com"),  # Reply-To is From
+    mail(name="Ada Lovelace", sender="ada.home@gmail.com"),  # a customer's second address
     mail(text="Please click https://bit.ly/3xYz to track your parcel."),  # a shortener
     mail(subject="URGENT: action required today",
          text="Please respond immediately, this is urgent."),  # urgency words
@@ -77,7 +78,8 @@ WEAK = [
 def test_single_weak_signs_never_reach_phishing(raw):
     verdict = analyze_message(raw, context=HELPDESK)
     assert verdict.verdict != "phishing"
-    identity_only = {"display_name", "lookalike_domain", "freemail_reply"}
+    identity_only = {"display_name", "lookalike_domain", "freemail_reply",
+                     "customer_name_new_address"}
     assert sum(w for s, w in weights(raw, HELPDESK).items() if s in identity_only) < 35
 
 
@@ -91,7 +93,7 @@ def test_single_weak_signs_never_reach_phishing(raw):
     (mail(name="Grace Hopper", sender="grace.hopper.work@gmail.com",
           reply_to="g.hopper@outlook.com", subject="Quick favour"), "suspicious"),
     (mail(name="Ada Lovelace", sender="ada.lovelace.billing@gmail.com",
-          subject="New bank details"), "suspicious"),
+          reply_to="ada.payments@outlook.com", subject="New bank details"), "suspicious"),
     (mail(name="DHL Express", sender="track@dhl-express-track.com",
           attachments=(("label.html", "text/html", b"<html><form></form></html>"),)),
      "phishing"),
