@@ -216,9 +216,11 @@ def test_a_mailing_list_may_show_the_posters_address():
     ("ceo.acme@gmail.com", "ceo.private@outlook.com", None, 25),  # free mail to free mail
     ("alerts@bank.example", None, "x123@yahoo.com", 20),
     ("alerts@bank.example", "help@qq.com", "x123@163.com", 55),
+    ("news@bakery.example", "bakery.owner@gmail.com", None, 25),  # a small newsletter
 ])
 def test_freemail_reply(sender, reply_to, return_path, weight):
-    raw = mail(sender=sender, reply_to=reply_to, return_path=return_path)
+    headers = {"List-Unsubscribe": "<https://bakery.example/u>"} if "news@" in sender else {}
+    raw = mail(sender=sender, reply_to=reply_to, return_path=return_path, headers=headers)
     assert sum(w for w, _ in reasons_of(senders.FreemailReply(), raw, OWN)) == weight
 
 
@@ -231,7 +233,7 @@ def test_freemail_reply(sender, reply_to, return_path, weight):
     ("news@shop.example", None, "bounce-123@em.sendgrid.net"),
 ])
 def test_replies_that_are_ordinary(sender, reply_to, return_path):
-    headers = {"List-Id": "<devel.lists.example.org>"} if "lists" in sender else {}
+    headers = {"X-Mailing-List": "devel@lists.example.org"} if "lists" in sender else {}
     raw = mail(sender=sender, reply_to=reply_to, return_path=return_path, headers=headers)
     assert reasons_of(senders.FreemailReply(), raw, OWN) == []
 

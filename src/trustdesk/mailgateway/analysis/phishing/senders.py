@@ -22,7 +22,8 @@ def org_of(domain: str) -> str:
 
 class FreemailReply(Signal):
     """Replies go to a free-mail address other than the sender's domain (35: the way
-    invoice and CEO fraud gets the answer; 25 when the sender is itself on free mail),
+    invoice and CEO fraud gets the answer; 25 when the sender is itself on free mail, or
+    for bulk mail with an unsubscribe link),
     or the Return-Path is free mail while From is not (20). Not for mail from the
     helpdesk's own domains (its web forms set Reply-To), nor on a mailing list (which
     sets Reply-To to the poster when it rewrites From)."""
@@ -42,7 +43,8 @@ class FreemailReply(Signal):
             if address == parsed.from_address or not tables.is_freemail(domain):
                 continue
             if org_of(domain) != org_of(sender) or sender_free:
-                weight = 25 if sender_free else 35
+                # Small senders' newsletters take replies at the owner's free mail.
+                weight = 25 if sender_free or parsed.bulk else 35
                 out.append(Reason(self.name, weight, f"Replies would go to {address}, a "
                                   f"free-mail address, not to the sender {parsed.from_address}."))
                 break
