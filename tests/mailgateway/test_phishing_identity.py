@@ -43,6 +43,11 @@ OWN = Context(own_domains=frozenset({"acme.example"}),
     ("docusign.info", lookalike.SUFFIX, "DocuSign"),  # a generic ending
     ("up5.com", lookalike.HOMOGLYPH, "UPS"),  # a digit for a letter
     ("4pple.com", lookalike.HOMOGLYPH, "Apple"),
+    ("o-ffice.com", lookalike.HOMOGLYPH, "Microsoft"),  # a hyphen splitting the name
+    ("deskpaypalsecure.info", lookalike.WORDS, "PayPal"),  # the name inside another
+    # another owner's host named after a brand
+    ("paypal-login.s3.amazonaws.com", lookalike.WORDS, "PayPal"),
+    ("paypal-secure.onmicrosoft.com", lookalike.SUBDOMAIN, "PayPal"),
 ])
 def test_lookalikes_of_brands(host, kind, owner):
     match = lookalike.compare(host, BRANDS)
@@ -62,6 +67,8 @@ def test_lookalikes_of_brands(host, kind, owner):
     "cloud.com", "webchat.example", "offices.com", "amazon-seller-tools.example",
     # a short or everyday brand name under another ending is another owner
     "ccb.org", "apple.farm", "amazon.org", "apple.news", "paypal.co.uk", "l5.com",
+    "mybucket.s3.amazonaws.com", "contoso.onmicrosoft.com", "raw.githubusercontent.com",
+    "googleplex.example", "appleton.example",
 ])
 def test_ordinary_domains_are_not_lookalikes(host):
     assert lookalike.compare(host, BRANDS) is None
@@ -114,6 +121,18 @@ def test_lookalike_domain_signal(sender, reply_to, weight):
                                     "ada@customer.example", "noreply@github.com"])
 def test_lookalike_domain_signal_leaves_real_domains(sender):
     assert reasons_of(identity.LookalikeDomain(), mail(sender=sender)) == []
+
+
+@pytest.mark.parametrize(("name", "sender", "weight"), [
+    ("Amazon", "security@amazon.info", 35),  # claims Amazon, its name under .info
+    ("UPS", "track@upss.com", 35),  # one letter off a short brand it claims
+    ("Amazon", "store@amazon.de", None),  # the brand in another country
+    ("Sam Taylor", "sam@amazon.info", None),  # claims no brand: amazon is also a word
+])
+def test_a_sender_domain_near_the_brand_it_claims(name, sender, weight):
+    got = reasons_of(identity.LookalikeDomain(), mail(name=name, sender=sender))
+    assert [w for w, _ in got] == ([weight] if weight else [])
+
 
 
 def _view(links: tuple[Link, ...], raw: bytes | None = None) -> MailView:

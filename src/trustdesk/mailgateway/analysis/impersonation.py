@@ -105,12 +105,15 @@ def brand(display_name: str, from_domain: str | None,
     padded = f" {_words(shown)} "
     lowered = shown.lower()
     org = domains.organisational(host) or host
-    own_label = org.split(".")[0].replace("-", "")
+    org_label = org.split(".")[0]
+    own_label = org_label.replace("-", "")
+    country = len(org.rsplit(".", 1)[-1]) == 2
     joined = padded.replace(" ", "")
     for name, shown_names, brand_domains in brands:
         # A brand's name under another country's ending is usually the brand's own too
-        # (paypal.co.uk, amazon.fr); a look-alike name is the lookalike signal's to judge.
-        if any(host == d or host.endswith("." + d) or (own_label and _label(d) == own_label)
+        # (paypal.co.uk, amazon.fr), not under a generic one (amazon.info); a look-alike
+        # name is the lookalike signal's to judge.
+        if any(host == d or host.endswith("." + d) or (country and _label(d) == org_label)
                for d in brand_domains):
             continue
         for alias in shown_names:
@@ -122,7 +125,7 @@ def brand(display_name: str, from_domain: str | None,
             # Named after their own domain: the display name spelled in the domain's label
             # ("Apple Growers" at applegrowers.example), or the label opening the name
             # and longer than the brand ("Applegrowers Ltd").
-            if own_label != compact and len(own_label) > len(compact) and (
+            if own_label != compact and joined != compact and len(own_label) > len(compact) and (
                     joined in own_label or joined.startswith(own_label)):
                 return ""
             return name

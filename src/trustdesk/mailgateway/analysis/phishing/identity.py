@@ -154,7 +154,9 @@ class LookalikeDomain(Signal):
     """The From, Reply-To or Return-Path domain imitates the helpdesk's own or a
     well-known brand's: look-alike characters (50), a subdomain trick (45), one letter
     off a name of 7 or more (45; of 6: 35; of 5: 30), lure words added (40; other
-    words: 25), the helpdesk's own name under another ending (40)."""
+    words: 25), the helpdesk's own name under another ending (40); when the display
+    name claims a brand, a sender's domain one letter off it or under a generic ending
+    (35)."""
 
     name = "lookalike_domain"
 
@@ -173,6 +175,14 @@ class LookalikeDomain(Signal):
             if match:
                 out.append(Reason(self.name, _lookalike_weight(match, link=False),
                                   describe(what, host, match)))
+        claimed = _claimed_brand(mail, context)
+        sender = domain_of(parsed.from_address)
+        if not out and claimed and sender:
+            domain = lookalike.near(sender, claimed[1])
+            if domain:
+                out.append(Reason(self.name, 35, f"The message claims to come from "
+                                  f"{claimed[0]}, and the sender's domain {sender} is a "
+                                  f"near miss of {domain}."))
         return out
 
 

@@ -21,7 +21,8 @@ brands own many country domains; under a generic one (``docusign.info``) it is. 
 helpdesk's own name under any other ending is.
 
 ``near(host, domains)`` is looser, for a brand the message already claims to be from:
-one letter off even a short name (``upps.com`` for UPS).
+one letter off even a short name (``upps.com`` for UPS), or the name itself under a
+generic ending (``amazon.info``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ HOMOGLYPH, EDIT, WORDS, SUBDOMAIN, SUFFIX = "homoglyph", "edit", "words", "subdo
 # any other word is weaker (see ``compare``).
 LURE_WORDS = frozenset("""
 secure security login logon signin sign verify verification account accounts update
-support service services billing payment payments pay alert alerts auth authenticate
+support service services billing payment payments pay alert alerts auth authenticate desk
 wallet help helpdesk center centre team online web mail email webmail info confirm id
 customer customers official notice notices delivery tracking track parcel package refund
 refunds invoice invoices tax bank card access portal app cloud docs drive office share
@@ -195,8 +196,10 @@ def _label_match(cand: str, label: str, brand: bool, country: bool) -> tuple[str
     # A capital I is an l in most fonts and a host name is lower-cased, so i and l are
     # one letter in a name long enough not to be another word (dhi is not dhl); 1 can
     # stand for i as well as l (1cbc).
+    # A hyphen splitting the name (o-ffice, pay-pal) reads past the eye as well.
     if skel == target or skeleton(cand.replace("1", "i")) == target or \
-            skeleton(cand.translate(_LEET)) == target or (
+            skeleton(cand.translate(_LEET)) == target or \
+            (len(target) >= 4 and skel.replace("-", "") == target) or (
             len(target) >= 5 and _loose(skel) == _loose(target)):
         return HOMOGLYPH, True
     if label in EVERYDAY:
@@ -217,6 +220,11 @@ def _label_match(cand: str, label: str, brand: bool, country: bool) -> tuple[str
                      skel[: -len(target)] if skel.endswith(target) else ""):
             if rest and (_split_lure(rest) or (rest.isdigit() and len(target) >= 5)):
                 return WORDS, _split_lure(rest)
+        # A distinctive name inside a longer one (deskpaypalsecure, mypaypalhelp).
+        where = skel.find(target)
+        if where > 0 and len(target) >= 6 and label not in WORDLIKE:
+            pieces = (skel[:where], skel[where + len(target):])
+            return WORDS, any(p and _split_lure(p) for p in pieces)
     return None
 
 
@@ -253,9 +261,11 @@ def _compare(name: str, protected: tuple[tuple[str, str], ...],
              legitimate: frozenset[str]) -> Match | None:
     if not name:
         return None
-    if any(name == d or name.endswith("." + d)
-           for d in (*legitimate, *(d for _, d in protected))):
+    if any(name == d or name.endswith("." + d) for d in legitimate):
         return None
+    # A host of one owner's (a bucket on amazonaws.com, a tenant on onmicrosoft.com) is
+    # that owner's to name as it likes, not another's.
+    owners = {owner for owner, d in protected if name == d or name.endswith("." + d)}
     parts = _parts(name)
     if parts is None:
         return None
@@ -264,6 +274,8 @@ def _compare(name: str, protected: tuple[tuple[str, str], ...],
     front_skels = {skeleton(t) for x in front for t in _TOKENS.split(x) if t}
     front_text = f".{'.'.join(front)}."
     for target in _targets(protected):
+        if target.owner in owners:
+            continue
         # Cheap tests first: most targets share nothing with the label.
         if (abs(len(target.skel) - len(skel)) > 2 and target.skel not in skel
                 and target.skel not in front_skels):
@@ -292,10 +304,11 @@ def near(host: str, brand_domains: Iterable[str]) -> str:
     if any(name == d or name.endswith("." + d) for d in brand_domains):
         return ""
     skel = skeleton(parts[1])
+    country = len(parts[0].rsplit(".", 1)[-1]) == 2
     for domain in brand_domains:
         target = _parts(domains.normalise(domain) or "")
-        if target is None or len(target[1]) < 3:
-            continue
+        if target is None or len(target[1]) < 3 or (parts[1] == target[1] and country):
+            continue  # too short to judge, or the brand's name in another country
         goal = skeleton(target[1])
         if skel == goal or (skel[:1] == goal[:1] and damerau(skel, goal, 1) <= 1):
             return target[0]
