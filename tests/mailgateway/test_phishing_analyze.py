@@ -240,3 +240,18 @@ def test_dns_goes_through_the_resolver_and_an_outage_is_bounded():
 def test_the_gateway_package_re_exports_it():
     verdict = gateway_package.analyze_message(mail(sender="service@paypa1.com"))
     assert verdict.score >= 50
+
+
+def test_warm_loads_the_tables_before_the_first_message():
+    import subprocess
+    import sys
+
+    code = ("from trustdesk.mailgateway.analysis.phishing import analyze, lookalike, tables\n"
+            "caches = (analyze.default_registry, tables.brands, tables.freemail,\n"
+            "          lookalike._glyphs)\n"
+            "print([c.cache_info().currsize for c in caches])\n"
+            "analyze.warm()\n"
+            "print([c.cache_info().currsize for c in caches])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.splitlines() == ["[0, 0, 0, 0]", "[1, 1, 1, 1]"]

@@ -182,6 +182,19 @@ def verdict_of(reasons: list[Reason]) -> Verdict:
     return Verdict(name, score, tuple(ordered))
 
 
+def warm() -> None:
+    """Loads what the first message would (the signals, the bundled tables, the
+    confusables table): a long-running process calls it at start so that no message
+    waits for it."""
+    from trustdesk.mailgateway.analysis.phishing import lookalike, tables
+
+    default_registry()
+    _link_extractor()
+    tables.brands()
+    tables.freemail()
+    lookalike.skeleton("xn--pypal-4ve")
+
+
 def analyze_message(raw: bytes, *, resolver=None, context: Context | None = None,
                     registry=None, findings=None) -> Verdict:
     """The verdict on ``raw``. No network unless ``resolver`` is given (then only through
