@@ -4,6 +4,8 @@ holds what a signal must flag and the ordinary mail it must leave alone."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trustdesk.mailgateway.analysis.dns import StubResolver
 from trustdesk.mailgateway.analysis.phishing import identity, lookalike, senders, tables
@@ -361,3 +363,9 @@ def test_context_brands_replace_the_bundled_table():
     named = reasons_of(identity.DisplayName(), mail(name="Acme Pay", sender="a@b.example"),
                        mine)
     assert [w for w, _ in named] == [30]
+
+
+@given(st.one_of(st.text(max_size=80), st.text("paylomicrsftgu01345-.аοрxn", max_size=40)))
+def test_compare_never_raises(host):
+    match = lookalike.compare(host, [*BRANDS, ("", "acme.example")])
+    assert match is None or match.kind in identity.HOW
