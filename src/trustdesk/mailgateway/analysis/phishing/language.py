@@ -30,6 +30,7 @@ _BLOCKQUOTE = re.compile(r"<blockquote\b.*?</blockquote\s*>", re.IGNORECASE | re
 _SENTENCE_END = re.compile(r"[.!?;:\n。！？；：]")
 _WORD = re.compile(r"[\w']+")
 _WORD_START = re.compile(r"(?<!\w)\w")
+_ONE_WORD = r"(?:[\s\-]+[\w.'&]{1,30})?"
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WHAT = {
@@ -39,7 +40,9 @@ WHAT = {
     "payment": "asks for a payment or a change of payment or bank details",
     "urgency": "presses for time",
     "action": "tells the reader to click a link or open an attachment",
-    "lure": "offers a shared document, message, invoice, pay rise or prize to open",
+    "lure": "offers a shared document, message, invoice, parcel, pay rise or prize",
+    "pressure": "asks for discretion or to move the conversation elsewhere, as "
+                "impostors of a manager do",
 }
 
 
@@ -65,6 +68,8 @@ class Table:
     combinations: tuple[tuple[frozenset[str], int], ...]
     weak_alone: frozenset[str]
     weak_alone_max: int
+    reassurance: frozenset[str]
+    reassured_max: int
     cap: int
     cap_without_link: int
 
@@ -73,7 +78,10 @@ def _pattern(text: str) -> re.Pattern:
     if _CJK.search(text):
         return re.compile(r"\s*".join(re.escape(c) for c in text if not c.isspace()))
     tokens = [t for t in re.split(r"[\s\-]+", text) if t]
-    return re.compile(r"[\s\-]*".join(re.escape(t) for t in tokens) + r"(?!\w)")
+    # "your" may be followed by one more word: "verify your Microsoft account".
+    pieces = [re.escape(t) + (_ONE_WORD if t == "your" and i < len(tokens) - 1 else "")
+              for i, t in enumerate(tokens)]
+    return re.compile(r"[\s\-]*".join(pieces) + r"(?!\w)")
 
 
 def build(data: dict) -> Table:
@@ -112,6 +120,8 @@ def build(data: dict) -> Table:
         combinations=tuple((frozenset(c["when"]), int(c["bonus"]))
                            for c in data["combinations"]),
         weak_alone=frozenset(data["weak_alone"]), weak_alone_max=int(data["weak_alone_max"]),
+        reassurance=frozenset(data.get("reassurance", ())),
+        reassured_max=int(data.get("reassured_max", 0)),
         cap=int(data["cap"]), cap_without_link=int(data["cap_without_link"]),
     )
 
@@ -192,6 +202,8 @@ def find(text: str, t: Table | None = None) -> dict[str, dict[str, int]]:
 
 def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = None) -> int:
     t = t or table()
+    reassured = bool(t.reassurance & set(found))
+    found = {c: p for c, p in found.items() if c not in t.reassurance}
     total = 0
     for phrases in found.values():
         weights = sorted(phrases.values(), reverse=True)
@@ -200,6 +212,8 @@ def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = No
     total += sum(bonus for when, bonus in t.combinations if when <= present)
     if set(found) <= t.weak_alone:
         total = min(total, t.weak_alone_max)
+    if reassured:  # "if this was you, you can ignore this message": a real notice's words
+        total = min(total, t.reassured_max)
     return min(total, t.cap if has_link else t.cap_without_link)
 
 
@@ -237,9 +251,9 @@ class Language(Signal):
             return []
         linked = has_link(mail)
         weight = score(found, linked)
-        if weight <= 0:
+        if weight <= 0 or not [c for c in found if c not in table().reassurance]:
             return []
-        order = [c for c in WHAT if c in found]
+        order = [c for c in WHAT if c in found and c not in table().reassurance]
         examples = [p for c in order for p in sorted(found[c], key=lambda p: -found[c][p])][:3]
         said = "; it ".join(WHAT[c] for c in order)
         quoted = ", ".join(f"\u201c{p}\u201d" for p in examples)

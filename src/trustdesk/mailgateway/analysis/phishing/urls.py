@@ -22,6 +22,7 @@ from trustdesk.mailgateway.analysis.phishing import links
 _LURE_LABEL = re.compile(r"(?:^|-)(?:login|log-in|signin|sign-in|verify|verification|"
                          r"validate|secure|security|account|accounts|webmail|auth|"
                          r"wallet|billing|recovery|unlock)(?:-|$)")
+_PATH_TOKENS = re.compile(r"[/._\-?=&]+")
 _WORDPRESS = re.compile(r"/wp-(?:content|includes|admin)/")
 _PROGRAM = re.compile(r"\.(?:exe|scr|pif|bat|cmd|msi|vbs|vbe|js|jse|wsf|hta|ps1|lnk|"
                       r"iso|img|apk)$")
@@ -141,8 +142,11 @@ def _punycode_weight(host: str) -> int:
     return worst
 
 
-def faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, str]]:
-    """(points, plain words) for each way ``href`` hides where it leads."""
+def faults(href: str, brands: dict[str, str], sender: str,
+           brand_labels: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """(points, plain words) for each way ``href`` hides where it leads. ``brands``:
+    organisational domain → brand; ``brand_labels``: their names as written in a URL
+    (``paypal``, ``office365``)."""
     final = links.parse(unwrap(href))
     found = []
     if final.scheme in ("javascript", "vbscript"):
@@ -193,6 +197,10 @@ def faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, st
     path = unquote(final.path).lower()
     if _WORDPRESS.search(path):
         found.append((10, "points inside a website's WordPress folders"))
+    if brand_labels and (target not in brands or is_free_host(host)):
+        named = next((t for t in _PATH_TOKENS.split(path) if t in brand_labels), None)
+        if named:
+            found.append((10, f"names {named} in the path of a page on {target}"))
     if _PROGRAM.search(path):
         found.append((12, "downloads a program"))
     default = links.SPECIAL.get(final.scheme)
