@@ -30,7 +30,11 @@ _BLOCKQUOTE = re.compile(r"<blockquote\b.*?</blockquote\s*>", re.IGNORECASE | re
 _SENTENCE_END = re.compile(r"[.!?;:\n。！？；：]")
 _WORD = re.compile(r"[\w']+")
 _WORD_START = re.compile(r"(?<!\w)\w")
-_ONE_WORD = r"(?:[\s\-]+[\w.'&]{1,30})?"
+# Quotation marks: “…”, "…", 「…」, 『…』 and '…' (an apostrophe inside a word is not one).
+_QUOTE = re.compile("\u201c[^\u201d\n]{1,300}\u201d|\"[^\"\n]{1,300}\"|"
+                    "\u300c[^\u300d\n]{1,300}\u300d|\u300e[^\u300f\n]{1,300}\u300f|"
+                    "(?<!\\w)'[^\n]{1,300}?'(?!\\w)")
+_ONE_WORD = r"(?:[\s\-]+[\w.'&]{1,30}){0,3}"
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WHAT = {
@@ -69,6 +73,8 @@ class Table:
     weak_alone: frozenset[str]
     weak_alone_max: int
     reassurance: frozenset[str]
+    reporting_en: frozenset[str]
+    reporting_zh: tuple[str, ...]
     reassured_max: int
     cap: int
     cap_without_link: int
@@ -78,7 +84,8 @@ def _pattern(text: str) -> re.Pattern:
     if _CJK.search(text):
         return re.compile(r"\s*".join(re.escape(c) for c in text if not c.isspace()))
     tokens = [t for t in re.split(r"[\s\-]+", text) if t]
-    # "your" may be followed by one more word: "verify your Microsoft account".
+    # "your" may be followed by up to three more words: "verify your Microsoft account",
+    # "your Acme support portal session has expired".
     pieces = [re.escape(t) + (_ONE_WORD if t == "your" and i < len(tokens) - 1 else "")
               for i, t in enumerate(tokens)]
     return re.compile(r"[\s\-]*".join(pieces) + r"(?!\w)")
@@ -121,6 +128,8 @@ def build(data: dict) -> Table:
                            for c in data["combinations"]),
         weak_alone=frozenset(data["weak_alone"]), weak_alone_max=int(data["weak_alone_max"]),
         reassurance=frozenset(data.get("reassurance", ())),
+        reporting_en=frozenset(data.get("reporting", {}).get("en", ())),
+        reporting_zh=tuple(data.get("reporting", {}).get("zh", ())),
         reassured_max=int(data.get("reassured_max", 0)),
         cap=int(data["cap"]), cap_without_link=int(data["cap_without_link"]),
     )
@@ -181,12 +190,28 @@ def _guarded(text: str, start: int, chinese: bool, t: Table) -> bool:
     return any(w in t.guards_en for w in words[-3:]) or any(w in t.negations_en for w in words)
 
 
+def _reported(text: str, t: Table) -> list[tuple[int, int]]:
+    """Spans quoted as someone else's words: "it keeps saying 'we couldn't verify your
+    payment'", "提示“账户存在风险，请验证身份”" — a customer quoting an error message or a
+    mail they received, not a request to the reader."""
+    spans = []
+    for match in _QUOTE.finditer(text):
+        before = text[max(0, match.start() - 30):match.start()]
+        if any(w in before for w in t.reporting_zh) or any(
+                w in t.reporting_en for w in _WORD.findall(before)[-4:]):
+            spans.append(match.span())
+    return spans
+
+
 def find(text: str, t: Table | None = None) -> dict[str, dict[str, int]]:
     """category → {phrase: weight} of the phrases found in ``text`` (already normalised)."""
     t = t or table()
     found: dict[str, dict[str, int]] = {}
+    reported = _reported(text, t)
 
     def at(start: int, candidates, chinese: bool):
+        if reported and any(a <= start < b for a, b in reported):
+            return
         for pattern, index in candidates:
             if pattern.match(text, start) and not _guarded(text, start, chinese, t):
                 phrase = t.phrases[index]

@@ -7,6 +7,7 @@ web host, a form service or a mail service's click tracker (tables in
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from functools import lru_cache
@@ -128,6 +129,22 @@ def redirects(target: links.Target) -> list[str]:
     return found
 
 
+# Networks of a company's own machines (RFC 1918, shared, loopback, link-local, ULA). Not
+# ipaddress's is_private, which also counts the documentation ranges.
+_INTERNAL = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+    "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"))
+
+
+def _internal(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return any(address in network for network in _INTERNAL if
+               network.version == address.version)
+
+
 def _punycode_weight(host: str) -> int:
     labels = [label for label in host.split(".")[:-1] if label.startswith("xn--")]
     worst = 0
@@ -158,8 +175,11 @@ def faults(href: str, brands: dict[str, str], sender: str,
     host = final.host
     if not host:
         return found
+    internal = final.ip and _internal(host)
     if final.numeric_ip:
         found.append((25, f"goes to the IP address {host} written as a number"))
+    elif internal:  # a colleague's link to a machine on the company's own network
+        found.append((4, f"goes to the internal network address {links.defang(host)}"))
     elif final.ip:
         found.append((18, f"goes to the bare IP address {links.defang(host)}"))
     if final.userinfo:
@@ -204,6 +224,6 @@ def faults(href: str, brands: dict[str, str], sender: str,
     if _PROGRAM.search(path):
         found.append((12, "downloads a program"))
     default = links.SPECIAL.get(final.scheme)
-    if final.port is not None and final.port != default:
+    if final.port is not None and final.port != default and not internal:
         found.append((10, f"uses the unusual port {final.port}"))
     return found
