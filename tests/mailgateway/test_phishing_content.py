@@ -133,6 +133,10 @@ SUSPICIOUS = [
      "redirects through www.google.com"),
     ("https://shop-a.example/out?next=https%3A%2F%2Fevil.example%2F", "x@x.example", 15,
      "redirects"),
+    # Where the redirect lands is judged too.
+    ("https://www.google.com/url?q=http%3A%2F%2Fx1.azurewebsites.net%2Fauth%2Fverify.php",
+     "x@x.example", 25, "then is on x1.azurewebsites.net"),
+    ("https://www.google.com/url?q=http://198.51.100.7/", "x@x.example", 30, "then goes to"),
     (f"https://{CYRILLIC_PAYPAL}/signin", "x@x.example", 20, "punycode"),
     ("https://xn--fsqu00a.xn--fiqs8s/", "x@x.example", 6, "punycode"),
     ("https://paypal.com.check-point.example/", "x@x.example", 20, "brand's domain"),
@@ -245,14 +249,18 @@ FOUND = [
     ("", "Click here to verify your account", {"action", "credential"}),  # overlapping
     ("Final notice", "Pay the overdue invoice", {"urgency", "payment"}),
     ("", "We have changed our bank details; wire the payment to the new bank account.",
-     {"payment"}),
+     {"bank_change", "payment"}),
     ("", "I need you to buy gift cards for a client today.", {"payment"}),
     ("", "Your Contoso account needs verification. Verify your Microsoft 365 account.",
      {"credential"}),
     ("", "Are you at your desk? I need you to handle something discreetly.", {"pressure"}),
     ("", "方便的话加一下我的新微信，有事找你。", {"pressure"}),
     ("", "Please note our bank details have changed. All future payments should go to the "
-     "account below. Do not use the old account.", {"payment"}),
+     "account below. Do not use the old account.", {"bank_change"}),
+    ("", "We are closing an acquisition and I need a wire of $22,000 sent today. Keep this "
+     "confidential.", {"payment", "pressure"}),
+    ("", "你现在方便吗？帮我买几张京东卡，客户那边要用，稍后报销。", {"payment", "pressure"}),
+    ("", "您的订单退款已审核通过，请回复银行卡号和开户行以便退款。", {"payment"}),
     ("", "您的包裹因地址不详无法派送，需支付重新派送费用。", {"lure", "payment"}),
     ("", "您有5封邮件未能成功投递，请登录邮箱查看。", {"account_threat", "credential"}),
     ("", "V\u0435rify y\u043eur \u0430\u0441\u0441ount", {"credential"}),  # Cyrillic е, о, а, с
@@ -329,7 +337,7 @@ SCORES = [
     ("", '<p>Your mailbox is full. Enter your password below.</p><form><input type=password>'
          '</form>', 45),
     ("We changed our bank details. Please make the payment today to the new bank account.",
-     "", 14),
+     "", 30),  # without a link: capped at 30
     ("Overdue invoice: wire transfer today, final notice.", "", 21),
     ("您的账户已被冻结，请点击以下链接重新验证您的身份 https://evil.example/", "", 45),
 ]
@@ -354,6 +362,27 @@ SECURITY_NOTICE = ("We noticed a new sign-in to your Google Account on a Windows
 def test_a_real_notice_that_needs_nothing_of_the_reader_stays_low(text, expected):
     weight = weights(language.Language, view(text))
     assert weight == expected if expected is not None else weight > 10
+
+
+@pytest.mark.parametrize(("text", "html", "calls"), [
+    ("", '<p>Hello</p><a href="https://x.example/">Verify</a>', {"\u201cverify\u201d link"}),
+    ("", '<a href="https://x.example/">去验证</a>', {"\u201c去验证\u201d link"}),
+    ("Your account needs verification.\n\nSign in: https://x.example/", "",
+     {"\u201csign in\u201d link"}),
+    ("", '<a href="https://x.example/">View your order</a>', set()),
+    ("Order: https://shop.example/o/1", "", set()),
+])
+def test_calls_to_act_are_a_links_own_words(text, html, calls):
+    mail = view(text, html)
+    assert language.calls(mail, language._text(mail)) == calls
+
+
+def test_a_call_adds_to_a_request():
+    plain = "Your account needs verification. Details: https://x.example/"
+    called = "Your account needs verification.\nVerify: https://x.example/"
+    assert weights(language.Language, view(called)) > weights(language.Language, view(plain))
+    # ... but a call alone is weak.
+    assert weights(language.Language, view("Log in: https://shop.example/")) == 3
 
 
 def test_language_explains_in_plain_words():

@@ -34,6 +34,7 @@ _WORD_START = re.compile(r"(?<!\w)\w")
 _QUOTE = re.compile("\u201c[^\u201d\n]{1,300}\u201d|\"[^\"\n]{1,300}\"|"
                     "\u300c[^\u300d\n]{1,300}\u300d|\u300e[^\u300f\n]{1,300}\u300f|"
                     "(?<!\\w)'[^\n]{1,300}?'(?!\\w)")
+_CALL_LINE = re.compile(r"(?:^|\n)([^\n:：]{1,24})[:：] ?(?:https?|hxxps?)://", re.IGNORECASE)
 _ONE_WORD = r"(?:[\s\-]+[\w.'&]{1,30}){0,3}"
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -41,7 +42,8 @@ WHAT = {
     "credential": "asks the reader to sign in or confirm their account or password",
     "account_threat": "warns that the reader's account or mailbox is locked, expiring or "
                       "being misused",
-    "payment": "asks for a payment or a change of payment or bank details",
+    "payment": "asks for a payment or for payment or bank card details",
+    "bank_change": "says the sender's bank account has changed",
     "urgency": "presses for time",
     "action": "tells the reader to click a link or open an attachment",
     "lure": "offers a shared document, message, invoice, parcel, pay rise or prize",
@@ -73,6 +75,8 @@ class Table:
     weak_alone: frozenset[str]
     weak_alone_max: int
     reassurance: frozenset[str]
+    calls: frozenset[str]
+    call_weight: int
     reporting_en: frozenset[str]
     reporting_zh: tuple[str, ...]
     reassured_max: int
@@ -128,6 +132,9 @@ def build(data: dict) -> Table:
                            for c in data["combinations"]),
         weak_alone=frozenset(data["weak_alone"]), weak_alone_max=int(data["weak_alone_max"]),
         reassurance=frozenset(data.get("reassurance", ())),
+        calls=frozenset(normalise(str(c)) for lang in ("en", "zh")
+                        for c in (data.get("calls", {}).get(lang) or ())),
+        call_weight=int(data.get("call_weight", 0)),
         reporting_en=frozenset(data.get("reporting", {}).get("en", ())),
         reporting_zh=tuple(data.get("reporting", {}).get("zh", ())),
         reassured_max=int(data.get("reassured_max", 0)),
@@ -261,6 +268,15 @@ def _text(mail: MailView) -> str:
     return normalise(_QUOTED.sub("", "\n".join(parts)[:MAX_TEXT]))
 
 
+def calls(mail: MailView, text: str) -> set[str]:
+    """Calls to act that are a link's own words: an HTML link reading "Verify" or "去验证",
+    or "Sign in: https://…" in plain text."""
+    t = table()
+    said = {normalise(link.text).strip(" :：>»→") for link in mail.links if link.text}
+    said |= {m.group(1).strip() for m in _CALL_LINE.finditer(text)}
+    return {f"\u201c{c}\u201d link" for c in said if c in t.calls}
+
+
 def has_link(mail: MailView) -> bool:
     return any(link.host or link.href.lower().startswith(("data:", "javascript:"))
                for link in mail.links) or bool(
@@ -271,7 +287,10 @@ class Language(Signal):
     name = "language"
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
-        found = find(_text(mail))
+        text = _text(mail)
+        found = find(text)
+        for call in calls(mail, text):
+            found.setdefault("action", {})[call] = table().call_weight
         if not found:
             return []
         linked = has_link(mail)

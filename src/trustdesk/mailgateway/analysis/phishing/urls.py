@@ -160,7 +160,8 @@ def _punycode_weight(host: str) -> int:
 
 
 def faults(href: str, brands: dict[str, str], sender: str,
-           brand_labels: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+           brand_labels: frozenset[str] = frozenset(), *,
+           _after_redirect: bool = False) -> list[tuple[int, str]]:
     """(points, plain words) for each way ``href`` hides where it leads. ``brands``:
     organisational domain → brand; ``brand_labels``: their names as written in a URL
     (``paypal``, ``office365``)."""
@@ -194,6 +195,9 @@ def faults(href: str, brands: dict[str, str], sender: str,
             inner_org = org(links.parse(inner).host)
             if inner_org and inner_org not in (target, sender):
                 found.append((15, f"redirects through {host} to {links.defang(inner[:80])}"))
+                if not _after_redirect:  # and where it lands is judged too
+                    found += [(p, "then " + w) for p, w in faults(
+                        inner, brands, sender, brand_labels, _after_redirect=True)]
                 break
     punycode = _punycode_weight(host)
     if punycode:
