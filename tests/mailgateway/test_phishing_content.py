@@ -254,6 +254,8 @@ FOUND = [
     ("", "Your Contoso account needs verification. Verify your Microsoft 365 account.",
      {"credential"}),
     ("", "Are you at your desk? I need you to handle something discreetly.", {"pressure"}),
+    ("", "Can you do me a quick favour? I'm in a meeting.", {"pressure"}),  # first person
+    ("", "我在开会不方便接电话，有件事需要你马上处理一下，看到回我。", {"pressure", "urgency"}),
     ("", "方便的话加一下我的新微信，有事找你。", {"pressure"}),
     ("", "Please note our bank details have changed. All future payments should go to the "
      "account below. Do not use the old account.", {"bank_change"}),
@@ -337,7 +339,12 @@ SCORES = [
     ("", '<p>Your mailbox is full. Enter your password below.</p><form><input type=password>'
          '</form>', 45),
     ("We changed our bank details. Please make the payment today to the new bank account.",
-     "", 30),  # without a link: capped at 30
+     "", 30),
+    # Without a link two strong kinds together may pass 30 (to 38), one kind never does.
+    ("We changed our bank details. Please make the payment today to the new bank account. "
+     "Keep this confidential and confirm by reply.", "", 38),
+    ("Bank details have changed: new bank account, new account details, all future "
+     "payments to the new remittance details. Do not use the old account.", "", 18),
     ("Overdue invoice: wire transfer today, final notice.", "", 21),
     ("您的账户已被冻结，请点击以下链接重新验证您的身份 https://evil.example/", "", 45),
 ]

@@ -82,6 +82,9 @@ class Table:
     reassured_max: int
     cap: int
     cap_without_link: int
+    cap_without_link_combined: int
+    strong: frozenset[str]
+    unguarded: frozenset[str]
 
 
 def _pattern(text: str) -> re.Pattern:
@@ -139,6 +142,10 @@ def build(data: dict) -> Table:
         reporting_zh=tuple(data.get("reporting", {}).get("zh", ())),
         reassured_max=int(data.get("reassured_max", 0)),
         cap=int(data["cap"]), cap_without_link=int(data["cap_without_link"]),
+        cap_without_link_combined=int(data.get("cap_without_link_combined",
+                                               data["cap_without_link"])),
+        strong=frozenset(data.get("strong", ())),
+        unguarded=frozenset(data.get("unguarded", ())),
     )
 
 
@@ -220,8 +227,9 @@ def find(text: str, t: Table | None = None) -> dict[str, dict[str, int]]:
         if reported and any(a <= start < b for a, b in reported):
             return
         for pattern, index in candidates:
-            if pattern.match(text, start) and not _guarded(text, start, chinese, t):
-                phrase = t.phrases[index]
+            phrase = t.phrases[index]
+            if pattern.match(text, start) and (phrase.category in t.unguarded
+                                               or not _guarded(text, start, chinese, t)):
                 found.setdefault(phrase.category, {})[phrase.text] = phrase.weight
 
     for match in _WORD_START.finditer(text):
@@ -246,7 +254,13 @@ def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = No
         total = min(total, t.weak_alone_max)
     if reassured:  # "if this was you, you can ignore this message": a real notice's words
         total = min(total, t.reassured_max)
-    return min(total, t.cap if has_link else t.cap_without_link)
+    if has_link:
+        return min(total, t.cap)
+    # Without a link, one kind of request stays under "suspicious" however it is worded;
+    # two of the strong kinds together (a new bank account and a request to pay, a wire
+    # and "keep this confidential") may reach it.
+    strong = len(set(found) & t.strong)
+    return min(total, t.cap_without_link_combined if strong >= 2 else t.cap_without_link)
 
 
 def _text(mail: MailView) -> str:
