@@ -133,6 +133,10 @@ SUSPICIOUS = [
      "redirects through www.google.com"),
     ("https://shop-a.example/out?next=https%3A%2F%2Fevil.example%2F", "x@x.example", 15,
      "redirects"),
+    # Where the redirect lands is judged too.
+    ("https://www.google.com/url?q=http%3A%2F%2Fx1.azurewebsites.net%2Fauth%2Fverify.php",
+     "x@x.example", 25, "then is on x1.azurewebsites.net"),
+    ("https://www.google.com/url?q=http://198.51.100.7/", "x@x.example", 30, "then goes to"),
     (f"https://{CYRILLIC_PAYPAL}/signin", "x@x.example", 20, "punycode"),
     ("https://xn--fsqu00a.xn--fiqs8s/", "x@x.example", 6, "punycode"),
     ("https://paypal.com.check-point.example/", "x@x.example", 20, "brand's domain"),
@@ -149,11 +153,18 @@ SUSPICIOUS = [
      "WordPress"),
     ("https://files.example/invoice.pdf.exe", "x@x.example", 12, "downloads a program"),
     ("https://docs.google.com/document/d/1abc/edit", "x@x.example", 0, None),
-    ("https://www.shop.example/www.paypal.com", "x@x.example", 0, None),
+    ("https://old-bakery.example/x/paypal/signin.html", "x@x.example", 10, "names paypal"),
+    ("https://sites.google.com/view/x/paypal/", "x@x.example", 20, "names paypal"),
+    ("https://www.paypal.com/paypal/signin", "x@x.example", 0, None),
+    ("https://news.example/2026/12/qq-results", "x@x.example", 0, None),
+    ("https://www.shop.example/www.paypal.com", "x@x.example", 10, "names paypal"),
     ("https://login.shop.example/", "x@x.example", 0, None),
     ("https://www.paypal.com/signin", "x@x.example", 0, None),
     ("https://a.b.c.d.evil.example/", "x@x.example", 8, "4 levels"),
     ("http://shop-a.example:8080/", "x@x.example", 10, "port 8080"),
+    ("http://10.20.0.42:3000/d/queue", "x@x.example", 4, "internal network address"),
+    ("http://[fd00::42]/", "x@x.example", 4, "internal network address"),
+    ("http://0x0a000001/", "x@x.example", 25, "written as a number"),
     ("javascript:document.location='https://evil.example'", "x@x.example", 25, "script"),
     ("data:text/html;base64,PGgxPkxvZ2luPC9oMT4=", "x@x.example", 20, "data:"),
     ("http://198.51.100.7:8080/", "x@x.example", 28, "port 8080"),
@@ -238,10 +249,24 @@ FOUND = [
     ("", "Click here to verify your account", {"action", "credential"}),  # overlapping
     ("Final notice", "Pay the overdue invoice", {"urgency", "payment"}),
     ("", "We have changed our bank details; wire the payment to the new bank account.",
-     {"payment"}),
-    ("", "I need you to buy gift cards for a client today.", {"payment", "urgency"}),
+     {"bank_change", "payment"}),
+    ("", "I need you to buy gift cards for a client today.", {"payment"}),
+    ("", "Your Contoso account needs verification. Verify your Microsoft 365 account.",
+     {"credential"}),
+    ("", "Are you at your desk? I need you to handle something discreetly.", {"pressure"}),
+    ("", "Can you do me a quick favour? I'm in a meeting.", {"pressure"}),  # first person
+    ("", "我在开会不方便接电话，有件事需要你马上处理一下，看到回我。", {"pressure", "urgency"}),
+    ("", "方便的话加一下我的新微信，有事找你。", {"pressure"}),
+    ("", "Please note our bank details have changed. All future payments should go to the "
+     "account below. Do not use the old account.", {"bank_change"}),
+    ("", "We are closing an acquisition and I need a wire of $22,000 sent today. Keep this "
+     "confidential.", {"payment", "pressure"}),
+    ("", "你现在方便吗？帮我买几张京东卡，客户那边要用，稍后报销。", {"payment", "pressure"}),
+    ("", "您的订单退款已审核通过，请回复银行卡号和开户行以便退款。", {"payment"}),
+    ("", "您的包裹因地址不详无法派送，需支付重新派送费用。", {"lure", "payment"}),
+    ("", "您有5封邮件未能成功投递，请登录邮箱查看。", {"account_threat", "credential"}),
     ("", "V\u0435rify y\u043eur \u0430\u0441\u0441ount", {"credential"}),  # Cyrillic е, о, а, с
-    ("", "Anna shared a document with you. Sign in to your account to view it.",
+    ("", "Anna shared a document with you. Sign in to your account to verify access.",
      {"lure", "credential"}),
     ("", "您有一张电子发票待查收，请点击下方链接登录您的邮箱查看", {"lure", "action",
                                                                "credential"}),
@@ -269,6 +294,21 @@ FOUND = [
     ("", "I noticed unusual activity on my account.", set()),
     ("", "Your account will be credited within 3 days.", set()),
     ("", "Проверьте аккаунт", set()),
+    # A customer quoting what they were shown.
+    ("", "I tried to pay with PayPal but it keeps saying 'we couldn't verify your payment'.",
+     set()),
+    ("", "用支付宝付款时提示“账户存在风险，请验证身份”，验证了还是付不了", set()),
+    ("", 'I got an e-mail saying "verify your account within 24 hours", is it yours?', set()),
+    # Quoted without anyone being quoted: a button's words, still said to the reader.
+    ("", 'Click "Verify your account" below.', {"credential"}),
+    ("", "Delivery fee: $5.00. Your card was charged $42.00.", set()),
+    ("", "Will my order go out today? What is the storage limit of my plan?", set()),
+    ("", "By signing in you agree to the terms.", set()),
+    ("", "Your Acme support portal session has expired.", {"account_threat"}),
+    ("", "小王，下午有一笔款需要你先转一下，具体账户我发你。这事先别跟别人说。",
+     {"payment", "pressure"}),
+    ("", "We attempted to deliver your parcel but no one was available.", {"lure"}),
+    ("", "麻烦帮个忙，登录查看订单时报错，发现一笔异常交易", set()),
     ("", "We will never ask you to confirm your password or verify your account by e-mail.",
      set()),
     ("", "我们绝不会要求您确认您的密码", set()),
@@ -299,7 +339,12 @@ SCORES = [
     ("", '<p>Your mailbox is full. Enter your password below.</p><form><input type=password>'
          '</form>', 45),
     ("We changed our bank details. Please make the payment today to the new bank account.",
-     "", 14),
+     "", 30),
+    # Without a link two strong kinds together may pass 30 (to 38), one kind never does.
+    ("We changed our bank details. Please make the payment today to the new bank account. "
+     "Keep this confidential and confirm by reply.", "", 38),
+    ("Bank details have changed: new bank account, new account details, all future "
+     "payments to the new remittance details. Do not use the old account.", "", 18),
     ("Overdue invoice: wire transfer today, final notice.", "", 21),
     ("您的账户已被冻结，请点击以下链接重新验证您的身份 https://evil.example/", "", 45),
 ]
@@ -308,6 +353,43 @@ SCORES = [
 @pytest.mark.parametrize(("text", "html", "expected"), SCORES)
 def test_language_weights(text, html, expected):
     assert weights(language.Language, view(text, html)) == expected
+
+
+SECURITY_NOTICE = ("We noticed a new sign-in to your Google Account on a Windows device. "
+                   "If this was you, you don't need to do anything. If not, we'll help you "
+                   "secure your account: https://myaccount.google.com/notifications")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (SECURITY_NOTICE, 10),
+    ("我们检测到您的账户异常登录。如果是您本人操作，请忽略此邮件。https://account.example/", 10),
+    # Without the reassurance, the same words are a warning that wants the click.
+    (SECURITY_NOTICE.replace("If this was you, you don't need to do anything. ", ""), None),
+])
+def test_a_real_notice_that_needs_nothing_of_the_reader_stays_low(text, expected):
+    weight = weights(language.Language, view(text))
+    assert weight == expected if expected is not None else weight > 10
+
+
+@pytest.mark.parametrize(("text", "html", "calls"), [
+    ("", '<p>Hello</p><a href="https://x.example/">Verify</a>', {"\u201cverify\u201d link"}),
+    ("", '<a href="https://x.example/">去验证</a>', {"\u201c去验证\u201d link"}),
+    ("Your account needs verification.\n\nSign in: https://x.example/", "",
+     {"\u201csign in\u201d link"}),
+    ("", '<a href="https://x.example/">View your order</a>', set()),
+    ("Order: https://shop.example/o/1", "", set()),
+])
+def test_calls_to_act_are_a_links_own_words(text, html, calls):
+    mail = view(text, html)
+    assert language.calls(mail, language._text(mail)) == calls
+
+
+def test_a_call_adds_to_a_request():
+    plain = "Your account needs verification. Details: https://x.example/"
+    called = "Your account needs verification.\nVerify: https://x.example/"
+    assert weights(language.Language, view(called)) > weights(language.Language, view(plain))
+    # ... but a call alone is weak.
+    assert weights(language.Language, view("Log in: https://shop.example/")) == 3
 
 
 def test_language_explains_in_plain_words():
@@ -352,8 +434,8 @@ def test_language_still_reads_unquoted_html_beside_a_quote():
 
 def test_phrase_table_is_well_formed():
     table = language.table()
-    assert {p.category for p in table.phrases} == set(language.WHAT)
-    for category in language.WHAT:
+    assert {p.category for p in table.phrases} == set(language.WHAT) | table.reassurance
+    for category in [*language.WHAT, *table.reassurance]:
         mine = [p for p in table.phrases if p.category == category]
         assert any(language._CJK.search(p.text) for p in mine), f"{category}: no Chinese"
         assert any(not language._CJK.search(p.text) for p in mine), f"{category}: no English"

@@ -53,6 +53,18 @@ def brand_orgs(context: Context) -> dict[str, str]:
     return _brand_orgs(tuple(context.brands))
 
 
+def brand_labels(context: Context) -> frozenset[str]:
+    """The brands' domain names as a URL's path would name them (``paypal`` of
+    ``paypal.com``); short ones (``qq``, ``jd``) are left out, they are in too many paths."""
+    return _brand_labels(tuple(context.brands))
+
+
+@lru_cache(maxsize=16)
+def _brand_labels(brands: tuple) -> frozenset[str]:
+    return frozenset(label for org in _brand_orgs(brands)
+                     if len(label := org.partition(".")[0]) >= 5 and not label.isdigit())
+
+
 @lru_cache(maxsize=16)
 def _brand_orgs(brands: tuple) -> dict[str, str]:
     table: dict[str, str] = {}
@@ -154,12 +166,13 @@ class SuspiciousUrl(Signal):
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
         ours, brands, sender = own_orgs(context), brand_orgs(context), sender_org(mail)
+        labels = brand_labels(context)
         scored, seen = [], set()
         for link in mail.links:
             if link.href in seen or (link.host and urls.org(link.host) in ours):
                 continue
             seen.add(link.href)
-            faults = urls.faults(link.href, brands, sender)
+            faults = urls.faults(link.href, brands, sender, labels)
             if faults:
                 faults.sort(key=lambda f: -f[0])
                 points = min(CAP, sum(p for p, _ in faults))

@@ -30,16 +30,25 @@ _BLOCKQUOTE = re.compile(r"<blockquote\b.*?</blockquote\s*>", re.IGNORECASE | re
 _SENTENCE_END = re.compile(r"[.!?;:\n。！？；：]")
 _WORD = re.compile(r"[\w']+")
 _WORD_START = re.compile(r"(?<!\w)\w")
+# Quotation marks: “…”, "…", 「…」, 『…』 and '…' (an apostrophe inside a word is not one).
+_QUOTE = re.compile("\u201c[^\u201d\n]{1,300}\u201d|\"[^\"\n]{1,300}\"|"
+                    "\u300c[^\u300d\n]{1,300}\u300d|\u300e[^\u300f\n]{1,300}\u300f|"
+                    "(?<!\\w)'[^\n]{1,300}?'(?!\\w)")
+_CALL_LINE = re.compile(r"(?:^|\n)([^\n:：]{1,24})[:：] ?(?:https?|hxxps?)://", re.IGNORECASE)
+_ONE_WORD = r"(?:[\s\-]+[\w.'&]{1,30}){0,3}"
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WHAT = {
     "credential": "asks the reader to sign in or confirm their account or password",
     "account_threat": "warns that the reader's account or mailbox is locked, expiring or "
                       "being misused",
-    "payment": "asks for a payment or a change of payment or bank details",
+    "payment": "asks for a payment or for payment or bank card details",
+    "bank_change": "says the sender's bank account has changed",
     "urgency": "presses for time",
     "action": "tells the reader to click a link or open an attachment",
-    "lure": "offers a shared document, message, invoice, pay rise or prize to open",
+    "lure": "offers a shared document, message, invoice, parcel, pay rise or prize",
+    "pressure": "asks for discretion or to move the conversation elsewhere, as "
+                "impostors of a manager do",
 }
 
 
@@ -65,15 +74,28 @@ class Table:
     combinations: tuple[tuple[frozenset[str], int], ...]
     weak_alone: frozenset[str]
     weak_alone_max: int
+    reassurance: frozenset[str]
+    calls: frozenset[str]
+    call_weight: int
+    reporting_en: frozenset[str]
+    reporting_zh: tuple[str, ...]
+    reassured_max: int
     cap: int
     cap_without_link: int
+    cap_without_link_combined: int
+    strong: frozenset[str]
+    unguarded: frozenset[str]
 
 
 def _pattern(text: str) -> re.Pattern:
     if _CJK.search(text):
         return re.compile(r"\s*".join(re.escape(c) for c in text if not c.isspace()))
     tokens = [t for t in re.split(r"[\s\-]+", text) if t]
-    return re.compile(r"[\s\-]*".join(re.escape(t) for t in tokens) + r"(?!\w)")
+    # "your" may be followed by up to three more words: "verify your Microsoft account",
+    # "your Acme support portal session has expired".
+    pieces = [re.escape(t) + (_ONE_WORD if t == "your" and i < len(tokens) - 1 else "")
+              for i, t in enumerate(tokens)]
+    return re.compile(r"[\s\-]*".join(pieces) + r"(?!\w)")
 
 
 def build(data: dict) -> Table:
@@ -112,7 +134,18 @@ def build(data: dict) -> Table:
         combinations=tuple((frozenset(c["when"]), int(c["bonus"]))
                            for c in data["combinations"]),
         weak_alone=frozenset(data["weak_alone"]), weak_alone_max=int(data["weak_alone_max"]),
+        reassurance=frozenset(data.get("reassurance", ())),
+        calls=frozenset(normalise(str(c)) for lang in ("en", "zh")
+                        for c in (data.get("calls", {}).get(lang) or ())),
+        call_weight=int(data.get("call_weight", 0)),
+        reporting_en=frozenset(data.get("reporting", {}).get("en", ())),
+        reporting_zh=tuple(data.get("reporting", {}).get("zh", ())),
+        reassured_max=int(data.get("reassured_max", 0)),
         cap=int(data["cap"]), cap_without_link=int(data["cap_without_link"]),
+        cap_without_link_combined=int(data.get("cap_without_link_combined",
+                                               data["cap_without_link"])),
+        strong=frozenset(data.get("strong", ())),
+        unguarded=frozenset(data.get("unguarded", ())),
     )
 
 
@@ -171,15 +204,32 @@ def _guarded(text: str, start: int, chinese: bool, t: Table) -> bool:
     return any(w in t.guards_en for w in words[-3:]) or any(w in t.negations_en for w in words)
 
 
+def _reported(text: str, t: Table) -> list[tuple[int, int]]:
+    """Spans quoted as someone else's words: "it keeps saying 'we couldn't verify your
+    payment'", "提示“账户存在风险，请验证身份”" — a customer quoting an error message or a
+    mail they received, not a request to the reader."""
+    spans = []
+    for match in _QUOTE.finditer(text):
+        before = text[max(0, match.start() - 30):match.start()]
+        if any(w in before for w in t.reporting_zh) or any(
+                w in t.reporting_en for w in _WORD.findall(before)[-4:]):
+            spans.append(match.span())
+    return spans
+
+
 def find(text: str, t: Table | None = None) -> dict[str, dict[str, int]]:
     """category → {phrase: weight} of the phrases found in ``text`` (already normalised)."""
     t = t or table()
     found: dict[str, dict[str, int]] = {}
+    reported = _reported(text, t)
 
     def at(start: int, candidates, chinese: bool):
+        if reported and any(a <= start < b for a, b in reported):
+            return
         for pattern, index in candidates:
-            if pattern.match(text, start) and not _guarded(text, start, chinese, t):
-                phrase = t.phrases[index]
+            phrase = t.phrases[index]
+            if pattern.match(text, start) and (phrase.category in t.unguarded
+                                               or not _guarded(text, start, chinese, t)):
                 found.setdefault(phrase.category, {})[phrase.text] = phrase.weight
 
     for match in _WORD_START.finditer(text):
@@ -192,6 +242,8 @@ def find(text: str, t: Table | None = None) -> dict[str, dict[str, int]]:
 
 def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = None) -> int:
     t = t or table()
+    reassured = bool(t.reassurance & set(found))
+    found = {c: p for c, p in found.items() if c not in t.reassurance}
     total = 0
     for phrases in found.values():
         weights = sorted(phrases.values(), reverse=True)
@@ -200,7 +252,15 @@ def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = No
     total += sum(bonus for when, bonus in t.combinations if when <= present)
     if set(found) <= t.weak_alone:
         total = min(total, t.weak_alone_max)
-    return min(total, t.cap if has_link else t.cap_without_link)
+    if reassured:  # "if this was you, you can ignore this message": a real notice's words
+        total = min(total, t.reassured_max)
+    if has_link:
+        return min(total, t.cap)
+    # Without a link, one kind of request stays under "suspicious" however it is worded;
+    # two of the strong kinds together (a new bank account and a request to pay, a wire
+    # and "keep this confidential") may reach it.
+    strong = len(set(found) & t.strong)
+    return min(total, t.cap_without_link_combined if strong >= 2 else t.cap_without_link)
 
 
 def _text(mail: MailView) -> str:
@@ -222,6 +282,15 @@ def _text(mail: MailView) -> str:
     return normalise(_QUOTED.sub("", "\n".join(parts)[:MAX_TEXT]))
 
 
+def calls(mail: MailView, text: str) -> set[str]:
+    """Calls to act that are a link's own words: an HTML link reading "Verify" or "去验证",
+    or "Sign in: https://…" in plain text."""
+    t = table()
+    said = {normalise(link.text).strip(" :：>»→") for link in mail.links if link.text}
+    said |= {m.group(1).strip() for m in _CALL_LINE.finditer(text)}
+    return {f"\u201c{c}\u201d link" for c in said if c in t.calls}
+
+
 def has_link(mail: MailView) -> bool:
     return any(link.host or link.href.lower().startswith(("data:", "javascript:"))
                for link in mail.links) or bool(
@@ -232,14 +301,17 @@ class Language(Signal):
     name = "language"
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
-        found = find(_text(mail))
+        text = _text(mail)
+        found = find(text)
+        for call in calls(mail, text):
+            found.setdefault("action", {})[call] = table().call_weight
         if not found:
             return []
         linked = has_link(mail)
         weight = score(found, linked)
-        if weight <= 0:
+        if weight <= 0 or not [c for c in found if c not in table().reassurance]:
             return []
-        order = [c for c in WHAT if c in found]
+        order = [c for c in WHAT if c in found and c not in table().reassurance]
         examples = [p for c in order for p in sorted(found[c], key=lambda p: -found[c][p])][:3]
         said = "; it ".join(WHAT[c] for c in order)
         quoted = ", ".join(f"\u201c{p}\u201d" for p in examples)

@@ -7,6 +7,7 @@ web host, a form service or a mail service's click tracker (tables in
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from functools import lru_cache
@@ -22,6 +23,7 @@ from trustdesk.mailgateway.analysis.phishing import links
 _LURE_LABEL = re.compile(r"(?:^|-)(?:login|log-in|signin|sign-in|verify|verification|"
                          r"validate|secure|security|account|accounts|webmail|auth|"
                          r"wallet|billing|recovery|unlock)(?:-|$)")
+_PATH_TOKENS = re.compile(r"[/._\-?=&]+")
 _WORDPRESS = re.compile(r"/wp-(?:content|includes|admin)/")
 _PROGRAM = re.compile(r"\.(?:exe|scr|pif|bat|cmd|msi|vbs|vbe|js|jse|wsf|hta|ps1|lnk|"
                       r"iso|img|apk)$")
@@ -127,6 +129,22 @@ def redirects(target: links.Target) -> list[str]:
     return found
 
 
+# Networks of a company's own machines (RFC 1918, shared, loopback, link-local, ULA). Not
+# ipaddress's is_private, which also counts the documentation ranges.
+_INTERNAL = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+    "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"))
+
+
+def _internal(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return any(address in network for network in _INTERNAL if
+               network.version == address.version)
+
+
 def _punycode_weight(host: str) -> int:
     labels = [label for label in host.split(".")[:-1] if label.startswith("xn--")]
     worst = 0
@@ -141,8 +159,12 @@ def _punycode_weight(host: str) -> int:
     return worst
 
 
-def faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, str]]:
-    """(points, plain words) for each way ``href`` hides where it leads."""
+def faults(href: str, brands: dict[str, str], sender: str,
+           brand_labels: frozenset[str] = frozenset(), *,
+           _after_redirect: bool = False) -> list[tuple[int, str]]:
+    """(points, plain words) for each way ``href`` hides where it leads. ``brands``:
+    organisational domain → brand; ``brand_labels``: their names as written in a URL
+    (``paypal``, ``office365``)."""
     final = links.parse(unwrap(href))
     found = []
     if final.scheme in ("javascript", "vbscript"):
@@ -154,8 +176,11 @@ def faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, st
     host = final.host
     if not host:
         return found
+    internal = final.ip and _internal(host)
     if final.numeric_ip:
         found.append((25, f"goes to the IP address {host} written as a number"))
+    elif internal:  # a colleague's link to a machine on the company's own network
+        found.append((4, f"goes to the internal network address {links.defang(host)}"))
     elif final.ip:
         found.append((18, f"goes to the bare IP address {links.defang(host)}"))
     if final.userinfo:
@@ -170,6 +195,9 @@ def faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, st
             inner_org = org(links.parse(inner).host)
             if inner_org and inner_org not in (target, sender):
                 found.append((15, f"redirects through {host} to {links.defang(inner[:80])}"))
+                if not _after_redirect:  # and where it lands is judged too
+                    found += [(p, "then " + w) for p, w in faults(
+                        inner, brands, sender, brand_labels, _after_redirect=True)]
                 break
     punycode = _punycode_weight(host)
     if punycode:
@@ -193,9 +221,13 @@ def faults(href: str, brands: dict[str, str], sender: str) -> list[tuple[int, st
     path = unquote(final.path).lower()
     if _WORDPRESS.search(path):
         found.append((10, "points inside a website's WordPress folders"))
+    if brand_labels and (target not in brands or is_free_host(host)):
+        named = next((t for t in _PATH_TOKENS.split(path) if t in brand_labels), None)
+        if named:
+            found.append((10, f"names {named} in the path of a page on {target}"))
     if _PROGRAM.search(path):
         found.append((12, "downloads a program"))
     default = links.SPECIAL.get(final.scheme)
-    if final.port is not None and final.port != default:
+    if final.port is not None and final.port != default and not internal:
         found.append((10, f"uses the unusual port {final.port}"))
     return found
