@@ -178,7 +178,7 @@ CARRIERS = (
     ("DHL", "dhl.com", "JD"),
     ("UPS", "ups.com", "1Z"),
 )
-CARRIERS_ZH = (("顺达快递", "shunda-express.cn", "SD"), ("中通快运", "zhongtong-kuaiyun.cn", "ZT"))
+CARRIERS_ZH = (("顺达快递", "shunda-express.cn", "SD"), ("安达快运", "anda-kuaiyun.cn", "AD"))
 ESPS = ("sendgrid.net", "mailgun.org", "mcsv.net", "amazonses.com", "sparkpostmail.com")
 LISTS = (
     ("python-announce", "python.org", "Mailman"),
