@@ -38,6 +38,7 @@ from trustdesk.customers import selectors as customers
 from trustdesk.customers import services as customer_services
 from trustdesk.jobs.registry import job
 from trustdesk.mailgateway import addresses, bounces, references, scanner, sealing
+from trustdesk.mailgateway.analysis import domains
 from trustdesk.mailgateway.analysis import message as mime
 from trustdesk.mailgateway.models import InboundMail, MessageRef, Route
 from trustdesk.tickets import intake as ticket_intake
@@ -72,7 +73,8 @@ def process(mail_id: int) -> str:
     if parsed.received_count > MAX_HOPS:
         return _set_aside(mail, "loop", "The message passed through too many servers: a "
                           "mail loop.")
-    if not parsed.from_address or parsed.from_count != 1:
+    if not parsed.from_address or parsed.from_count != 1 or not _author_checked(
+            mail, parsed):
         return _suspend(mail, "no_sender", "The message does not name exactly one sender "
                         "in From.")
     files, flags = scanner.scan_parts(parsed.attachments)
@@ -82,6 +84,18 @@ def process(mail_id: int) -> str:
     # Files are read (PDFs parsed, text scanned for PII) before the write transaction.
     prepared = ticket_intake.prepare_attachments(files)
     return _deliver(mail, envelope, parsed, prepared, flags, released=released)
+
+
+def _author_checked(mail: InboundMail, parsed: mime.Parsed) -> bool:
+    """Whether the address intake takes for the sender is in the domain the gateway
+    checked (``authenticate.author``, strict). A From that the strict reader finds no
+    single author in — "ada@customer.test <eve@freemail.test>" — is a DMARC permerror,
+    which no p=reject refuses; the lenient reader here would still take Ada's address
+    from it and file the message as hers. Where the two readers disagree, nobody's
+    customer record gets the message."""
+    domain = parsed.from_address.rpartition("@")[2]
+    checked = mail.checks.get("from_domain")
+    return bool(checked) and domains.normalise(domain) == checked
 
 
 def _candidate(envelope: dict, parsed: mime.Parsed) -> Ticket | None:

@@ -62,22 +62,25 @@ class Config:
 
 
 class Connections:
-    """Open sessions, in all and per client address (within this process)."""
+    """Open sessions, in all and per client (an IPv4 address or an IPv6 /64; within this
+    process)."""
 
     def __init__(self, total: int, per_ip: int):
         self.total, self.per_ip = total, per_ip
         self.open: collections.Counter[str] = collections.Counter()
 
     def admit(self, ip: str) -> bool:
-        if sum(self.open.values()) >= self.total or self.open[ip] >= self.per_ip:
+        client = limits.client_of(ip)  # an IPv6 client's /64 is one client
+        if sum(self.open.values()) >= self.total or self.open[client] >= self.per_ip:
             return False
-        self.open[ip] += 1
+        self.open[client] += 1
         return True
 
     def leave(self, ip: str) -> None:
-        self.open[ip] -= 1
-        if self.open[ip] <= 0:
-            del self.open[ip]
+        client = limits.client_of(ip)
+        self.open[client] -= 1
+        if self.open[client] <= 0:
+            del self.open[client]
 
 
 def _blocking(fn, *args):

@@ -1,0 +1,172 @@
+"""The gateway attacked as a hostile sender would: each test names a way in and checks
+it is shut. Over real SMTP where the listener's path matters, else against the unit that
+decides."""
+
+from __future__ import annotations
+
+import email.policy
+import re
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import dkim
+import pytest
+
+from mailgateway import mailkit
+from mailgateway.signing import key as signing_key
+from trustdesk.jobs.worker import run_pending
+from trustdesk.mailgateway import authentication, gateway, limits, resolver
+from trustdesk.mailgateway.analysis.dns import DnsPythonResolver
+from trustdesk.mailgateway.listener import Config, Connections, Listener
+from trustdesk.mailgateway.models import InboundMail, Route
+from trustdesk.tickets.models import Ticket
+
+SUPPORT = f"support@{mailkit.COMPANY}"
+ADA = f"ada@{mailkit.SENDER_DOMAIN}"  # customer.test publishes DMARC p=reject
+EVE = f"eve@{mailkit.FREEMAIL}"
+State = InboundMail.State
+
+
+@pytest.fixture
+def smtp(settings, make_team, transactional_db):
+    settings.GREYLIST_DELAY_SECONDS = 0
+    settings.SMTPD_HOSTNAME = "mx.acme.test"
+    zone = mailkit.zone()
+    resolver.use(DnsPythonResolver(nameservers=["127.0.0.1"], port=zone.port, timeout=1,
+                                   lifetime=2))
+    gateway.forget_routes()
+    Route.objects.create(address=SUPPORT, name="Acme Support", team=make_team("Support"))
+    listener = Listener("127.0.0.1", 0, Config(
+        hostname="mx.acme.test", max_bytes=5_000_000, max_recipients=10,
+        max_connections=20, max_connections_per_ip=10)).start()
+    yield listener
+    listener.stop()
+    resolver.use(None)
+    zone.stop()
+    gateway.forget_routes()
+
+
+def _signed_with_from(from_header: bytes, *, sign_domain: str) -> bytes:
+    """A message whose From line is exactly ``from_header``, DKIM-signed by
+    ``sign_domain`` (the attacker's own, which passes)."""
+    msg = EmailMessage()
+    msg["From"] = "placeholder@example.invalid"
+    msg["To"] = SUPPORT
+    msg["Subject"] = "Please change my delivery address"
+    msg["Message-ID"] = make_msgid(domain=sign_domain)
+    msg.set_content("Send everything to 1 Attacker Road from now on.")
+    raw = msg.as_bytes(policy=email.policy.SMTP)
+    raw = raw.replace(b"From: placeholder@example.invalid", b"From: " + from_header, 1)
+    pem, _ = signing_key()
+    return dkim.sign(raw, b"sel", sign_domain.encode(), pem,
+                     include_headers=[b"from", b"to", b"subject", b"message-id"]) + raw
+
+
+# --- Forging the author ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("from_header", [
+    # No single well-formed author for DMARC, but the lenient reader takes Ada's address.
+    f"{ADA} <{EVE}>".encode(),
+    f"<{ADA}> {EVE}".encode(),
+    f"<{ADA}>\r\n\t<{EVE}>".encode(),
+    f"x: {ADA};".encode(),
+])
+def test_a_malformed_from_naming_a_p_reject_customer_never_lands_as_them(
+        smtp, make_customer, from_header):
+    # Ada's domain publishes p=reject: a plain forgery of her address is refused at the
+    # door. A From that DMARC cannot read (permerror) must not be the way around it: intake
+    # may not guess Ada out of it and file the message under her customer record.
+    ada = make_customer(full_name="Ada Lovelace", email=ADA)
+    raw = _signed_with_from(from_header, sign_domain=mailkit.FREEMAIL)
+    code, _ = mailkit.send(smtp.port, raw, mail_from=EVE, to=[SUPPORT])
+    run_pending()
+    assert code == 250
+    assert not Ticket.objects.filter(customer_id=ada.id).exists()
+    mail = InboundMail.objects.get()
+    assert mail.state == State.SUSPENDED and mail.reason == "no_sender"
+
+
+def test_the_plain_forgery_of_a_p_reject_customer_is_still_refused(smtp, make_customer):
+    # The baseline the test above leans on: the well-formed forgery is rejected.
+    make_customer(full_name="Ada Lovelace", email=ADA)
+    raw = _signed_with_from(f"Ada <{ADA}>".encode(), sign_domain=mailkit.FREEMAIL)
+    code, _ = mailkit.send(smtp.port, raw, mail_from=EVE, to=[SUPPORT])
+    assert code == 550 and not InboundMail.objects.exists()
+
+
+# --- Forging the gateway's own verdict ---------------------------------------------------
+
+FORGED = [
+    b"Authentication-Results: mx.acme.test; dmarc=pass header.from=customer.test",
+    # RFC 8601 §2.2: an authserv-id may be followed by a version.
+    b"Authentication-Results: mx.acme.test 1; dmarc=pass header.from=customer.test",
+    # ... and, like every header value, begin with a comment (CFWS).
+    b"Authentication-Results: (checked) mx.acme.test; dmarc=pass",
+    # A quoted-string is a value too.
+    b'Authentication-Results: "mx.acme.test"; dmarc=pass',
+    # Folded, in another case, with white space before the colon.
+    b"authentication-results :\r\n\tMX.ACME.TEST\r\n  ;\r\n dmarc=pass",
+    # Comments nested deeper than a reader bothers to unwrap.
+    b"Authentication-Results: ((((((((deep)))))))) mx.acme.test; dmarc=pass",
+    # Nothing but the id (RFC 8601: "none" may be left out).
+    b"Authentication-Results: mx.acme.test",
+]
+
+
+@pytest.mark.parametrize("forged", FORGED)
+def test_a_forged_authentication_results_for_our_id_is_removed_in_every_spelling(
+        settings, forged):
+    settings.SMTPD_HOSTNAME = "mx.acme.test"
+    raw = (b"From: ada@customer.test\r\n" + forged + b"\r\nSubject: hi\r\n\r\nbody\r\n")
+    stamped = authentication._stamped(raw, "mx.acme.test; dmarc=fail")
+    head = stamped.split(b"\r\n\r\n", 1)[0]
+    fields = re.split(rb"\r\n(?![ \t])", head)
+    results = [f for f in fields if f.lower().replace(b" ", b"").startswith(
+        b"authentication-results:")]
+    assert results == [b"Authentication-Results: mx.acme.test; dmarc=fail"]
+
+
+def test_another_servers_authentication_results_is_kept(settings):
+    # Only our own authserv-id is ours to remove: a relay's record stays, and an id that
+    # merely begins like ours is another server's.
+    settings.SMTPD_HOSTNAME = "mx.acme.test"
+    theirs = [b"Authentication-Results: mx.acme.test.example; spf=pass",
+              b"Authentication-Results: relay.example; dkim=pass"]
+    raw = b"From: a@b.test\r\n" + b"\r\n".join(theirs) + b"\r\n\r\nbody\r\n"
+    stamped = authentication._stamped(raw, "mx.acme.test; dmarc=none")
+    assert all(line in stamped for line in theirs)
+
+
+# --- Limits a sender spreads over many addresses -----------------------------------------
+
+
+def test_the_per_client_rate_counts_an_ipv6_64_as_one_client(settings, db):
+    # An IPv6 client has a /64 to itself (greylisting already keys on it): a fresh source
+    # address per message must not give a fresh allowance per message.
+    settings.SMTPD_RATE_PER_IP = 2
+    settings.SMTPD_RATE_PER_SENDER_DOMAIN = 1000
+    answers = [limits.admit_sender(f"2001:db8:1:2::{n}", f"x{n}@sender.test")
+               for n in range(1, 4)]
+    assert answers[:2] == [None, None] and answers[2] == limits.SLOW_DOWN
+
+
+def test_the_per_client_rate_counts_an_ipv4_mapped_address_as_the_ipv4_client(settings, db):
+    settings.SMTPD_RATE_PER_IP = 1
+    settings.SMTPD_RATE_PER_SENDER_DOMAIN = 1000
+    assert limits.admit_sender("198.51.100.7", "a@sender.test") is None
+    assert limits.admit_sender("::ffff:198.51.100.7", "b@sender.test") == limits.SLOW_DOWN
+
+
+def test_the_per_client_connection_limit_counts_an_ipv6_64_as_one_client():
+    # Otherwise one IPv6 client opens the listener's whole allowance of sessions and
+    # locks every other sender out.
+    open_ = Connections(total=100, per_ip=2)
+    assert open_.admit("2001:db8:1:2::1") and open_.admit("2001:db8:1:2::2")
+    assert not open_.admit("2001:db8:1:2::3")
+    # An IPv4 client seen through an IPv6 socket is the same client.
+    assert open_.admit("::ffff:192.0.2.1") and open_.admit("192.0.2.1")
+    assert not open_.admit("192.0.2.1")
+    assert open_.admit("2001:db8:1:3::1")  # another network is another client
+    open_.leave("2001:db8:1:2::1")
+    assert open_.admit("2001:db8:1:2::9")
