@@ -170,3 +170,44 @@ def test_the_per_client_connection_limit_counts_an_ipv6_64_as_one_client():
     assert open_.admit("2001:db8:1:3::1")  # another network is another client
     open_.leave("2001:db8:1:2::1")
     assert open_.admit("2001:db8:1:2::9")
+
+
+# --- Threading -----------------------------------------------------------------------------
+
+
+def test_a_message_id_reused_by_another_sender_does_not_pull_the_customers_reply_away(
+        smtp, make_customer):
+    # Eve sends her own mail under the Message-ID of Ada's first message (she was copied
+    # on it, or guessed it). When Ada then answers in her thread, her reply must still
+    # find her own ticket, not become a new one because Eve's copy is the newest record.
+    make_customer(full_name="Ada Lovelace", email=ADA)
+    first = mailkit.message(sender=ADA, to=SUPPORT, sign_domain=mailkit.SENDER_DOMAIN)
+    msgid = re.search(rb"Message-ID: (<[^>]+>)", first).group(1).decode()
+    assert mailkit.send(smtp.port, first, mail_from=ADA, to=[SUPPORT])[0] == 250
+    run_pending()
+    ticket = Ticket.objects.get()
+    poison = _signed_with_from(f"Eve <{EVE}>".encode(), sign_domain=mailkit.FREEMAIL)
+    poison = poison.replace(re.search(rb"Message-ID: <[^>]+>", poison).group(),
+                            f"Message-ID: {msgid}".encode())
+    poison = _resign(poison, mailkit.FREEMAIL)
+    assert mailkit.send(smtp.port, poison, mail_from=EVE, to=[SUPPORT])[0] == 250
+    run_pending()
+    assert Ticket.objects.count() == 2
+    answer = mailkit.message(sender=ADA, to=SUPPORT, subject="Re: My order",
+                             body="Any news?", sign_domain=mailkit.SENDER_DOMAIN,
+                             headers={"In-Reply-To": msgid, "References": msgid})
+    assert mailkit.send(smtp.port, answer, mail_from=ADA, to=[SUPPORT])[0] == 250
+    run_pending()
+    assert Ticket.objects.count() == 2
+    assert ticket.messages.count() == 2
+
+
+def _resign(raw: bytes, domain: str) -> bytes:
+    """``raw`` without its DKIM-Signature, signed again (after an edit)."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    fields = [f for f in re.split(rb"\r\n(?![ \t])", head)
+              if not f.lower().startswith(b"dkim-signature:")]
+    unsigned = b"\r\n".join(fields) + b"\r\n\r\n" + body
+    pem, _ = signing_key()
+    return dkim.sign(unsigned, b"sel", domain.encode(), pem,
+                     include_headers=[b"from", b"to", b"subject", b"message-id"]) + unsigned

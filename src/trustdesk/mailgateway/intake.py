@@ -98,9 +98,11 @@ def _author_checked(mail: InboundMail, parsed: mime.Parsed) -> bool:
     return bool(checked) and domains.normalise(domain) == checked
 
 
-def _candidate(envelope: dict, parsed: mime.Parsed) -> Ticket | None:
+def _candidate(envelope: dict, parsed: mime.Parsed, customer_id) -> Ticket | None:
     """The ticket the message says it belongs to: its signed address first, then the
-    Message-IDs it answers."""
+    Message-IDs it answers — on the sender's own tickets first. A Message-ID is no
+    secret (whoever was copied on a message knows it) and anyone can send mail under it:
+    the newest ticket to hold it must not be where the customer's own reply goes."""
     routes = [r.address for r in Route.objects.filter(active=True)]
     for rcpt in envelope.get("recipients", ()):
         ticket_id = addresses.parse_ticket_address(rcpt, routes)
@@ -110,7 +112,10 @@ def _candidate(envelope: dict, parsed: mime.Parsed) -> Ticket | None:
     if not ids:
         return None
     refs = MessageRef.objects.filter(digest__in=[references.digest(i) for i in ids[:20]])
-    ticket_id = refs.order_by("-created_at").values_list("ticket_id", flat=True).first()
+    own = refs.filter(ticket_id__in=Ticket.objects.filter(customer_id=customer_id)
+                      .values("pk"))
+    ticket_id = (own.order_by("-created_at").values_list("ticket_id", flat=True).first()
+                 or refs.order_by("-created_at").values_list("ticket_id", flat=True).first())
     return Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
 
 
@@ -159,7 +164,7 @@ def _deliver(mail, envelope, parsed, prepared, flags, *, released: bool) -> str:
                         "a customer's.", checks=checks)
     body = _body(parsed, scanner.dropped(flags))
     subject = parsed.subject or "(no subject)"
-    candidate = _candidate(envelope, parsed)
+    candidate = _candidate(envelope, parsed, customer_id)
     message = None
     if candidate is not None:
         if candidate.customer_id != customer_id:
