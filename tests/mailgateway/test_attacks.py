@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import email.policy
 import re
+import socket
+import time
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -211,3 +213,49 @@ def _resign(raw: bytes, domain: str) -> bytes:
     pem, _ = signing_key()
     return dkim.sign(unsigned, b"sel", domain.encode(), pem,
                      include_headers=[b"from", b"to", b"subject", b"message-id"]) + unsigned
+
+
+# --- Holding the listener's sessions -------------------------------------------------------
+
+
+@pytest.fixture
+def bare_listener(settings, transactional_db):
+    settings.SMTPD_HOSTNAME = "mx.acme.test"
+    started = []
+
+    def start(**overrides) -> Listener:
+        base = dict(hostname="mx.acme.test", max_bytes=200_000, max_recipients=5,
+                    max_connections=20, max_connections_per_ip=4)
+        listener = Listener("127.0.0.1", 0, Config(**{**base, **overrides})).start()
+        started.append(listener)
+        return listener
+
+    yield start
+    for listener in started:
+        listener.stop()
+
+
+def test_a_client_that_keeps_its_session_alive_with_noops_is_cut_off(bare_listener):
+    # The idle timeout restarts with each command: a NOOP just before it runs out would
+    # hold the session (and one of the listener's slots) for as long as the client likes.
+    listener = bare_listener(timeout=1.0, max_session=2.0)
+    conn = socket.create_connection(("127.0.0.1", listener.port), timeout=5)
+    assert conn.recv(1024).startswith(b"220")
+    started, heard = time.monotonic(), b""
+    while time.monotonic() - started < 6:
+        try:
+            conn.sendall(b"NOOP\r\n")
+            time.sleep(0.4)
+            chunk = conn.recv(4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        heard += chunk
+    conn.close()
+    assert b"421 4.4.2" in heard
+    assert time.monotonic() - started < 4  # cut at the session's limit, not later
+    # The slot is free again: a new session is served.
+    again = socket.create_connection(("127.0.0.1", listener.port), timeout=5)
+    assert again.recv(1024).startswith(b"220")
+    again.close()
