@@ -17,7 +17,7 @@ import pytest
 from mailgateway import mailkit
 from mailgateway.signing import key as signing_key
 from trustdesk.jobs.worker import run_pending
-from trustdesk.mailgateway import authentication, gateway, limits, resolver
+from trustdesk.mailgateway import authentication, banners, gateway, limits, resolver
 from trustdesk.mailgateway.analysis.dns import DnsPythonResolver
 from trustdesk.mailgateway.listener import Config, Connections, Listener
 from trustdesk.mailgateway.models import InboundMail, Route
@@ -301,3 +301,21 @@ def test_a_signature_with_a_body_length_that_covers_the_body_still_passes(smtp, 
     assert code == 250
     mail = InboundMail.objects.get()
     assert mail.checks["authenticated"] and Ticket.objects.filter(customer_id=ada.id).exists()
+
+
+def test_a_header_added_above_the_signed_one_is_not_passed_off_as_the_signers(
+        smtp, make_customer):
+    # DKIM signs the bottom-most instance of each header it lists; a reader shows the
+    # top one. Eve replays Ada's signed mail with her own Subject (or Content-Type, or
+    # In-Reply-To) on top: the signature verifies, and what the agent reads is Eve's.
+    ada = make_customer(full_name="Ada Lovelace", email=ADA)
+    raw = b"Subject: Urgent: new bank details for my refund\r\n" + _adas_signed()
+    code, _ = mailkit.send(smtp.port, raw, mail_from=EVE, to=[SUPPORT])
+    run_pending()
+    assert code == 250
+    mail = InboundMail.objects.get()
+    assert not mail.checks["authenticated"]
+    assert mail.checks["repeated_headers"] == ["subject"]
+    ticket = Ticket.objects.get(customer_id=ada.id)
+    assert any("more than once" in w for w in banners.texts(mail.checks))
+    assert ticket.pk == mail.ticket_id

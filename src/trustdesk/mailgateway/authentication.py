@@ -110,7 +110,9 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
     auth = authenticate(raw, peer_ip=envelope.peer_ip, helo=envelope.helo,
                         mail_from=envelope.mail_from, resolver=resolver.resolver(),
                         authserv_id=settings.SMTPD_HOSTNAME, rbl_zones=settings.DNSBL_ZONES)
-    passed = authenticated(auth, envelope)
+    repeated = mime.repeated_headers(raw)
+    # A pass vouches for the signed copy of a header; with two, the agent reads the other.
+    passed = authenticated(auth, envelope) and not repeated
     parsed = mime.parse(raw, mail_from=envelope.mail_from)
     facts = policy.Facts(
         peer_ip=envelope.peer_ip, mail_from=envelope.mail_from,
@@ -137,5 +139,6 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
         "dmarc": {"result": auth.dmarc.result.result, "disposition": auth.dmarc.disposition,
                   "domain": auth.from_domain or ""},
         **({"impersonation": warning} if warning else {}),
+        **({"repeated_headers": list(repeated)} if repeated else {}),
     })
     return Judged(decision=decision, raw=_stamped(raw, auth.header), auth=auth)

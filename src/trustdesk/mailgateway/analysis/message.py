@@ -17,6 +17,8 @@ import html.parser
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from email.utils import getaddresses
 
 MAX_PARTS = 200
@@ -164,6 +166,26 @@ def _walk(msg, depth=0):
             yield from _walk(sub, depth + 1)
     else:
         yield msg
+
+
+# RFC 5322 §3.6 allows each of these at most once, and a reader takes the body apart by
+# the MIME ones. DKIM signs the bottom-most instance of a header it lists, while readers
+# (this module too) show the top one: a second copy added above a signed one changes what
+# is read without breaking the signature.
+SINGLE_HEADERS = ("date", "from", "sender", "reply-to", "to", "cc", "bcc", "message-id",
+                  "in-reply-to", "references", "subject", "mime-version", "content-type",
+                  "content-transfer-encoding")
+
+
+def repeated_headers(raw: bytes) -> tuple[str, ...]:
+    """The names of ``SINGLE_HEADERS`` that the message's header block has more than
+    once (lower-case, sorted)."""
+    try:
+        names = [k.strip().lower() for k in
+                 BytesHeaderParser(policy=compat32).parsebytes(raw)]
+    except Exception:  # unreadable headers: the author check fails the message already
+        return ()
+    return tuple(sorted(n for n in set(names) if n in SINGLE_HEADERS and names.count(n) > 1))
 
 
 def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
