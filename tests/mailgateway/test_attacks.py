@@ -319,3 +319,37 @@ def test_a_header_added_above_the_signed_one_is_not_passed_off_as_the_signers(
     ticket = Ticket.objects.get(customer_id=ada.id)
     assert any("more than once" in w for w in banners.texts(mail.checks))
     assert ticket.pk == mail.ticket_id
+
+
+# --- Files that slip past the scanner ------------------------------------------------------
+
+_PROGRAM = b"MZ\x90\x00" + b"\x00" * 56 + b"\x40\x00\x00\x00" + b"PE\x00\x00" + b"\x00" * 200
+
+
+def _forwarded(cte: bytes) -> bytes:
+    """Mail carrying a forwarded message (message/rfc822) that holds a program, the
+    forwarded message encoded with ``cte``."""
+    import base64
+
+    inner = (b"From: a@b.test\r\nSubject: fwd\r\nMIME-Version: 1.0\r\n"
+             b"Content-Type: application/x-msdownload\r\nContent-Transfer-Encoding: base64"
+             b"\r\nContent-Disposition: attachment; filename=setup.exe\r\n\r\n"
+             + base64.encodebytes(_PROGRAM).replace(b"\n", b"\r\n"))
+    body = base64.encodebytes(inner).replace(b"\n", b"\r\n") if cte == b"base64" else inner
+    return (b"From: ada@customer.test\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\n"
+            b"Content-Type: text/plain\r\n\r\nSee the forwarded mail.\r\n--X\r\n"
+            b"Content-Type: message/rfc822\r\nContent-Transfer-Encoding: " + cte
+            + b"\r\n\r\n" + body + b"\r\n--X--\r\n")
+
+
+@pytest.mark.parametrize("cte", [b"7bit", b"base64"])
+def test_a_program_in_a_forwarded_message_is_quarantined_however_it_is_encoded(settings, cte):
+    # RFC 2046 forbids encoding a message/rfc822 part, so the parser reads base64 text as
+    # the forwarded message; mail clients decode it anyway and show the program inside.
+    from trustdesk.mailgateway import scanner
+    from trustdesk.mailgateway.analysis import message as mime
+
+    settings.CLAMD_ADDRESS = ""
+    files, _ = scanner.scan_parts(mime.parse(_forwarded(cte)).attachments)
+    assert [(f.filename, f.quarantine) for f in files] == [("setup.exe", "executable")]

@@ -10,6 +10,7 @@ text, so that nothing the customer sent is hidden from the agent).
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import html
@@ -154,12 +155,34 @@ def _text_of(part) -> str:
     return content if isinstance(content, str) else ""
 
 
+def _encoded_message(msg):
+    """A forwarded message (``message/*``) sent base64-encoded, decoded; None for any
+    other part. RFC 2046 §5.2.1 forbids the encoding, so the parser takes the base64
+    text itself for the message — one text part, which no scanner flags — while mail
+    clients decode it and show the files inside. Decoded, those files are scanned."""
+    if msg.get_content_maintype() != "message" or \
+            str(msg.get("Content-Transfer-Encoding", "")).strip().lower() != "base64":
+        return None
+    payload = msg.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    text = inner.get_payload() if inner is not None and not inner.keys() else None
+    if not isinstance(text, str):
+        return None
+    try:
+        data = base64.b64decode("".join(text.split()), validate=False)
+        return email.message_from_bytes(data, policy=email.policy.default)
+    except Exception:
+        return None
+
+
 def _walk(msg, depth=0):
     """Leaf parts, depth-first, bounded."""
     if depth > MAX_DEPTH:
         return
     if msg.get_content_type() == "message/delivery-status":
         yield msg  # a delivery report's status fields: read as one part
+    elif (forwarded := _encoded_message(msg)) is not None:
+        yield from _walk(forwarded, depth + 1)
     elif msg.is_multipart():
         payload = msg.get_payload()
         for sub in payload if isinstance(payload, list) else ():
