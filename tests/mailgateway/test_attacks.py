@@ -353,3 +353,29 @@ def test_a_program_in_a_forwarded_message_is_quarantined_however_it_is_encoded(s
     settings.CLAMD_ADDRESS = ""
     files, _ = scanner.scan_parts(mime.parse(_forwarded(cte)).attachments)
     assert [(f.filename, f.quarantine) for f in files] == [("setup.exe", "executable")]
+
+
+def _nested(depth: int, leaf: bytes) -> bytes:
+    """``leaf`` inside ``depth`` multiparts (a part, without the message's headers)."""
+    for i in range(depth):
+        leaf = (b"Content-Type: multipart/mixed; boundary=N%d\r\n\r\n--N%d\r\n" % (i, i)
+                + leaf + b"\r\n--N%d--\r\n" % i)
+    return leaf
+
+
+def test_parts_nested_past_the_limit_are_said_to_be_missing_not_silently_dropped(settings):
+    # A file or text hidden twelve levels down is neither scanned nor kept; the ticket
+    # must say that something was left out, not look like the whole message.
+    from trustdesk.mailgateway import intake
+    from trustdesk.mailgateway.analysis import message as mime
+
+    shallow = b"Content-Type: text/plain\r\n\r\nHello, my order has not arrived.\r\n"
+    deep = (b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+            b"filename=contract.pdf\r\n\r\n%PDF-1.4\r\n")
+    head = b"From: ada@customer.test\r\nMIME-Version: 1.0\r\n"
+    raw = (head + b"Content-Type: multipart/mixed; boundary=T\r\n\r\n--T\r\n" + shallow
+           + b"\r\n--T\r\n" + _nested(12, deep) + b"\r\n--T--\r\n")
+    parsed = mime.parse(raw)
+    assert parsed.text.startswith("Hello") and parsed.attachments == ()
+    assert "were not read" in intake._body(parsed, 0)
+    assert "were not read" not in intake._body(mime.parse(head + _nested(2, shallow)), 0)

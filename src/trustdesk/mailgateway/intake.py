@@ -146,6 +146,12 @@ def _body(parsed: mime.Parsed, dropped: int) -> str:
         body += (f"\n\n[{dropped} further attachment(s) were not kept: a message keeps at "
                  f"most {settings.ATTACHMENTS_PER_MESSAGE}, each up to "
                  f"{settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB.]")
+    if parsed.unread:
+        # Nested deeper or in more parts than intake reads: not scanned, so not kept, and
+        # the agent is told rather than shown a message that looks whole.
+        body += (f"\n\n[Parts of the message were not read: it nests parts more than "
+                 f"{mime.MAX_DEPTH} deep or has more than {mime.MAX_PARTS}. Text and files "
+                 "in them were not kept.]")
     return body
 
 

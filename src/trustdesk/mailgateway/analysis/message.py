@@ -50,6 +50,7 @@ class Parsed:
     automatic: str = ""  # why this is an automatic message, or ""
     bounce: bool = False
     received_count: int = 0
+    unread: int = 0  # parts past MAX_PARTS or MAX_DEPTH: not read, not kept
     defects: tuple[str, ...] = field(default=())
 
 
@@ -175,9 +176,13 @@ def _encoded_message(msg):
         return None
 
 
+_UNREAD = Part("", "", b"")  # stands for a subtree nested past MAX_DEPTH
+
+
 def _walk(msg, depth=0):
     """Leaf parts, depth-first, bounded."""
     if depth > MAX_DEPTH:
+        yield _UNREAD  # counted, so that what was left out is said, not silently lost
         return
     if msg.get_content_type() == "message/delivery-status":
         yield msg  # a delivery report's status fields: read as one part
@@ -226,12 +231,16 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
     from_address = from_address.strip().lower() if "@" in from_address else ""
     reply_to = tuple(a.lower() for _, a in getaddresses([_header(msg, "Reply-To", defects)])
                      if "@" in a)
-    text, attachments, count = "", [], 0
+    text, attachments, count, unread = "", [], 0, 0
     html_text = ""
     for part in _walk(msg):
+        if part is _UNREAD:
+            unread += 1
+            continue
         count += 1
         if count > MAX_PARTS:
             defects.append("too many parts")
+            unread += 1
             break
         disposition = (part.get_content_disposition() or "").lower()
         ctype = part.get_content_type()
@@ -258,6 +267,6 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
         references=_ids(_header(msg, "References", defects)),
         text=(text or html_text).strip(), attachments=tuple(attachments),
         automatic=_automatic(msg, defects), bounce=_is_bounce(msg, mail_from, from_address),
-        received_count=len(msg.get_all("Received") or ()),
+        received_count=len(msg.get_all("Received") or ()), unread=unread,
         defects=tuple(defects),
     )
