@@ -160,6 +160,14 @@ def test_the_per_client_rate_counts_an_ipv4_mapped_address_as_the_ipv4_client(se
     assert limits.admit_sender("::ffff:198.51.100.7", "b@sender.test") == limits.SLOW_DOWN
 
 
+def test_the_per_recipient_rate_counts_a_support_address_with_any_tag_as_one(settings, db):
+    # Every "+tag" of a support address is accepted (ticket addresses among them); a
+    # flood that puts a fresh tag on each message still floods that one queue.
+    settings.SMTPD_RATE_PER_RECIPIENT = 2
+    answers = [limits.admit_recipient(f"Support+x{n}@acme.test") for n in range(3)]
+    assert answers[:2] == [None, None] and answers[2] == limits.SLOW_DOWN
+
+
 def test_the_per_client_connection_limit_counts_an_ipv6_64_as_one_client():
     # Otherwise one IPv6 client opens the listener's whole allowance of sessions and
     # locks every other sender out.

@@ -65,7 +65,10 @@ def admit_sender(ip: str, mail_from: str) -> str | None:
 
 
 def admit_recipient(address: str) -> str | None:
-    if _over("rcpt", address.lower(), settings.SMTPD_RATE_PER_RECIPIENT):
+    # Counted per support address: every "+tag" of it is accepted, so counting each tag
+    # alone would let a flood with a fresh tag per message past the limit.
+    local, _, domain = (address or "").strip().strip("<>").lower().rpartition("@")
+    if _over("rcpt", f"{local.split('+', 1)[0]}@{domain}", settings.SMTPD_RATE_PER_RECIPIENT):
         return SLOW_DOWN
     return None
 
