@@ -387,3 +387,21 @@ def test_parts_nested_past_the_limit_are_said_to_be_missing_not_silently_dropped
     assert parsed.text.startswith("Hello") and parsed.attachments == ()
     assert "were not read" in intake._body(parsed, 0)
     assert "were not read" not in intake._body(mime.parse(head + _nested(2, shallow)), 0)
+
+
+def test_an_officer_may_release_mail_held_for_a_from_the_checks_could_not_read(
+        smtp, make_customer, make_user, as_actor):
+    from trustdesk.mailgateway import suspended
+
+    ada = make_customer(full_name="Ada Lovelace", email=ADA)
+    raw = _signed_with_from(f"{ADA} <{EVE}>".encode(), sign_domain=mailkit.FREEMAIL)
+    assert mailkit.send(smtp.port, raw, mail_from=EVE, to=[SUPPORT])[0] == 250
+    run_pending()
+    mail = InboundMail.objects.get()
+    officer = as_actor(make_user(role="security_officer"))
+    suspended.mail_release(actor=officer, mail_id=mail.uid, reason="Checked by phone")
+    run_pending()
+    mail.refresh_from_db()
+    assert mail.state == State.DELIVERED
+    assert Ticket.objects.get(pk=mail.ticket_id).customer_id == ada.id
+    assert any("released" in w for w in banners.texts(mail.checks))
