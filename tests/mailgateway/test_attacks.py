@@ -168,6 +168,21 @@ def test_the_per_recipient_rate_counts_a_support_address_with_any_tag_as_one(set
     assert answers[:2] == [None, None] and answers[2] == limits.SLOW_DOWN
 
 
+def test_greylisting_keys_and_allows_an_ipv4_mapped_client_as_the_ipv4_client(settings, db):
+    import ipaddress
+
+    from trustdesk.mailgateway import greylist
+
+    settings.GREYLIST_DELAY_SECONDS = 300
+    settings.GREYLIST_ALLOW = [ipaddress.ip_network("192.0.2.0/24")]
+    assert greylist.check("::ffff:192.0.2.10", "a@sender.test", SUPPORT) is None
+    # Keyed by the /24 however the address arrives: one triplet, not two.
+    assert greylist.key("::ffff:198.51.100.7", "a@s.test", SUPPORT) == \
+        greylist.key("198.51.100.200", "A@s.test", SUPPORT)
+    assert greylist.key("2001:db8:1:2::1", "a@s.test", SUPPORT) == \
+        greylist.key("2001:db8:1:2:ffff::9", "a@s.test", SUPPORT)
+
+
 def test_the_per_client_connection_limit_counts_an_ipv6_64_as_one_client():
     # Otherwise one IPv6 client opens the listener's whole allowance of sessions and
     # locks every other sender out.
