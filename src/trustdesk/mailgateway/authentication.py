@@ -53,14 +53,34 @@ def _context() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return company, people
 
 
+_AR_NAME = re.compile(rb"(?i)authentication-results[ \t]*:")
+_COMMENT = re.compile(rb"\((?:[^()\\]|\\.)*\)")
+
+
+def _authserv_id(field: bytes) -> bytes | None:
+    """The authserv-id an ``Authentication-Results`` field names, lower-case; None for
+    another header. Read as RFC 8601 §2.2 writes it — after any comments and folding,
+    quoted or not, and followed by a version, a ``;`` or nothing — since a receiver that
+    reads it so would take a forged one for ours."""
+    match = _AR_NAME.match(field)
+    if match is None:
+        return None
+    value = re.sub(rb"\s+", b" ", field[match.end():])
+    for _ in range(5):  # nested comments, unwrapped from the inside out
+        value = _COMMENT.sub(b" ", value)
+    token = re.split(rb"[\s;]", value.strip(), maxsplit=1)[0].strip(b'"').lower()
+    # Comments nested deeper than that, or no id at all: unreadable, so nobody's.
+    return b"" if not token or b"(" in token or b")" in token else token
+
+
 def _stamped(raw: bytes, header: str) -> bytes:
-    ours = re.escape(settings.SMTPD_HOSTNAME.encode())
+    ours = settings.SMTPD_HOSTNAME.encode().lower()
     head, sep, body = raw.partition(b"\r\n\r\n")
     if not sep:
         head, sep, body = raw.partition(b"\n\n")
     lines = re.split(rb"\r?\n(?![ \t])", head)
-    kept = [line for line in lines
-            if not re.match(rb"(?i)authentication-results:\s*" + ours + rb"\s*[;(]", line)]
+    # One whose id cannot be read goes too: no reader may take it for ours.
+    kept = [line for line in lines if _authserv_id(line) not in (ours, b"")]
     return (f"Authentication-Results: {header}".encode("utf-8", "replace") + b"\r\n"
             + b"\r\n".join(kept) + sep + body)
 
@@ -90,7 +110,9 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
     auth = authenticate(raw, peer_ip=envelope.peer_ip, helo=envelope.helo,
                         mail_from=envelope.mail_from, resolver=resolver.resolver(),
                         authserv_id=settings.SMTPD_HOSTNAME, rbl_zones=settings.DNSBL_ZONES)
-    passed = authenticated(auth, envelope)
+    repeated = mime.repeated_headers(raw)
+    # A pass vouches for the signed copy of a header; with two, the agent reads the other.
+    passed = authenticated(auth, envelope) and not repeated
     parsed = mime.parse(raw, mail_from=envelope.mail_from)
     facts = policy.Facts(
         peer_ip=envelope.peer_ip, mail_from=envelope.mail_from,
@@ -117,5 +139,6 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
         "dmarc": {"result": auth.dmarc.result.result, "disposition": auth.dmarc.disposition,
                   "domain": auth.from_domain or ""},
         **({"impersonation": warning} if warning else {}),
+        **({"repeated_headers": list(repeated)} if repeated else {}),
     })
     return Judged(decision=decision, raw=_stamped(raw, auth.header), auth=auth)

@@ -33,6 +33,10 @@ def texts(checks: dict) -> list[str]:
     if dmarc.get("result") in ("fail", "permerror"):
         out.append(f"This message failed DMARC for {domain}: the sender may not be who "
                    "they claim.")
+    elif checks.get("repeated_headers"):
+        names = ", ".join(str(n).title() for n in checks["repeated_headers"])
+        out.append(f"This message has {names} more than once: what is shown may not be "
+                   f"what {domain} signed, so it is not verified as coming from there.")
     elif not checks.get("authenticated") and checks.get("from_domain"):
         out.append(f"This message could not be verified as coming from {domain} (no "
                    "aligned SPF or DKIM pass).")
