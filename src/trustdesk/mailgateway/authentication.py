@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from trustdesk.mailgateway import geo, policy, resolver
-from trustdesk.mailgateway.analysis import domains, impersonation
+from trustdesk.mailgateway.analysis import dkim_check, domains, impersonation
 from trustdesk.mailgateway.analysis import message as mime
 from trustdesk.mailgateway.analysis.authenticate import Authentication, authenticate
 from trustdesk.mailgateway.models import Route
@@ -85,21 +85,34 @@ def _stamped(raw: bytes, header: str) -> bytes:
             + b"\r\n".join(kept) + sep + body)
 
 
-def authenticated(auth: Authentication, envelope) -> bool:
-    """Whether the From domain is proven: DMARC passed, or — for a domain that publishes
-    no DMARC policy — an SPF or DKIM pass on a domain aligned with it (relaxed), which is
-    what DMARC would have checked."""
+# What an aligned DKIM signature must vouch for before the message counts as the
+# signer's in a ticket: the author, and the subject the agent reads. DMARC itself asks
+# for From alone; a signature that leaves Subject out lets anyone replay the signer's
+# mail under a subject of their own ("New bank details for my refund").
+VOUCHED = frozenset({"from", "subject"})
+
+
+def authenticated(auth: Authentication, envelope, raw: bytes = b"") -> bool:
+    """Whether the message is proven to be the From domain's: an SPF pass aligned with
+    it (the domain's own server sent it), or an aligned DKIM pass whose signature covers
+    From and Subject — where DMARC passed, or for a domain that publishes no DMARC
+    policy, which is what DMARC would have checked."""
     if not auth.from_domain:
         return False
-    if auth.dmarc.result.result == "pass":
-        return True
-    if auth.dmarc.policy is not None or auth.dmarc.result.result != "none":
+    dmarc = auth.dmarc.result.result
+    if dmarc != "pass" and (auth.dmarc.policy is not None or dmarc != "none"):
         return False
     spf_domain = _domain_of(envelope.mail_from) or (envelope.helo or "").lower()
     if auth.spf.result == "pass" and domains.aligned(spf_domain, auth.from_domain):
         return True
-    return any(r.result == "pass" and domains.aligned(r.properties.get("header.d", ""),
-                                                       auth.from_domain) for r in auth.dkim)
+    covered = dkim_check.signed_headers(raw)
+    for result in auth.dkim:
+        d = result.properties.get("header.d", "").lower()
+        s = result.properties.get("header.s", "").lower()
+        if (result.result == "pass" and domains.aligned(d, auth.from_domain)
+                and covered.get((d, s), frozenset()) >= VOUCHED):
+            return True
+    return False
 
 
 def _domain_of(identity: str) -> str:
@@ -112,7 +125,7 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
                         authserv_id=settings.SMTPD_HOSTNAME, rbl_zones=settings.DNSBL_ZONES)
     repeated = mime.repeated_headers(raw)
     # A pass vouches for the signed copy of a header; with two, the agent reads the other.
-    passed = authenticated(auth, envelope) and not repeated
+    passed = authenticated(auth, envelope, raw) and not repeated
     parsed = mime.parse(raw, mail_from=envelope.mail_from)
     facts = policy.Facts(
         peer_ip=envelope.peer_ip, mail_from=envelope.mail_from,

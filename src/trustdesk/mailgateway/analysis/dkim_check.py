@@ -66,6 +66,23 @@ def _covers_body(raw: bytes, tags: dict[str, str]) -> bool:
         return False
 
 
+def signed_headers(raw: bytes) -> dict[tuple[str, str], frozenset[str]]:
+    """The headers each signature (by domain and selector) lists in ``h=``, lower-case.
+    A header not listed is not vouched for: anyone can add it to a signed message."""
+    try:
+        signatures = BytesHeaderParser(policy=compat32).parsebytes(raw).get_all(
+            "DKIM-Signature") or []
+    except Exception:
+        return {}
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for signature in signatures[:MAX_SIGNATURES]:
+        tags = _tags(str(signature))
+        names = frozenset(h.strip().lower() for h in tags.get("h", "").split(":") if h.strip())
+        key = (tags.get("d", "").lower(), tags.get("s", "").lower())
+        out[key] = out.get(key, frozenset()) | names
+    return out
+
+
 def verify(raw: bytes, resolver: Resolver) -> list[Result]:
     signatures = BytesHeaderParser(policy=compat32).parsebytes(raw).get_all(
         "DKIM-Signature") or []
