@@ -1,0 +1,204 @@
+"""Mail benchmark: messages per second through the mail gateway's analysis, through the
+whole SMTP-to-ticket pipe, and through SpamAssassin's spamd on the same messages, in one
+run. One JSON line per measurement on stdout.
+
+The messages are the benchmark's own (``_mail_corpus``: seeded, varied, a few hundred,
+1 KB to ~200 KB, DKIM-signed and not, with PDF, DOCX, ZIP and PNG attachments).
+
+* ``analysis``: per message what the gateway computes before the database —
+  ``analysis.authenticate.authenticate`` (SPF, DKIM, ARC, DMARC, the DNS checks) with a
+  ``StubResolver`` answering from the test domains' table in memory (no sockets, no
+  internet), ``analysis.message.parse``, and ``analysis.attachments.scan`` of each
+  attachment. In one process (``workers: 1``) and in one process per CPU, as many as
+  spamd's children (``workers: N``), each taking its share of the corpus.
+* ``spamassassin``: spamd 4 with its stock rules, local tests only (no DNS: no RBL,
+  URIBL, Razor, Pyzor, nor SPF/DKIM/DMARC lookups), ``--max-children`` = the CPU count;
+  every message sent with the spamd protocol (``CHECK``) over a socket, from one client
+  (``clients: 1``) and from as many clients as children (``clients: N``).
+* ``pipe``: SMTP to ticket on the embedded default (see ``_mail_pipe``), with a local DNS
+  server behind the configured resolver (``DnsPythonResolver`` over UDP).
+* ``analysis_vs_spamassassin``: the analysis' msgs/s over spamd's at the same
+  concurrency; the target is at least 10x.
+
+Medians of ``--repeats`` passes over the corpus for the analysis and spamd; the pipe is
+one pass. ``--quick`` (10 messages, one pass) and ``--skip-spamassassin`` are for trying
+the benchmark out; without the latter a missing spamd is an error, not a skip. spamd is
+not a TrustDesk dependency: ``apt-get install spamassassin spamd``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(__file__))
+import _mail_corpus as corpus
+import _spamd
+from _mail_pipe import pipe
+from _setup import percentiles
+
+from audit import SPAWN, _in_process, _results  # the spawned-interpreter helpers
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+PORT_SMTP, PORT_DNS, PORT_SPAMD = 20801, 20802, 20810  # this benchmark's port range
+TARGET_RATIO = 10
+CPUS = os.cpu_count() or 1
+
+
+def _line(**fields) -> None:
+    print(json.dumps({"bench": "mail", **fields}), flush=True)
+
+
+# --- (a) The analysis, in N spawned processes at once -------------------------------------
+
+def _analyse_share(mails: list, table: dict, repeats: int, barrier, out) -> None:
+    try:
+        sys.path.insert(0, str(SRC))
+        from trustdesk.mailgateway.analysis import attachments, message
+        from trustdesk.mailgateway.analysis.authenticate import authenticate
+        from trustdesk.mailgateway.analysis.dns import StubResolver
+
+        stub = StubResolver(answers=table)
+
+        def analyse(raw: bytes, mail_from: str, helo: str) -> int:
+            authenticate(raw, peer_ip=corpus.PEER_IP, helo=helo, mail_from=mail_from,
+                         resolver=stub, authserv_id=f"mx.{corpus.COMPANY}")
+            parsed = message.parse(raw, mail_from=mail_from)
+            for part in parsed.attachments:
+                attachments.scan(part.filename, part.content_type, part.data)
+            stub.asked.clear()  # the stub's own log of lookups: not to grow without end
+            stub.queries.clear()
+            return len(parsed.attachments)
+
+        for raw, mail_from, helo, _ in mails[:10]:  # warm up imports and caches
+            analyse(raw, mail_from, helo)
+        runs = []
+        for _ in range(repeats):
+            barrier.wait()
+            start, latencies = time.perf_counter(), []
+            for raw, mail_from, helo, _ in mails:
+                t = time.perf_counter()
+                analyse(raw, mail_from, helo)
+                latencies.append((time.perf_counter() - t) * 1000)
+            runs.append((start, time.perf_counter(), latencies))
+        out.put(("ok", runs))
+    except BaseException:
+        out.put(("error", traceback.format_exc()))
+        barrier.abort()
+
+
+def analysis(mails: list, table: dict, workers: int, repeats: int) -> dict:
+    barrier, out = SPAWN.Barrier(workers), SPAWN.Queue()
+    procs = [SPAWN.Process(target=_analyse_share,
+                           args=(mails[i::workers], table, repeats, barrier, out))
+             for i in range(workers)]
+    for p in procs:
+        p.start()
+    results = _results(out, procs)
+    errors = [v for status, v in results if status != "ok"]
+    if errors:
+        raise RuntimeError("analysis failed:\n" + errors[0])
+    return _summary(len(mails), [
+        (min(r[i][0] for _, r in results), max(r[i][1] for _, r in results),
+         [ms for _, r in results for ms in r[i][2]]) for i in range(repeats)])
+
+
+def _summary(n: int, runs: list[tuple[float, float, list[float]]]) -> dict:
+    """Median msgs/s over the passes, and latency percentiles over all of them."""
+    rates = [n / (end - start) for start, end, _ in runs]
+    return {"msgs_per_s": round(statistics.median(rates), 2),
+            "msgs_per_s_runs": [round(r, 2) for r in rates],
+            **percentiles([ms for *_, lat in runs for ms in lat])}
+
+
+# --- (c) spamd, from 1 and from N concurrent clients --------------------------------------
+
+def spamassassin(spamd: _spamd.Spamd, mails: list, clients: int, repeats: int) -> dict:
+    def check(raw: bytes) -> tuple[float, bool, float]:
+        t = time.perf_counter()
+        spam, score = spamd.check(raw)
+        return (time.perf_counter() - t) * 1000, spam, score
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(check, [m[0] for m in mails[:2 * clients]]))  # warm every child
+        runs = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            answers = list(pool.map(check, [m[0] for m in mails]))
+            runs.append((start, time.perf_counter(), [a[0] for a in answers]))
+    return {**_summary(len(mails), runs), "spam": sum(1 for a in answers if a[1]),
+            "score_median": statistics.median(a[2] for a in answers)}
+
+
+# --- Orchestration ---------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=4, help="SMTP sessions at once")
+    parser.add_argument("--quick", action="store_true", help="10 messages, one pass")
+    parser.add_argument("--skip-spamassassin", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.messages, args.repeats = 10, 1
+    if not args.skip_spamassassin and (why := _spamd.missing()):
+        print(f"bench/mail.py: {why}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    pem, record = corpus.key()
+    table = corpus.zone(record)
+    mails = [(m.raw, m.mail_from, m.helo, m.kind) for m in corpus.corpus(args.messages, pem)]
+    warmup = [(m.raw, m.mail_from, m.helo, m.kind) for m in corpus.corpus(5, pem, seed=1)]
+    sizes = sorted(len(m[0]) for m in mails)
+    _line(what="corpus", messages=len(mails), bytes_min=sizes[0],
+          bytes_median=sizes[len(sizes) // 2], bytes_max=sizes[-1],
+          attachments=sum(m[0].count(b"Content-Disposition: attachment") for m in mails),
+          dkim_signed=sum(1 for m in mails if m[0].startswith(b"DKIM-Signature")),
+          cpus=CPUS, python=platform.python_version(),
+          loadavg_1m=round(os.getloadavg()[0], 2))
+    rates = {}
+    for workers in sorted({1, CPUS}):
+        result = analysis(mails, table, workers, args.repeats)
+        rates[("analysis", workers)] = result["msgs_per_s"]
+        _line(what="analysis", workers=workers, resolver="StubResolver (in-memory table)",
+              repeats=args.repeats, **result)
+    if not args.skip_spamassassin:
+        with _spamd.Spamd(PORT_SPAMD, CPUS) as spamd:
+            for clients in sorted({1, CPUS}):
+                result = spamassassin(spamd, mails, clients, args.repeats)
+                rates[("spamassassin", clients)] = result["msgs_per_s"]
+                _line(what="spamassassin", clients=clients, children=CPUS,
+                      tests="local only (spamd --local), stock rules, no Bayes",
+                      repeats=args.repeats, **result)
+        for n in sorted({1, CPUS}):
+            ratio = rates[("analysis", n)] / rates[("spamassassin", n)]
+            _line(what="analysis_vs_spamassassin", concurrency=n, ratio=round(ratio, 2),
+                  target_min=TARGET_RATIO, target_met=ratio >= TARGET_RATIO)
+    data_dir = tempfile.mkdtemp(prefix="trustdesk-bench-mail-")
+    try:
+        result = _in_process(pipe, data_dir, mails, warmup, table, args.clients,
+                             PORT_SMTP, PORT_DNS)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    latencies = result.pop("smtp_latencies_ms")
+    smtp = percentiles(latencies)  # one message's MAIL FROM to its answer to DATA
+    _line(what="pipe", resolver="DnsPythonResolver to a local DNS server", **result,
+          smtp_p50_ms=smtp["p50_ms"], smtp_p95_ms=smtp["p95_ms"])
+    _line(what="run", total_s=round(time.perf_counter() - started, 1),
+          loadavg_1m_end=round(os.getloadavg()[0], 2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
