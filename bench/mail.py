@@ -20,18 +20,23 @@ The messages are the benchmark's own (``_mail_corpus``: seeded, varied, a few hu
 * ``analysis_vs_spamassassin``: the analysis' msgs/s over spamd's at the same
   concurrency; the target is at least 10x.
 
-Medians of ``--repeats`` passes over the corpus for the analysis and spamd; the pipe is
-one pass. ``--quick`` (10 messages, one pass) and ``--skip-spamassassin`` are for trying
-the benchmark out; without the latter a missing spamd is an error, not a skip. spamd is
-not a TrustDesk dependency: ``apt-get install spamassassin spamd``.
+Medians of ``--repeats`` passes over the corpus for the analysis and spamd, their passes
+taken in turn (an analysis pass, a spamd pass, ...) so that other load on the machine
+falls on both alike; the pipe is one pass, with one intake worker and with one per CPU.
+
+``--quick`` (10 messages, one pass) and ``--skip-spamassassin`` are for trying the
+benchmark out; without the latter a missing spamd is an error, not a skip. spamd is not
+a TrustDesk dependency: ``apt-get install spamassassin spamd``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import queue
 import shutil
 import statistics
 import sys
@@ -47,7 +52,7 @@ import _spamd
 from _mail_pipe import pipe
 from _setup import percentiles
 
-from audit import SPAWN, _in_process, _results  # the spawned-interpreter helpers
+from audit import SPAWN, _in_process  # the spawned-interpreter helpers
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 PORT_SMTP, PORT_DNS, PORT_SPAMD = 20801, 20802, 20810  # this benchmark's port range
@@ -59,9 +64,9 @@ def _line(**fields) -> None:
     print(json.dumps({"bench": "mail", **fields}), flush=True)
 
 
-# --- (a) The analysis, in N spawned processes at once -------------------------------------
+# --- (a) The analysis, in N spawned processes, one pass over the corpus at a time -------
 
-def _analyse_share(mails: list, table: dict, repeats: int, barrier, out) -> None:
+def _analyse_share(mails: list, table: dict, passes: int, barrier, out) -> None:
     try:
         sys.path.insert(0, str(SRC))
         from trustdesk.mailgateway.analysis import attachments, message
@@ -70,7 +75,7 @@ def _analyse_share(mails: list, table: dict, repeats: int, barrier, out) -> None
 
         stub = StubResolver(answers=table)
 
-        def analyse(raw: bytes, mail_from: str, helo: str) -> int:
+        def analyse(raw: bytes, mail_from: str, helo: str) -> None:
             authenticate(raw, peer_ip=corpus.PEER_IP, helo=helo, mail_from=mail_from,
                          resolver=stub, authserv_id=f"mx.{corpus.COMPANY}")
             parsed = message.parse(raw, mail_from=mail_from)
@@ -78,39 +83,55 @@ def _analyse_share(mails: list, table: dict, repeats: int, barrier, out) -> None
                 attachments.scan(part.filename, part.content_type, part.data)
             stub.asked.clear()  # the stub's own log of lookups: not to grow without end
             stub.queries.clear()
-            return len(parsed.attachments)
 
         for raw, mail_from, helo, _ in mails[:10]:  # warm up imports and caches
             analyse(raw, mail_from, helo)
-        runs = []
-        for _ in range(repeats):
-            barrier.wait()
+        for _ in range(passes):
+            barrier.wait()  # the parent starts each pass
             start, latencies = time.perf_counter(), []
             for raw, mail_from, helo, _ in mails:
                 t = time.perf_counter()
                 analyse(raw, mail_from, helo)
                 latencies.append((time.perf_counter() - t) * 1000)
-            runs.append((start, time.perf_counter(), latencies))
-        out.put(("ok", runs))
+            out.put(("ok", (start, time.perf_counter(), latencies)))
     except BaseException:
         out.put(("error", traceback.format_exc()))
         barrier.abort()
 
 
-def analysis(mails: list, table: dict, workers: int, repeats: int) -> dict:
-    barrier, out = SPAWN.Barrier(workers), SPAWN.Queue()
-    procs = [SPAWN.Process(target=_analyse_share,
-                           args=(mails[i::workers], table, repeats, barrier, out))
-             for i in range(workers)]
-    for p in procs:
-        p.start()
-    results = _results(out, procs)
-    errors = [v for status, v in results if status != "ok"]
-    if errors:
-        raise RuntimeError("analysis failed:\n" + errors[0])
-    return _summary(len(mails), [
-        (min(r[i][0] for _, r in results), max(r[i][1] for _, r in results),
-         [ms for _, r in results for ms in r[i][2]]) for i in range(repeats)])
+class Analysis:
+    """``workers`` spawned interpreters, each with its share of the corpus, started once
+    (their start-up is not timed); ``run_pass()`` times one pass of all of them at once."""
+
+    def __init__(self, mails: list, table: dict, workers: int, passes: int):
+        self.n, self.barrier, self.out = len(mails), SPAWN.Barrier(workers + 1), SPAWN.Queue()
+        self.procs = [SPAWN.Process(target=_analyse_share, args=(
+            mails[i::workers], table, passes, self.barrier, self.out))
+            for i in range(workers)]
+        for p in self.procs:
+            p.start()
+        self.runs: list[tuple[float, float, list[float]]] = []
+
+    def run_pass(self) -> None:
+        self.barrier.wait(timeout=120)
+        shares = []
+        while len(shares) < len(self.procs):
+            try:
+                status, value = self.out.get(timeout=1)
+            except queue.Empty:
+                if not all(p.is_alive() for p in self.procs):
+                    raise RuntimeError("an analysis process died without a result") from None
+                continue
+            if status != "ok":
+                raise RuntimeError("analysis failed:\n" + value)
+            shares.append(value)
+        self.runs.append((min(s[0] for s in shares), max(s[1] for s in shares),
+                          [ms for s in shares for ms in s[2]]))
+
+    def close(self) -> dict:
+        for p in self.procs:
+            p.join(30)
+        return _summary(self.n, self.runs)
 
 
 def _summary(n: int, runs: list[tuple[float, float, list[float]]]) -> dict:
@@ -123,21 +144,41 @@ def _summary(n: int, runs: list[tuple[float, float, list[float]]]) -> dict:
 
 # --- (c) spamd, from 1 and from N concurrent clients --------------------------------------
 
-def spamassassin(spamd: _spamd.Spamd, mails: list, clients: int, repeats: int) -> dict:
-    def check(raw: bytes) -> tuple[float, bool, float]:
+class SpamAssassin:
+    def __init__(self, spamd: _spamd.Spamd, mails: list, clients: int):
+        self.spamd, self.raws = spamd, [m[0] for m in mails]
+        self.pool = ThreadPoolExecutor(clients)
+        self.runs: list[tuple[float, float, list[float]]] = []
+        list(self.pool.map(self._check, self.raws[:2 * clients]))  # warm every child
+
+    def _check(self, raw: bytes) -> tuple[float, bool, float]:
         t = time.perf_counter()
-        spam, score = spamd.check(raw)
+        spam, score = self.spamd.check(raw)
         return (time.perf_counter() - t) * 1000, spam, score
 
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(check, [m[0] for m in mails[:2 * clients]]))  # warm every child
-        runs = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            answers = list(pool.map(check, [m[0] for m in mails]))
-            runs.append((start, time.perf_counter(), [a[0] for a in answers]))
-    return {**_summary(len(mails), runs), "spam": sum(1 for a in answers if a[1]),
-            "score_median": statistics.median(a[2] for a in answers)}
+    def run_pass(self) -> None:
+        start = time.perf_counter()
+        self.answers = list(self.pool.map(self._check, self.raws))
+        self.runs.append((start, time.perf_counter(), [a[0] for a in self.answers]))
+
+    def close(self) -> dict:
+        self.pool.shutdown()
+        return {**_summary(len(self.raws), self.runs),
+                "spam": sum(1 for a in self.answers if a[1]),
+                "score_median": statistics.median(a[2] for a in self.answers)}
+
+
+def compare(mails: list, table: dict, spamd: _spamd.Spamd | None, n: int,
+            repeats: int) -> tuple[dict, dict | None]:
+    """The analysis in ``n`` processes and spamd from ``n`` clients, their passes taken
+    in turn, so that other load on the machine falls on both sides alike."""
+    ours = Analysis(mails, table, n, repeats)
+    theirs = SpamAssassin(spamd, mails, n) if spamd else None
+    for _ in range(repeats):
+        ours.run_pass()
+        if theirs:
+            theirs.run_pass()
+    return ours.close(), theirs.close() if theirs else None
 
 
 # --- Orchestration ---------------------------------------------------------------------
@@ -167,32 +208,28 @@ def main() -> int:
           dkim_signed=sum(1 for m in mails if m[0].startswith(b"DKIM-Signature")),
           cpus=CPUS, python=platform.python_version(),
           loadavg_1m=round(os.getloadavg()[0], 2))
-    rates, phases, t = {}, {"corpus": round(time.perf_counter() - started, 1)}, \
-        time.perf_counter()
-    for workers in sorted({1, CPUS}):
-        result = analysis(mails, table, workers, args.repeats)
-        rates[("analysis", workers)] = result["msgs_per_s"]
-        _line(what="analysis", workers=workers, resolver="StubResolver (in-memory table)",
-              measures="authenticate + parse + scan of each attachment, per message",
-              repeats=args.repeats, **result)
-    phases["analysis"] = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    if not args.skip_spamassassin:
-        with _spamd.Spamd(PORT_SPAMD, CPUS) as spamd:
-            for clients in sorted({1, CPUS}):
-                result = spamassassin(spamd, mails, clients, args.repeats)
-                rates[("spamassassin", clients)] = result["msgs_per_s"]
-                _line(what="spamassassin", clients=clients, children=CPUS,
-                      tests="local only (spamd --local), stock rules, no Bayes",
-                      measures="CHECK over a socket, one connection per message",
-                      repeats=args.repeats, **result)
+    phases, t = {"corpus": round(time.perf_counter() - started, 1)}, time.perf_counter()
+    spamd = contextlib.nullcontext() if args.skip_spamassassin else \
+        _spamd.Spamd(PORT_SPAMD, CPUS)
+    with spamd:
         for n in sorted({1, CPUS}):
-            ratio = rates[("analysis", n)] / rates[("spamassassin", n)]
+            ours, theirs = compare(mails, table, None if args.skip_spamassassin else spamd, n,
+                                   args.repeats)
+            _line(what="analysis", workers=n, resolver="StubResolver (in-memory table)",
+                  measures="authenticate + parse + scan of each attachment, per message",
+                  repeats=args.repeats, **ours)
+            if theirs is None:
+                continue
+            _line(what="spamassassin", clients=n, children=CPUS,
+                  tests="local only (spamd --local), stock rules, no Bayes",
+                  measures="CHECK over a socket, one connection per message",
+                  repeats=args.repeats, **theirs)
+            ratio = ours["msgs_per_s"] / theirs["msgs_per_s"]
             _line(what="analysis_vs_spamassassin", concurrency=n, ratio=round(ratio, 2),
-                  analysis_msgs_per_s=rates[("analysis", n)],
-                  spamassassin_msgs_per_s=rates[("spamassassin", n)],
+                  analysis_msgs_per_s=ours["msgs_per_s"],
+                  spamassassin_msgs_per_s=theirs["msgs_per_s"],
                   target_min=TARGET_RATIO, target_met=ratio >= TARGET_RATIO)
-    phases["spamassassin"] = round(time.perf_counter() - t, 1)
+    phases["analysis_and_spamassassin"] = round(time.perf_counter() - t, 1)
     for intake_workers in sorted({1, CPUS}):
         t = time.perf_counter()
         data_dir = tempfile.mkdtemp(prefix="trustdesk-bench-mail-")
