@@ -43,3 +43,29 @@ def test_sender_authentication_runs_without_django():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True, timeout=60)
     assert out.stdout.splitlines() == ["pass", "[]"]
+
+
+def test_phishing_analyser_runs_without_django():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = SRC
+    code = (
+        "import sys\n"
+        "from trustdesk.mailgateway import analyze_message\n"
+        "v = analyze_message(b'From: PayPal <service@paypa1.com>\\r\\n'\n"
+        "                    b'Reply-To: pp@gmail.com\\r\\nSubject: hi\\r\\n\\r\\nhello')\n"
+        "print(v.verdict)\n"
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True, timeout=60)
+    assert out.stdout.splitlines() == ["phishing", "[]"]
+
+
+def test_importing_the_gateway_package_loads_no_analyser():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = SRC
+    code = ("import sys, trustdesk.mailgateway\n"
+            "print(any('phishing' in m or m == 'django' for m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True, timeout=60)
+    assert out.stdout.splitlines() == ["False"]

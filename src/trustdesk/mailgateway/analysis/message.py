@@ -24,6 +24,7 @@ from email.utils import getaddresses
 
 MAX_PARTS = 200
 MAX_DEPTH = 8
+MAX_HTML = 2_000_000  # characters of the HTML body kept for the phishing analyser
 _MSGID = re.compile(r"<([^<>\s]{1,250})>")
 
 
@@ -52,6 +53,10 @@ class Parsed:
     received_count: int = 0
     test_tag: str = ""  # X-TrustDesk-Test: the support address's own test message
     unread: int = 0  # parts past MAX_PARTS or MAX_DEPTH: not read, not kept
+    html: str = ""  # the HTML body part as sent ("" if none), for the phishing analyser
+    list_id: str = ""  # a mailing list's mail (it may break DMARC alignment): List-Id, or
+    # the older Mailing-List / X-Mailing-List / List-Post
+    bulk: bool = False  # List-Unsubscribe, or Precedence bulk or list: sent to many
     defects: tuple[str, ...] = field(default=())
 
 
@@ -125,6 +130,14 @@ def _automatic(msg, defects) -> str:
         value = _header(msg, name, defects).strip().lower()
         if value and (name != "X-Auto-Response-Suppress" or "oof" in value or "all" in value):
             return name
+    return ""
+
+
+def _list_id(msg, defects) -> str:
+    for name in ("List-Id", "Mailing-List", "X-Mailing-List", "List-Post"):
+        value = " ".join(_header(msg, name, defects).split())
+        if value:
+            return value[:300]
     return ""
 
 
@@ -233,7 +246,7 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
     reply_to = tuple(a.lower() for _, a in getaddresses([_header(msg, "Reply-To", defects)])
                      if "@" in a)
     text, attachments, count, unread = "", [], 0, 0
-    html_text = ""
+    html_text, html_raw = "", ""
     for part in _walk(msg):
         if part is _UNREAD:
             unread += 1
@@ -250,8 +263,9 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
                 and not text:
             text = _text_of(part)
         elif disposition != "attachment" and not filename and ctype == "text/html" \
-                and not html_text:
-            html_text = html_to_text(_text_of(part))
+                and not html_raw:
+            html_raw = _text_of(part)[:MAX_HTML]
+            html_text = html_to_text(html_raw)
         elif ctype.startswith("multipart/"):
             continue
         else:
@@ -270,5 +284,8 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
         automatic=_automatic(msg, defects), bounce=_is_bounce(msg, mail_from, from_address),
         received_count=len(msg.get_all("Received") or ()), unread=unread,
         test_tag=_header(msg, "X-TrustDesk-Test", defects).strip()[:200],
+        html=html_raw, list_id=_list_id(msg, defects),
+        bulk=bool(_header(msg, "List-Unsubscribe", defects).strip()) or _header(
+            msg, "Precedence", defects).strip().lower() in ("bulk", "list"),
         defects=tuple(defects),
     )

@@ -1,0 +1,50 @@
+"""The bundled tables: well-known brands (the names they are shown by, their real
+domains) and free-mail providers. Read once from the package's ``data`` folder."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from trustdesk.mailgateway.analysis import domains
+
+# (brand, names it is shown by, its domains)
+Brand = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
+def _data(name: str) -> str:
+    return resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def brands() -> tuple[Brand, ...]:
+    table = yaml.safe_load(_data("brands.yaml"))["brands"]
+    return tuple((str(b["name"]), tuple(str(n) for n in b.get("names") or [b["name"]]),
+                  tuple(str(d).lower() for d in b["domains"])) for b in table)
+
+
+@lru_cache(maxsize=1)
+def freemail() -> frozenset[str]:
+    return frozenset(line.strip().lower() for line in _data("freemail.txt").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def is_freemail(domain: str) -> bool:
+    name = (domain or "").lower().rstrip(".")
+    return name in freemail() or (domains.organisational(name) or "") in freemail()
+
+
+def brands_of(context_brands) -> tuple[Brand, ...]:
+    """The context's brands as (brand, names, domains); the bundled table when it names
+    none. A context brand is shown by its own name."""
+    if not context_brands:
+        return brands()
+    return tuple((name, (name,), tuple(d.lower() for d in ds)) for name, ds in context_brands)
+
+
+def bundled_brands() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The bundled table in ``Context.brands``'s shape, for a helpdesk that adds its own
+    brands to it (a context that names brands replaces the bundled table)."""
+    return tuple((name, ds) for name, _, ds in brands())
