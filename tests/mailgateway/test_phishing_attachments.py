@@ -58,3 +58,18 @@ def test_each_code_counts_once_per_message():
     got = reasons_of(Attachments(), raw)
     assert [w for w, _ in got].count(50) == 1
     assert "a.exe" in got[0][1]
+
+
+def test_a_second_html_body_is_not_an_attachment():
+    # Apple Mail writes a picture between two HTML parts; neither has a name.
+    raw = (b"From: Sam <sam@customer.example>\r\nSubject: photo\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+           b"--b\r\nContent-Type: text/html\r\n\r\n<p>Here it is</p>\r\n"
+           b"--b\r\nContent-Type: image/png\r\nContent-Disposition: inline\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgoAAAAA\r\n"
+           b"--b\r\nContent-Type: text/html\r\n\r\n<p>Sam</p>\r\n--b--\r\n")
+    assert reasons_of(Attachments(), raw) == []
+    named = raw.replace(b"--b\r\nContent-Type: text/html\r\n\r\n<p>Sam",
+                        b"--b\r\nContent-Type: text/html\r\nContent-Disposition: attachment;"
+                        b" filename=login.html\r\n\r\n<p>Sam")
+    assert [w for w, _ in reasons_of(Attachments(), named)] == [35]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trustdesk.mailgateway.analysis.phishing import custom
 from trustdesk.mailgateway.analysis.phishing.analyze import analyze_message
@@ -131,3 +133,14 @@ def test_a_signal_needs_a_unique_name():
 def test_context_is_passed_to_custom_signals():
     (signal,) = custom.load_text(GOOD.split("  - name: iban")[0])
     assert reasons_of(signal, mail(text="wire transfer"), Context()) != []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_signals_or_a_config_error(source):
+    try:
+        loaded = custom.load_text(source)
+    except SignalConfigError as exc:
+        assert "line" in str(exc) or "<signals>" in str(exc)
+    else:
+        assert all(isinstance(s, Signal) for s in loaded)

@@ -21,8 +21,13 @@ ROLE_WORDS = (
     "security team", "security department", "administrator", "system administrator",
     "sysadmin", "postmaster", "webmaster", "mail administrator", "payroll", "hr department",
     "human resources", "accounts payable", "finance department", "ceo", "信息技术部", "IT部",
-    "技术支持", "客服中心", "安全团队", "管理员", "人力资源", "财务部",
+    "email admin", "mail admin", "email administrator", "mailbox administrator",
+    "email team", "mail team", "it admin", "system admin", "network administrator",
+    "技术支持", "客服中心", "安全团队", "管理员", "人力资源", "财务部", "总经理", "董事长", "总裁",
+    "邮箱管理", "邮件管理", "系统管理", "信息中心", "网络中心", "安全中心",
 )
+# How Chinese mail names an executive: a surname and 总 or 董 ("李总", "陈董").
+_EXECUTIVE = re.compile(r"[\u4e00-\u9fff]{1,2}[总董]")
 
 
 @lru_cache(maxsize=1024)
@@ -54,7 +59,12 @@ def borrowed(display_name: str, from_domain: str | None, *, company_domains: Ite
     padded = f" {normal} "
     for name in names:
         name_words = _words(name)
-        if len(name_words) >= 4 and f" {name_words} " in padded:
+        if name_words.isascii():
+            if len(name_words) >= 4 and f" {name_words} " in padded:
+                return COLLEAGUE
+        # A Chinese name is two or three characters, written without spaces.
+        elif len(name_words.replace(" ", "")) >= 2 and name_words.replace(" ", "") in \
+                normal.replace(" ", ""):
             return COLLEAGUE
     for company in companies:
         label = company.split(".")[0]
@@ -64,6 +74,8 @@ def borrowed(display_name: str, from_domain: str | None, *, company_domains: Ite
     for role in ROLE_WORDS:
         if (f" {role} " in padded) if role.isascii() else (role.lower() in lowered):
             return ROLE
+    if _EXECUTIVE.fullmatch(shown):
+        return ROLE
     return ""
 
 
@@ -93,12 +105,15 @@ def brand(display_name: str, from_domain: str | None,
     padded = f" {_words(shown)} "
     lowered = shown.lower()
     org = domains.organisational(host) or host
-    own_label = org.split(".")[0].replace("-", "")
+    org_label = org.split(".")[0]
+    own_label = org_label.replace("-", "")
+    country = len(org.rsplit(".", 1)[-1]) == 2
     joined = padded.replace(" ", "")
     for name, shown_names, brand_domains in brands:
         # A brand's name under another country's ending is usually the brand's own too
-        # (paypal.co.uk, amazon.fr); a look-alike name is the lookalike signal's to judge.
-        if any(host == d or host.endswith("." + d) or (own_label and _label(d) == own_label)
+        # (paypal.co.uk, amazon.fr), not under a generic one (amazon.info); a look-alike
+        # name is the lookalike signal's to judge.
+        if any(host == d or host.endswith("." + d) or (country and _label(d) == org_label)
                for d in brand_domains):
             continue
         for alias in shown_names:
@@ -110,7 +125,7 @@ def brand(display_name: str, from_domain: str | None,
             # Named after their own domain: the display name spelled in the domain's label
             # ("Apple Growers" at applegrowers.example), or the label opening the name
             # and longer than the brand ("Applegrowers Ltd").
-            if own_label != compact and len(own_label) > len(compact) and (
+            if own_label != compact and joined != compact and len(own_label) > len(compact) and (
                     joined in own_label or joined.startswith(own_label)):
                 return ""
             return name

@@ -50,7 +50,9 @@ class Parsed:
     received_count: int = 0
     test_tag: str = ""  # X-TrustDesk-Test: the support address's own test message
     html: str = ""  # the HTML body part as sent ("" if none), for the phishing analyser
-    list_id: str = ""  # List-Id: a mailing list's mail (it may break DMARC alignment)
+    list_id: str = ""  # a mailing list's mail (it may break DMARC alignment): List-Id, or
+    # the older Mailing-List / X-Mailing-List / List-Post
+    bulk: bool = False  # List-Unsubscribe, or Precedence bulk or list: sent to many
     defects: tuple[str, ...] = field(default=())
 
 
@@ -124,6 +126,14 @@ def _automatic(msg, defects) -> str:
         value = _header(msg, name, defects).strip().lower()
         if value and (name != "X-Auto-Response-Suppress" or "oof" in value or "all" in value):
             return name
+    return ""
+
+
+def _list_id(msg, defects) -> str:
+    for name in ("List-Id", "Mailing-List", "X-Mailing-List", "List-Post"):
+        value = " ".join(_header(msg, name, defects).split())
+        if value:
+            return value[:300]
     return ""
 
 
@@ -220,6 +230,8 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
         automatic=_automatic(msg, defects), bounce=_is_bounce(msg, mail_from, from_address),
         received_count=len(msg.get_all("Received") or ()),
         test_tag=_header(msg, "X-TrustDesk-Test", defects).strip()[:200],
-        html=html_raw, list_id=" ".join(_header(msg, "List-Id", defects).split())[:300],
+        html=html_raw, list_id=_list_id(msg, defects),
+        bulk=bool(_header(msg, "List-Unsubscribe", defects).strip()) or _header(
+            msg, "Precedence", defects).strip().lower() in ("bulk", "list"),
         defects=tuple(defects),
     )

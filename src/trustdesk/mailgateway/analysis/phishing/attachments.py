@@ -38,7 +38,13 @@ class Attachments(Signal):
     def check(self, mail: MailView, context: Context) -> list[Reason]:
         first: dict[str, str] = {}
         for part, finding in mail.findings:
+            # A second HTML body (Apple Mail's around an inline picture, a forwarded
+            # message's) is a part without a name, not a web page someone attached.
+            body = getattr(part, "filename", "") == "attachment" and getattr(
+                part, "content_type", "") == "text/html"
             for code, text in getattr(finding, "flags", ()):
+                if code == "html" and body:
+                    continue
                 if code in WEIGHTS and code not in first:
                     shown = filetypes.display_name(getattr(part, "filename", "") or
                                                    "attachment")

@@ -90,8 +90,8 @@ class Authentication(Signal):
 
 class DisplayName(Signal):
     """The display name borrows the helpdesk's name or an agent's (40), a well-known
-    brand's (30), a role inside the company (15), or shows an address at another domain
-    than the one it is sent from (30)."""
+    brand's (30; 40 on free mail), a role inside the company (15; 30 on free mail), or
+    shows an address at another domain than the one it is sent from (30)."""
 
     name = "display_name"
 
@@ -103,8 +103,11 @@ class DisplayName(Signal):
         out = []
         what = impersonation.borrowed(shown, domain, company_domains=context.own_domains,
                                       names=context.agent_names)
+        free = tables.is_freemail(domain)
         if what:
-            weight = 15 if what == impersonation.ROLE else 40
+            # A vendor's "Support Team" writes from the vendor's domain; the company's IT
+            # department does not write from free mail.
+            weight = (30 if free else 15) if what == impersonation.ROLE else 40
             out.append(Reason(self.name, weight, impersonation.check(
                 shown, domain, company_domains=context.own_domains,
                 names=context.agent_names)))
@@ -114,7 +117,9 @@ class DisplayName(Signal):
             lookalike.skeleton(shown[:200]), domain, brands))
         if brand:
             how = " spelled with look-alike or invisible characters" if disguised else ""
-            out.append(Reason(self.name, 30, f"The sender calls themself \u201c{shown[:80]}\u201d, "
+            # Brands do not send from free mail.
+            out.append(Reason(self.name, 40 if free else 30,
+                              f"The sender calls themself \u201c{shown[:80]}\u201d, "
                               f"the name of {brand}{how}, but writes from "
                               f"{domain or 'no address'}, which is not one of {brand}'s "
                               "domains."))
@@ -138,6 +143,8 @@ def _lookalike_weight(match: lookalike.Match, *, link: bool) -> int:
         weight = 45 if size >= 7 else 35 if size == 6 else 30
     elif match.kind == lookalike.HOMOGLYPH:
         weight = 50
+    elif match.kind == lookalike.SUFFIX:
+        weight = 35 if match.owner else 40  # a brand's name under a generic ending
     else:
         weight = 40 if match.kind != lookalike.SUBDOMAIN else 45
     return weight - 10 if link else weight
@@ -147,7 +154,9 @@ class LookalikeDomain(Signal):
     """The From, Reply-To or Return-Path domain imitates the helpdesk's own or a
     well-known brand's: look-alike characters (50), a subdomain trick (45), one letter
     off a name of 7 or more (45; of 6: 35; of 5: 30), lure words added (40; other
-    words: 25), the helpdesk's own name under another ending (40)."""
+    words: 25), the helpdesk's own name under another ending (40); when the display
+    name claims a brand, a sender's domain one letter off it or under a generic ending
+    (35)."""
 
     name = "lookalike_domain"
 
@@ -166,23 +175,51 @@ class LookalikeDomain(Signal):
             if match:
                 out.append(Reason(self.name, _lookalike_weight(match, link=False),
                                   describe(what, host, match)))
+        claimed = _claimed_brand(mail, context)
+        sender = domain_of(parsed.from_address)
+        if not out and claimed and sender:
+            domain = lookalike.near(sender, claimed[1])
+            if domain:
+                out.append(Reason(self.name, 35, f"The message claims to come from "
+                                  f"{claimed[0]}, and the sender's domain {sender} is a "
+                                  f"near miss of {domain}."))
         return out
 
 
 class LookalikeLink(Signal):
     """A link goes to a host that imitates the helpdesk's or a brand's domain: the
-    domain weights less 10 (a mail may mention a lookalike it warns about)."""
+    domain weights less 10 (a mail may mention a lookalike it warns about); or, in mail
+    whose display name claims a brand it is not sent by, to one typing error off that
+    brand's domain however short its name (30: ``upps.com`` from "UPS")."""
 
     name = "lookalike_link"
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
         protected = _protected(context)
-        for host in dict.fromkeys(link.host for link in mail.links[:200] if link.host):
+        hosts = list(dict.fromkeys(link.host for link in mail.links[:200] if link.host))
+        for host in hosts:
             match = lookalike.compare(host, protected)
             if match:
                 return [Reason(self.name, _lookalike_weight(match, link=True),
                                describe("A link goes to", host, match))]
+        claimed = _claimed_brand(mail, context)
+        if claimed:
+            name, brand_domains = claimed
+            for host in hosts:
+                domain = lookalike.near(host, brand_domains)
+                if domain:
+                    return [Reason(self.name, 30, f"The message claims to come from {name}, "
+                                   f"and a link goes to {host}, a misspelling of {domain}.")]
         return []
+
+
+def _claimed_brand(mail: MailView, context: Context) -> tuple[str, tuple[str, ...]] | None:
+    """The brand the display name claims while the address is not the brand's."""
+    brands = tables.brands_of(context.brands)
+    shown = mail.parsed.from_name
+    name = impersonation.brand(shown, domain_of(mail.parsed.from_address), brands) \
+        if shown else ""
+    return next(((n, ds) for n, _, ds in brands if n == name), None) if name else None
 
 
 def _deceptive_idn(host: str) -> str:

@@ -16,8 +16,13 @@ Four ways, each compared on the registrable label (``paypal`` of ``www.paypal.co
   (``paypal.com.verify.example``, ``paypal.evil.example``).
 
 A host that is one of the owner's domains, or any protected domain, never matches. A
-brand's name under another public suffix (``amazon.de``) is not flagged: brands own many
-country domains. The helpdesk's own name under another suffix is.
+brand's name under a country's ending (``amazon.de``, ``paypal.co.uk``) is not flagged:
+brands own many country domains; under a generic one (``docusign.info``) it is. The
+helpdesk's own name under any other ending is.
+
+``near(host, domains)`` is looser, for a brand the message already claims to be from:
+one letter off even a short name (``upps.com`` for UPS), or the name itself under a
+generic ending (``amazon.info``).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ HOMOGLYPH, EDIT, WORDS, SUBDOMAIN, SUFFIX = "homoglyph", "edit", "words", "subdo
 # any other word is weaker (see ``compare``).
 LURE_WORDS = frozenset("""
 secure security login logon signin sign verify verification account accounts update
-support service services billing payment payments pay alert alerts auth authenticate
+support service services billing payment payments pay alert alerts auth authenticate desk
 wallet help helpdesk center centre team online web mail email webmail info confirm id
 customer customers official notice notices delivery tracking track parcel package refund
 refunds invoice invoices tax bank card access portal app cloud docs drive office share
@@ -56,6 +61,9 @@ citi wechat
 # word does not (amazon-seller-tools.example), nor the name in front of another domain.
 WORDLIKE = frozenset(["apple", "amazon", "google", "adobe", "stripe"])
 _MULTI = (("rn", "m"), ("vv", "w"))
+# Digits written for letters (up5, 4pple, micr0s0ft), besides TR39's 0 and 1: only for a
+# spelling equal to a protected name, since names have digits of their own (office365).
+_LEET = str.maketrans("3458", "easb")
 _TOKENS = re.compile(r"[-_.]+")
 
 
@@ -170,11 +178,17 @@ def _parts(host: str) -> tuple[str, str, tuple[str, ...]] | None:
     return org, org.split(".")[0], tuple(front.split(".")) if front else ()
 
 
-def _label_match(cand: str, label: str, brand: bool) -> tuple[str, bool] | None:
-    """How registrable label ``cand`` imitates protected ``label``."""
+def _label_match(cand: str, label: str, brand: bool, country: bool) -> tuple[str, bool] | None:
+    """How registrable label ``cand`` imitates protected ``label``; ``country``: the
+    candidate is under a country's ending (``.de``, ``.co.uk``)."""
     skel, target = skeleton(cand), skeleton(label)
     if cand == label:
-        return None if brand else (SUFFIX, True)
+        # Brands register their name in many countries; under a generic ending
+        # (docusign.info, paypal.xyz) it is someone else's.
+        # A short or everyday name under another ending is usually another owner's.
+        if brand and (country or len(label) < 5 or label in EVERYDAY | WORDLIKE):
+            return None
+        return SUFFIX, True
     tokens = [t for t in _TOKENS.split(cand) if t]
     if len(target) < 3:  # jd, qq: only the name itself beside a lure word
         lured = len(tokens) > 1 and label in tokens and any(t in LURE_WORDS for t in tokens)
@@ -182,7 +196,10 @@ def _label_match(cand: str, label: str, brand: bool) -> tuple[str, bool] | None:
     # A capital I is an l in most fonts and a host name is lower-cased, so i and l are
     # one letter in a name long enough not to be another word (dhi is not dhl); 1 can
     # stand for i as well as l (1cbc).
-    if skel == target or skeleton(cand.replace("1", "i")) == target or (
+    # A hyphen splitting the name (o-ffice, pay-pal) reads past the eye as well.
+    if skel == target or skeleton(cand.replace("1", "i")) == target or \
+            skeleton(cand.translate(_LEET)) == target or \
+            (len(target) >= 4 and skel.replace("-", "") == target) or (
             len(target) >= 5 and _loose(skel) == _loose(target)):
         return HOMOGLYPH, True
     if label in EVERYDAY:
@@ -203,6 +220,11 @@ def _label_match(cand: str, label: str, brand: bool) -> tuple[str, bool] | None:
                      skel[: -len(target)] if skel.endswith(target) else ""):
             if rest and (_split_lure(rest) or (rest.isdigit() and len(target) >= 5)):
                 return WORDS, _split_lure(rest)
+        # A distinctive name inside a longer one (deskpaypalsecure, mypaypalhelp).
+        where = skel.find(target)
+        if where > 0 and len(target) >= 6 and label not in WORDLIKE:
+            pieces = (skel[:where], skel[where + len(target):])
+            return WORDS, any(p and _split_lure(p) for p in pieces)
     return None
 
 
@@ -239,22 +261,27 @@ def _compare(name: str, protected: tuple[tuple[str, str], ...],
              legitimate: frozenset[str]) -> Match | None:
     if not name:
         return None
-    if any(name == d or name.endswith("." + d)
-           for d in (*legitimate, *(d for _, d in protected))):
+    if any(name == d or name.endswith("." + d) for d in legitimate):
         return None
+    # A host of one owner's (a bucket on amazonaws.com, a tenant on onmicrosoft.com) is
+    # that owner's to name as it likes, not another's.
+    owners = {owner for owner, d in protected if name == d or name.endswith("." + d)}
     parts = _parts(name)
     if parts is None:
         return None
-    _org, label, front = parts
+    org, label, front = parts
     skel = skeleton(label)
     front_skels = {skeleton(t) for x in front for t in _TOKENS.split(x) if t}
     front_text = f".{'.'.join(front)}."
     for target in _targets(protected):
+        if target.owner in owners:
+            continue
         # Cheap tests first: most targets share nothing with the label.
         if (abs(len(target.skel) - len(skel)) > 2 and target.skel not in skel
                 and target.skel not in front_skels):
             continue
-        found = _label_match(label, target.label, brand=bool(target.owner))
+        found = _label_match(label, target.label, brand=bool(target.owner),
+                             country=len(org.rsplit(".", 1)[-1]) == 2)
         if found:
             return Match(found[0], target.owner, target.org, found[1])
         # paypal.com.verify.example; a short or everyday name only with its suffix
@@ -264,3 +291,25 @@ def _compare(name: str, protected: tuple[tuple[str, str], ...],
                 or f".{target.org}." in front_text):
             return Match(SUBDOMAIN, target.owner, target.org)
     return None
+
+
+def near(host: str, brand_domains: Iterable[str]) -> str:
+    """The brand domain that ``host`` is one typing error or look-alike spelling away
+    from, keeping the first letter, however short the name; "" if none. For links in a
+    message that claims to come from that brand."""
+    name = domains.normalise(host or "")
+    parts = _parts(name) if name else None
+    if parts is None:
+        return ""
+    if any(name == d or name.endswith("." + d) for d in brand_domains):
+        return ""
+    skel = skeleton(parts[1])
+    country = len(parts[0].rsplit(".", 1)[-1]) == 2
+    for domain in brand_domains:
+        target = _parts(domains.normalise(domain) or "")
+        if target is None or len(target[1]) < 3 or (parts[1] == target[1] and country):
+            continue  # too short to judge, or the brand's name in another country
+        goal = skeleton(target[1])
+        if skel == goal or (skel[:1] == goal[:1] and damerau(skel, goal, 1) <= 1):
+            return target[0]
+    return ""

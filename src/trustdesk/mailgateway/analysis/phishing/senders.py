@@ -21,16 +21,20 @@ def org_of(domain: str) -> str:
 
 
 class FreemailReply(Signal):
-    """Replies go to a free-mail address other than the sender's domain (30; 20 when the
-    sender is itself on free mail), or the Return-Path is free mail while From is not
-    (20). Not for mail from the helpdesk's own domains (its web forms set Reply-To)."""
+    """Replies go to a free-mail address other than the sender's domain (35: the way
+    invoice and CEO fraud gets the answer; 25 when the sender is itself on free mail, or
+    for bulk mail with an unsubscribe link),
+    or the Return-Path is free mail while From is not (20). Not for mail from the
+    helpdesk's own domains (its web forms set Reply-To), nor on a mailing list (which
+    sets Reply-To to the poster when it rewrites From)."""
 
     name = "freemail_reply"
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
         parsed = mail.parsed
         sender = domain_of(parsed.from_address)
-        if not sender or org_of(sender) in {org_of(d.lower()) for d in context.own_domains}:
+        if not sender or parsed.list_id or \
+                org_of(sender) in {org_of(d.lower()) for d in context.own_domains}:
             return []
         sender_free = tables.is_freemail(sender)
         out = []
@@ -39,7 +43,8 @@ class FreemailReply(Signal):
             if address == parsed.from_address or not tables.is_freemail(domain):
                 continue
             if org_of(domain) != org_of(sender) or sender_free:
-                weight = 20 if sender_free else 30
+                # Small senders' newsletters take replies at the owner's free mail.
+                weight = 25 if sender_free or parsed.bulk else 35
                 out.append(Reason(self.name, weight, f"Replies would go to {address}, a "
                                   f"free-mail address, not to the sender {parsed.from_address}."))
                 break
@@ -57,8 +62,9 @@ def _name_key(name: str) -> str:
 
 class NewAddressCustomerName(Signal):
     """A first-time sender (address not among the known customers') whose display name
-    is an existing customer's name (35). Names of one short word are too common to
-    say anything."""
+    is an existing customer's name (30: customers also write from a second address, so
+    it takes another sign to warn). Names of one short word are too common to say
+    anything."""
 
     name = "customer_name_new_address"
 
@@ -72,7 +78,7 @@ class NewAddressCustomerName(Signal):
         if not distinctive:
             return []
         if any(_name_key(n) == key for n in context.customer_names):
-            return [Reason(self.name, 35, f"\u201c{shown[:80]}\u201d is the name of an existing "
+            return [Reason(self.name, 30, f"\u201c{shown[:80]}\u201d is the name of an existing "
                            f"customer, but {address} has never written before.")]
         return []
 
