@@ -15,12 +15,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from trustdesk.core.actor import Actor
 from trustdesk.mailgateway import geo, policy, resolver
 from trustdesk.mailgateway.analysis import dkim_check, domains, impersonation
 from trustdesk.mailgateway.analysis import message as mime
 from trustdesk.mailgateway.analysis.authenticate import Authentication, authenticate
+from trustdesk.mailgateway.analysis.phishing import analyze as phishing_analyze
+from trustdesk.mailgateway.analysis.phishing import base as phishing_base
 from trustdesk.mailgateway.models import Route
 
+SYSTEM = Actor.system("mail gateway")
 SENDER_DOMAIN = {"pass": "pass", "nullmx": "no_mail", "none": "nxdomain",
                  "temperror": "temperror"}
 _NAMES_TTL = 30.0
@@ -115,6 +119,38 @@ def authenticated(auth: Authentication, envelope, raw: bytes = b"") -> bool:
     return False
 
 
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _no_address(text: str) -> str:
+    # The verdicts are kept in clear beside the sealed message: domains, never addresses.
+    return _ADDRESS.sub("[address]", text)[:300]
+
+
+def _phishing(raw: bytes, parsed, auth, company, people):
+    """The phishing analyser's verdict, with what the helpdesk knows: its own domains,
+    its people's names, whether the sender is a known customer, and what agents
+    reported about the sender and their domain."""
+    from trustdesk.customers import selectors as customers
+    from trustdesk.mailgateway import reports
+
+    address = parsed.from_address
+    org = (domains.organisational(address.rpartition("@")[2]) or "") if address else ""
+    known = frozenset()
+    reputation: dict = {}
+    if address:
+        if customers.customer_for_contact(actor=SYSTEM, field="email", value=address):
+            known = frozenset({address})
+        counts = reports.reputation_for(address, org)
+        reputation = {"senders": {address: counts["sender_reports"]},
+                      "domains": {org: counts["domain_reports"]} if org else {}}
+    context = phishing_base.Context(own_domains=frozenset(company),
+                                    agent_names=frozenset(people),
+                                    customer_addresses=known, reputation=reputation)
+    view = phishing_analyze.view_of(raw, parsed, auth=auth)
+    return phishing_analyze.verdict_of(phishing_analyze.run(view, context))
+
+
 def _domain_of(identity: str) -> str:
     return identity.rpartition("@")[2].lower()[:253]
 
@@ -127,6 +163,8 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
     # A pass vouches for the signed copy of a header; with two, the agent reads the other.
     passed = authenticated(auth, envelope, raw) and not repeated
     parsed = mime.parse(raw, mail_from=envelope.mail_from)
+    company, people = _context()
+    phishing = _phishing(raw, parsed, auth, company, people)
     facts = policy.Facts(
         peer_ip=envelope.peer_ip, mail_from=envelope.mail_from,
         from_address=parsed.from_address or None, from_domain=auth.from_domain,
@@ -137,9 +175,8 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
         sender_domain=SENDER_DOMAIN.get(auth.sender_domain.result, "temperror"),
         reverse_dns=auth.reverse_dns.result,
         rbl_listed=tuple(getattr(auth.rbl, "listed", ()) or ()),
-        honour_dmarc=route.honour_dmarc)
+        honour_dmarc=route.honour_dmarc, phishing=phishing.verdict == "phishing")
     decision = policy.decide(facts)
-    company, people = _context()
     warning = impersonation.check(parsed.from_name, auth.from_domain,
                                   company_domains=company, names=people)
     decision.checks.update({
@@ -153,5 +190,8 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
                   "domain": auth.from_domain or ""},
         **({"impersonation": warning} if warning else {}),
         **({"repeated_headers": list(repeated)} if repeated else {}),
+        "phishing": {"verdict": phishing.verdict, "score": phishing.score,
+                     "reasons": [[r.signal, r.weight, _no_address(r.text)]
+                                 for r in phishing.reasons if r.weight]},
     })
     return Judged(decision=decision, raw=_stamped(raw, auth.header), auth=auth)

@@ -235,7 +235,20 @@ class Listener:
         finally:
             self.close()
 
+    async def _end_sessions(self) -> None:
+        """Stop accepting, and end the sessions still open (each is a task of this
+        loop), so that none is left half-run when the loop stops."""
+        if self._server is not None:
+            self._server.close()
+        sessions = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in sessions:
+            task.cancel()
+        await asyncio.gather(*sessions, return_exceptions=True)
+
     def stop(self) -> None:
+        if self._thread is not None and self.loop.is_running():
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self._end_sessions(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         if self._thread is not None:
             self._thread.join(10)
