@@ -217,6 +217,11 @@ class Listener:
         return GatewaySMTP(Handler(self.config, self.pool), self.connections, self.config)
 
     def bind(self) -> None:
+        # The phishing analyser's tables (confusables, brands) load once, before the
+        # first message rather than during it.
+        from trustdesk.mailgateway.analysis.phishing.analyze import warm
+
+        warm()
         self._server = self.loop.run_until_complete(
             self.loop.create_server(self._factory, self.host, self.port))
         self.port = self._server.sockets[0].getsockname()[1]
