@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trustdesk.mailgateway.analysis.message import Parsed, html_to_text
 from trustdesk.mailgateway.analysis.phishing import content, language, links
@@ -573,3 +575,27 @@ def test_the_analyser_leaves_ordinary_mail_clean(case, text, html, sender, subje
     mine = {"link_text_mismatch", "suspicious_url", "html_form"}
     assert not [r for r in verdict.reasons if r.signal in mine]
     assert verdict.verdict == "clean", verdict.reasons
+
+
+_PIECES = st.sampled_from([
+    "<a href='", "'>", "</a>", "<form action='", "<input type=password>", "<input type=",
+    "hidden", "<blockquote>", "</blockquote>", "https://", "hxxp://", "www.", "paypal.com",
+    "@", "%2F", "?url=", "https%3A%2F%2F", "[.]", "xn--", "\u0430", "\u200b", "verify your",
+    " account", "验证您的", "账户", "我", "“", "”", "'", '"', ">", "\n", ":", "0x7f.1",
+    "[::1]", ":8080", "javascript:", "data:", "bit.ly/", "safelinks.protection.outlook.com/",
+    "urldefense.com/v3/__", "__;", "google.com/url?q=", "?u=", "-", "_",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(html=st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map("".join),
+       text=st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map("".join),
+       sender=st.sampled_from(["", "a@b.example", "x@paypal.com", "bad@", "@"]))
+def test_content_signals_never_raise_and_stay_in_bounds(html, text, sender):
+    mail = view(text, html, sender=sender, subject=text[:40])
+    for signal in content.SIGNALS:
+        reasons = signal().check(mail, OWN)
+        assert len(reasons) <= 1
+        for reason in reasons:
+            assert reason.signal == signal.name and reason.text
+            assert 0 < reason.weight <= (45 if signal is language.Language else content.CAP)

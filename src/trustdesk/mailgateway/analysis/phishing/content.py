@@ -1,10 +1,18 @@
-"""Signals on what a message shows and where its links go: link text showing one domain
-while the link goes to another, URLs built to hide their target (IP literals, shorteners,
-open redirects, punycode, user information, script and data URLs, odd ports), and HTML
-forms that ask for a password. The language signal is in ``language``.
+"""Signals on what a message shows and where its links go (``SIGNALS``, in the order the
+registry runs them):
 
-Each signal gives at most one reason, of at most 30 points: one of them alone never makes
-a message suspicious; two together do.
+- ``link_text_mismatch``: a link's text shows a domain and the link goes to another
+  organisation's (28 when the shown domain is the helpdesk's, a brand's or a sender's that
+  failed DMARC; 22 otherwise; 8-12 for what newsletters do with their own domains);
+- ``suspicious_url``: URLs built to hide their target (``urls.faults``: IP literals,
+  shorteners, open redirects, punycode, user information, script and data URLs, free
+  web hosts and form services, a brand named in another site's path, odd ports);
+- ``html_form``: a form in the mail (5-8), a password field (+16) beside a user-name
+  field (+4), hidden fields (+2), posting to another domain (+6);
+- ``language`` (in ``language``): what the text asks of the reader.
+
+Each gives at most one reason; the first three at most ``CAP`` (30) points, so none of
+them alone makes a message suspicious, and any two strong ones together do.
 """
 
 from __future__ import annotations
@@ -96,8 +104,10 @@ def shown_hosts(text: str) -> list[str]:
         if domains.organisational(host) is None:
             continue
         plainly_a_url = schemed or host.startswith("www.")
+        # "Node.js", "version.txt": not a domain anyone registered. (domains has no public
+        # accessor for "is this a known suffix", so the shared list is read directly.)
         if not plainly_a_url and domains._psl().publicsuffix(host, accept_unknown=False) is None:
-            continue  # "Node.js", "version.txt": not a domain anyone registered
+            continue
         if not plainly_a_url and host.rpartition(".")[2] in _FILE_TLDS:
             continue
         found.append(host)
