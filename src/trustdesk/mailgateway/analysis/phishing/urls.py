@@ -23,6 +23,10 @@ from trustdesk.mailgateway.analysis.phishing import links
 _LURE_LABEL = re.compile(r"(?:^|-)(?:login|log-in|signin|sign-in|verify|verification|"
                          r"validate|secure|security|account|accounts|webmail|auth|"
                          r"wallet|billing|recovery|unlock)(?:-|$)")
+# A free host's page named like this is a sign-in form someone put there.
+_SIGN_IN_PAGE = frozenset({"login", "signin", "logon", "owa", "webmail", "verify",
+                           "verification", "auth", "secure", "password", "validate",
+                           "wp-login", "sso", "mfa", "office365", "outlook", "mailbox"})
 _PATH_TOKENS = re.compile(r"[/._\-?=&]+")
 _WORDPRESS = re.compile(r"/wp-(?:content|includes|admin)/")
 _PROGRAM = re.compile(r"\.(?:exe|scr|pif|bat|cmd|msi|vbs|vbe|js|jse|wsf|hta|ps1|lnk|"
@@ -215,6 +219,8 @@ def faults(href: str, brands: dict[str, str], sender: str,
         found.append((10, f"opens a form on {host}, where anyone can collect answers"))
     elif is_free_host(host):
         found.append((10, f"is on {target}, where anyone can publish a page"))
+        if any(t in _SIGN_IN_PAGE for t in _PATH_TOKENS.split(unquote(final.path).lower())):
+            found.append((8, "and names its page like a sign-in page"))
     elif not final.ip and _LURE_LABEL.search(target.partition(".")[0]) \
             and target not in brands:
         found.append((8, f"has a lure word in its domain name {target}"))
