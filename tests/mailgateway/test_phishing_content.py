@@ -122,8 +122,9 @@ def test_mismatch_never_more_than_the_cap():
 CYRILLIC_PAYPAL = "p\u0430ypal.com".encode("idna").decode()  # "pаypal" with a Cyrillic а
 # suspicious_url: (href, sender, expected weight, words the reason must say or None)
 SUSPICIOUS = [
-    ("http://198.51.100.7/login", "x@x.example", 18, "bare IP address"),
-    ("http://3325256711/login", "x@x.example", 25, "written as a number"),
+    ("http://198.51.100.7/", "x@x.example", 18, "bare IP address"),
+    ("http://198.51.100.7/login", "x@x.example", 26, "like a sign-in page"),
+    ("http://3325256711/", "x@x.example", 25, "written as a number"),
     ("http://0xc6.0x33.0x64.0x7/", "x@x.example", 25, "198.51.100.7"),
     ("http://[2001:db8::1]/", "x@x.example", 18, "bare IP address"),
     ("https://paypal.com@evil.example/", "x@x.example", 22, "before an @"),
@@ -154,8 +155,10 @@ SUSPICIOUS = [
     ("https://forms.gle/AbCdEf", "x@x.example", 10, "a form on forms.gle"),
     ("https://docs.google.com/forms/d/e/1FAIpQL/viewform", "x@x.example", 10, "a form"),
     ("https://jinshuju.net/f/AbCd", "x@x.example", 10, "a form"),
-    ("https://old-bakery.example/wp-content/plugins/x/login.php", "x@x.example", 10,
+    ("https://old-bakery.example/wp-content/plugins/x/files.php", "x@x.example", 10,
      "WordPress"),
+    ("https://old-bakery.example/wp-content/plugins/x/login.php", "x@x.example", 18,
+     "like a sign-in page"),
     ("https://files.example/invoice.pdf.exe", "x@x.example", 12, "downloads a program"),
     ("https://docs.google.com/document/d/1abc/edit", "x@x.example", 0, None),
     ("https://old-bakery.example/x/paypal/signin.html", "x@x.example", 10, "names paypal"),
@@ -313,7 +316,8 @@ FOUND = [
     ("", "小王，下午有一笔款需要你先转一下，具体账户我发你。这事先别跟别人说。",
      {"payment", "pressure"}),
     ("", "We attempted to deliver your parcel but no one was available.", {"lure"}),
-    ("", "As discussed, here is the revised invoice. Sign in to open it.", {"credential"}),
+    ("", "As discussed, here is the revised invoice. Sign in to open it.",
+     {"lure", "credential"}),
     ("", "你好，我通过网盘给您共享了一份文件，请登录查看。", {"lure", "credential"}),
     ("", "麻烦帮个忙，登录查看订单时报错，发现一笔异常交易", set()),
     ("", "We will never ask you to confirm your password or verify your account by e-mail.",
@@ -389,6 +393,13 @@ def test_a_real_notice_that_needs_nothing_of_the_reader_stays_low(text, expected
 def test_calls_to_act_are_a_links_own_words(text, html, calls):
     mail = view(text, html)
     assert language.calls(mail, language._text(mail)) == calls
+
+
+def test_a_request_with_a_link_that_hides_its_target_weighs_more():
+    text = "Here is the revised invoice: "
+    plain = weights(language.Language, view(text + "https://files.shop-a.example/inv/1"))
+    risky = weights(language.Language, view(text + "https://x1.web.app/inv/1"))
+    assert (plain, risky) == (6 + 6, 6 + 6 + 6)  # a lure, with a link, with a risky one
 
 
 def test_a_call_adds_to_a_request():

@@ -20,9 +20,11 @@ from importlib import resources
 import yaml
 
 from trustdesk.mailgateway.analysis.message import html_to_text
+from trustdesk.mailgateway.analysis.phishing import owners, urls
 from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
 
 MAX_TEXT = 200_000
+RISKY = 10  # a link's URL faults from this many points make it a risky link
 _ZERO_WIDTH = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
                          "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\ufeff]")
 _QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
@@ -240,7 +242,10 @@ def find(text: str, t: Table | None = None) -> dict[str, dict[str, int]]:
     return found
 
 
-def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = None) -> int:
+def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = None, *,
+          risky: bool = False) -> int:
+    """The points of what ``find`` found; ``has_link``: the mail has a link or form,
+    ``risky``: one of its links hides where it goes (both only count in combinations)."""
     t = t or table()
     reassured = bool(t.reassurance & set(found))
     found = {c: p for c, p in found.items() if c not in t.reassurance}
@@ -248,7 +253,8 @@ def score(found: dict[str, dict[str, int]], has_link: bool, t: Table | None = No
     for phrases in found.values():
         weights = sorted(phrases.values(), reverse=True)
         total += weights[0] + min(t.extra_max, t.extra * (len(weights) - 1))
-    present = set(found) | ({"link"} if has_link else set())
+    present = set(found) | ({"link"} if has_link else set()) | (
+        {"risky_link"} if has_link and risky else set())
     total += sum(bonus for when, bonus in t.combinations if when <= present)
     if set(found) <= t.weak_alone:
         total = min(total, t.weak_alone_max)
@@ -291,6 +297,19 @@ def calls(mail: MailView, text: str) -> set[str]:
     return {f"\u201c{c}\u201d link" for c in said if c in t.calls}
 
 
+def risky_link(mail: MailView, context: Context) -> bool:
+    """A link that hides where it goes (``urls.faults``: a free host, a bare IP address,
+    a shortener, an open redirect…), not to the helpdesk's own domains."""
+    ours, brands = owners.own_orgs(context), owners.brand_orgs(context)
+    sender, labels = owners.sender_org(mail), owners.brand_labels(context)
+    for link in mail.links[:100]:
+        if link.host and urls.org(link.host) in ours:
+            continue
+        if sum(p for p, _ in urls.faults(link.href, brands, sender, labels)) >= RISKY:
+            return True
+    return False
+
+
 def has_link(mail: MailView) -> bool:
     return any(link.host or link.href.lower().startswith(("data:", "javascript:"))
                for link in mail.links) or bool(
@@ -308,7 +327,7 @@ class Language(Signal):
         if not found:
             return []
         linked = has_link(mail)
-        weight = score(found, linked)
+        weight = score(found, linked, risky=linked and risky_link(mail, context))
         if weight <= 0 or not [c for c in found if c not in table().reassurance]:
             return []
         order = [c for c in WHAT if c in found and c not in table().reassurance]

@@ -219,14 +219,18 @@ def faults(href: str, brands: dict[str, str], sender: str,
         found.append((10, f"opens a form on {host}, where anyone can collect answers"))
     elif is_free_host(host):
         found.append((10, f"is on {target}, where anyone can publish a page"))
-        if any(t in _SIGN_IN_PAGE for t in _PATH_TOKENS.split(unquote(final.path).lower())):
-            found.append((8, "and names its page like a sign-in page"))
     elif not final.ip and _LURE_LABEL.search(target.partition(".")[0]) \
             and target not in brands:
         found.append((8, f"has a lure word in its domain name {target}"))
     path = unquote(final.path).lower()
-    if _WORDPRESS.search(path):
+    wordpress = bool(_WORDPRESS.search(path))
+    if wordpress:
         found.append((10, "points inside a website's WordPress folders"))
+    # A sign-in page where nobody's real sign-in page is: on a free host, inside a
+    # website's WordPress folders, on a bare IP address.
+    if (wordpress or final.ip or is_free_host(host)) and any(
+            t in _SIGN_IN_PAGE for t in _PATH_TOKENS.split(path)):
+        found.append((8, "names its page like a sign-in page"))
     if brand_labels and (target not in brands or is_free_host(host)):
         named = next((t for t in _PATH_TOKENS.split(path) if t in brand_labels), None)
         if named:
