@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trustdesk.mailgateway.analysis.message import Parsed, html_to_text
-from trustdesk.mailgateway.analysis.phishing import content, language, links
+from trustdesk.mailgateway.analysis.phishing import content, language, links, phrases
 from trustdesk.mailgateway.analysis.phishing.base import Context, MailView
 
 OWN = Context(own_domains=frozenset({"trustdesk.example"}),
@@ -455,8 +455,8 @@ def test_phrase_table_is_well_formed():
     assert {p.category for p in table.phrases} == set(language.WHAT) | table.reassurance
     for category in [*language.WHAT, *table.reassurance]:
         mine = [p for p in table.phrases if p.category == category]
-        assert any(language._CJK.search(p.text) for p in mine), f"{category}: no Chinese"
-        assert any(not language._CJK.search(p.text) for p in mine), f"{category}: no English"
+        assert any(phrases._CJK.search(p.text) for p in mine), f"{category}: no Chinese"
+        assert any(not phrases._CJK.search(p.text) for p in mine), f"{category}: no English"
     bare = {"password", "密码", "付款", "汇款", "account", "login", "invoice"}
     assert not bare & {p.text for p in table.phrases}
     assert table.cap <= 45 and table.cap_without_link <= 30
@@ -476,7 +476,7 @@ weak_alone_max: 1
 cap: 20
 cap_without_link: 15
 """)
-    table = language.build(doc)
+    table = phrases.build(doc)
     found = language.find(language.normalise("Open  Sesame! Say please, hurry. 芝麻 开门"), table)
     assert found == {"credential": {"open sesame": 5, "say please": 9, "芝麻开门": 5},
                      "urgency": {"hurry": 2}}
