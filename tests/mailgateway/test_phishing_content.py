@@ -457,6 +457,8 @@ def test_phrase_table_is_well_formed():
         mine = [p for p in table.phrases if p.category == category]
         assert any(phrases._CJK.search(p.text) for p in mine), f"{category}: no Chinese"
         assert any(not phrases._CJK.search(p.text) for p in mine), f"{category}: no English"
+    texts = [p.text for p in table.phrases]
+    assert len(texts) == len(set(texts)), "a phrase is listed twice"
     bare = {"password", "密码", "付款", "汇款", "account", "login", "invoice"}
     assert not bare & {p.text for p in table.phrases}
     assert table.cap <= 45 and table.cap_without_link <= 30
