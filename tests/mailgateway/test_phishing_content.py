@@ -410,6 +410,13 @@ def test_a_call_adds_to_a_request():
     assert weights(language.Language, view("Log in: https://shop.example/")) == 3
 
 
+def test_a_link_to_the_helpdesks_own_domain_is_not_a_lure():
+    notice = "Your password will expire in 5 days. To change it go to "
+    own = weights(language.Language, view(notice + "https://sso.trustdesk.example/password"))
+    other = weights(language.Language, view(notice + "https://sso.other.example/password"))
+    assert own == 10 and other == 18
+
+
 def test_language_explains_in_plain_words():
     (reason,) = language.Language().check(
         view("Please confirm your password: https://evil.example/"), OWN)

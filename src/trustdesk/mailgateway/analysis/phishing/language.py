@@ -160,8 +160,12 @@ def risky_link(mail: MailView, context: Context) -> bool:
     return False
 
 
-def has_link(mail: MailView) -> bool:
-    return any(link.host or link.href.lower().startswith(("data:", "javascript:"))
+def has_link(mail: MailView, context: Context | None = None) -> bool:
+    """A link to the web (not to the helpdesk's own domains: a request to sign in there is
+    the company's own) or a form."""
+    ours = owners.own_orgs(context) if context is not None else frozenset()
+    return any((link.host and urls.org(link.host) not in ours)
+               or link.href.lower().startswith(("data:", "javascript:"))
                for link in mail.links) or bool(
         mail.html and re.search(r"<\s*(form|input)\b", mail.html, re.IGNORECASE))
 
@@ -176,7 +180,7 @@ class Language(Signal):
             found.setdefault("action", {})[call] = table().call_weight
         if not found:
             return []
-        linked = has_link(mail)
+        linked = has_link(mail, context)
         weight = score(found, linked, risky=linked and risky_link(mail, context))
         if weight <= 0 or not [c for c in found if c not in table().reassurance]:
             return []
