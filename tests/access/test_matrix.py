@@ -111,8 +111,16 @@ def world(make_user, make_team, make_customer, system):
                                      name="Support", team_id=team.pk)
     # Mail the gateway suspended, from the customer, for the mail queue's pages.
     held = _suspended_mail(route)
+    # A ticket an agent reported as phishing (held out of the queues), for the reports.
+    reported = tickets.ticket_create(actor=system, customer_id=customer.id,
+                                     subject="Verify your account", body="Click here.",
+                                     team_id=team.pk)
+    from trustdesk.mailgateway import reports
+
+    report = reports.report_phishing(actor=system, ticket_id=reported.pk)
     return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
-            "tokens": tokens, "job": job, "list_entry": entry, "route": route, "mail": held}
+            "tokens": tokens, "job": job, "list_entry": entry, "route": route, "mail": held,
+            "report": report}
 
 
 def _suspended_mail(route):
@@ -142,6 +150,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "entry_id": [str(world["list_entry"].pk)],
         "route_id": [str(world["route"].pk)],
         "mail_id": [str(world["mail"].uid)],
+        "report_id": [str(world["report"].pk)],
     }
 
 

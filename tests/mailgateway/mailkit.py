@@ -39,7 +39,7 @@ def zone() -> LocalDns:
 def message(*, sender: str, to: str, subject: str = "My order has not arrived",
             body: str = "Hello, my order 1234 has not arrived yet.", name: str = "Ada Lovelace",
             sign_domain: str | None = None, headers: dict | None = None,
-            attachments: tuple = ()) -> bytes:
+            attachments: tuple = (), html: str | None = None) -> bytes:
     msg = EmailMessage()
     msg["From"] = f"{name} <{sender}>" if name else sender
     msg["To"] = to
@@ -49,6 +49,8 @@ def message(*, sender: str, to: str, subject: str = "My order has not arrived",
     for key, value in (headers or {}).items():
         msg[key] = value
     msg.set_content(body)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
     for filename, ctype, data in attachments:
         maintype, subtype = ctype.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)

@@ -354,3 +354,33 @@ def test_a_file_clamd_knows_suspends_the_message_and_a_silent_clamd_quarantines(
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_phishing_is_suspended_and_suspicious_mail_carries_its_reasons(smtp, make_user):
+    """The analyser in the pipe: a look-alike of a brand with a credential form and a
+    free-mail reply address is held; a message with one strong sign becomes a ticket
+    whose banner says why."""
+    sender = f"security@{mailkit.FREEMAIL}"
+    form = ("<p>Your PayPal account is limited. Verify your account within 24 hours.</p>"
+            "<form action='http://198.51.100.7/login'><input name=email>"
+            "<input type=password name=pw></form>"
+            "<a href='http://paypa1-secure-login.test/verify'>www.paypal.com</a>")
+    raw = mailkit.message(sender=sender, to=SUPPORT, name="PayPal Security",
+                          subject="Your account is limited", body="Verify now.",
+                          sign_domain=mailkit.FREEMAIL, html=form,
+                          headers={"Reply-To": "paypal.help@gmail.com"})
+    assert _send(smtp, raw, mail_from=sender)[0] == 250
+    held = InboundMail.objects.get()
+    assert held.checks["phishing"]["verdict"] == "phishing", held.checks["phishing"]
+    assert held.state == State.SUSPENDED and held.reason == "phishing"
+    assert not Ticket.objects.exists()
+    # One strong sign only: an HTML page attached, from an ordinary sender.
+    page = ("statement.html", "text/html", b"<html><body>Your statement</body></html>")
+    raw = _signed(attachments=(page,), subject="My statement")
+    assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    mail = InboundMail.objects.order_by("-id").first()
+    assert mail.checks["phishing"]["verdict"] == "suspicious", mail.checks["phishing"]
+    assert mail.state == State.DELIVERED
+    shown = banners.for_messages([mail.message_id])[mail.message_id]
+    assert any("rates this message suspicious" in w for w in shown)
+    assert "@" not in str(mail.checks["phishing"]["reasons"])

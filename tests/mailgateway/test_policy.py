@@ -36,6 +36,7 @@ CASES = {
     "country_unavailable": (facts(country=UNAVAILABLE), lists(("deny", "country", "RU"))),
     "dmarc_reject": (facts(**SPOOFED, dmarc_disposition="reject"), NO_LISTS),
     "malware": (facts(malware=True), NO_LISTS),
+    "phishing": (facts(phishing=True), NO_LISTS),
     "rbl_listed": (facts(rbl_listed=("zen.example.net",)), NO_LISTS),
     "sender_domain_nxdomain": (facts(sender_domain="nxdomain"), NO_LISTS),
     "sender_domain_no_mail": (facts(sender_domain="no_mail"), NO_LISTS),
@@ -92,6 +93,8 @@ def test_the_smtp_replies():
     # Malware is never waved through by an allow entry.
     ({"malware": True}, lists(("allow", "domain", "sender.example")), "malware"),
     ({"malware": True, "rbl_listed": ("zen.example.net",)}, NO_LISTS, "malware"),
+    # A trusted partner's compromised account still sends phishing: held, not allowed.
+    ({"phishing": True}, lists(("allow", "domain", "sender.example")), "phishing"),
     # An allow entry outweighs blocklists, the sender-domain checks, DNS trouble and
     # quarantine.
     ({"rbl_listed": ("zen.example.net",)}, lists(("allow", "network", "198.51.100.25")),

@@ -17,6 +17,7 @@ from trustdesk.api import (
     jobs,
     mail_policy,
     mail_queue,
+    mail_reports,
     mail_routes,
     meta,
     tickets,
@@ -44,6 +45,7 @@ api.add_router("", jobs.router)
 api.add_router("", mail_policy.router)
 api.add_router("", mail_routes.router)
 api.add_router("", mail_queue.router)
+api.add_router("", mail_reports.router)
 
 
 @api.exception_handler(TrustDeskError)

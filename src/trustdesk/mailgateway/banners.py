@@ -28,11 +28,23 @@ ATTACHMENT_LABELS = {
 
 def texts(checks: dict) -> list[str]:
     out: list[str] = []
+    phishing = checks.get("phishing") or {}
+    if phishing.get("verdict") in ("suspicious", "phishing"):
+        rated = "likely phishing" if phishing["verdict"] == "phishing" else "suspicious"
+        out.append(f"The gateway rates this message {rated} "
+                   f"({phishing.get('score', 0)}/100). Do not open its links or files, "
+                   "and never give out a password, a code or payment details.")
+        strongest = sorted(phishing.get("reasons") or (), key=lambda r: -r[1])[:4]
+        out.extend(str(text) for _, weight, text in strongest if weight > 0)
     dmarc = checks.get("dmarc") or {}
     domain = dmarc.get("domain") or checks.get("from_domain") or "the sender's domain"
     if dmarc.get("result") in ("fail", "permerror"):
         out.append(f"This message failed DMARC for {domain}: the sender may not be who "
                    "they claim.")
+    elif checks.get("repeated_headers"):
+        names = ", ".join(str(n).title() for n in checks["repeated_headers"])
+        out.append(f"This message has {names} more than once: what is shown may not be "
+                   f"what {domain} signed, so it is not verified as coming from there.")
     elif not checks.get("authenticated") and checks.get("from_domain"):
         out.append(f"This message could not be verified as coming from {domain} (no "
                    "aligned SPF or DKIM pass).")

@@ -30,6 +30,9 @@ KEEP = dt.timedelta(days=36)
 
 def _allowed(ip: str) -> bool:
     addr = ipaddress.ip_address(ip)
+    # An IPv4 client seen through an IPv6 socket is still the IPv4 client (as in
+    # ``network_of``): an IPv4 network in the allow list must cover it.
+    addr = getattr(addr, "ipv4_mapped", None) or addr
     return any(addr in net for net in settings.GREYLIST_ALLOW)
 
 

@@ -39,6 +39,7 @@ from trustdesk.customers import selectors as customers
 from trustdesk.customers import services as customer_services
 from trustdesk.jobs.registry import job
 from trustdesk.mailgateway import addresses, bounces, references, scanner, sealing, selftest
+from trustdesk.mailgateway.analysis import domains
 from trustdesk.mailgateway.analysis import message as mime
 from trustdesk.mailgateway.models import InboundMail, MessageRef, Route
 from trustdesk.tickets import intake as ticket_intake
@@ -75,7 +76,10 @@ def process(mail_id: int) -> str:
     if parsed.received_count > MAX_HOPS:
         return _set_aside(mail, "loop", "The message passed through too many servers: a "
                           "mail loop.")
-    if not parsed.from_address or parsed.from_count != 1:
+    # An officer's release vouches for whose mail it is; the disagreement alone does not
+    # hold it back then.
+    if not parsed.from_address or parsed.from_count != 1 or not (
+            released or _author_checked(mail, parsed)):
         return _suspend(mail, "no_sender", "The message does not name exactly one sender "
                         "in From.")
     files, flags = scanner.scan_parts(parsed.attachments)
@@ -87,9 +91,23 @@ def process(mail_id: int) -> str:
     return _deliver(mail, envelope, parsed, prepared, flags, released=released)
 
 
-def _candidate(envelope: dict, parsed: mime.Parsed) -> Ticket | None:
+def _author_checked(mail: InboundMail, parsed: mime.Parsed) -> bool:
+    """Whether the address intake takes for the sender is in the domain the gateway
+    checked (``authenticate.author``, strict). A From that the strict reader finds no
+    single author in — "ada@customer.test <eve@freemail.test>" — is a DMARC permerror,
+    which no p=reject refuses; the lenient reader here would still take Ada's address
+    from it and file the message as hers. Where the two readers disagree, nobody's
+    customer record gets the message."""
+    domain = parsed.from_address.rpartition("@")[2]
+    checked = mail.checks.get("from_domain")
+    return bool(checked) and domains.normalise(domain) == checked
+
+
+def _candidate(envelope: dict, parsed: mime.Parsed, customer_id) -> Ticket | None:
     """The ticket the message says it belongs to: its signed address first, then the
-    Message-IDs it answers."""
+    Message-IDs it answers — on the sender's own tickets first. A Message-ID is no
+    secret (whoever was copied on a message knows it) and anyone can send mail under it:
+    the newest ticket to hold it must not be where the customer's own reply goes."""
     routes = [r.address for r in Route.objects.filter(active=True)]
     for rcpt in envelope.get("recipients", ()):
         ticket_id = addresses.parse_ticket_address(rcpt, routes)
@@ -99,7 +117,10 @@ def _candidate(envelope: dict, parsed: mime.Parsed) -> Ticket | None:
     if not ids:
         return None
     refs = MessageRef.objects.filter(digest__in=[references.digest(i) for i in ids[:20]])
-    ticket_id = refs.order_by("-created_at").values_list("ticket_id", flat=True).first()
+    own = refs.filter(ticket_id__in=Ticket.objects.filter(customer_id=customer_id)
+                      .values("pk"))
+    ticket_id = (own.order_by("-created_at").values_list("ticket_id", flat=True).first()
+                 or refs.order_by("-created_at").values_list("ticket_id", flat=True).first())
     return Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
 
 
@@ -141,6 +162,12 @@ def _body(parsed: mime.Parsed, dropped: int) -> str:
         body += (f"\n\n[{dropped} further attachment(s) were not kept: a message keeps at "
                  f"most {settings.ATTACHMENTS_PER_MESSAGE}, each up to "
                  f"{settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB.]")
+    if parsed.unread:
+        # Nested deeper or in more parts than intake reads: not scanned, so not kept, and
+        # the agent is told rather than shown a message that looks whole.
+        body += (f"\n\n[Parts of the message were not read: it nests parts more than "
+                 f"{mime.MAX_DEPTH} deep or has more than {mime.MAX_PARTS}. Text and files "
+                 "in them were not kept.]")
     return body
 
 
@@ -162,7 +189,7 @@ def _deliver(mail, envelope, parsed, prepared, flags, *, released: bool) -> str:
                           "customer is already in a ticket: a retried delivery.")
     body = _body(parsed, scanner.dropped(flags))
     subject = parsed.subject or "(no subject)"
-    candidate = _candidate(envelope, parsed)
+    candidate = _candidate(envelope, parsed, customer_id)
     message = None
     if candidate is not None:
         if candidate.customer_id != customer_id:

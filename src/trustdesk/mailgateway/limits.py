@@ -1,4 +1,5 @@
-"""Messages per minute per client address, per sender domain and per recipient.
+"""Messages per minute per client (an IPv4 address or an IPv6 /64), per sender domain and
+per recipient.
 
 The counts live in ``accounts.counters`` (Redis when configured, so every replica of the
 listener shares them; the database on the embedded default). A transaction is counted
@@ -35,13 +36,27 @@ def network_of(ip: str) -> str:
     return str(ipaddress.ip_network(f"{addr}/{prefix}", strict=False))
 
 
+def client_of(ip: str) -> str:
+    """What the per-client limits count as one client: an IPv4 address (also when it
+    arrives IPv4-mapped through an IPv6 socket), or an IPv6 client's /64 — it holds
+    2^64 addresses, so counting each one alone would give a fresh allowance per
+    message or per session."""
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return str(ip)
+    if addr.version == 6 and addr.ipv4_mapped:
+        return str(addr.ipv4_mapped)
+    return network_of(ip) if addr.version == 6 else str(addr)
+
+
 def _over(kind: str, value: str, limit: int) -> bool:
     return counters().hit(_key(kind, value), WINDOW) > limit
 
 
 def admit_sender(ip: str, mail_from: str) -> str | None:
     """None, or the reply that defers this transaction."""
-    if _over("ip", ip, settings.SMTPD_RATE_PER_IP):
+    if _over("ip", client_of(ip), settings.SMTPD_RATE_PER_IP):
         return SLOW_DOWN
     domain = sender_domain(mail_from)
     if domain and _over("domain", domain, settings.SMTPD_RATE_PER_SENDER_DOMAIN):
@@ -50,7 +65,10 @@ def admit_sender(ip: str, mail_from: str) -> str | None:
 
 
 def admit_recipient(address: str) -> str | None:
-    if _over("rcpt", address.lower(), settings.SMTPD_RATE_PER_RECIPIENT):
+    # Counted per support address: every "+tag" of it is accepted, so counting each tag
+    # alone would let a flood with a fresh tag per message past the limit.
+    local, _, domain = (address or "").strip().strip("<>").lower().rpartition("@")
+    if _over("rcpt", f"{local.split('+', 1)[0]}@{domain}", settings.SMTPD_RATE_PER_RECIPIENT):
         return SLOW_DOWN
     return None
 

@@ -48,6 +48,11 @@ class Config:
     max_connections_per_ip: int
     tls: ssl.SSLContext | None = None
     timeout: float = 60.0
+    # aiosmtpd's timeout restarts with every command, so a client that sends a NOOP (or
+    # any of the others, each allowed ``command_call_limit`` times) just before it runs
+    # out holds its session for hours; a few addresses doing so fill every slot. A
+    # session lasts this long at most; a real MTA reconnects for what is left.
+    max_session: float = 600.0
 
     @classmethod
     def from_settings(cls) -> Config:
@@ -63,22 +68,25 @@ class Config:
 
 
 class Connections:
-    """Open sessions, in all and per client address (within this process)."""
+    """Open sessions, in all and per client (an IPv4 address or an IPv6 /64; within this
+    process)."""
 
     def __init__(self, total: int, per_ip: int):
         self.total, self.per_ip = total, per_ip
         self.open: collections.Counter[str] = collections.Counter()
 
     def admit(self, ip: str) -> bool:
-        if sum(self.open.values()) >= self.total or self.open[ip] >= self.per_ip:
+        client = limits.client_of(ip)  # an IPv6 client's /64 is one client
+        if sum(self.open.values()) >= self.total or self.open[client] >= self.per_ip:
             return False
-        self.open[ip] += 1
+        self.open[client] += 1
         return True
 
     def leave(self, ip: str) -> None:
-        self.open[ip] -= 1
-        if self.open[ip] <= 0:
-            del self.open[ip]
+        client = limits.client_of(ip)
+        self.open[client] -= 1
+        if self.open[client] <= 0:
+            del self.open[client]
 
 
 def _blocking(fn, *args):
@@ -151,6 +159,7 @@ class GatewaySMTP(SMTP):
             # A session that loops on a command is cut off, not served forever.
             command_call_limit={"RCPT": config.max_recipients + 20, "*": 100})
         self._connections, self._counted = connections, None
+        self._config, self._deadline = config, None
 
     def connection_made(self, transport) -> None:
         if self._counted is None and self._original_transport is None:
@@ -161,9 +170,19 @@ class GatewaySMTP(SMTP):
                 transport.close()
                 return
             self._counted = ip
+            self._deadline = asyncio.get_running_loop().call_later(
+                self._config.max_session, self._session_too_long)
         super().connection_made(transport)
 
+    def _session_too_long(self) -> None:
+        if self.transport is not None:
+            self.transport.write(b"421 4.4.2 Session too long, closing; please reconnect\r\n")
+            self.transport.close()
+
     def connection_lost(self, error) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
         if self._counted is not None:
             self._connections.leave(self._counted)
             self._counted = None
@@ -198,6 +217,11 @@ class Listener:
         return GatewaySMTP(Handler(self.config, self.pool), self.connections, self.config)
 
     def bind(self) -> None:
+        # The phishing analyser's tables (confusables, brands) load once, before the
+        # first message rather than during it.
+        from trustdesk.mailgateway.analysis.phishing.analyze import warm
+
+        warm()
         self._server = self.loop.run_until_complete(
             self.loop.create_server(self._factory, self.host, self.port))
         self.port = self._server.sockets[0].getsockname()[1]
@@ -216,7 +240,20 @@ class Listener:
         finally:
             self.close()
 
+    async def _end_sessions(self) -> None:
+        """Stop accepting, and end the sessions still open (each is a task of this
+        loop), so that none is left half-run when the loop stops."""
+        if self._server is not None:
+            self._server.close()
+        sessions = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in sessions:
+            task.cancel()
+        await asyncio.gather(*sessions, return_exceptions=True)
+
     def stop(self) -> None:
+        if self._thread is not None and self.loop.is_running():
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self._end_sessions(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         if self._thread is not None:
             self._thread.join(10)

@@ -180,3 +180,60 @@ class MessageRef(models.Model):
 
     def __str__(self) -> str:
         return f"ref {self.digest[:12]} → ticket {self.ticket_id}"
+
+
+class PhishingReport(models.Model):
+    """An agent's "Report phishing" on a ticket: the ticket is held out of every queue
+    until a security officer releases it (not phishing) or confirms it. The sender is
+    kept as a keyed digest of their address and their organisational domain: enough for
+    the reputation later mail is weighed with, no address in clear."""
+
+    class State(models.TextChoices):
+        OPEN = "open"  # held, waiting for an officer
+        CONFIRMED = "confirmed"  # phishing: the ticket is closed where it is
+        RELEASED = "released"  # not phishing: the ticket is back in its queue
+
+    ticket_id = models.BigIntegerField(db_index=True)
+    message_id = models.BigIntegerField(null=True, blank=True)  # the reported message
+    mail = models.ForeignKey(InboundMail, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    reporter_user_id = models.BigIntegerField()
+    team_id = models.BigIntegerField(null=True, blank=True)  # the ticket's, when reported
+    reason = models.CharField(max_length=300, blank=True)
+    sender_digest = models.CharField(max_length=64, blank=True)
+    sender_domain = models.CharField(max_length=253, blank=True)
+    # Whether the gateway had already rated it suspicious (or phishing, released).
+    flagged = models.BooleanField(default=False)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    state = models.CharField(max_length=9, choices=State.choices, default=State.OPEN)
+    decided_by_user_id = models.BigIntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-reported_at", "-id")
+
+    def __str__(self) -> str:
+        return f"phishing report {self.pk} on ticket {self.ticket_id}"
+
+
+class Reputation(models.Model):
+    """How often agents reported mail from a sender address (by keyed digest) or a
+    sender domain as phishing, less the reports officers released."""
+
+    class Kind(models.TextChoices):
+        ADDRESS = "address"
+        DOMAIN = "domain"
+
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    key = models.CharField(max_length=253)
+    reports = models.PositiveIntegerField(default=0)
+    last_reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("kind", "key"), name="mail_reputation_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.kind} reputation {self.reports}"

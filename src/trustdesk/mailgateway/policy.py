@@ -55,6 +55,7 @@ REASONS: dict[str, tuple[str, int | None, str]] = {
     "dmarc_reject": ("reject", 550, "5.7.26 Unauthenticated mail from {domain} is refused "
                      "under its DMARC policy"),
     "malware": ("suspend", None, ""),
+    "phishing": ("suspend", None, ""),
     "rbl_listed": ("reject", 554, "5.7.1 Client host is on a DNS blocklist ({zones})"),
     "sender_domain_nxdomain": ("reject", 550, "5.1.8 Sender address rejected: domain not "
                                "found"),
@@ -85,6 +86,7 @@ class Facts:
     rbl_listed: tuple[str, ...] = ()
     honour_dmarc: bool = True
     malware: bool = False
+    phishing: bool = False  # the phishing analyser's high-confidence verdict
 
     def __post_init__(self) -> None:
         # A value outside these is a bug in the caller: refuse it rather than guess.
@@ -147,6 +149,9 @@ def _text(reason: str, facts: Facts, verdict) -> str:
         case "malware":
             return ("An attachment was found to be malicious: the message is held for a "
                     "security officer.")
+        case "phishing":
+            return ("The phishing analyser is confident this message is phishing (its "
+                    "reasons are listed with it): it is held for a security officer.")
         case "rbl_listed":
             return ("The sending server is listed on the DNS blocklist "
                     f"{', '.join(facts.rbl_listed)}.")
@@ -191,6 +196,10 @@ def _reason(facts: Facts, verdict) -> str:
         return "dmarc_reject"
     if facts.malware:
         return "malware"
+    if facts.phishing:
+        # Before the allow list: a trusted partner's compromised account is still
+        # sending phishing.
+        return "phishing"
     if verdict.action == "allow":
         return "list_allow"
     if facts.rbl_listed:

@@ -60,6 +60,10 @@ class Ticket(TimeStampedModel):
     # record outlives the account. Someone assigning themself gains nothing by it.
     assigned_by_user_id = models.BigIntegerField(null=True, blank=True)
     routed_by_user_id = models.BigIntegerField(null=True, blank=True)
+    # Held out of every queue (an agent reported it as phishing): only the mail gateway's
+    # suspended queue shows it, until a security officer releases it.
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_reason = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ("-last_message_at", "-id")

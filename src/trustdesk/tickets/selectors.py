@@ -32,8 +32,12 @@ ORDERINGS = {
 
 def visible_tickets(actor: Actor) -> QuerySet[Ticket]:
     """Tickets the actor may see at all: every ticket with ``ticket.view_all``; otherwise
-    those assigned to them, to one of their teams, or to no team yet."""
+    those assigned to them, to one of their teams, or to no team yet. A held ticket
+    (reported as phishing) is in nobody's queue: only the system (intake, the suspended
+    queue's release) reaches it."""
     tickets = Ticket.objects.all()
+    if not actor.is_system:
+        tickets = tickets.filter(held_at__isnull=True)
     if policy.has_permission(actor, "ticket.view_all"):
         return tickets
     if not policy.has_permission(actor, "ticket.view"):

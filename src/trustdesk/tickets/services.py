@@ -310,3 +310,37 @@ def ticket_update(
                context={**{k: v for k, v in changed.items() if k != "subject"},
                         "customer": str(ticket.customer_id)})
     return ticket
+
+
+@transaction.atomic
+def ticket_hold(*, actor: Actor, ticket_id: int, reason: str) -> Ticket:
+    """Take a ticket out of every queue (reported as phishing), in the caller's
+    transaction; the caller has checked the actor may see it and records why."""
+    ticket = _locked_ticket(actor, ticket_id)
+    ticket.held_at, ticket.held_reason = clock.now(), reason[:40]
+    ticket.save(update_fields=["held_at", "held_reason", "updated_at"])
+    record(actor=actor, action="ticket.hold", object_type="ticket", object_id=ticket.pk,
+           context={"reason": ticket.held_reason, "customer": str(ticket.customer_id)})
+    return ticket
+
+
+@transaction.atomic
+def ticket_unhold(*, actor: Actor, ticket_id: int, close: bool = False) -> Ticket:
+    """Put a held ticket back in its queue — or, with ``close``, close it where it is
+    (confirmed phishing: it stays out of every queue). For the system actor of the
+    suspended queue, whose caller checked the officer's permission."""
+    if not actor.is_system:
+        raise PermissionDenied("Held tickets are released from the suspended queue.")
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id,
+                                                       held_at__isnull=False).first()
+    if ticket is None:
+        raise NotFound()
+    if close:
+        _set_status(ticket, Status.CLOSED)
+    else:
+        ticket.held_at, ticket.held_reason = None, ""
+    ticket.save()
+    record(actor=actor, action="ticket.close_held" if close else "ticket.unhold",
+           object_type="ticket", object_id=ticket.pk,
+           context={"customer": str(ticket.customer_id)})
+    return ticket

@@ -12,7 +12,7 @@ from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import ValidationError
 from trustdesk.customers import selectors as customers
-from trustdesk.mailgateway import banners
+from trustdesk.mailgateway import banners, links_view
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.tickets import selectors, services
 from trustdesk.tickets.attachments import NewAttachment
@@ -78,6 +78,8 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
     a = actor(request)
     detail = selectors.ticket_get(actor=a, ticket_id=ticket_id)
     t = detail.ticket
+    # Links in mail the gateway found suspicious: defanged, each through the interstitial.
+    links_view.defang_messages(detail.messages, ticket_id=t.pk)
     can_assign = policy.has_permission(a, "ticket.assign")
     agents = accounts.user_list(actor=a, active_only=True) if can_assign else (
         [t.assignee, request.user] if t.assignee else [request.user])

@@ -11,6 +11,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 import dkim
+from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
 
 from trustdesk.mailgateway.analysis.authres import Result
 from trustdesk.mailgateway.analysis.dns import DnsUnavailable, Resolver
@@ -52,6 +53,36 @@ def _tags(signature: str) -> dict[str, str]:
     return tags
 
 
+def _covers_body(raw: bytes, tags: dict[str, str]) -> bool:
+    """Whether a signature's body length (``l=``), if it has one, is the whole body as
+    its canonicalisation (``c=``) reads it."""
+    if "l" not in tags:
+        return True
+    try:
+        policy = CanonicalizationPolicy.from_c_value(tags.get("c", "simple/simple").encode())
+        _, body = dkim.rfc822_parse(raw)
+        return int(tags["l"]) >= len(policy.canonicalize_body(body))
+    except (ValueError, dkim.DKIMException, InvalidCanonicalizationPolicyError):
+        return False
+
+
+def signed_headers(raw: bytes) -> dict[tuple[str, str], frozenset[str]]:
+    """The headers each signature (by domain and selector) lists in ``h=``, lower-case.
+    A header not listed is not vouched for: anyone can add it to a signed message."""
+    try:
+        signatures = BytesHeaderParser(policy=compat32).parsebytes(raw).get_all(
+            "DKIM-Signature") or []
+    except Exception:
+        return {}
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for signature in signatures[:MAX_SIGNATURES]:
+        tags = _tags(str(signature))
+        names = frozenset(h.strip().lower() for h in tags.get("h", "").split(":") if h.strip())
+        key = (tags.get("d", "").lower(), tags.get("s", "").lower())
+        out[key] = out.get(key, frozenset()) | names
+    return out
+
+
 def verify(raw: bytes, resolver: Resolver) -> list[Result]:
     signatures = BytesHeaderParser(policy=compat32).parsebytes(raw).get_all(
         "DKIM-Signature") or []
@@ -87,6 +118,13 @@ def verify(raw: bytes, resolver: Resolver) -> list[Result]:
             # dkimpy's parser trips on some malformed messages (a folded first line).
             results.append(Result("dkim", "permerror", "the message could not be parsed",
                                   props))
+            continue
+        if ok and not _covers_body(raw, tags):
+            # RFC 6376 §8.2: with l= the signature vouches for the first l bytes only;
+            # whoever holds the message can append text (or a whole new part) after them
+            # and it still verifies. A body the signer did not sign all of is not theirs.
+            results.append(Result("dkim", "policy", "the signature covers only part of "
+                                  "the body (l=)", props))
             continue
         results.append(Result("dkim", "pass" if ok else "fail", "", props))
     if len(signatures) > MAX_SIGNATURES:

@@ -10,6 +10,7 @@ text, so that nothing the customer sent is hidden from the agent).
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import html
@@ -17,6 +18,8 @@ import html.parser
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from email.utils import getaddresses
 
 MAX_PARTS = 200
@@ -49,6 +52,7 @@ class Parsed:
     bounce: bool = False
     received_count: int = 0
     test_tag: str = ""  # X-TrustDesk-Test: the support address's own test message
+    unread: int = 0  # parts past MAX_PARTS or MAX_DEPTH: not read, not kept
     html: str = ""  # the HTML body part as sent ("" if none), for the phishing analyser
     list_id: str = ""  # a mailing list's mail (it may break DMARC alignment): List-Id, or
     # the older Mailing-List / X-Mailing-List / List-Post
@@ -166,18 +170,64 @@ def _text_of(part) -> str:
     return content if isinstance(content, str) else ""
 
 
+def _encoded_message(msg):
+    """A forwarded message (``message/*``) sent base64-encoded, decoded; None for any
+    other part. RFC 2046 §5.2.1 forbids the encoding, so the parser takes the base64
+    text itself for the message — one text part, which no scanner flags — while mail
+    clients decode it and show the files inside. Decoded, those files are scanned."""
+    if msg.get_content_maintype() != "message" or \
+            str(msg.get("Content-Transfer-Encoding", "")).strip().lower() != "base64":
+        return None
+    payload = msg.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    text = inner.get_payload() if inner is not None and not inner.keys() else None
+    if not isinstance(text, str):
+        return None
+    try:
+        data = base64.b64decode("".join(text.split()), validate=False)
+        return email.message_from_bytes(data, policy=email.policy.default)
+    except Exception:
+        return None
+
+
+_UNREAD = Part("", "", b"")  # stands for a subtree nested past MAX_DEPTH
+
+
 def _walk(msg, depth=0):
     """Leaf parts, depth-first, bounded."""
     if depth > MAX_DEPTH:
+        yield _UNREAD  # counted, so that what was left out is said, not silently lost
         return
     if msg.get_content_type() == "message/delivery-status":
         yield msg  # a delivery report's status fields: read as one part
+    elif (forwarded := _encoded_message(msg)) is not None:
+        yield from _walk(forwarded, depth + 1)
     elif msg.is_multipart():
         payload = msg.get_payload()
         for sub in payload if isinstance(payload, list) else ():
             yield from _walk(sub, depth + 1)
     else:
         yield msg
+
+
+# RFC 5322 §3.6 allows each of these at most once, and a reader takes the body apart by
+# the MIME ones. DKIM signs the bottom-most instance of a header it lists, while readers
+# (this module too) show the top one: a second copy added above a signed one changes what
+# is read without breaking the signature.
+SINGLE_HEADERS = ("date", "from", "sender", "reply-to", "to", "cc", "bcc", "message-id",
+                  "in-reply-to", "references", "subject", "mime-version", "content-type",
+                  "content-transfer-encoding")
+
+
+def repeated_headers(raw: bytes) -> tuple[str, ...]:
+    """The names of ``SINGLE_HEADERS`` that the message's header block has more than
+    once (lower-case, sorted)."""
+    try:
+        names = [k.strip().lower() for k in
+                 BytesHeaderParser(policy=compat32).parsebytes(raw)]
+    except Exception:  # unreadable headers: the author check fails the message already
+        return ()
+    return tuple(sorted(n for n in set(names) if n in SINGLE_HEADERS and names.count(n) > 1))
 
 
 def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
@@ -195,12 +245,16 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
     from_address = from_address.strip().lower() if "@" in from_address else ""
     reply_to = tuple(a.lower() for _, a in getaddresses([_header(msg, "Reply-To", defects)])
                      if "@" in a)
-    text, attachments, count = "", [], 0
+    text, attachments, count, unread = "", [], 0, 0
     html_text, html_raw = "", ""
     for part in _walk(msg):
+        if part is _UNREAD:
+            unread += 1
+            continue
         count += 1
         if count > MAX_PARTS:
             defects.append("too many parts")
+            unread += 1
             break
         disposition = (part.get_content_disposition() or "").lower()
         ctype = part.get_content_type()
@@ -228,7 +282,7 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
         references=_ids(_header(msg, "References", defects)),
         text=(text or html_text).strip(), attachments=tuple(attachments),
         automatic=_automatic(msg, defects), bounce=_is_bounce(msg, mail_from, from_address),
-        received_count=len(msg.get_all("Received") or ()),
+        received_count=len(msg.get_all("Received") or ()), unread=unread,
         test_tag=_header(msg, "X-TrustDesk-Test", defects).strip()[:200],
         html=html_raw, list_id=_list_id(msg, defects),
         bulk=bool(_header(msg, "List-Unsubscribe", defects).strip()) or _header(

@@ -136,17 +136,23 @@ def _authenticate(raw: bytes, parsed, resolver):
         return None
 
 
-def build_view(raw: bytes, *, resolver=None, findings=None) -> MailView:
-    """The ``MailView`` of ``raw``. ``findings``: the scanner's (Part, Finding) pairs when
-    the caller already has them; else each attachment is scanned here."""
-    parsed = message.parse(raw)
+def view_of(raw: bytes, parsed, *, auth=None, findings=None) -> MailView:
+    """The ``MailView`` of a message already parsed (and authenticated, when ``auth`` is
+    given): the gateway's way in, which has both at hand. ``findings``: the scanner's
+    (Part, Finding) pairs when the caller has them; else each attachment is scanned here."""
     if findings is None:
         findings = tuple((part, attachments.scan(part.filename, part.content_type, part.data))
                          for part in parsed.attachments[:MAX_ATTACHMENTS])
-    auth = _authenticate(raw, parsed, resolver) if resolver is not None else None
     return MailView(raw=raw, parsed=parsed, html=parsed.html, text=parsed.text,
                     links=_links(parsed.html, parsed.text), auth=auth,
                     findings=tuple(findings))
+
+
+def build_view(raw: bytes, *, resolver=None, findings=None) -> MailView:
+    """The ``MailView`` of ``raw``, authenticated only when a resolver is given."""
+    parsed = message.parse(raw)
+    auth = _authenticate(raw, parsed, resolver) if resolver is not None else None
+    return view_of(raw, parsed, auth=auth, findings=findings)
 
 
 def run(view: MailView, context: Context, registry=None) -> list[Reason]:

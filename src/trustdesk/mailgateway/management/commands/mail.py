@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import TrustDeskError
 
-GROUPS = ("lists", "queue", "routes")  # modules of trustdesk.mailgateway.cli
+GROUPS = ("lists", "queue", "reports", "routes")  # modules of trustdesk.mailgateway.cli
 
 
 class Command(BaseCommand):
