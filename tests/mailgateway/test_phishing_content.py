@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trustdesk.mailgateway.analysis.message import Parsed, html_to_text
-from trustdesk.mailgateway.analysis.phishing import content, language, links
+from trustdesk.mailgateway.analysis.phishing import content, language, links, phrases
 from trustdesk.mailgateway.analysis.phishing.base import Context, MailView
 
 OWN = Context(own_domains=frozenset({"trustdesk.example"}),
@@ -122,8 +122,9 @@ def test_mismatch_never_more_than_the_cap():
 CYRILLIC_PAYPAL = "p\u0430ypal.com".encode("idna").decode()  # "pаypal" with a Cyrillic а
 # suspicious_url: (href, sender, expected weight, words the reason must say or None)
 SUSPICIOUS = [
-    ("http://198.51.100.7/login", "x@x.example", 18, "bare IP address"),
-    ("http://3325256711/login", "x@x.example", 25, "written as a number"),
+    ("http://198.51.100.7/", "x@x.example", 18, "bare IP address"),
+    ("http://198.51.100.7/login", "x@x.example", 26, "like a sign-in page"),
+    ("http://3325256711/", "x@x.example", 25, "written as a number"),
     ("http://0xc6.0x33.0x64.0x7/", "x@x.example", 25, "198.51.100.7"),
     ("http://[2001:db8::1]/", "x@x.example", 18, "bare IP address"),
     ("https://paypal.com@evil.example/", "x@x.example", 22, "before an @"),
@@ -137,7 +138,7 @@ SUSPICIOUS = [
      "redirects"),
     # Where the redirect lands is judged too.
     ("https://www.google.com/url?q=http%3A%2F%2Fx1.azurewebsites.net%2Fauth%2Fverify.php",
-     "x@x.example", 25, "then is on x1.azurewebsites.net"),
+     "x@x.example", 30, "then is on x1.azurewebsites.net"),
     ("https://www.google.com/url?q=http://198.51.100.7/", "x@x.example", 30, "then goes to"),
     (f"https://{CYRILLIC_PAYPAL}/signin", "x@x.example", 20, "punycode"),
     ("https://xn--fsqu00a.xn--fiqs8s/", "x@x.example", 6, "punycode"),
@@ -148,11 +149,16 @@ SUSPICIOUS = [
     ("https://mail-account-check.example/owa", "x@x.example", 8, "lure word"),
     ("https://owa-login.web.app/", "x@x.example", 10, "anyone can publish"),
     ("https://storage.googleapis.com/bucket-x/index.html", "x@x.example", 10, "anyone"),
+    ("https://w6zijnpyp92i.github.io/signin/", "x@x.example", 18, "like a sign-in page"),
+    ("https://x1.blob.core.windows.net/auth/verify.php", "x@x.example", 18, "sign-in page"),
+    ("https://www.shop.example/account/login", "x@x.example", 0, None),
     ("https://forms.gle/AbCdEf", "x@x.example", 10, "a form on forms.gle"),
     ("https://docs.google.com/forms/d/e/1FAIpQL/viewform", "x@x.example", 10, "a form"),
     ("https://jinshuju.net/f/AbCd", "x@x.example", 10, "a form"),
-    ("https://old-bakery.example/wp-content/plugins/x/login.php", "x@x.example", 10,
+    ("https://old-bakery.example/wp-content/plugins/x/files.php", "x@x.example", 10,
      "WordPress"),
+    ("https://old-bakery.example/wp-content/plugins/x/login.php", "x@x.example", 18,
+     "like a sign-in page"),
     ("https://files.example/invoice.pdf.exe", "x@x.example", 12, "downloads a program"),
     ("https://docs.google.com/document/d/1abc/edit", "x@x.example", 0, None),
     ("https://old-bakery.example/x/paypal/signin.html", "x@x.example", 10, "names paypal"),
@@ -310,6 +316,9 @@ FOUND = [
     ("", "小王，下午有一笔款需要你先转一下，具体账户我发你。这事先别跟别人说。",
      {"payment", "pressure"}),
     ("", "We attempted to deliver your parcel but no one was available.", {"lure"}),
+    ("", "As discussed, here is the revised invoice. Sign in to open it.",
+     {"lure", "credential"}),
+    ("", "你好，我通过网盘给您共享了一份文件，请登录查看。", {"lure", "credential"}),
     ("", "麻烦帮个忙，登录查看订单时报错，发现一笔异常交易", set()),
     ("", "We will never ask you to confirm your password or verify your account by e-mail.",
      set()),
@@ -386,12 +395,26 @@ def test_calls_to_act_are_a_links_own_words(text, html, calls):
     assert language.calls(mail, language._text(mail)) == calls
 
 
+def test_a_request_with_a_link_that_hides_its_target_weighs_more():
+    text = "Here is the revised invoice: "
+    plain = weights(language.Language, view(text + "https://files.shop-a.example/inv/1"))
+    risky = weights(language.Language, view(text + "https://x1.web.app/inv/1"))
+    assert (plain, risky) == (6 + 6, 6 + 6 + 6)  # a lure, with a link, with a risky one
+
+
 def test_a_call_adds_to_a_request():
     plain = "Your account needs verification. Details: https://x.example/"
     called = "Your account needs verification.\nVerify: https://x.example/"
     assert weights(language.Language, view(called)) > weights(language.Language, view(plain))
     # ... but a call alone is weak.
     assert weights(language.Language, view("Log in: https://shop.example/")) == 3
+
+
+def test_a_link_to_the_helpdesks_own_domain_is_not_a_lure():
+    notice = "Your password will expire in 5 days. To change it go to "
+    own = weights(language.Language, view(notice + "https://sso.trustdesk.example/password"))
+    other = weights(language.Language, view(notice + "https://sso.other.example/password"))
+    assert own == 10 and other == 18
 
 
 def test_language_explains_in_plain_words():
@@ -439,8 +462,10 @@ def test_phrase_table_is_well_formed():
     assert {p.category for p in table.phrases} == set(language.WHAT) | table.reassurance
     for category in [*language.WHAT, *table.reassurance]:
         mine = [p for p in table.phrases if p.category == category]
-        assert any(language._CJK.search(p.text) for p in mine), f"{category}: no Chinese"
-        assert any(not language._CJK.search(p.text) for p in mine), f"{category}: no English"
+        assert any(phrases._CJK.search(p.text) for p in mine), f"{category}: no Chinese"
+        assert any(not phrases._CJK.search(p.text) for p in mine), f"{category}: no English"
+    texts = [p.text for p in table.phrases]
+    assert len(texts) == len(set(texts)), "a phrase is listed twice"
     bare = {"password", "密码", "付款", "汇款", "account", "login", "invoice"}
     assert not bare & {p.text for p in table.phrases}
     assert table.cap <= 45 and table.cap_without_link <= 30
@@ -460,7 +485,7 @@ weak_alone_max: 1
 cap: 20
 cap_without_link: 15
 """)
-    table = language.build(doc)
+    table = phrases.build(doc)
     found = language.find(language.normalise("Open  Sesame! Say please, hurry. 芝麻 开门"), table)
     assert found == {"credential": {"open sesame": 5, "say please": 9, "芝麻开门": 5},
                      "urgency": {"hurry": 2}}

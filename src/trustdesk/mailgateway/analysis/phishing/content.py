@@ -21,10 +21,9 @@ import contextlib
 import html.parser
 import re
 import unicodedata
-from functools import lru_cache
 
 from trustdesk.mailgateway.analysis import domains
-from trustdesk.mailgateway.analysis.phishing import links, tables, urls
+from trustdesk.mailgateway.analysis.phishing import links, owners, urls
 from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
 from trustdesk.mailgateway.analysis.phishing.language import Language
 
@@ -35,51 +34,6 @@ _SHOWN = re.compile(r"(?<![\w@.\-])((?:(?:https?|hxxps?)://)?(?:[\w\-]{1,63}\.)+
                     r"[^\W\d_][\w\-]{1,62})(?![\w@\-])", re.IGNORECASE)
 # Top-level domains that are also file extensions: "report.zip" in a link's text is a file.
 _FILE_TLDS = {"zip", "mov"}
-
-
-def sender_org(mail: MailView) -> str:
-    address = mail.parsed.from_address if mail.parsed is not None else ""
-    return urls.org(domains.normalise(address.rpartition("@")[2]) or "") if address else ""
-
-
-def dmarc_failed(mail: MailView) -> bool:
-    result = getattr(getattr(getattr(mail.auth, "dmarc", None), "result", None), "result", "")
-    return result == "fail"
-
-
-def own_orgs(context: Context) -> frozenset[str]:
-    return _orgs(frozenset(context.own_domains))
-
-
-@lru_cache(maxsize=16)
-def _orgs(names: frozenset[str]) -> frozenset[str]:
-    return frozenset(urls.org(domains.normalise(d) or d) for d in names if d)
-
-
-def brand_orgs(context: Context) -> dict[str, str]:
-    """Organisational domain → the brand it belongs to (the context's, else bundled)."""
-    return _brand_orgs(tuple(context.brands))
-
-
-def brand_labels(context: Context) -> frozenset[str]:
-    """The brands' domain names as a URL's path would name them (``paypal`` of
-    ``paypal.com``); short ones (``qq``, ``jd``) are left out, they are in too many paths."""
-    return _brand_labels(tuple(context.brands))
-
-
-@lru_cache(maxsize=16)
-def _brand_labels(brands: tuple) -> frozenset[str]:
-    return frozenset(label for org in _brand_orgs(brands)
-                     if len(label := org.partition(".")[0]) >= 5 and not label.isdigit())
-
-
-@lru_cache(maxsize=16)
-def _brand_orgs(brands: tuple) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for name, _shown_as, names in tables.brands_of(brands):
-        for domain in names:
-            table.setdefault(urls.org(domains.normalise(domain) or domain), name)
-    return table
 
 
 def _reason(signal: str, scored: list[tuple[int, str]], what: str) -> list[Reason]:
@@ -150,8 +104,8 @@ class LinkTextMismatch(Signal):
     name = "link_text_mismatch"
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
-        ours, brands = own_orgs(context), brand_orgs(context)
-        sender, spoofed = sender_org(mail), dmarc_failed(mail)
+        ours, brands = owners.own_orgs(context), owners.brand_orgs(context)
+        sender, spoofed = owners.sender_org(mail), owners.dmarc_failed(mail)
         scored = []
         for link in mail.links:
             shown = shown_hosts(link.text) if link.text and link.host else []
@@ -175,8 +129,8 @@ class SuspiciousUrl(Signal):
     name = "suspicious_url"
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
-        ours, brands, sender = own_orgs(context), brand_orgs(context), sender_org(mail)
-        labels = brand_labels(context)
+        ours, brands = owners.own_orgs(context), owners.brand_orgs(context)
+        sender, labels = owners.sender_org(mail), owners.brand_labels(context)
         scored, seen = [], set()
         for link in mail.links:
             if link.href in seen or (link.host and urls.org(link.host) in ours):
@@ -240,7 +194,7 @@ class HtmlForm(Signal):
         if "hidden" in kinds:
             weight += 2
             said.append("hidden fields")
-        allowed = own_orgs(context) | {sender_org(mail)}
+        allowed = owners.own_orgs(context) | {owners.sender_org(mail)}
         external = {links.parse(a).host for a in parser.forms}
         external = sorted(h for h in external if h and urls.org(h) not in allowed)
         text = "The message contains " + (

@@ -23,6 +23,10 @@ from trustdesk.mailgateway.analysis.phishing import links
 _LURE_LABEL = re.compile(r"(?:^|-)(?:login|log-in|signin|sign-in|verify|verification|"
                          r"validate|secure|security|account|accounts|webmail|auth|"
                          r"wallet|billing|recovery|unlock)(?:-|$)")
+# A free host's page named like this is a sign-in form someone put there.
+_SIGN_IN_PAGE = frozenset({"login", "signin", "logon", "owa", "webmail", "verify",
+                           "verification", "auth", "secure", "password", "validate",
+                           "wp-login", "sso", "mfa", "office365", "outlook", "mailbox"})
 _PATH_TOKENS = re.compile(r"[/._\-?=&]+")
 _WORDPRESS = re.compile(r"/wp-(?:content|includes|admin)/")
 _PROGRAM = re.compile(r"\.(?:exe|scr|pif|bat|cmd|msi|vbs|vbe|js|jse|wsf|hta|ps1|lnk|"
@@ -219,8 +223,14 @@ def faults(href: str, brands: dict[str, str], sender: str,
             and target not in brands:
         found.append((8, f"has a lure word in its domain name {target}"))
     path = unquote(final.path).lower()
-    if _WORDPRESS.search(path):
+    wordpress = bool(_WORDPRESS.search(path))
+    if wordpress:
         found.append((10, "points inside a website's WordPress folders"))
+    # A sign-in page where nobody's real sign-in page is: on a free host, inside a
+    # website's WordPress folders, on a bare IP address.
+    if (wordpress or final.ip or is_free_host(host)) and any(
+            t in _SIGN_IN_PAGE for t in _PATH_TOKENS.split(path)):
+        found.append((8, "names its page like a sign-in page"))
     if brand_labels and (target not in brands or is_free_host(host)):
         named = next((t for t in _PATH_TOKENS.split(path) if t in brand_labels), None)
         if named:
