@@ -261,7 +261,7 @@ def spamassassin(
 ) -> tuple[dict, list[float]]:
     def check(raw: bytes) -> tuple[float, float]:
         t = time.perf_counter()
-        score = spamd.check(raw)
+        score = spamd.score(raw)
         return (time.perf_counter() - t) * 1000, score
 
     with ThreadPoolExecutor(clients) as pool:
