@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from trustdesk.mailgateway.analysis.phishing import attachments, custom, identity
+from trustdesk.mailgateway.analysis.phishing import attachments, custom, identity, requests
 from trustdesk.mailgateway.analysis.phishing.base import Signal
 from trustdesk.mailgateway.analysis.phishing.custom import SignalConfigError
 
@@ -33,7 +33,7 @@ def _signals_of(module) -> list[type[Signal]]:
 
 
 def builtin() -> list[type[Signal]]:
-    classes = [*identity.SIGNALS, *attachments.SIGNALS]
+    classes = [*identity.SIGNALS, *attachments.SIGNALS, *requests.SIGNALS]
     for name in OPTIONAL_MODULES:
         try:
             module = importlib.import_module(name)
