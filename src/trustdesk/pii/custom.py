@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from trustdesk.core import yamllist
 from trustdesk.pii.errors import RecognizerConfigError
 from trustdesk.pii.recognizers.base import Context, PatternRecognizer, ScanOptions
 from trustdesk.pii.validators import VALIDATORS
@@ -67,39 +68,8 @@ def load_file(path: str | Path) -> list[CustomRecognizer]:
 def load_text(source: str, *, where: str = "<recognizers>") -> list[CustomRecognizer]:
     """Recognizers declared in ``source``; raises ``RecognizerConfigError`` naming
     ``where`` and the line of the first mistake."""
-    try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        # An unclosed bracket is reported where the file ends: say where it opened too.
-        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and opened is not None:
-            problem += f" ({context} started on line {opened.line + 1})"
-        raise RecognizerConfigError(f"{where}{line}: not valid YAML: {problem}") from None
-    if root is None:
-        return []
-    items = root
-    if isinstance(root, yaml.MappingNode):
-        top = {k.value: (k, v) for k, v in root.value}
-        extra = set(top) - {"recognizers"}
-        if extra:
-            key = top[sorted(extra)[0]][0]
-            _fail(where, key, f"unknown top-level key {key.value!r} (expected 'recognizers')")
-        if "recognizers" not in top:
-            _fail(where, root, "expected a 'recognizers:' list")
-        items = top["recognizers"][1]
-    if not isinstance(items, yaml.SequenceNode):
-        _fail(where, items, "'recognizers' must be a list of recognizers")
-    built, names = [], set()
-    for item in items.value:
-        rec = _one(where, item)
-        if rec.name in names:
-            _fail(where, item, f"recognizer name {rec.name!r} is used twice")
-        names.add(rec.name)
-        built.append(rec)
-    return built
+    return yamllist.parse_list(source, where=where, key="recognizers", noun="recognizer",
+                               error=RecognizerConfigError, one=_one)
 
 
 def _one(where: str, node: yaml.Node) -> CustomRecognizer:
@@ -172,4 +142,4 @@ def _bool(where: str, node: yaml.Node | None, key: str) -> bool:
 
 
 def _fail(where: str, node: yaml.Node, problem: str):
-    raise RecognizerConfigError(f"{where} line {node.start_mark.line + 1}: {problem}")
+    yamllist.fail(RecognizerConfigError, where, node, problem)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from trustdesk.core import yamllist
 from trustdesk.core.errors import ConfigurationError
 from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
 
@@ -78,38 +79,8 @@ def load_file(path: str | Path) -> list[CustomSignal]:
 def load_text(source: str, *, where: str = "<signals>") -> list[CustomSignal]:
     """Signals declared in ``source``; raises ``SignalConfigError`` naming ``where`` and
     the line of the first mistake."""
-    try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and opened is not None:
-            problem += f" ({context} started on line {opened.line + 1})"
-        raise SignalConfigError(f"{where}{line}: not valid YAML: {problem}") from None
-    if root is None:
-        return []
-    items = root
-    if isinstance(root, yaml.MappingNode):
-        top = {k.value: (k, v) for k, v in root.value}
-        extra = set(top) - {"signals"}
-        if extra:
-            key = top[sorted(extra)[0]][0]
-            _fail(where, key, f"unknown top-level key {key.value!r} (expected 'signals')")
-        if "signals" not in top:
-            _fail(where, root, "expected a 'signals:' list")
-        items = top["signals"][1]
-    if not isinstance(items, yaml.SequenceNode):
-        _fail(where, items, "'signals' must be a list of signals")
-    built, names = [], set()
-    for item in items.value:
-        signal = _one(where, item)
-        if signal.name in names:
-            _fail(where, item, f"signal name {signal.name!r} is used twice")
-        names.add(signal.name)
-        built.append(signal)
-    return built
+    return yamllist.parse_list(source, where=where, key="signals", noun="signal",
+                               error=SignalConfigError, one=_one)
 
 
 def _one(where: str, node: yaml.Node) -> CustomSignal:
@@ -192,4 +163,4 @@ def _bool(where: str, node: yaml.Node | None, key: str) -> bool:
 
 
 def _fail(where: str, node: yaml.Node, problem: str):
-    raise SignalConfigError(f"{where} line {node.start_mark.line + 1}: {problem}")
+    yamllist.fail(SignalConfigError, where, node, problem)
