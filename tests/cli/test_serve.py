@@ -42,6 +42,9 @@ def _serve(tmp_path, **extra: str):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env["TRUSTDESK_DATA_DIR"] = str(tmp_path / "data")
+    # The embedded SMTP listener, where serve starts it, on a port of its own (never
+    # the default 2525 another server may hold).
+    env["TRUSTDESK_SMTPD_LISTEN"] = f"127.0.0.1:{_free_port()}"
     env.update(extra)
     # To a file, not a pipe nobody reads: a full pipe would stop the server mid-test.
     log = open(tmp_path / "serve.log", "w")  # noqa: SIM115 (closed below)
@@ -72,7 +75,8 @@ def _serve(tmp_path, **extra: str):
 def serving(tmp_path):
     """``trustdesk serve`` on a fresh data directory, without the embedded worker (so
     that the server's children are its HTTP workers only)."""
-    yield from _serve(tmp_path, TRUSTDESK_EMBEDDED_WORKER="off")
+    yield from _serve(tmp_path, TRUSTDESK_EMBEDDED_WORKER="off",
+                      TRUSTDESK_SMTPD_IN_SERVE="off")
 
 
 @pytest.fixture
