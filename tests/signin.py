@@ -94,3 +94,18 @@ def http_login(base: str, email: str, password: str, *, code: str | None = None,
     if code is not None and "/2fa/authenticate" in url:
         status, body, url = post("/accounts/2fa/authenticate/", {"code": code})
     return status, body
+
+
+def browser_sign_in(page, user, code_for=None, password: str = PASSWORD) -> None:
+    """Sign ``user`` in through the console's form in a Playwright page, with the second
+    factor of ``code_for`` (a TOTP secret) when their role asks for one."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign in").click()
+    if code_for is not None:
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        away_from_step_edge()
+        page.fill("input[name=code]", totp(code_for))
+        page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)

@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from conftest import PASSWORD
-from signin import away_from_step_edge, totp
+from signin import browser_sign_in as _sign_in
 from trustdesk.mailgateway import gateway, policy
 from trustdesk.mailgateway.models import InboundMail, PhishingReport, Route
 from trustdesk.tickets.models import Ticket
@@ -22,17 +21,6 @@ except ImportError:  # the ``chromium`` fixture skips these tests and says why
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, user, code_for=None) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if code_for is not None:
-        page.wait_for_url("**/accounts/2fa/authenticate/")
-        away_from_step_edge()
-        page.fill("input[name=code]", totp(code_for))
-        page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 @pytest.fixture

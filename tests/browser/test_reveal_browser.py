@@ -11,8 +11,7 @@ import time
 
 import pytest
 
-from conftest import PASSWORD
-from signin import away_from_step_edge, totp
+from signin import browser_sign_in as _sign_in
 from trustdesk.access.models import Alert
 from trustdesk.audit.models import AuditEvent
 
@@ -57,17 +56,6 @@ def walk(make_team, make_user, make_customer, make_ticket, settings):
     return agent, known, ticket, other, officer
 
 
-def _sign_in(page, user, code_for=None) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if code_for is not None:
-        page.wait_for_url("**/accounts/2fa/authenticate/")
-        away_from_step_edge()
-        page.fill("input[name=code]", totp(code_for))
-        page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def _no_secrets(html: str, *, allowed: tuple[str, ...] = ()) -> None:

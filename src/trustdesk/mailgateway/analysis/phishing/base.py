@@ -9,6 +9,7 @@ analyser still catches anything it raises and records it as a weight-0 reason na
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -57,11 +58,14 @@ class Context:
     reputation: dict = field(default_factory=dict)  # reported senders/domains
 
 
-class Signal:
+class Signal(abc.ABC):
+    """One signal: a subclass names itself and says what it found in a message."""
+
     name: str = ""
 
+    @abc.abstractmethod
     def check(self, mail: MailView, context: Context) -> list[Reason]:
-        raise NotImplementedError
+        """The reasons this signal finds in ``mail`` (none: an empty list)."""
 
 
 @dataclass(frozen=True)
