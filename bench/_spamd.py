@@ -53,7 +53,7 @@ class Spamd:
         for pre in SITE_CONFIG.glob("*.pre"):
             shutil.copy(pre, self.dir)
         (self.dir / "local.cf").write_text(LOCAL_CF)
-        cmd = [SPAMD, "--local", "-x", "--listen", f"127.0.0.1:{self.port}",
+        cmd = [SPAMD, "--local", "-x", *self._listen_args(),
                "--siteconfigpath", str(self.dir), "--pidfile", str(self.dir / "spamd.pid"),
                "--max-children", str(self.children), "--min-children", str(self.children),
                "--min-spare", "1", "--max-spare", str(self.children), "--syslog", "stderr"]
@@ -73,6 +73,9 @@ class Spamd:
                 pass
             time.sleep(0.25)
         raise RuntimeError("spamd did not answer PING within 120 s:\n" + self._log_tail())
+
+    def _listen_args(self) -> list[str]:
+        return ["--listen", f"127.0.0.1:{self.port}"]
 
     def __exit__(self, *exc) -> None:
         if self.proc is not None and self.proc.poll() is None:
