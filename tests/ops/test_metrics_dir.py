@@ -92,3 +92,33 @@ def test_an_unusable_directory_stops_startup(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(ImproperlyConfigured, match="TRUSTDESK_METRICS_DIR"):
         metrics_dir.prepare({}, tmp_path / "file" / "metrics")
+
+
+_STARTER = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    from trustdesk.config import metrics_dir
+    start = float(sys.argv[2])
+    while time.time() < start:
+        pass  # all begin together: the race is in the first milliseconds
+    path = metrics_dir.prepare({}, Path(sys.argv[1]))
+    print(path, flush=True)
+    sys.stdin.read()  # hold the lock until the test has looked
+""")
+
+
+def test_servers_starting_together_keep_their_own_directories(tmp_path):
+    """Each sweeps stopped servers' directories; none may sweep one still being made."""
+    base = tmp_path / "metrics"
+    start = time.time() + 1.5
+    starters = [subprocess.Popen([sys.executable, "-c", _STARTER, str(base), str(start)],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                for _ in range(8)]
+    try:
+        paths = [s.stdout.readline().strip() for s in starters]
+        assert all(paths) and len(set(paths)) == 8
+        assert all(os.path.isdir(p) for p in paths)
+    finally:
+        for s in starters:
+            s.communicate(timeout=30)
+    assert [s.returncode for s in starters] == [0] * 8

@@ -60,6 +60,7 @@ def test_killing_a_replica_under_load_loses_nothing(make_user, make_customer, sy
     ok: dict[str, int] = dict.fromkeys(("customer", "ticket", "list", "customers", "reply"), 0)
     problems: list[tuple] = []
     lost: list[tuple] = []  # requests that reached the victim and got no answer
+    killed_at = [0.0]
     refused = [0]
     messages_before = Message.objects.count()
     events = ("customer.view", "ticket.view", "ticket.list", "customer.list")
@@ -82,7 +83,8 @@ def test_killing_a_replica_under_load_loses_nothing(make_user, make_customer, sy
                             # Refused: it never reached a server. Otherwise it was in
                             # flight when the replica died.
                             if not isinstance(reason, ConnectionRefusedError):
-                                lost.append((kind, type(reason).__name__))
+                                lost.append((kind, type(reason).__name__,
+                                                 time.monotonic() - killed_at[0]))
                             refused[0] += 1
                         else:
                             problems.append((replica.name, kind, repr(exc)))
@@ -101,6 +103,7 @@ def test_killing_a_replica_under_load_loses_nothing(make_user, make_customer, sy
             t.start()
         time.sleep(SECONDS / 3)
         down.set()
+        killed_at[0] = time.monotonic()
         victim.kill()
         time.sleep(5)
         victim.start()
@@ -117,7 +120,12 @@ def test_killing_a_replica_under_load_loses_nothing(make_user, make_customer, sy
           f"{refused[0]} refused by the killed replica, {len(lost)} in flight when it died")
     assert not problems, problems[:20]
     assert total > 100 and ok["reply"] > 0 and ok["customer"] > 0
-    assert len(lost) <= CLIENTS  # at most one request per client was in flight
+    # Lost means in flight, or waiting in the dying server's accept queue, when it was
+    # killed: so right at the kill. One client can meet both (its request reset, then its
+    # next connection accepted into the queue a moment before the socket closed), so the
+    # bound is on when, not on how many. A loss later, during the restart, would be a
+    # replica accepting before it can answer.
+    assert all(after < 2.0 for *_, after in lost), lost
     # A request the victim had not answered when it died may or may not have committed;
     # every answered one did, with its audit event.
     wrote = {a: AuditEvent.objects.filter(action=a).count() - before[a] for a in events}

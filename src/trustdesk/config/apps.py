@@ -7,4 +7,9 @@ class ConfigConfig(AppConfig):
     label = "trustdesk_config"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from trustdesk.config import checks  # noqa: F401 (registers the startup checks)
+        from trustdesk.config.sqlite import on_connection
+
+        connection_created.connect(on_connection, dispatch_uid="trustdesk.sqlite")

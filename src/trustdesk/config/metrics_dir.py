@@ -31,6 +31,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 _LOCK = ".lock"
+_TURN = ".starting"  # a file, not a directory: never swept
 _held: list[int] = []  # the lock's descriptor, kept open for the process's lifetime
 
 
@@ -57,16 +58,27 @@ def prepare(env: dict, base: Path) -> Path:
         return path
     try:
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Processes starting together take turns: without it, one sweeps away another's
+        # directory in the moment between its creation and its lock (a replica that then
+        # cannot start).
+        turn = os.open(base / _TURN, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTDESK_METRICS_DIR {base} cannot be used ({exc.strerror}).") from exc
+    try:
+        fcntl.flock(turn, fcntl.LOCK_EX)
         for old in base.iterdir():
             if old.is_dir() and _stale(old):
                 shutil.rmtree(old, ignore_errors=True)
         path = base / f"{os.getpid()}-{secrets.token_hex(4)}"
         path.mkdir(mode=0o700)
         fd = os.open(path / _LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
     except OSError as exc:
         raise ImproperlyConfigured(
             f"TRUSTDESK_METRICS_DIR {base} cannot be used ({exc.strerror}).") from exc
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    finally:
+        os.close(turn)  # closing releases the turn
     # Inherited across fork and exec: the lock lasts while any of the server's processes
     # does, whether it forks its workers or execs another server program.
     os.set_inheritable(fd, True)

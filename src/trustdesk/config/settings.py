@@ -164,11 +164,12 @@ def _database() -> dict:
             return db
     else:
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "trustdesk.sqlite3")}
-    # SQLite: WAL lets readers proceed during a write; IMMEDIATE transactions take the write
-    # lock up front, so concurrent writers queue (busy_timeout) instead of failing mid-way.
+    # SQLite: WAL lets readers proceed during a write (set by config/sqlite.py, which also
+    # makes the file 0600); IMMEDIATE transactions take the write lock up front, so
+    # concurrent writers queue (busy_timeout) instead of failing mid-way.
     db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-        "PRAGMA busy_timeout=10000;PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA busy_timeout=10000;PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
     }
     return db
