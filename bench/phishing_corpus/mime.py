@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import email.policy
 import random
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -186,7 +187,12 @@ def build(rng: random.Random, mail: Mail, index: int) -> bytes:
     domain = mail.from_addr.rsplit("@", 1)[1]
     extra, form = CLIENTS[mail.client]
     n = str(rng.randint(100000, 999999))
-    msg["From"] = formataddr((mail.from_name, mail.from_addr)) if mail.from_name else mail.from_addr
+    local, _, host = mail.from_addr.rpartition("@")
+    # An IDN look-alike travels as punycode in the header, as mail clients send it; a
+    # name's accents are left out of the mailbox name, as providers require.
+    local = unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode()
+    address = f"{local}@{host.encode('idna').decode('ascii') if not host.isascii() else host}"
+    msg["From"] = formataddr((mail.from_name, address)) if mail.from_name else address
     msg["To"] = mail.to
     if mail.cc:
         msg["Cc"] = mail.cc

@@ -330,4 +330,5 @@ class World:
             "agent_names": frozenset(AGENTS + EXECUTIVES),
             "customer_addresses": frozenset(c.address for c in self.customers),
             "customer_names": frozenset(c.name for c in self.customers),
+            "knows_senders": True,  # every customer is in customer_addresses
         }

@@ -13,7 +13,7 @@ from trustdesk.mailgateway.analysis.phishing.base import Context
 from trustdesk.mailgateway.analysis.phishing.requests import AccountChangeRequest
 
 KNOWN = "ada@customer.test"
-CONTEXT = Context(customer_addresses=frozenset({KNOWN}))
+CONTEXT = Context(customer_addresses=frozenset({KNOWN}), knows_senders=True)
 
 
 def _mail(body: str, sender: str = "ada.new2026@gmail.com", subject: str = "Hello") -> bytes:
@@ -35,6 +35,8 @@ def _weight(raw: bytes) -> int:
     "this email and send me a password reset link here.",
     "Hello, could you send my refund to a different card? My old one was cancelled.",
     "Hi, can you send me copies of our last invoices and the card on file to this email?",
+    "Hi, can you send me copies of our last invoices and the card on file? Our accountant "
+    "needs them today.",
     "Please disable two-factor on my account, I lost my phone.",
     "Please change the email on my account to this one.",
     "你好，我原来的邮箱不用了，麻烦把我账户的登录邮箱改成这个，并重置一下密码，谢谢。",
@@ -46,6 +48,14 @@ def test_an_impostors_request_from_an_unknown_address_is_a_warning(body):
     raw = _mail(body)
     assert _weight(raw) == 35
     assert analyze_message(raw, context=CONTEXT).verdict in ("suspicious", "phishing")
+
+
+def test_without_knowing_the_senders_an_unknown_address_is_not_first_time():
+    """A context that did not look the sender up cannot call them new: less weight."""
+    raw = _mail("Please change the email on my account to this one.")
+    verdict = analyze_message(raw, context=Context())
+    assert [r.weight for r in verdict.reasons if r.signal == AccountChangeRequest.name] == [20]
+    assert verdict.verdict == "clean"
 
 
 def test_the_same_request_from_the_customers_known_address_weighs_little():

@@ -384,3 +384,14 @@ def test_phishing_is_suspended_and_suspicious_mail_carries_its_reasons(smtp, mak
     shown = banners.for_messages([mail.message_id])[mail.message_id]
     assert any("rates this message suspicious" in w for w in shown)
     assert "@" not in str(mail.checks["phishing"]["reasons"])
+
+
+def test_spam_is_held_with_its_reason_and_no_ticket(smtp):
+    raw = _signed(subject="Rank your website",
+                  body="We offer SEO services to get you on the first page of Google and "
+                       "increase your website traffic.")
+    assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    held = InboundMail.objects.get()
+    assert held.checks["phishing"]["verdict"] == "spam", held.checks["phishing"]
+    assert held.state == State.SUSPENDED and held.reason == "spam"
+    assert not Ticket.objects.exists()

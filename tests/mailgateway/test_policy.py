@@ -37,6 +37,7 @@ CASES = {
     "dmarc_reject": (facts(**SPOOFED, dmarc_disposition="reject"), NO_LISTS),
     "malware": (facts(malware=True), NO_LISTS),
     "phishing": (facts(phishing=True), NO_LISTS),
+    "spam": (facts(spam=True), NO_LISTS),
     "rbl_listed": (facts(rbl_listed=("zen.example.net",)), NO_LISTS),
     "sender_domain_nxdomain": (facts(sender_domain="nxdomain"), NO_LISTS),
     "sender_domain_no_mail": (facts(sender_domain="no_mail"), NO_LISTS),
@@ -95,6 +96,10 @@ def test_the_smtp_replies():
     ({"malware": True, "rbl_listed": ("zen.example.net",)}, NO_LISTS, "malware"),
     # A trusted partner's compromised account still sends phishing: held, not allowed.
     ({"phishing": True}, lists(("allow", "domain", "sender.example")), "phishing"),
+    # Spam is a soft signal: the administrator's allow entry outweighs it, and a
+    # blocklisted client is refused before any content is judged.
+    ({"spam": True}, lists(("allow", "network", "198.51.100.0/24")), "list_allow"),
+    ({"spam": True, "rbl_listed": ("zen.example.net",)}, NO_LISTS, "rbl_listed"),
     # An allow entry outweighs blocklists, the sender-domain checks, DNS trouble and
     # quarantine.
     ({"rbl_listed": ("zen.example.net",)}, lists(("allow", "network", "198.51.100.25")),

@@ -146,7 +146,8 @@ def _phishing(raw: bytes, parsed, auth, company, people):
                       "domains": {org: counts["domain_reports"]} if org else {}}
     context = phishing_base.Context(own_domains=frozenset(company),
                                     agent_names=frozenset(people),
-                                    customer_addresses=known, reputation=reputation)
+                                    customer_addresses=known, reputation=reputation,
+                                    knows_senders=True)
     view = phishing_analyze.view_of(raw, parsed, auth=auth)
     return phishing_analyze.verdict_of(phishing_analyze.run(view, context))
 
@@ -175,7 +176,8 @@ def judge(envelope, raw: bytes, *, route: Route) -> Judged:
         sender_domain=SENDER_DOMAIN.get(auth.sender_domain.result, "temperror"),
         reverse_dns=auth.reverse_dns.result,
         rbl_listed=tuple(getattr(auth.rbl, "listed", ()) or ()),
-        honour_dmarc=route.honour_dmarc, phishing=phishing.verdict == "phishing")
+        honour_dmarc=route.honour_dmarc, phishing=phishing.verdict == "phishing",
+        spam=phishing.verdict == "spam")
     decision = policy.decide(facts)
     warning = impersonation.check(parsed.from_name, auth.from_domain,
                                   company_domains=company, names=people)

@@ -12,13 +12,15 @@ that applies wins:
 3. DMARC fails, the domain says p=reject and the
    support address honours DMARC                      → reject ``dmarc_reject``
 4. the scanner found malware                          → suspend ``malware``
+   the phishing analyser is confident it is phishing  → suspend ``phishing``
 5. an allow-list entry counts (``lists``)             → accept ``list_allow``
 6. the client is on a DNS blocklist                   → reject ``rbl_listed``
 7. the sender's domain does not exist / has a null MX → reject ``sender_domain_nxdomain``
                                                          / ``sender_domain_no_mail``
 8. a DNS lookup that decides failed for now (the
    sender's domain; DMARC where it is honoured)       → tempfail ``dns_temperror``
-9. DMARC fails with p=quarantine, honoured            → suspend ``dmarc_quarantine``
+9. the analyser rates it spam (selling, no deceit)    → suspend ``spam``
+   DMARC fails with p=quarantine, honoured            → suspend ``dmarc_quarantine``
 10. otherwise                                         → accept ``accepted``
 
 Why an allow entry sits where it does: it is the administrator's knowledge of a sender
@@ -56,6 +58,7 @@ REASONS: dict[str, tuple[str, int | None, str]] = {
                      "under its DMARC policy"),
     "malware": ("suspend", None, ""),
     "phishing": ("suspend", None, ""),
+    "spam": ("suspend", None, ""),
     "rbl_listed": ("reject", 554, "5.7.1 Client host is on a DNS blocklist ({zones})"),
     "sender_domain_nxdomain": ("reject", 550, "5.1.8 Sender address rejected: domain not "
                                "found"),
@@ -87,6 +90,7 @@ class Facts:
     honour_dmarc: bool = True
     malware: bool = False
     phishing: bool = False  # the phishing analyser's high-confidence verdict
+    spam: bool = False  # the analyser's spam verdict (never with phishing or suspicious)
 
     def __post_init__(self) -> None:
         # A value outside these is a bug in the caller: refuse it rather than guess.
@@ -152,6 +156,10 @@ def _text(reason: str, facts: Facts, verdict) -> str:
         case "phishing":
             return ("The phishing analyser is confident this message is phishing (its "
                     "reasons are listed with it): it is held for a security officer.")
+        case "spam":
+            return ("The analyser rates this message spam: it sells what spam sells and "
+                    "nobody on the helpdesk's allow list sent it. It is held, not "
+                    "refused, so that a security officer can release a real one.")
         case "rbl_listed":
             return ("The sending server is listed on the DNS blocklist "
                     f"{', '.join(facts.rbl_listed)}.")
@@ -211,6 +219,8 @@ def _reason(facts: Facts, verdict) -> str:
     if facts.sender_domain == "temperror" or (
             facts.dmarc_result == "temperror" and facts.honour_dmarc):
         return "dns_temperror"
+    if facts.spam:
+        return "spam"  # held, not refused: a wrong spam verdict can be released
     if dmarc_failed and facts.dmarc_disposition == "quarantine":
         return "dmarc_quarantine"
     return "accepted"

@@ -26,8 +26,11 @@ clamped to 0..100.
   (10-15), a look-alike that only adds a neutral word (25), a known customer's name on
   a new address (30: customers have second addresses), the content signals' single
   shortener or urgency word (their module keeps those below 35 alone).
-- ``spam``: not produced. Bulk marketing is the gateway's spam filter's concern; this
-  analyser looks for deceit, and a newsletter without deceit is ``clean`` here.
+- ``spam``: the message is not suspicious for deceit, and the spam signals (named
+  ``spam`` or ``spam_*``, ``phishing/spam.py``) score >= ``SPAM`` (40): selling nobody
+  asked for, told apart from a newsletter by what it sells. Their points never add to
+  the deceit score, and ``.score`` is then the spam score. Deceit wins: a phishing mail
+  that also sells pills is rated for its deceit.
 
 The weights were set from what each sign proves, not fitted to a corpus: a sign that
 on its own identifies an attack (a homoglyph of a protected domain) sits just under
@@ -60,7 +63,7 @@ from trustdesk.mailgateway.analysis.phishing.base import (
 
 log = logging.getLogger(__name__)
 
-PHISHING, SUSPICIOUS, STRONG, SIGNAL_CAP = 70, 35, 20, 50
+PHISHING, SUSPICIOUS, STRONG, SIGNAL_CAP, SPAM = 70, 35, 20, 50, 40
 AUTH_BUDGET = 3.0  # seconds of DNS for one message's authentication
 AUTHSERV_ID = "trustdesk"
 MAX_ATTACHMENTS = 50
@@ -170,18 +173,26 @@ def run(view: MailView, context: Context, registry=None) -> list[Reason]:
     return reasons
 
 
+def is_spam_signal(name: str) -> bool:
+    return name == "spam" or name.startswith("spam_")
+
+
 def verdict_of(reasons: list[Reason]) -> Verdict:
     per_signal: dict[str, int] = {}
     for reason in reasons:
         per_signal[reason.signal] = per_signal.get(reason.signal, 0) + reason.weight
     capped = {name: max(-SIGNAL_CAP, min(SIGNAL_CAP, total))
               for name, total in per_signal.items()}
-    score = max(0, min(100, sum(capped.values())))
-    strong = sum(1 for total in capped.values() if total >= STRONG)
+    score = max(0, min(100, sum(t for n, t in capped.items() if not is_spam_signal(n))))
+    spam = max(0, min(100, sum(t for n, t in capped.items() if is_spam_signal(n))))
+    strong = sum(1 for n, total in capped.items()
+                 if total >= STRONG and not is_spam_signal(n))
     if score >= PHISHING and strong >= 2:
         name = "phishing"
     elif score >= SUSPICIOUS:
         name = "suspicious"
+    elif spam >= SPAM:
+        name, score = "spam", spam
     else:
         name = "clean"
     ordered = sorted(reasons, key=lambda r: -r.weight)

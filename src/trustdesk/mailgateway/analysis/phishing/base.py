@@ -56,6 +56,10 @@ class Context:
     customer_addresses: frozenset[str] = frozenset()  # known customers' addresses
     customer_names: frozenset[str] = frozenset()  # known customers' names
     reputation: dict = field(default_factory=dict)  # reported senders/domains
+    # True when ``customer_addresses`` is known to hold the sender if they are a customer
+    # (the gateway looked them up): only then is a sender not in it a first-time sender.
+    # Without it, signals that weigh "never seen before" weigh less.
+    knows_senders: bool = False
 
 
 class Signal(abc.ABC):

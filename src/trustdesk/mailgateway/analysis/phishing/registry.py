@@ -15,7 +15,14 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from trustdesk.mailgateway.analysis.phishing import attachments, custom, identity, requests
+from trustdesk.mailgateway.analysis.phishing import (
+    attachments,
+    custom,
+    identity,
+    pretext,
+    requests,
+    spam,
+)
 from trustdesk.mailgateway.analysis.phishing.base import Signal
 from trustdesk.mailgateway.analysis.phishing.custom import SignalConfigError
 
@@ -33,7 +40,8 @@ def _signals_of(module) -> list[type[Signal]]:
 
 
 def builtin() -> list[type[Signal]]:
-    classes = [*identity.SIGNALS, *attachments.SIGNALS, *requests.SIGNALS]
+    classes = [*identity.SIGNALS, *attachments.SIGNALS, *requests.SIGNALS, *pretext.SIGNALS,
+               *spam.SIGNALS]
     for name in OPTIONAL_MODULES:
         try:
             module = importlib.import_module(name)

@@ -6,7 +6,8 @@ two-factor, or send the account's details or invoices to this address. A real cu
 asks the same now and then, from the address the helpdesk knows; from an address it has
 never seen, the request is the attack (the agent should verify the caller first). So the
 same words weigh little from a known customer's address (12) and enough for a warning on
-their own from an unknown one (35). Quoted lines (``>``) are someone else's words.
+their own from an unknown one (35); 20 when the context cannot tell (it did not look the
+sender up: ``Context.knows_senders``). Quoted lines (``>``) are someone else's words.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ _EN = (
     # The account's data to this address.
     r"\bsend\b[^.\n]{0,40}\b(?:card on file|account details|account information|"
     r"invoices?|statements?)\b[^.\n]{0,40}\b(?:here|this (?:e-?mail|address)|to me)\b",
+    r"\bsend (?:me|us)\b[^.\n]{0,50}\b(?:card on file|account details|account information|"
+    r"card details|saved card)\b",
 )
 _ZH = (
     r"(?:邮箱|手机|手机号|登录邮箱|绑定邮箱|绑定手机)(?:号)?(?:改成|改为|换成|更换为|变更为)",
@@ -66,6 +69,11 @@ class AccountChangeRequest(Signal):
             return [Reason(self.name, 12, "The message asks to change how the account is "
                            "reached or paid, or to send its details; it comes from the "
                            "customer's known address.")]
+        if not context.knows_senders:
+            return [Reason(self.name, 20, "The message asks to change how an account is "
+                           "reached or paid (a new address, a reset link sent here, a refund "
+                           "to another card, two-factor turned off) or to send its details: "
+                           "verify the customer before doing it.")]
         return [Reason(self.name, 35, "The message asks to change how an account is reached "
                        "or paid (a new address, a reset link sent here, a refund to another "
                        "card, two-factor turned off) or to send its details, from an address "

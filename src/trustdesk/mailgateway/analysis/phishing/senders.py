@@ -56,7 +56,7 @@ class FreemailReply(Signal):
         return out
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     return " ".join(re.findall(r"\w+", (name or "").lower()))
 
 
@@ -73,11 +73,11 @@ class NewAddressCustomerName(Signal):
         known = {a.lower() for a in context.customer_addresses}
         if not shown or not address or not known or address in known:
             return []
-        key = _name_key(shown)
+        key = name_key(shown)
         distinctive = " " in key or (not key.isascii() and len(key) >= 2) or len(key) >= 8
         if not distinctive:
             return []
-        if any(_name_key(n) == key for n in context.customer_names):
+        if any(name_key(n) == key for n in context.customer_names):
             return [Reason(self.name, 30, f"\u201c{shown[:80]}\u201d is the name of an existing "
                            f"customer, but {address} has never written before.")]
         return []
