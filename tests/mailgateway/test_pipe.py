@@ -6,6 +6,8 @@ deletes."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from mailgateway import mailkit
@@ -384,6 +386,31 @@ def test_phishing_is_suspended_and_suspicious_mail_carries_its_reasons(smtp, mak
     shown = banners.for_messages([mail.message_id])[mail.message_id]
     assert any("rates this message suspicious" in w for w in shown)
     assert "@" not in str(mail.checks["phishing"]["reasons"])
+
+
+def test_a_new_address_with_a_customers_name_is_recognised_without_reading_names(
+        smtp, make_customer):
+    """The gateway asks the name-claim hash, never a readable name; the reason kept in
+    clear names neither the customer nor the address."""
+    make_customer(full_name="Grace Hopper", email=ADA)
+    impostor = f"grace.hopper.2026@{mailkit.FREEMAIL}"
+    raw = mailkit.message(sender=impostor, to=SUPPORT, name="GRACE  hopper",
+                          sign_domain=mailkit.FREEMAIL, subject="Invoice copies",
+                          body="Hi, can you send me copies of our last invoices and the card "
+                               "on file? Our accountant needs them today.")
+    assert _send(smtp, raw, mail_from=impostor)[0] == 250
+    mail = InboundMail.objects.get()
+    signals = {r[0] for r in mail.checks["phishing"]["reasons"]}
+    assert {"customer_name_new_address", "account_change_request"} <= signals
+    assert mail.checks["phishing"]["verdict"] in ("suspicious", "phishing")
+    assert "grace" not in json.dumps(mail.checks).lower()
+    # Someone else's name from a new address is not a claim.
+    InboundMail.objects.all().delete()
+    raw = mailkit.message(sender=impostor, to=SUPPORT, name="Alan Turing",
+                          sign_domain=mailkit.FREEMAIL, subject="Hello", body="Hello there.")
+    assert _send(smtp, raw, mail_from=impostor)[0] == 250
+    signals = {r[0] for r in InboundMail.objects.get().checks["phishing"]["reasons"]}
+    assert "customer_name_new_address" not in signals
 
 
 def test_spam_is_held_with_its_reason_and_no_ticket(smtp):

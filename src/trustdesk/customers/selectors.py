@@ -15,7 +15,7 @@ from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.core.pagination import Page, page_bounds
-from trustdesk.customers import search_guard
+from trustdesk.customers import names, search_guard
 from trustdesk.customers.errors import NotSearchable
 from trustdesk.customers.models import Customer, CustomerField
 from trustdesk.customers.profiles import (
@@ -142,3 +142,17 @@ def customer_for_contact(*, actor: Actor, field: str, value: str) -> uuid.UUID |
     return (Customer.objects.filter(status=Customer.Status.ACTIVE, fields__name=field,
                                     fields__lookup=token)
             .order_by("created_at", "id").values_list("id", flat=True).first())
+
+
+def customer_named(*, actor: Actor, name: str) -> bool:
+    """Whether an active customer's full name is ``name`` (normalised: case, spacing and
+    compatibility forms aside), through the name-claim hash (``customers.names``): how
+    the mail gateway recognises a first-time sender borrowing a customer's name. For
+    system actors only; it says yes or no, never who."""
+    if not actor.is_system:
+        raise PermissionDenied("Only a channel matches names to customers.")
+    token = names.claim_token(name)
+    if not token:
+        return False
+    return Customer.objects.filter(status=Customer.Status.ACTIVE, fields__name=names.FIELD,
+                                   fields__lookup=token).exists()

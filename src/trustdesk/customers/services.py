@@ -21,6 +21,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from trustdesk.customers import names
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_field
 from trustdesk.customers.reveal import clean_reason, without_personal_data
@@ -64,7 +65,12 @@ def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None
         if value is None:
             CustomerField.objects.filter(customer=customer, name=name).delete()
             continue
-        lookup = vault.blind_index(name, value) if spec.searchable else ""
+        if spec.searchable:
+            lookup = vault.blind_index(name, value)
+        elif name == names.FIELD:
+            lookup = names.claim_token(value)  # recognised by channels, never searched
+        else:
+            lookup = ""
         if spec.tokenized:
             # The PAN goes into the vault; the profile keeps only BIN and last four.
             value = cards.tokenize(subject, value, field=name).masked

@@ -129,24 +129,32 @@ def _no_address(text: str) -> str:
 
 def _phishing(raw: bytes, parsed, auth, company, people):
     """The phishing analyser's verdict, with what the helpdesk knows: its own domains,
-    its people's names, whether the sender is a known customer, and what agents
-    reported about the sender and their domain."""
+    its people's names, whether the sender is a known customer (or, from a new address,
+    uses a customer's name), and what agents reported about the sender and their
+    domain."""
     from trustdesk.customers import selectors as customers
     from trustdesk.mailgateway import reports
 
     address = parsed.from_address
     org = (domains.organisational(address.rpartition("@")[2]) or "") if address else ""
     known = frozenset()
+    named = frozenset()
     reputation: dict = {}
     if address:
         if customers.customer_for_contact(actor=SYSTEM, field="email", value=address):
             known = frozenset({address})
+        elif parsed.from_name and customers.customer_named(actor=SYSTEM,
+                                                           name=parsed.from_name):
+            # A first-time address with a customer's name: the analyser is told only
+            # that this name is a customer's, never whose.
+            named = frozenset({parsed.from_name})
         counts = reports.reputation_for(address, org)
         reputation = {"senders": {address: counts["sender_reports"]},
                       "domains": {org: counts["domain_reports"]} if org else {}}
     context = phishing_base.Context(own_domains=frozenset(company),
                                     agent_names=frozenset(people),
-                                    customer_addresses=known, reputation=reputation,
+                                    customer_addresses=known, customer_names=named,
+                                    reputation=reputation,
                                     knows_senders=True)
     view = phishing_analyze.view_of(raw, parsed, auth=auth)
     return phishing_analyze.verdict_of(phishing_analyze.run(view, context))

@@ -71,15 +71,19 @@ class NewAddressCustomerName(Signal):
     def check(self, mail: MailView, context: Context) -> list[Reason]:
         address, shown = mail.parsed.from_address, mail.parsed.from_name
         known = {a.lower() for a in context.customer_addresses}
-        if not shown or not address or not known or address in known:
+        if not shown or not address or address in known:
             return []
+        if not (known or context.knows_senders):
+            return []  # nobody looked the sender up: "first-time" cannot be told
         key = name_key(shown)
         distinctive = " " in key or (not key.isascii() and len(key) >= 2) or len(key) >= 8
         if not distinctive:
             return []
         if any(name_key(n) == key for n in context.customer_names):
-            return [Reason(self.name, 30, f"\u201c{shown[:80]}\u201d is the name of an existing "
-                           f"customer, but {address} has never written before.")]
+            # The name is a customer's: it stays out of the reason, which is kept in
+            # clear beside the sealed message.
+            return [Reason(self.name, 30, "The display name is an existing customer's "
+                           f"name, but {address} has never written before.")]
         return []
 
 

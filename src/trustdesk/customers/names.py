@@ -1,0 +1,67 @@
+"""Recognising a customer's name without a readable index: the name-claim hash.
+
+A first-time sender who calls themself by an existing customer's name is a classic
+impostor (the phishing analyser's ``customer_name_new_address`` signal). The gateway
+must answer "is this display name a customer's?" while every name stays sealed under
+its customer's key. So the full name's normalised form (NFKC, case-folded, its words
+joined by single spaces: "  ADA   Lovelace" and "ada lovelace" are one) is kept as a
+keyed hash in the field's ``lookup`` column, under a scope of its own: equal to no
+other blind index, so the customer search (which refuses names: the inventory does not
+mark them searchable) cannot use it, and a list of hashes says nothing without the
+vault's index key.
+
+What it leaks, to someone with the database and the index key: whether two customers
+share a name, and whether a guessed name is a customer's (a dictionary of common names
+confirms the common ones). Erasure deletes the row, and with it the hash; an old backup
+keeps it, and answers a guessed name while the index key lives (docs/vault.md).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from trustdesk import vault
+
+FIELD = "full_name"
+SCOPE = "name-claim:"  # never a field name, so never another field's blind index
+_WORDS = re.compile(r"\w+")
+
+
+def claim_key(name: str) -> str:
+    """The normalised form both sides hash; "" when nothing distinctive is left."""
+    words = _WORDS.findall(unicodedata.normalize("NFKC", name or "").casefold())
+    return " ".join(words)[:200]
+
+
+def claim_token(name: str) -> str:
+    key = claim_key(name)
+    return vault.blind_index(SCOPE + FIELD, key) if key else ""
+
+
+def reindex(*, actor, batch: int = 500) -> int:
+    """Give every full name without its hash one (names stored before the hash existed);
+    returns how many. Resumable and safe beside a running server: each batch is its own
+    transaction, with its audit event (a count, never a name), and only rows whose hash
+    is missing are touched."""
+    from django.db import transaction
+
+    from trustdesk.audit.services import record
+    from trustdesk.customers.models import CustomerField
+    from trustdesk.customers.profiles import open_field
+
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(CustomerField.objects.select_for_update()
+                        .filter(name=FIELD, lookup="").order_by("id")[:batch])
+            if not rows:
+                return done
+            for row in rows:
+                value = open_field(row.customer_id, FIELD, bytes(row.sealed))
+                # Nothing distinctive left: a placeholder no hash equals, read once only.
+                row.lookup = claim_token(value) or "-"
+                row.save(update_fields=["lookup"])
+            record(actor=actor, action="customer.reindex_names", object_type="customer",
+                   context={"names": len(rows)})
+        done += len(rows)
