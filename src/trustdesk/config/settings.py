@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "trustdesk.jobs",
     "trustdesk.accounts",
+    "trustdesk.search",
     "trustdesk.customers",
     "trustdesk.tickets",
     "trustdesk.mailgateway",

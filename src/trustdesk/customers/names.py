@@ -24,6 +24,9 @@ import unicodedata
 from trustdesk import vault
 
 FIELD = "full_name"
+# The profile fields found by words and their starts (customer search by name and
+# company, docs/search.md); the others only by exact value, where the inventory says so.
+FINDABLE = frozenset({"full_name", "company"})
 SCOPE = "name-claim:"  # never a field name, so never another field's blind index
 _WORDS = re.compile(r"\w+")
 

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from trustdesk import vault
 from trustdesk.access import policy
-from trustdesk.access.fields import HIDDEN
+from trustdesk.access.fields import HIDDEN, VISIBLE
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
@@ -24,9 +24,18 @@ from trustdesk.customers.profiles import (
     open_field,
     read_profile,
 )
-from trustdesk.customers.visibility import apply, field_policy, name_for
+from trustdesk.customers.visibility import (
+    apply,
+    field_policy,
+    known_customers,
+    name_for,
+    need_to_know_applies,
+)
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import normalise_value
+from trustdesk.search import selectors as search
+
+MAX_FOUND = 1000  # candidates a word search weighs against need-to-know
 
 
 def _parse_id(customer_id) -> uuid.UUID:
@@ -65,23 +74,49 @@ def _shown(actor: Actor, profile: CustomerProfile, *, known: bool | None) -> Cus
 
 def customer_list(
     *, actor: Actor, match: Mapping[str, str] | None = None, page: int = 1, page_size: int = 25,
+    query: str | None = None,
 ) -> Page[CustomerProfile]:
     """List customers, newest first, optionally by exact match on searchable fields
     (email, phone, account number). Free-text search over personal data is deliberately
     not offered: it would need the values in clear. The match goes through the blind
     index, so a field masked for the actor can still be searched by its exact value (the
     result shows it masked); a field the policy hides from the actor cannot. Searches by
-    value are rate-limited per person (``search_guard``; raises ``RateLimited``)."""
+    value are rate-limited per person (``search_guard``; raises ``RateLimited``).
+
+    ``query``: words of the name or company, each whole or as its start ("ada love"),
+    through the search index (``trustdesk.search``, docs/search.md). Only fields the
+    actor sees in full count, and only customers they have a need to know: a name search
+    must not confirm a name the policy would mask or lock. Rate-limited like ``match``."""
     policy.require(actor, "customer.view")
-    search_guard.admit(actor=actor, match=match)  # before, and outside, the transaction
-    return _customer_list(actor=actor, match=match, page=page, page_size=page_size)
+    query = (query or "").replace("\x00", "").strip()[:200] or None
+    guarded = {**(match or {}), **({"query": query} if query else {})}
+    search_guard.admit(actor=actor, match=guarded)  # before, and outside, the transaction
+    return _customer_list(actor=actor, match=match, page=page, page_size=page_size,
+                          query=query)
+
+
+def _found_by_words(actor: Actor, customers, query: str):
+    inventory = get_inventory()
+    fields = [f for f in sorted(names.FINDABLE) if inventory.get(f) is not None
+              and field_policy().decide(actor.role, f) == VISIBLE]
+    found = search.customers_matching(query, fields)
+    if found is None:
+        return customers
+    customers = customers.filter(pk__in=found, status=Customer.Status.ACTIVE)
+    if need_to_know_applies(actor):
+        # Candidates first (bounded), then the need-to-know rule on them.
+        candidates = list(customers.values_list("pk", flat=True)[:MAX_FOUND])
+        customers = customers.filter(pk__in=known_customers(actor, candidates))
+    return customers
 
 
 @transaction.atomic
-def _customer_list(*, actor: Actor, match, page: int, page_size: int
+def _customer_list(*, actor: Actor, match, page: int, page_size: int, query: str | None = None
                    ) -> Page[CustomerProfile]:
     start, stop = page_bounds(page, page_size)
     customers = Customer.objects.order_by("-created_at", "id")
+    if query:
+        customers = _found_by_words(actor, customers, query)
     inventory = get_inventory()
     for name, raw in (match or {}).items():
         spec = inventory.get(name)
@@ -99,7 +134,10 @@ def _customer_list(*, actor: Actor, match, page: int, page_size: int
     record(actor=actor, action="customer.list", object_type="customer",
            fields=sorted({k for p in profiles for k in p.profile}),
            context={"ids": [str(p.id) for p in profiles], "match": sorted(match or {}),
-                    **({"searched": search_guard.searched_hashes(match)} if match else {})})
+                    **({"words": len(query.split())} if query else {}),
+                    **({"searched": search_guard.searched_hashes(
+                        {**(match or {}), **({"query": query} if query else {})})}
+                       if match or query else {})})
     return Page(items=profiles, page=page, page_size=page_size, total=total)
 
 

@@ -28,6 +28,7 @@ from trustdesk.customers.reveal import clean_reason, without_personal_data
 from trustdesk.customers.visibility import apply, decisions, field_policy, known_customers
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
+from trustdesk.search import services as search
 from trustdesk.vault import cards, tokens
 
 
@@ -63,7 +64,12 @@ def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None
         if spec.tokenized:
             cards.forget(subject, field=name)
         if value is None:
-            CustomerField.objects.filter(customer=customer, name=name).delete()
+            removed = CustomerField.objects.filter(customer=customer, name=name)
+            if name in names.FINDABLE:
+                for field_id in removed.values_list("id", flat=True):
+                    search.index_field(customer_id=customer.pk, field_id=field_id,
+                                       name=name, value=None)
+            removed.delete()
             continue
         if spec.searchable:
             lookup = vault.blind_index(name, value)
@@ -74,10 +80,13 @@ def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None
         if spec.tokenized:
             # The PAN goes into the vault; the profile keeps only BIN and last four.
             value = cards.tokenize(subject, value, field=name).masked
-        CustomerField.objects.update_or_create(
+        row, _ = CustomerField.objects.update_or_create(
             customer=customer, name=name,
             defaults={"sealed": seal_field(customer.pk, name, value), "lookup": lookup},
         )
+        if name in names.FINDABLE:
+            search.index_field(customer_id=customer.pk, field_id=row.pk, name=name,
+                               value=value)
 
 
 @transaction.atomic
@@ -153,6 +162,7 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> Cust
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         CustomerField.objects.filter(customer=customer).delete()
+        search.forget_customer(customer.pk)  # the words their fields and messages held
         cards.forget(subject_for(customer.pk))
         tokens.forget(subject_for(customer.pk))
         customer.status = Customer.Status.ERASED

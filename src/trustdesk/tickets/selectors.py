@@ -16,6 +16,7 @@ from trustdesk.core.pagination import Page, capped_count, page_bounds
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.customers.selectors import customer_names, customer_shown
+from trustdesk.search import selectors as search
 from trustdesk.tickets import quarantine
 from trustdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
 from trustdesk.tickets.sealing import open_attachment_data, open_attachment_meta, open_messages
@@ -54,7 +55,7 @@ class TicketFilters:
     assignee: str | None = None  # "me", "none" or an agent id
     team_id: int | None = None
     customer_id: str | None = None
-    q: str | None = None  # the ticket number or words of the subject
+    q: str | None = None  # the ticket number, part of the subject or words of the messages
     order: str = "updated"
 
 
@@ -87,8 +88,16 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters, actor: Actor):
     if f.q:
         q = f.q.replace("\x00", "").strip().lstrip("#")  # subjects never contain NUL
         ticket_id = _as_id(q)
-        tickets = tickets.filter(Q(pk=ticket_id) if ticket_id is not None
-                                 else Q(subject__icontains=q))
+        if ticket_id is not None:
+            tickets = tickets.filter(pk=ticket_id)
+        else:
+            # The subject (kept in clear, redacted) or the conversation's words, through
+            # the search index: only what intake left in the messages can be found.
+            words = search.tickets_matching(q)
+            where = Q(subject__icontains=q)
+            if words is not None:
+                where |= Q(pk__in=words)
+            tickets = tickets.filter(where)
     if f.order not in ORDERINGS:
         _check(f.order, tuple(ORDERINGS), "order")
     if f.order == "priority":

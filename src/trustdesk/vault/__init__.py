@@ -6,8 +6,10 @@ from trustdesk.vault.recipes import (
     open_text,
     seal,
     seal_text,
+    search_tokens,
     shred,
     version_of,
 )
 
-__all__ = ["blind_index", "open", "open_text", "seal", "seal_text", "shred", "version_of"]
+__all__ = ["blind_index", "open", "open_text", "seal", "seal_text", "search_tokens", "shred",
+           "version_of"]

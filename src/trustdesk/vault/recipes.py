@@ -75,3 +75,15 @@ def blind_index(scope: str, value: str) -> str:
     own, separate from every customer's."""
     key = keys.data_key(BLIND_INDEX_SUBJECT, keys.current_version(BLIND_INDEX_SUBJECT))
     return crypto.keyed_digest(key, f"{scope}\x00{value}".encode())
+
+
+def search_tokens(scope: str, terms) -> list[int]:
+    """The search index's tokens of ``terms`` in ``scope``: the blind index's keyed
+    digest (one key fetch for all of them), its first 64 bits as a signed integer."""
+    key = keys.data_key(BLIND_INDEX_SUBJECT, keys.current_version(BLIND_INDEX_SUBJECT))
+    prefix = f"search:{scope}\x00".encode()
+    out = []
+    for term in terms:
+        digest = crypto.keyed_digest(key, prefix + term.encode())
+        out.append(int.from_bytes(bytes.fromhex(digest[:16]), "big", signed=True))
+    return out
