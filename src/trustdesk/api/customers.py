@@ -30,6 +30,10 @@ class CustomerQuery(Schema):
         description="A searchable field (email, phone, account_number) to match exactly",
     )
     value: str | None = Field(default=None, max_length=200)
+    q: str | None = Field(
+        default=None, max_length=200,
+        description="Words of the name or company, each whole or its start ('ada love')",
+    )
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=25, ge=1, le=100)
 
@@ -37,12 +41,14 @@ class CustomerQuery(Schema):
 @router.get("/customers", response={200: CustomerPage, 429: ErrorOut, **ERRORS})
 def list_customers(request, query: Query[CustomerQuery]):
     """Customers, newest first; with ``field`` and ``value``, those whose field has
-    exactly that value. Searches by value are limited per person
+    exactly that value; with ``q``, those whose name or company has its words (only
+    fields the caller sees in full, only customers they have a need to know). Searches
+    are limited per person
     (``TRUSTDESK_SEARCH_LIMIT`` per ``TRUSTDESK_SEARCH_WINDOW_SECONDS``): more are
     refused with 429 and ``Retry-After``."""
     match = {query.field: query.value or ""} if query.field else None
     page = selectors.customer_list(actor=actor(request), match=match, page=query.page,
-                                   page_size=query.page_size)
+                                   page_size=query.page_size, query=query.q)
     return {"items": [render.customer(p) for p in page.items], "page": page.page,
             "page_size": page.page_size, "total": page.total}
 

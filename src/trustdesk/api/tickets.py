@@ -42,7 +42,8 @@ class TicketQuery(Schema):
     team_id: int | None = Field(default=None, ge=1, le=2**62)
     customer_id: uuid.UUID | None = None
     q: str | None = Field(default=None, max_length=200,
-                          description="A ticket number or words of the subject")
+                          description="A ticket number, part of the subject, or words of "
+                                      "the conversation")
     order: str = "updated"
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=25, ge=1, le=100)

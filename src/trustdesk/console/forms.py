@@ -26,7 +26,7 @@ class MultipleFileField(forms.FileField):
 
 class TicketFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search",
-                        widget=forms.TextInput(attrs={"placeholder": "#number or subject",
+                        widget=forms.TextInput(attrs={"placeholder": "#number, subject or words",
                                                       "data-shortcut": "/"}))
     status = forms.ChoiceField(required=False, choices=[("active", "Active"), ("", "All"),
                                                         *Status.choices])
@@ -82,9 +82,11 @@ class TicketCreateForm(forms.Form):
 
 
 class CustomerSearchForm(forms.Form):
-    field = forms.ChoiceField(required=False, label="Find by")
-    value = forms.CharField(required=False, max_length=200, label="Exact value",
-                            widget=forms.TextInput(attrs={"data-shortcut": "/"}))
+    q = forms.CharField(required=False, max_length=200, label="Name or company",
+                        widget=forms.TextInput(attrs={"data-shortcut": "/",
+                                                      "placeholder": "ada love"}))
+    field = forms.ChoiceField(required=False, label="or find by")
+    value = forms.CharField(required=False, max_length=200, label="Exact value")
 
     def __init__(self, *args, inventory: Inventory, **kwargs):
         super().__init__(*args, **kwargs)

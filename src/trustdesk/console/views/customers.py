@@ -20,24 +20,28 @@ from trustdesk.tickets import selectors as tickets
 def customer_list(request):
     inventory = get_inventory()
     form = CustomerSearchForm(request.GET or None, inventory=inventory)
-    match = None
+    match, query = None, None
     if form.is_valid() and form.cleaned_data["value"]:
         match = {form.cleaned_data["field"]: form.cleaned_data["value"]}
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"]
     try:
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page_number = 1
     status = 200
     try:
-        page = selectors.customer_list(actor=actor(request), match=match, page=page_number)
+        page = selectors.customer_list(actor=actor(request), match=match, page=page_number,
+                                       query=query)
     except (ValidationError, RateLimited) as exc:
         form_error(form, exc)
         status = 429 if isinstance(exc, RateLimited) else 200
-        match = None
+        match = query = None
         page = selectors.customer_list(actor=actor(request), page=page_number)
     columns = [f for f in inventory.fields if f.name in ("email", "phone", "company")]
     return render(request, "console/customer_list.html",
-                  {"form": form, "page": page, "columns": columns, "searched": bool(match)},
+                  {"form": form, "page": page, "columns": columns,
+                   "searched": bool(match or query)},
                   status=status)
 
 

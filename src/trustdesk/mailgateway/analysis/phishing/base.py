@@ -10,8 +10,12 @@ analyser still catches anything it raises and records it as a weight-0 reason na
 from __future__ import annotations
 
 import abc
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
+
+from trustdesk.mailgateway.analysis import domains
 
 if TYPE_CHECKING:
     from trustdesk.mailgateway.analysis.message import Parsed
@@ -60,6 +64,30 @@ class Context:
     # (the gateway looked them up): only then is a sender not in it a first-time sender.
     # Without it, signals that weigh "never seen before" weigh less.
     knows_senders: bool = False
+
+    # Derived once per context, not once per signal and message: with thousands of
+    # known customers, rebuilding these sets was most of some signals' time.
+    @cached_property
+    def known_addresses(self) -> frozenset[str]:
+        return frozenset(a.lower() for a in self.customer_addresses)
+
+    @cached_property
+    def own_orgs(self) -> frozenset[str]:
+        return frozenset(org_of(d.lower()) for d in self.own_domains)
+
+    @cached_property
+    def customer_name_keys(self) -> frozenset[str]:
+        return frozenset(name_key(n) for n in self.customer_names)
+
+
+def org_of(domain: str) -> str:
+    """The organisational domain (``mail.example.co.uk`` → ``example.co.uk``)."""
+    return domains.organisational(domain) or domain
+
+
+def name_key(name: str) -> str:
+    """A display name compared without case, punctuation or spacing."""
+    return " ".join(re.findall(r"\w+", (name or "").lower()))
 
 
 class Signal(abc.ABC):

@@ -29,8 +29,15 @@ import re
 import unicodedata
 
 from trustdesk.mailgateway.analysis.phishing import tables
-from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
-from trustdesk.mailgateway.analysis.phishing.senders import domain_of, name_key, org_of
+from trustdesk.mailgateway.analysis.phishing.base import (
+    Context,
+    MailView,
+    Reason,
+    Signal,
+    name_key,
+    org_of,
+)
+from trustdesk.mailgateway.analysis.phishing.senders import domain_of
 
 MAX_TEXT = 8_000  # openers are short; a long message is something else
 _I = re.IGNORECASE
@@ -123,10 +130,9 @@ def _stranger(mail: MailView, context: Context) -> bool:
     address = parsed.from_address
     if not address or parsed.list_id or parsed.bulk:
         return False
-    if address in {a.lower() for a in context.customer_addresses}:
+    if address in context.known_addresses:
         return False
-    own = {org_of(d.lower()) for d in context.own_domains}
-    return org_of(domain_of(address)) not in own
+    return org_of(domain_of(address)) not in context.own_orgs
 
 
 def _on_free_mail(mail: MailView) -> bool:
@@ -169,7 +175,7 @@ class FakeReply(Signal):
         # A customer's own name on a second address is the customer_name_new_address
         # signal's question; a hand-typed "Re:" from them is not a second sign.
         shown = name_key(parsed.from_name)
-        if shown and any(name_key(n) == shown for n in context.customer_names):
+        if shown and shown in context.customer_name_keys:
             return []
         weight = 15 if context.knows_senders else 7  # as in Pretext: "first-time" a guess
         if _RE.match(parsed.subject or ""):

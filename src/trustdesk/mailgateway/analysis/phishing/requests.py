@@ -64,7 +64,7 @@ class AccountChangeRequest(Signal):
         if not any(p.search(text) for p in _PATTERNS):
             return []
         address = mail.parsed.from_address
-        known = address and address in {a.lower() for a in context.customer_addresses}
+        known = address and address in context.known_addresses
         if known:
             return [Reason(self.name, 12, "The message asks to change how the account is "
                            "reached or paid, or to send its details; it comes from the "

@@ -5,19 +5,21 @@ senders the helpdesk's agents reported.
 
 from __future__ import annotations
 
-import re
-
-from trustdesk.mailgateway.analysis import domains
 from trustdesk.mailgateway.analysis.phishing import tables
-from trustdesk.mailgateway.analysis.phishing.base import Context, MailView, Reason, Signal
+from trustdesk.mailgateway.analysis.phishing.base import (
+    Context,
+    MailView,
+    Reason,
+    Signal,
+    name_key,
+    org_of,
+)
 
 
 def domain_of(address: str) -> str:
     return address.rpartition("@")[2].strip().lower() if "@" in (address or "") else ""
 
 
-def org_of(domain: str) -> str:
-    return domains.organisational(domain) or domain
 
 
 class FreemailReply(Signal):
@@ -34,7 +36,7 @@ class FreemailReply(Signal):
         parsed = mail.parsed
         sender = domain_of(parsed.from_address)
         if not sender or parsed.list_id or \
-                org_of(sender) in {org_of(d.lower()) for d in context.own_domains}:
+                org_of(sender) in context.own_orgs:
             return []
         sender_free = tables.is_freemail(sender)
         out = []
@@ -56,10 +58,6 @@ class FreemailReply(Signal):
         return out
 
 
-def name_key(name: str) -> str:
-    return " ".join(re.findall(r"\w+", (name or "").lower()))
-
-
 class NewAddressCustomerName(Signal):
     """A first-time sender (address not among the known customers') whose display name
     is an existing customer's name (30: customers also write from a second address, so
@@ -70,7 +68,7 @@ class NewAddressCustomerName(Signal):
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
         address, shown = mail.parsed.from_address, mail.parsed.from_name
-        known = {a.lower() for a in context.customer_addresses}
+        known = context.known_addresses
         if not shown or not address or address in known:
             return []
         if not (known or context.knows_senders):
@@ -79,7 +77,7 @@ class NewAddressCustomerName(Signal):
         distinctive = " " in key or (not key.isascii() and len(key) >= 2) or len(key) >= 8
         if not distinctive:
             return []
-        if any(name_key(n) == key for n in context.customer_names):
+        if key in context.customer_name_keys:
             # The name is a customer's: it stays out of the reason, which is kept in
             # clear beside the sealed message.
             return [Reason(self.name, 30, "The display name is an existing customer's "
@@ -97,7 +95,7 @@ class KnownSender(Signal):
         auth, address = mail.auth, mail.parsed.from_address
         if auth is None or not address or auth.dmarc.result.result != "pass":
             return []
-        if address in {a.lower() for a in context.customer_addresses}:
+        if address in context.known_addresses:
             return [Reason(self.name, -15, f"{address} is a known customer and their domain "
                            "vouches for this message.")]
         return []
@@ -121,7 +119,7 @@ class Reputation(Signal):
             return [Reason(self.name, 40, f"Agents reported mail from {address} as phishing "
                            f"({reported} time{'s' if reported != 1 else ''}).")]
         org = org_of(domain_of(address))
-        own = {org_of(d.lower()) for d in context.own_domains}
+        own = context.own_orgs
         reported = (reputation.get("domains") or {}).get(org, 0)
         if reported and org not in own and not tables.is_freemail(org):
             return [Reason(self.name, 30, f"Agents reported mail from {org} as phishing "

@@ -46,9 +46,9 @@ class Spam(Signal):
 
     def check(self, mail: MailView, context: Context) -> list[Reason]:
         address = mail.parsed.from_address
-        if address and address in {a.lower() for a in context.customer_addresses}:
+        if address and address in context.known_addresses:
             return []
-        if org_of(domain_of(address)) in {org_of(d.lower()) for d in context.own_domains}:
+        if org_of(domain_of(address)) in context.own_orgs:
             return []
         lines = [ln for ln in mail.text.splitlines() if not ln.lstrip().startswith(">")]
         text = unicodedata.normalize(
