@@ -130,3 +130,29 @@ def test_the_same_word_has_another_token_in_each_scope(make_customer, system):
     in_name = set(Term.objects.filter(scope="c:full_name").values_list("token", flat=True))
     in_message = set(Term.objects.filter(scope="m").values_list("token", flat=True))
     assert in_name and in_message and not in_name & in_message
+
+
+def test_what_was_stored_before_the_index_is_indexed_by_the_command(make_customer, make_user,
+                                                                   system, as_actor):
+    from django.core.management import call_command
+
+    from trustdesk.audit.models import AuditEvent
+
+    ada = make_customer(full_name="Ada Lovelace", company="Analytical Engines")
+    ticket = tickets.ticket_create(actor=system, customer_id=ada.id, subject="Gearbox",
+                                   body="The brass cog slipped.")
+    gone = make_customer(full_name="Erased Person")
+    customer_services.customer_erase(actor=system, customer_id=gone.id, reason="Asked to")
+    Term.objects.all().delete()  # as before the index existed
+    boss = as_actor(make_user("supervisor"))
+    assert _found(boss, "cog") == [] and _names(customers.customer_list(
+        actor=boss, query="lovelace")) == []
+    call_command("search", "reindex")
+    assert _found(boss, "cog") == [ticket.pk] and _found(boss, "gear") == [ticket.pk]
+    assert _names(customers.customer_list(actor=boss, query="analytical")) == ["Ada Lovelace"]
+    assert not Term.objects.filter(customer_id=gone.id).exists()
+    events = AuditEvent.objects.filter(action="search.reindex")
+    assert events.count() == 4  # full name, company, subjects, messages: one batch each
+    assert "cog" not in str([e.context for e in events])
+    call_command("search", "reindex")  # nothing missing: nothing read, nothing recorded
+    assert AuditEvent.objects.filter(action="search.reindex").count() == 4

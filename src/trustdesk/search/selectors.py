@@ -9,23 +9,7 @@ from django.db.models import Q, QuerySet
 from trustdesk import vault
 from trustdesk.search import terms as search_terms
 from trustdesk.search.models import Term
-from trustdesk.search.services import MESSAGES, field_scope
-
-
-def _matching(scope: str, query: str, *, prefixes: bool, column: str) -> QuerySet | None:
-    """``column`` values of the objects every query word matches in ``scope``; None for
-    a query with no words (the caller decides what an empty search means)."""
-    wanted = search_terms.query_terms(query, prefixes=prefixes)
-    if not wanted:
-        return None
-    every = [t for alternatives in wanted for t in alternatives]
-    tokens = dict(zip(every, vault.search_tokens(scope, every), strict=True))
-    result = None
-    for alternatives in wanted:
-        ids = Term.objects.filter(scope=scope, token__in=[tokens[t] for t in alternatives]
-                                  ).values(column)
-        result = ids if result is None else result.filter(**{f"{column}__in": ids})
-    return result.values(column)
+from trustdesk.search.services import MESSAGES, SUBJECTS, field_scope
 
 
 def customers_matching(query: str, fields: list[str]) -> QuerySet | None:
@@ -48,6 +32,17 @@ def customers_matching(query: str, fields: list[str]) -> QuerySet | None:
 
 
 def tickets_matching(query: str) -> QuerySet | None:
-    """Ticket ids whose conversation (its messages together) holds every word of
-    ``query``."""
-    return _matching(MESSAGES, query, prefixes=False, column="ticket_id")
+    """Ticket ids whose subject or conversation (its messages together) holds every word
+    of ``query``: in the subject whole or as a start, in the messages whole. None for a
+    query with no words."""
+    subject_words = search_terms.query_terms(query, prefixes=True)
+    message_words = search_terms.query_terms(query)
+    if not subject_words:
+        return None
+    result = None
+    for in_subject, in_messages in zip(subject_words, message_words, strict=True):
+        where = (Q(scope=SUBJECTS, token__in=vault.search_tokens(SUBJECTS, in_subject))
+                 | Q(scope=MESSAGES, token__in=vault.search_tokens(MESSAGES, in_messages)))
+        ids = Term.objects.filter(where).values("ticket_id")
+        result = ids if result is None else result.filter(ticket_id__in=ids)
+    return result.values("ticket_id")

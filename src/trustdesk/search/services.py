@@ -5,15 +5,34 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import connection
+
 from trustdesk import vault
 from trustdesk.search import terms as search_terms
 from trustdesk.search.models import Term
 
+_INSERT = ("INSERT INTO search_term (scope, token, customer_id, ticket_id, object_id) "
+           "VALUES (%s, %s, %s, %s, %s)")
+assert Term._meta.db_table == "search_term"  # the statement above names it
 MESSAGES = "m"
+SUBJECTS = "s"
 
 
 def field_scope(name: str) -> str:
     return f"c:{name}"
+
+
+def _insert(rows: list[tuple]) -> None:
+    """(scope, token, customer_id, ticket_id, object_id) rows in one statement's worth of
+    round trips: the ORM's bulk_create cost a message about 3 ms, most of it building
+    objects and SQL."""
+    if not rows:
+        return
+    cid = Term._meta.get_field("customer_id")
+    rows = [(scope, token, cid.get_db_prep_value(customer, connection), ticket, obj)
+            for scope, token, customer, ticket, obj in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(_INSERT, rows)
 
 
 def index_field(*, customer_id: uuid.UUID, field_id: int, name: str, value: str | None
@@ -24,9 +43,8 @@ def index_field(*, customer_id: uuid.UUID, field_id: int, name: str, value: str 
     if not value:
         return
     found = sorted(search_terms.terms(value, prefixes=True))
-    Term.objects.bulk_create(
-        Term(scope=scope, token=t, customer_id=customer_id, object_id=field_id)
-        for t in vault.search_tokens(scope, found))
+    _insert([(scope, t, customer_id, None, field_id)
+             for t in vault.search_tokens(scope, found)])
 
 
 def index_message(*, customer_id: uuid.UUID, ticket_id: int, message_id: int, text: str
@@ -34,11 +52,17 @@ def index_message(*, customer_id: uuid.UUID, ticket_id: int, message_id: int, te
     """Index a message's words (whole words only); returns how many terms. ``text`` is
     what the caller allows to be found: never a personal value intake withheld."""
     found = sorted(search_terms.terms(text))
-    Term.objects.bulk_create(
-        Term(scope=MESSAGES, token=t, customer_id=customer_id, ticket_id=ticket_id,
-             object_id=message_id)
-        for t in vault.search_tokens(MESSAGES, found))
+    _insert([(MESSAGES, t, customer_id, ticket_id, message_id)
+             for t in vault.search_tokens(MESSAGES, found)])
     return len(found)
+
+
+def index_subject(*, customer_id: uuid.UUID, ticket_id: int, text: str) -> None:
+    """(Re)index a ticket's subject: words and their starts, like a name."""
+    Term.objects.filter(scope=SUBJECTS, object_id=ticket_id).delete()
+    found = sorted(search_terms.terms(text, prefixes=True))
+    _insert([(SUBJECTS, t, customer_id, ticket_id, ticket_id)
+             for t in vault.search_tokens(SUBJECTS, found)])
 
 
 def forget_customer(customer_id: uuid.UUID) -> int:

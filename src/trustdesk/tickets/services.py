@@ -146,6 +146,7 @@ def ticket_create(
         routed_by_user_id=actor.user_id if team_id is not None else None,
     )
     ticket.save()
+    _index_subject(ticket)
     if redacted_subject.counts:
         record(actor=actor, action="pii.redact", object_type="ticket", object_id=ticket.pk,
                fields=redacted_subject.counts.keys(),
@@ -253,6 +254,11 @@ def ticket_add_inbound(
     return message
 
 
+def _index_subject(ticket: Ticket) -> None:
+    search.index_subject(customer_id=ticket.customer_id, ticket_id=ticket.pk,
+                         text=withhold.FRAGMENT.sub(" ", ticket.subject))
+
+
 def _set_status(ticket: Ticket, status: str) -> None:
     ticket.status = status
     ticket.solved_at = clock.now() if status in (Status.SOLVED, Status.CLOSED) else None
@@ -265,6 +271,7 @@ def _update_subject(actor: Actor, ticket: Ticket, subject: str, changed: dict) -
         return
     ticket.subject = redacted.text
     changed["subject"] = True
+    _index_subject(ticket)
     if redacted.counts:
         record(actor=actor, action="pii.redact", object_type="ticket", object_id=ticket.pk,
                fields=redacted.counts.keys(),
