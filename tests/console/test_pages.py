@@ -256,6 +256,8 @@ def test_datamap_page(agent_client):
     for spec in get_inventory().fields:
         assert f"<code>{spec.name}</code>" in html
     assert "legitimate_interests" in html
+    assert str(get_inventory().path) not in html and ".yaml" not in html  # no server path
+    assert "default inventory" in html
 
 
 @pytest.mark.parametrize("role", ["agent", "senior_agent", "supervisor", "billing", "admin",

@@ -19,7 +19,7 @@ from trustdesk.audit.models import AuditEvent, AuditVerification
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import ValidationError
-from trustdesk.core.pagination import Page, page_bounds
+from trustdesk.core.pagination import Page, clamped, page_bounds
 
 OUTCOMES = tuple(AuditEvent.Outcome.values)
 
@@ -88,9 +88,10 @@ def event_list(*, actor: Actor, filters: EventFilters = EventFilters(), page: in
     itself recorded (``audit.view``). Raises ``PermissionDenied`` or ``ValidationError``
     (a malformed filter or page)."""
     policy.require(actor, "audit.read")
-    start, stop = page_bounds(page, page_size)
+    page_bounds(page, page_size)  # refuses a page or size out of range
     events = _filtered(filters).order_by("-id")
     total = events.count()
+    page, start, stop = clamped(page, page_size, total)
     items = list(events[start:stop])
     record(actor=actor, action="audit.view", object_type="audit",
            context={"filters": _described(filters), "page": page})
@@ -127,9 +128,10 @@ def last_verification(*, actor: Actor) -> AuditVerification | None:
 def alert_list(*, actor: Actor, page: int = 1, page_size: int = 50) -> Page[Alert]:
     """Access alerts, newest first. Requires ``alert.read``; the read is recorded."""
     policy.require(actor, "alert.read")
-    start, stop = page_bounds(page, page_size)
+    page_bounds(page, page_size)  # refuses a page or size out of range
     alerts = Alert.objects.order_by("-created_at", "-id")
     total = alerts.count()
+    page, start, stop = clamped(page, page_size, total)
     items = list(alerts[start:stop])
     record(actor=actor, action="alert.view", object_type="alert", context={"page": page})
     return Page(items=items, page=page, page_size=page_size, total=total)

@@ -17,6 +17,26 @@ def user_list(*, actor: Actor, active_only: bool = False) -> QuerySet[User]:
     return users.filter(is_active=True) if active_only else users
 
 
+def assignable_users(*, actor: Actor, also: User | None = None) -> list[User]:
+    """Who a ticket can be assigned to, each once: active people whose role may reply
+    (the rule ``tickets.services`` enforces on assignment; an auditor or a privacy
+    officer is never offered). Without ``agent.view``, only the actor themself and
+    ``also`` (the current assignee, so the form shows who holds the ticket)."""
+    from trustdesk.access import grants
+
+    may_reply = {role for role, held in grants.table().items() if "ticket.reply" in held}
+    if policy.has_permission(actor, "agent.view"):
+        people = list(User.objects.filter(is_active=True, role__in=may_reply)
+                      .order_by("full_name", "pk"))
+    else:
+        people = [u for u in User.objects.filter(pk__in=[actor.user_id, getattr(also, "pk",
+                                                                                  None)])
+                  .order_by("full_name", "pk") if u.is_active and u.role in may_reply]
+    if also is not None and all(u.pk != also.pk for u in people):
+        people.append(also)  # shown as it is, even if they could no longer take it
+    return people
+
+
 def user_get(*, actor: Actor, user_id: int) -> User:
     if actor.user_id != user_id and not policy.has_permission(actor, "agent.view"):
         raise NotFound()

@@ -3,6 +3,9 @@
 - A body larger than the limit is refused with 413 before it is read.
 - Every error response under ``/api/`` is the JSON error body, including the plain
   404, 405 and 500 pages that Django or the router would otherwise produce.
+- A path answers with or without a trailing slash (``/api/v1/tickets/`` is
+  ``/api/v1/tickets``): the routes are written without one, and a client that adds it
+  gets the same endpoint, not a 404, and no redirect that would drop a POST's body.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ class ApiBoundaryMiddleware:
     def __call__(self, request):
         if not request.path.startswith("/api/"):
             return self.get_response(request)
+        path = request.path_info
+        if path.endswith("/") and path.rstrip("/").count("/") >= 3:  # below /api/v1/
+            request.path_info = path.rstrip("/")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

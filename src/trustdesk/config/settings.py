@@ -332,6 +332,7 @@ DATA_INVENTORY_PATH = Path(
 )
 API_TOKEN_DEFAULT_DAYS = 90
 API_TOKEN_MAX_DAYS = 366
+DATA_INVENTORY_CUSTOM = "TRUSTDESK_INVENTORY_PATH" in env  # shown, not the path
 
 LOG_FORMAT = env.get("TRUSTDESK_LOG_FORMAT", "json" if PRODUCTION else "text")
 if LOG_FORMAT not in ("json", "text"):

@@ -46,6 +46,17 @@ def page_bounds(page: int, page_size: int) -> tuple[int, int]:
     return start, start + page_size
 
 
+def clamped(page: int, page_size: int, total: int, capped: bool = False
+            ) -> tuple[int, int, int]:
+    """``(page, start, stop)`` with a page past the end moved to the last one: a link
+    kept from a longer list (or ``?page=999``) shows the last page, not an empty one.
+    When the count stopped at the cap the end is unknown, and the page stays."""
+    if not capped:
+        page = min(page, max(1, -(-total // page_size)))
+    start = (page - 1) * page_size
+    return page, start, start + page_size
+
+
 def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """``(count, capped)``: the rows of ``queryset`` counted up to ``cap``, in one query
     that reads at most ``cap + 1`` of them."""

@@ -14,7 +14,7 @@ from trustdesk.access.fields import HIDDEN, VISIBLE
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
-from trustdesk.core.pagination import Page, page_bounds
+from trustdesk.core.pagination import Page, clamped, page_bounds
 from trustdesk.customers import names, search_guard
 from trustdesk.customers.errors import NotSearchable
 from trustdesk.customers.models import Customer, CustomerField
@@ -113,7 +113,7 @@ def _found_by_words(actor: Actor, customers, query: str):
 @transaction.atomic
 def _customer_list(*, actor: Actor, match, page: int, page_size: int, query: str | None = None
                    ) -> Page[CustomerProfile]:
-    start, stop = page_bounds(page, page_size)
+    page_bounds(page, page_size)  # refuses a page or size out of range
     customers = Customer.objects.order_by("-created_at", "id")
     if query:
         customers = _found_by_words(actor, customers, query)
@@ -130,6 +130,7 @@ def _customer_list(*, actor: Actor, match, page: int, page_size: int, query: str
             pk__in=CustomerField.objects.filter(name=name, lookup=token).values("customer_id")
         )
     total = customers.count()
+    page, start, stop = clamped(page, page_size, total)
     profiles = apply(actor, build_profiles(customers[start:stop]))
     record(actor=actor, action="customer.list", object_type="customer",
            fields=sorted({k for p in profiles for k in p.profile}),

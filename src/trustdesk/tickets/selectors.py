@@ -12,7 +12,7 @@ from trustdesk.access import policy
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, ValidationError
-from trustdesk.core.pagination import Page, capped_count, page_bounds
+from trustdesk.core.pagination import Page, capped_count, clamped, page_bounds
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.customers.selectors import customer_names, customer_shown
@@ -130,7 +130,7 @@ def ticket_list(
     page_size: int = 25,
 ) -> Page[TicketRow]:
     policy.require(actor, "ticket.view")
-    start, stop = page_bounds(page, page_size)
+    page_bounds(page, page_size)  # refuses a page or size out of range
     if filters.customer_id:
         try:
             uuid.UUID(str(filters.customer_id))
@@ -140,6 +140,7 @@ def ticket_list(
         "assignee", "team"
     )
     total, capped = capped_count(tickets)
+    page, start, stop = clamped(page, page_size, total, capped)
     rows = list(tickets[start:stop])
     names = customer_names([t.customer_id for t in rows], actor=actor)
     record(actor=actor, action="ticket.list", object_type="ticket",

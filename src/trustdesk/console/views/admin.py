@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -166,4 +167,8 @@ def keys(request):
 @console_view
 def datamap(request):
     policy.require(actor(request), "datamap.read")
-    return render(request, "console/datamap.html", {"inventory": get_inventory()})
+    # The file's location is the server's business, not the reader's: only whether it
+    # is the default or the deployment's own.
+    custom = settings.DATA_INVENTORY_CUSTOM
+    return render(request, "console/datamap.html",
+                  {"inventory": get_inventory(), "inventory_custom": custom})

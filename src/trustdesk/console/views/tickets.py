@@ -81,12 +81,11 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
     # Links in mail the gateway found suspicious: defanged, each through the interstitial.
     links_view.defang_messages(detail.messages, ticket_id=t.pk)
     can_assign = policy.has_permission(a, "ticket.assign")
-    agents = accounts.user_list(actor=a, active_only=True) if can_assign else (
-        [t.assignee, request.user] if t.assignee else [request.user])
+    agents = accounts.assignable_users(actor=a, also=t.assignee)
     teams = accounts.team_list(actor=a) if can_assign else ([t.team] if t.team else [])
     update_form = TicketUpdateForm(
         initial={"status": t.status, "priority": t.priority, "assignee_id": t.assignee_id,
-                 "team_id": t.team_id}, agents=[x for x in agents if x], teams=teams,
+                 "team_id": t.team_id}, agents=agents, teams=teams,
     )
     return {
         "detail": detail, "ticket": t, "reply_form": reply_form or ReplyForm(),
@@ -137,7 +136,7 @@ def ticket_reply(request, ticket_id: int):
 @console_view
 def ticket_update(request, ticket_id: int):
     a = actor(request)
-    agents = accounts.user_list(actor=a, active_only=True)
+    agents = accounts.assignable_users(actor=a)
     form = TicketUpdateForm(request.POST, agents=agents, teams=accounts.team_list(actor=a))
     if not form.is_valid():
         messages.error(request, "Please check the ticket fields.")
