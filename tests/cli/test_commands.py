@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -115,6 +116,20 @@ def test_demo_is_deterministic_and_realistic(settings, tmp_path):
     # A support address for mail, made after the demo's replies: none of them was emailed.
     assert Route.objects.get().address == f"support@{demo.DEMO_DOMAIN}"
     assert not OutboundMail.objects.exists()
+    # Nothing dated in the future; people old enough for the access review to judge.
+    from django.db.models import Max
+
+    from trustdesk.accounts import review
+    from trustdesk.core import clock
+    now = clock.now()
+    for model, column in ((Message, "created_at"), (Ticket, "last_message_at"),
+                          (Ticket, "updated_at"), (Ticket, "created_at"),
+                          (Customer, "created_at"), (User, "date_joined")):
+        latest = model.objects.aggregate(latest=Max(column))["latest"]
+        assert latest <= now, (model.__name__, column, latest, now)
+    old = now - dt.timedelta(days=review.DEFAULT_DAYS)
+    assert User.objects.filter(date_joined__lt=old).count() >= len(logins) - 1
+    assert User.objects.filter(date_joined__gte=old).exists()  # and one new hire
 
     Route.objects.all().delete()
     Message.objects.all().delete()

@@ -125,6 +125,14 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
                                     team_ids=[teams[t].pk for t in team_names])
         logins.append(Login(email=email, role=role, password=password))
         agents.append(user)
+    # Demo-only: the team has worked here for months (so the access review has people to
+    # judge: nobody is judged before they have existed for its whole window), except the
+    # last one named, who joined this week.
+    for user in agents[:-1]:
+        User.objects.filter(pk=user.pk).update(
+            date_joined=clock.now() - timedelta(days=rng.randint(120, 900)))
+    User.objects.filter(pk=agents[-1].pk).update(
+        date_joined=clock.now() - timedelta(days=rng.randint(1, 6)))
     workers = [u for u in agents if u.role in ("agent", "senior_agent", "supervisor")]
     team_ids = {u.pk: set(u.teams.values_list("pk", flat=True)) for u in workers}
 
@@ -175,12 +183,20 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
 
 
 def _backdate(ticket_id: int, opened, rng: random.Random) -> None:
-    # Demo-only: spread the conversation over time after the fact.
-    at = opened
-    for message in Message.objects.filter(ticket_id=ticket_id).order_by("id"):
-        Message.objects.filter(pk=message.pk).update(created_at=at)
+    # Demo-only: spread the conversation over time after the fact, ending in the past:
+    # a conversation opened an hour ago with a day of replies starts earlier instead.
+    messages = list(Message.objects.filter(ticket_id=ticket_id).order_by("id")
+                    .values_list("pk", flat=True))
+    if not messages:
+        return
+    gaps = [timedelta(minutes=rng.randint(5, 60 * 20)) for _ in messages[1:]]
+    latest = clock.now() - timedelta(minutes=2)
+    at = min(opened, latest - sum(gaps, timedelta()))
+    opened, last = at, at
+    for pk, gap in zip(messages, [timedelta(), *gaps], strict=True):
+        at += gap
+        Message.objects.filter(pk=pk).update(created_at=at)
         last = at
-        at += timedelta(minutes=rng.randint(5, 60 * 20))
     ticket = Ticket.objects.filter(pk=ticket_id)
     ticket.update(created_at=opened, updated_at=last, last_message_at=last)
     ticket.exclude(solved_at=None).update(solved_at=last)
