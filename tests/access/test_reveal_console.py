@@ -89,7 +89,7 @@ def test_restricted_fields_ask_for_a_fresh_confirmation(console_client, agent, c
 
 
 def test_break_glass_from_the_console_alerts_the_security_officer(
-        console_client, agent, customer, make_user):
+        console_client, agent, customer, make_user, settings):
     client = console_client(agent)
     html = client.get(reverse("console:customer", args=[customer.id])).content.decode()
     assert "Break the glass" in html and "a***@example.org" not in html
@@ -108,4 +108,15 @@ def test_break_glass_from_the_console_alerts_the_security_officer(
     assert agent.email in page.content.decode()
     assert "Chargeback call, no ticket yet" in page.content.decode()
     assert "ACCT-99887766" not in page.content.decode()
+    # The customer as the officer's field policy shows them: by default an officer sees
+    # no customer field, so a placeholder; where the policy shows names, the name, and
+    # the read is on record.
+    assert customer.profile["full_name"] not in page.content.decode()
+    assert f"Customer {str(customer.id)[:8]}" in page.content.decode()
+    assert not AuditEvent.objects.filter(action="customer.names").exists()
+    settings.ACCESS_FIELD_POLICY = {"security_officer": {"full_name": "visible"}}
+    page = officer.get(reverse("console:alerts"))
+    assert customer.profile["full_name"] in page.content.decode()
+    shown = AuditEvent.objects.filter(action="customer.names").latest("id")
+    assert shown.context["customers"] == [str(customer.id)]
     assert client.get(reverse("console:alerts")).status_code == 403

@@ -157,6 +157,22 @@ def customer_names(customer_ids: Iterable[uuid.UUID], *, actor: Actor
     return {cid: names.get(cid) or f"Customer {str(cid)[:8]}" for cid in customer_ids}
 
 
+@transaction.atomic
+def customer_names_shown(*, actor: Actor, customer_ids: Iterable[uuid.UUID], where: str
+                         ) -> dict[uuid.UUID, str]:
+    """``customer_names`` for a page that has no event of its own naming the customers
+    it shows (the alerts list): the names are read, and recorded as read, here."""
+    ids = sorted({uuid.UUID(str(c)) for c in customer_ids if c}, key=str)
+    if not ids:
+        return {}
+    names = customer_names(ids, actor=actor)
+    if field_policy().decide(actor.role, "full_name") != HIDDEN:  # else nothing was read
+        record(actor=actor, action="customer.names", object_type="customer",
+               fields=["full_name"], context={"where": where[:40],
+                                              "customers": [str(c) for c in ids]})
+    return names
+
+
 def field_access(*, actor: Actor) -> dict[str, str]:
     """What the field policy decides for each inventory field for ``actor``'s role
     (before need-to-know): for forms and clients that lay out a profile."""

@@ -20,6 +20,7 @@ from trustdesk.accounts.errors import ReauthenticationRequired
 from trustdesk.console.views.base import actor, console_view, denied
 from trustdesk.core.errors import PermissionDenied, ValidationError
 from trustdesk.customers import reveal
+from trustdesk.customers import selectors as customer_selectors
 
 
 class RevealForm(forms.Form):
@@ -98,4 +99,7 @@ def alert_list(request):
     except ValueError:
         page_number = 1
     page = access.alert_list(actor=actor(request), page=page_number)
-    return render(request, "console/alerts.html", {"page": page})
+    names = customer_selectors.customer_names_shown(
+        actor=actor(request), customer_ids=[a.customer_id for a in page.items], where="alerts")
+    rows = [(a, names.get(a.customer_id) if a.customer_id else None) for a in page.items]
+    return render(request, "console/alerts.html", {"page": page, "rows": rows})
