@@ -70,6 +70,9 @@ def test_refusals(make_user, console_client):
     assert _put(admin, "admin", sorted(ROLE_PERMISSIONS["admin"])).status_code == 200
     # Only the two changes that were made are on record.
     assert AuditEvent.objects.filter(action="role.update").count() == 2
+    # …and the roles page says the rule as it is: another role, not another admin.
+    page = admin.get("/security/roles/").content.decode()
+    assert "someone in another role who holds" in page and "second admin" not in page
 
 
 @pytest.mark.django_db
