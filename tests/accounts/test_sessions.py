@@ -60,6 +60,11 @@ def test_people_see_and_end_their_own_sessions(make_user):
     page = laptop.get("/accounts/sessions/")
     assert page.status_code == 200
     assert UserSession.objects.filter(user=user).count() == 2
+    # In the console's words and frame, not allauth's defaults.
+    html = page.content.decode()
+    assert "My sessions" in html and "Sign out everywhere else" in html
+    assert 'class="queue"' in html and "This browser" in html
+    assert "Sign Out Other Sessions" not in html and "Started At" not in html
     # End the other sessions from the laptop.
     laptop.post("/accounts/sessions/", {})
     assert phone.get("/tickets/").status_code == 302
