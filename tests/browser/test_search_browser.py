@@ -54,3 +54,24 @@ def test_an_agent_finds_a_ticket_by_its_words_and_a_customer_by_name(browser_pag
     page.get_by_role("button", name="Find").click()
     expect(page.get_by_text("No customers found.")).to_be_visible()
     assert problems.all() == []
+
+
+def test_an_agent_opens_a_ticket_from_the_queue(browser_page, desk):
+    page, problems = browser_page
+    agent, _ = desk
+    browser_sign_in(page, agent)
+    page.goto("/tickets/")
+    page.get_by_role("link", name="New ticket").click()
+    expect(page.get_by_role("heading", name="New ticket: for whom?")).to_be_visible()
+    page.fill("input[name=q]", "ada lov")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("link", name="New ticket").last.click()
+    expect(page.get_by_role("heading", name="New ticket for Ada Lovelace")).to_be_visible()
+    expect(page.locator("select[name=team_id]")).to_have_value(str(agent.teams.first().pk))
+    expect(page.locator("select[name=assignee_id]")).to_have_value(str(agent.pk))
+    page.fill("input[name=subject]", "Lid arrived cracked")
+    page.fill("textarea[name=body]", "The teapot lid is cracked.")
+    page.fill("input[name=reason]", "Caller on the line")
+    page.get_by_role("button", name="Open ticket").click()
+    expect(page.get_by_role("heading", name="Lid arrived cracked")).to_be_visible()
+    assert problems.all() == []

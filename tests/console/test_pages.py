@@ -127,14 +127,18 @@ def test_new_ticket_form(agent_client, customer):
     html = _html(response)
     assert "New ticket for Ada Lovelace" in html
     assert f'value="{customer.id}"' in html
-    for name in ("subject", "body", "channel", "priority", "attachments"):
+    for name in ("subject", "body", "channel", "priority", "attachments", "team_id",
+                 "assignee_id"):
         assert f'name="{name}"' in html
 
 
-def test_new_ticket_without_customer_sends_the_agent_to_find_one(agent_client):
-    response = agent_client.get(reverse("console:ticket_new"), follow=True)
-    assert response.redirect_chain == [(reverse("console:customers"), 302)]
-    assert "Find the customer first" in _html(response)
+def test_new_ticket_without_customer_asks_whom_it_is_for(agent_client, make_customer):
+    response = agent_client.get(reverse("console:ticket_new"))
+    assert response.status_code == 200 and "for whom?" in _html(response)
+    make_customer(full_name="Grace Hopper")
+    found = agent_client.get(reverse("console:ticket_new"), {"q": "grace"})
+    # An agent without need-to-know for Grace does not find her by name.
+    assert "Grace Hopper" not in _html(found) and "No customer you may see" in _html(found)
 
 
 def test_new_ticket_for_unknown_customer_is_404(agent_client):

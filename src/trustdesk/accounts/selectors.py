@@ -61,6 +61,14 @@ def team_list(*, actor: Actor) -> QuerySet[Team]:
     return Team.objects.order_by("name")
 
 
+def teams_to_file_in(*, actor: Actor) -> QuerySet[Team]:
+    """The teams whose queue ``actor`` may open a ticket in: their own, or every team
+    with ``ticket.view_all`` (the rule ``tickets.services.ticket_create`` applies)."""
+    if policy.has_permission(actor, "ticket.view_all"):
+        return Team.objects.order_by("name")
+    return Team.objects.filter(pk__in=actor.team_ids).order_by("name")
+
+
 def token_list(*, actor: Actor) -> QuerySet[ApiToken]:
     """The actor's own tokens."""
     return ApiToken.objects.filter(user_id=actor.user_id).order_by("-created_at")

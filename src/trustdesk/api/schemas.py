@@ -126,6 +126,9 @@ class TicketCreateIn(In):
     channel: ChannelName = "api"
     priority: PriorityName = "normal"
     team_id: int | None = None
+    assignee_id: int | None = Field(
+        default=None, description="Yourself, or (with ticket.assign) anyone who can take "
+                                  "tickets")
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
     reason: str | None = Field(
         default=None, max_length=500,

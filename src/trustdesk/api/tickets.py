@@ -85,7 +85,7 @@ def create_ticket(request, payload: TicketCreateIn):
         actor=actor(request), customer_id=payload.customer_id, subject=payload.subject,
         body=payload.body, channel=payload.channel, priority=payload.priority,
         team_id=payload.team_id, attachments=_attachments(payload.attachments),
-        reason=payload.reason,
+        reason=payload.reason, assignee_id=payload.assignee_id,
     )
     return Status(201, _detail(request, ticket.pk))
 

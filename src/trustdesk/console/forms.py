@@ -74,11 +74,21 @@ class TicketCreateForm(forms.Form):
                            label="What the customer wrote", max_length=100_000)
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    team_id = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
+                                     label="Team")
+    assignee_id = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
+                                         label="Assignee")
     attachments = MultipleFileField(required=False)
     # Opening a ticket for a customer gives need-to-know: it is a declared contact.
     reason = forms.CharField(max_length=500, label="Why you are opening it",
                              help_text="For example: caller on the line. Recorded in the "
                              "audit trail; security officers see unusual numbers.")
+
+    def __init__(self, *args, agents=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team_id"].choices = [("", "No team")] + [(t.pk, t.name) for t in teams]
+        self.fields["assignee_id"].choices = [("", "Unassigned")] + [
+            (a.pk, a.full_name) for a in agents]
 
 
 class CustomerSearchForm(forms.Form):

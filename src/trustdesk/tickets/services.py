@@ -122,10 +122,13 @@ def ticket_create(
     *, actor: Actor, customer_id: uuid.UUID, subject: str, body: str,
     channel: str = Channel.WEB, priority: str = Priority.NORMAL, team_id: int | None = None,
     attachments: Sequence[NewAttachment] = (), reason: str | None = None,
+    assignee_id: int | None = None,
 ) -> Ticket:
     """Open a ticket with the customer's first message: delivered by a channel (the
     system actor), or taken down by a person on the customer's behalf, which is a
-    declared contact and needs ``reason`` (``tickets.contacts``)."""
+    declared contact and needs ``reason`` (``tickets.contacts``). ``team_id``: one of the
+    person's own teams (any, with ``ticket.view_all``); ``assignee_id``: themself, or
+    anyone who can take tickets with ``ticket.assign``, as for ``ticket_update``."""
     policy.require(actor, "ticket.create")
     reason = contacts.contact_reason(actor, reason)
     customer = Customer.objects.filter(pk=customer_id, status=Customer.Status.ACTIVE).first()
@@ -145,6 +148,11 @@ def ticket_create(
         customer_wrote=not contacts.is_declared(actor),
         routed_by_user_id=actor.user_id if team_id is not None else None,
     )
+    if assignee_id is not None:
+        if assignee_id != actor.user_id and not policy.has_permission(actor, "ticket.assign"):
+            raise PermissionDenied("Only supervisors can assign tickets to others.")
+        ticket.assignee = _assignee(assignee_id)
+        ticket.assigned_by_user_id = actor.user_id  # as ticket_update: need-to-know's ground
     ticket.save()
     _index_subject(ticket)
     if redacted_subject.counts:
@@ -159,7 +167,8 @@ def ticket_create(
     if reason is not None:
         contacts.declare(actor=actor, ticket=ticket, reason=reason, message_id=message.pk)
     record(actor=actor, action="ticket.create", object_type="ticket", object_id=ticket.pk,
-           context={"customer": str(customer.pk), "attachments": len(attachments)})
+           context={"customer": str(customer.pk), "attachments": len(attachments),
+                    "team_id": ticket.team_id, "assignee_id": ticket.assignee_id})
     return ticket
 
 

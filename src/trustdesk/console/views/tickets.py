@@ -10,7 +10,7 @@ from trustdesk.accounts import selectors as accounts
 from trustdesk.console.forms import ReplyForm, TicketCreateForm, TicketFilterForm, TicketUpdateForm
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.console.views.reveal import RevealForm
-from trustdesk.core.errors import ValidationError
+from trustdesk.core.errors import RateLimited, ValidationError
 from trustdesk.customers import selectors as customers
 from trustdesk.mailgateway import banners, links_view
 from trustdesk.privacy.inventory import get_inventory
@@ -162,11 +162,17 @@ def ticket_new(request):
     a = actor(request)
     customer_id = request.POST.get("customer_id") or request.GET.get("customer")
     if not customer_id:
-        messages.info(request, "Find the customer first, then open a ticket from their page.")
-        return redirect("console:customers")
+        return _pick_customer(request)
     customer = customers.customer_get(actor=a, customer_id=customer_id)
+    agents = accounts.assignable_users(actor=a) if policy.has_permission(
+        a, "ticket.assign") else [u for u in accounts.assignable_users(actor=a)
+                                  if u.pk == a.user_id]
+    teams = accounts.teams_to_file_in(actor=a)
+    own_team = next((t.pk for t in teams if t.pk in a.team_ids), None)
     form = TicketCreateForm(request.POST or None, request.FILES or None,
-                            initial={"customer_id": customer.id})
+                            initial={"customer_id": customer.id, "team_id": own_team,
+                                     "assignee_id": a.user_id if agents else None},
+                            agents=agents, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -174,6 +180,7 @@ def ticket_new(request):
                 actor=a, customer_id=data["customer_id"], subject=data["subject"],
                 body=data["body"], channel=data["channel"], priority=data["priority"],
                 attachments=_files(data["attachments"]), reason=data["reason"],
+                team_id=data["team_id"], assignee_id=data["assignee_id"],
             )
         except ValidationError as exc:
             form_error(form, exc)
@@ -182,6 +189,22 @@ def ticket_new(request):
             return redirect(reverse("console:ticket", args=[ticket.pk]))
     return render(request, "console/ticket_new.html", {"form": form, "customer": customer},
                   status=400 if form.errors else 200)
+
+
+def _pick_customer(request):
+    """"New ticket" from the queue: find whom it is for first (by name or company, as on
+    the customers page, with the same policy and search limit)."""
+    query = (request.GET.get("q") or "").strip()[:200]
+    page, error, status = None, "", 200
+    if query:
+        try:
+            page = customers.customer_list(actor=actor(request), query=query, page_size=10)
+        except RateLimited as exc:
+            error, status = exc.message, 429
+        except ValidationError as exc:
+            error, status = exc.message, 400
+    return render(request, "console/ticket_new_pick.html",
+                  {"query": query, "page": page, "error": error}, status=status)
 
 
 @require_GET
