@@ -73,8 +73,13 @@ def _found(actor, q) -> list[int]:
     return [row.ticket.pk for row in ticket_list(actor=actor, filters=TicketFilters(q=q)).items]
 
 
+@pytest.mark.parametrize("common", [2000, 0])  # gathered first / probed per ticket
 def test_tickets_are_found_by_the_words_of_their_conversation(make_customer, make_user,
-                                                              system, as_actor):
+                                                              system, as_actor, common,
+                                                              monkeypatch):
+    from trustdesk.search import selectors as search_selectors
+
+    monkeypatch.setattr(search_selectors, "COMMON", common)
     ada = make_customer()
     first = tickets.ticket_create(actor=system, customer_id=ada.id, subject="Delivery",
                                   body="The blender arrived broken.")

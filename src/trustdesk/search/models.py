@@ -17,8 +17,9 @@ class Term(models.Model):
     object_id = models.BigIntegerField()  # the message's id, or the customer field's
 
     class Meta:
-        # Covering: a search reads the owner from the index alone, never the table.
-        indexes = (models.Index(fields=("scope", "token", "ticket_id", "customer_id"),
+        # Covering for tickets (the owner read from the index alone); a customer search
+        # reads its few rows from the table, which keeps the index a third smaller.
+        indexes = (models.Index(fields=("scope", "token", "ticket_id"),
                                 name="search_term_lookup"),
                    models.Index(fields=("scope", "object_id"), name="search_term_object"))
 
