@@ -5,10 +5,9 @@ A "Re:" that answers nothing adds a sign for strangers on free mail only."""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import pytest
 
+from mailgateway import phishmail
 from trustdesk.mailgateway.analysis.phishing.analyze import analyze_message
 from trustdesk.mailgateway.analysis.phishing.base import Context
 from trustdesk.mailgateway.analysis.phishing.pretext import FakeReply, Pretext
@@ -20,14 +19,8 @@ CONTEXT = Context(own_domains=frozenset({"acme.test"}), customer_addresses=froze
 
 def _mail(body: str, *, sender: str = "d.brooks291@gmail.com", name: str = "David Brooks",
           subject: str = "Hello", **headers: str) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"{name} <{sender}>" if name else sender
-    msg["To"] = "support@acme.test"
-    msg["Subject"] = subject
-    for key, value in headers.items():
-        msg[key.replace("_", "-")] = value
-    msg.set_content(body)
-    return msg.as_bytes()
+    return phishmail.mail(sender=sender, name=name, subject=subject, text=body,
+                          headers={k.replace("_", "-"): v for k, v in headers.items()})
 
 
 def _weights(raw: bytes, context: Context = CONTEXT) -> dict[str, int]:

@@ -4,10 +4,9 @@ company's own mail and anything suspicious for deceit do not."""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import pytest
 
+from mailgateway import phishmail
 from trustdesk.mailgateway.analysis.phishing.analyze import SPAM, analyze_message, verdict_of
 from trustdesk.mailgateway.analysis.phishing.base import Context, Reason
 
@@ -16,16 +15,9 @@ CONTEXT = Context(own_domains=frozenset({"acme.test"}), customer_addresses=froze
                   knows_senders=True)
 
 
-def _mail(body: str, *, sender: str = "offers@rankboost.example", subject: str = "Hello",
-          **headers: str) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = "support@acme.test"
-    msg["Subject"] = subject
-    for key, value in headers.items():
-        msg[key.replace("_", "-")] = value
-    msg.set_content(body)
-    return msg.as_bytes()
+def _mail(body: str, *, sender: str = "offers@rankboost.example", subject: str = "Hello"
+          ) -> bytes:
+    return phishmail.mail(sender=sender, name="", subject=subject, text=body)
 
 
 @pytest.mark.parametrize("body", [
