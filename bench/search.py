@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import sys
 import time
 import uuid
@@ -218,16 +219,19 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.tickets, args.customers, args.queries = 5_000, 1_000, 40
-    django_in_tmp(TRUSTDESK_LOG_LEVEL="WARNING")
+    data = django_in_tmp(TRUSTDESK_LOG_LEVEL="WARNING")
     rng = random.Random(20261202)
     world = _build(args, rng)
+    size = sum(f.stat().st_size for f in data.glob("trustdesk.sqlite3*"))
     lines = [{"bench": "search", "what": "build", "tickets": args.tickets,
               "customers": args.customers, "terms": world["terms"],
               "terms_per_message": world["terms_per_message"], "build_s": world["build_s"],
+              "database_mb": round(size / 2**20),
               "database": "sqlite", "python": platform.python_version()},
              _index_cost(world, rng), *_searches(world, args, rng)]
     for line in lines:
         print(json.dumps(line), flush=True)
+    shutil.rmtree(data, ignore_errors=True)  # hundreds of megabytes at full size
 
 
 if __name__ == "__main__":
