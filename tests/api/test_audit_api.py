@@ -177,8 +177,10 @@ def test_paging(officer_api):
     pages = [officer_api.get(EVENTS, {"action": "test.bulk", "page_size": 3, "page": n}).json()
              for n in (1, 2, 3, 4)]
     assert [p["total"] for p in pages] == [7, 7, 7, 7]
+    # Past the end is the last page (and says which it is), not an empty one.
     assert [[e["object"]["id"] for e in p["items"]] for p in pages] == [
-        ["6", "5", "4"], ["3", "2", "1"], ["0"], []]
+        ["6", "5", "4"], ["3", "2", "1"], ["0"], ["0"]]
+    assert [p["page"] for p in pages] == [1, 2, 3, 3]
     assert officer_api.get(EVENTS, {"page_size": 100}).status_code == 200
 
 

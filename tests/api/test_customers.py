@@ -143,7 +143,9 @@ def test_list_paginates_newest_first(agent_api, make_customer):
 
     assert (first["page"], first["page_size"], first["total"]) == (1, 2, 5)
     assert (second["page"], second["total"]) == (2, 5)
-    assert [len(p["items"]) for p in (first, second, last, beyond)] == [2, 2, 1, 0]
+    # Past the end is the last page, and says so.
+    assert [len(p["items"]) for p in (first, second, last, beyond)] == [2, 2, 1, 1]
+    assert beyond["page"] == 3 and beyond["items"] == last["items"]
     ids = [c["id"] for p in (first, second, last) for c in p["items"]]
     assert len(set(ids)) == 5
     assert set(ids) == {str(c.id) for c in made}
