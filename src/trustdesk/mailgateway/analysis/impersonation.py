@@ -91,6 +91,22 @@ def check(display_name: str, from_domain: str | None, *, company_domains: Iterab
             f"from {where}, not from a company address.")
 
 
+# One brand ready to match: (brand, its domains with their first labels, its names as
+# (words, is ascii, lowered)).
+_Prepared = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, bool, str], ...]]
+
+
+@lru_cache(maxsize=8)
+def _prepared(brands: tuple) -> tuple[_Prepared, ...]:
+    """The brand table with every name normalised once. A message is matched against
+    every brand, so normalising the table per message cost more than matching it; the
+    table is the same tuple for every message (the bundled one, or a context's)."""
+    return tuple(
+        (name, tuple((d, _label(d)) for d in brand_domains),
+         tuple((_words(alias), alias.isascii(), alias.lower()) for alias in shown_names))
+        for name, shown_names, brand_domains in brands)
+
+
 def brand(display_name: str, from_domain: str | None,
           brands: Iterable[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> str:
     """The brand whose name the display name carries while the address is none of that
@@ -109,17 +125,16 @@ def brand(display_name: str, from_domain: str | None,
     own_label = org_label.replace("-", "")
     country = len(org.rsplit(".", 1)[-1]) == 2
     joined = padded.replace(" ", "")
-    for name, shown_names, brand_domains in brands:
+    table = brands if isinstance(brands, tuple) else tuple(brands)
+    for name, brand_domains, aliases in _prepared(table):
         # A brand's name under another country's ending is usually the brand's own too
         # (paypal.co.uk, amazon.fr), not under a generic one (amazon.info); a look-alike
         # name is the lookalike signal's to judge.
-        if any(host == d or host.endswith("." + d) or (country and _label(d) == org_label)
-               for d in brand_domains):
+        if any(host == d or host.endswith("." + d) or (country and label == org_label)
+               for d, label in brand_domains):
             continue
-        for alias in shown_names:
-            words = _words(alias)
-            if not ((f" {words} " in padded) if alias.isascii()
-                    else (alias.lower() in lowered)):
+        for words, ascii_only, alias_lower in aliases:
+            if not ((f" {words} " in padded) if ascii_only else (alias_lower in lowered)):
                 continue
             compact = words.replace(" ", "")
             # Named after their own domain: the display name spelled in the domain's label

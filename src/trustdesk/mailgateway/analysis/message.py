@@ -230,6 +230,12 @@ def repeated_headers(raw: bytes) -> tuple[str, ...]:
     return tuple(sorted(n for n in set(names) if n in SINGLE_HEADERS and names.count(n) > 1))
 
 
+def _received_count(msg: EmailMessage) -> int:
+    """How many Received headers; counted from the raw header list, because
+    ``get_all`` parses every one of them (dates, addresses) only to be counted."""
+    return sum(1 for name, _ in msg.raw_items() if name.lower() == "received")
+
+
 def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
     defects: list[str] = []
     try:
@@ -282,7 +288,7 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
         references=_ids(_header(msg, "References", defects)),
         text=(text or html_text).strip(), attachments=tuple(attachments),
         automatic=_automatic(msg, defects), bounce=_is_bounce(msg, mail_from, from_address),
-        received_count=len(msg.get_all("Received") or ()), unread=unread,
+        received_count=_received_count(msg), unread=unread,
         test_tag=_header(msg, "X-TrustDesk-Test", defects).strip()[:200],
         html=html_raw, list_id=_list_id(msg, defects),
         bulk=bool(_header(msg, "List-Unsubscribe", defects).strip()) or _header(
