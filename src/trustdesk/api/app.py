@@ -20,6 +20,7 @@ from trustdesk.api import (
     mail_reports,
     mail_routes,
     meta,
+    ticket_tools,
     tickets,
 )
 from trustdesk.api.auth import BearerToken, ConsoleSession
@@ -37,6 +38,7 @@ api = NinjaAPI(
     docs_url=None,  # the interactive docs need inline script, which the CSP forbids
 )
 api.add_router("", customers.router)
+api.add_router("", ticket_tools.router)
 api.add_router("", tickets.router)
 api.add_router("", meta.router)
 api.add_router("", audit.router)

@@ -31,6 +31,7 @@ def ticket(t: Ticket, customer_name: str | None) -> dict:
         "assignee": ref(t.assignee, "full_name"), "team": ref(t.team),
         "created_at": t.created_at, "updated_at": t.updated_at,
         "last_message_at": t.last_message_at,
+        "tags": [tag.name for tag in t.tags.all()],
     }
 
 

@@ -226,6 +226,7 @@ class TicketOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     last_message_at: dt.datetime
+    tags: list[str] = Field(default_factory=list)
 
 
 class TicketDetailOut(TicketOut):

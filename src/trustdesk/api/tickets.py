@@ -44,6 +44,7 @@ class TicketQuery(Schema):
     q: str | None = Field(default=None, max_length=200,
                           description="A ticket number, part of the subject, or words of "
                                       "the conversation")
+    tag: str | None = Field(default=None, max_length=40, description="A tag it carries")
     order: str = "updated"
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=25, ge=1, le=100)

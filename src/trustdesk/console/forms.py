@@ -34,6 +34,9 @@ class TicketFilterForm(forms.Form):
     channel = forms.ChoiceField(required=False, choices=_BLANK + list(Channel.choices))
     assignee = forms.ChoiceField(required=False, choices=[("", "Anyone"), ("me", "Me"),
                                                           ("none", "Unassigned")])
+    tag = forms.CharField(required=False, max_length=40, label="Tag",
+                          widget=forms.TextInput(attrs={"placeholder": "any",
+                                                        "list": "tag-names", "size": 10}))
     order = forms.ChoiceField(required=False, choices=[
         ("updated", "Recently updated"), ("oldest", "Waiting longest"),
         ("priority", "Priority"), ("created", "Newest"),
@@ -194,3 +197,60 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", "The end date is before the start date.")
         return data
+
+
+class TagsForm(forms.Form):
+    """Tags to add (comma-separated, as typed) and one to remove (its × button)."""
+
+    add = forms.CharField(required=False, max_length=400, label="Add tags",
+                          widget=forms.TextInput(attrs={"placeholder": "refund, vip",
+                                                        "list": "tag-names"}))
+    remove = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def tags_to_add(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["add"].split(",") if t.strip()]
+
+
+KEEP = ""  # a bulk field left as it is on every ticket
+
+
+class BulkForm(forms.Form):
+    """One change to the tickets ticked in the queue. "none" clears an assignee or team."""
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True,
+                                         error_messages={"required": "Select tickets first."})
+    status = forms.ChoiceField(required=False, label="Status",
+                               choices=[(KEEP, "Status…"), *Status.choices])
+    priority = forms.ChoiceField(required=False, label="Priority",
+                                 choices=[(KEEP, "Priority…"), *Priority.choices])
+    assignee_id = forms.ChoiceField(required=False, label="Assignee")
+    team_id = forms.ChoiceField(required=False, label="Team")
+    add_tag = forms.CharField(required=False, max_length=40, label="Add tag",
+                              widget=forms.TextInput(attrs={"placeholder": "add tag",
+                                                            "list": "tag-names", "size": 10}))
+    remove_tag = forms.CharField(required=False, max_length=40, label="Remove tag",
+                                 widget=forms.TextInput(attrs={"placeholder": "remove tag",
+                                                               "list": "tag-names",
+                                                               "size": 10}))
+
+    def __init__(self, *args, agents=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is offered: the service decides which tickets the person may change.
+        self.fields["ids"].valid_value = lambda value: True
+        self.fields["assignee_id"].choices = [(KEEP, "Assignee…"), ("none", "Unassigned")] + [
+            (str(a.pk), a.full_name) for a in agents]
+        self.fields["team_id"].choices = [(KEEP, "Team…"), ("none", "No team")] + [
+            (str(t.pk), t.name) for t in teams]
+
+    def changes(self) -> dict:
+        """The keyword arguments of ``tickets_bulk`` beyond the ids."""
+        data, out = self.cleaned_data, {}
+        for name in ("status", "priority"):
+            if data[name] != KEEP:
+                out[name] = data[name]
+        for name in ("assignee_id", "team_id"):
+            if data[name] != KEEP:
+                out[name] = None if data[name] == "none" else int(data[name])
+        out["add_tags"] = [data["add_tag"]] if data["add_tag"].strip() else []
+        out["remove_tags"] = [data["remove_tag"]] if data["remove_tag"].strip() else []
+        return out

@@ -64,6 +64,8 @@ class Ticket(TimeStampedModel):
     # suspended queue shows it, until a security officer releases it.
     held_at = models.DateTimeField(null=True, blank=True)
     held_reason = models.CharField(max_length=40, blank=True)
+    tags = models.ManyToManyField("Tag", through="TicketTag", related_name="tickets",
+                                  blank=True)
 
     class Meta:
         ordering = ("-last_message_at", "-id")
@@ -75,6 +77,36 @@ class Ticket(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+
+class Tag(models.Model):
+    """A label agents put on tickets ("refund", "vip"). Shown in clear in every queue, so
+    ``tickets.tagging`` refuses a name that holds personal data."""
+
+    name = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketTag(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ticket_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="ticket_tags")
+    added_by_user_id = models.BigIntegerField(null=True, blank=True)  # outlives the account
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("ticket", "tag"),
+                                               name="ticket_tag_once"),)
+        # The queue filtered by a tag starts from the tag.
+        indexes = (models.Index(fields=("tag", "ticket")),)
+
+    def __str__(self) -> str:
+        return f"tag {self.tag_id} on ticket {self.ticket_id}"
 
 
 class DeclaredContact(models.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -17,7 +17,7 @@ from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.customers.selectors import customer_names, customer_shown
 from trustdesk.search import selectors as search
-from trustdesk.tickets import quarantine
+from trustdesk.tickets import activity, quarantine
 from trustdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
 from trustdesk.tickets.sealing import open_attachment_data, open_attachment_meta, open_messages
 from trustdesk.tickets.withhold import render_bytes, render_messages
@@ -56,6 +56,7 @@ class TicketFilters:
     team_id: int | None = None
     customer_id: str | None = None
     q: str | None = None  # the ticket number, or words of the subject or the messages
+    tag: str | None = None  # a tag the ticket carries
     order: str = "updated"
 
 
@@ -85,6 +86,9 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters, actor: Actor):
         tickets = tickets.filter(team_id=f.team_id)
     if f.customer_id:
         tickets = tickets.filter(customer_id=f.customer_id)
+    if f.tag:
+        tag = "-".join(f.tag.replace("\x00", "").lower().split())[:40]
+        tickets = tickets.filter(ticket_tags__tag__name=tag)
     if f.q:
         q = f.q.replace("\x00", "").strip().lstrip("#")  # subjects never contain NUL
         ticket_id = _as_id(q)
@@ -153,7 +157,7 @@ def ticket_list(
     total, capped = capped_count(tickets, cap=SEARCH_COUNT_CAP) if _words(filters) \
         else capped_count(tickets)
     page, start, stop = clamped(page, page_size, total, capped)
-    rows = list(tickets[start:stop])
+    rows = list(tickets[start:stop].prefetch_related("tags"))
     names = customer_names([t.customer_id for t in rows], actor=actor)
     record(actor=actor, action="ticket.list", object_type="ticket",
            fields=["full_name"] if rows else [],
@@ -168,6 +172,7 @@ class TicketDetail:
     ticket: Ticket
     messages: list[Message]
     customer: CustomerProfile | None  # None when the actor may not see customer profiles
+    activity: list = field(default_factory=list)  # activity.Activity, oldest first
 
 
 @transaction.atomic
@@ -175,7 +180,7 @@ def ticket_get(*, actor: Actor, ticket_id: int) -> TicketDetail:
     policy.require(actor, "ticket.view")
     ticket = visible_tickets(actor).select_related("assignee", "team", "customer").filter(
         pk=ticket_id
-    ).first()
+    ).prefetch_related("tags").first()
     if ticket is None:
         raise NotFound()
     # Attachment bytes stay in the database until someone downloads one.
@@ -196,7 +201,8 @@ def ticket_get(*, actor: Actor, ticket_id: int) -> TicketDetail:
     )
     record(actor=actor, action="ticket.view", object_type="ticket", object_id=ticket.pk,
            fields=["messages"], context={"customer": str(ticket.customer_id)})
-    return TicketDetail(ticket=ticket, messages=messages, customer=profile)
+    return TicketDetail(ticket=ticket, messages=messages, customer=profile,
+                        activity=activity.ticket_activity(ticket))
 
 
 @transaction.atomic

@@ -74,7 +74,9 @@ def _assignee(user_id: int | None) -> User | None:
     return user
 
 
-def _locked_ticket(actor: Actor, ticket_id: int) -> Ticket:
+def locked_ticket(actor: Actor, ticket_id: int) -> Ticket:
+    """The ticket, locked for this transaction, if the actor may see it (else NotFound:
+    a ticket out of reach is not confirmed to exist)."""
     ticket = visible_tickets(actor).select_for_update().filter(pk=ticket_id).first()
     if ticket is None:
         raise NotFound()
@@ -206,7 +208,7 @@ def ticket_reply(
 @transaction.atomic
 def _ticket_reply(*, actor, ticket_id, body, internal, status, attachments, verdict
                   ) -> Message:
-    ticket = _locked_ticket(actor, ticket_id)
+    ticket = locked_ticket(actor, ticket_id)
     if ticket.status == Status.CLOSED:
         raise TicketClosed()
     direction = Direction.NOTE if internal else Direction.OUTBOUND
@@ -244,7 +246,7 @@ def ticket_add_inbound(
     Taken down by a person, it is a declared contact and needs ``reason``."""
     policy.require(actor, "ticket.create")
     reason = contacts.contact_reason(actor, reason)
-    ticket = _locked_ticket(actor, ticket_id)
+    ticket = locked_ticket(actor, ticket_id)
     if ticket.status == Status.CLOSED:
         raise TicketClosed()
     message = _add_message(ticket, actor=actor, direction=Direction.INBOUND,
@@ -295,9 +297,9 @@ def ticket_update(
 ) -> Ticket:
     """Change a ticket's fields. Taking a ticket (assigning it to oneself) needs only
     ``ticket.update``; giving it to someone else or moving it to a team needs
-    ``ticket.assign``."""
+    ``ticket.assign``. The returned ticket's ``changes`` names what changed."""
     policy.require(actor, "ticket.update")
-    ticket = _locked_ticket(actor, ticket_id)
+    ticket = locked_ticket(actor, ticket_id)
     if ticket.status == Status.CLOSED:
         raise TicketClosed()
     # Fields given with their current value are not changes (a form sends them all).
@@ -330,6 +332,7 @@ def ticket_update(
                object_id=ticket.pk, fields=changed.keys(),
                context={**{k: v for k, v in changed.items() if k != "subject"},
                         "customer": str(ticket.customer_id)})
+    ticket.changes = sorted(changed)
     return ticket
 
 
@@ -337,7 +340,7 @@ def ticket_update(
 def ticket_hold(*, actor: Actor, ticket_id: int, reason: str) -> Ticket:
     """Take a ticket out of every queue (reported as phishing), in the caller's
     transaction; the caller has checked the actor may see it and records why."""
-    ticket = _locked_ticket(actor, ticket_id)
+    ticket = locked_ticket(actor, ticket_id)
     ticket.held_at, ticket.held_reason = clock.now(), reason[:40]
     ticket.save(update_fields=["held_at", "held_reason", "updated_at"])
     record(actor=actor, action="ticket.hold", object_type="ticket", object_id=ticket.pk,

@@ -7,14 +7,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.access import policy
 from trustdesk.accounts import selectors as accounts
-from trustdesk.console.forms import ReplyForm, TicketCreateForm, TicketFilterForm, TicketUpdateForm
+from trustdesk.console.forms import (
+    BulkForm,
+    ReplyForm,
+    TagsForm,
+    TicketCreateForm,
+    TicketFilterForm,
+    TicketUpdateForm,
+)
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import RateLimited, ValidationError
 from trustdesk.customers import selectors as customers
 from trustdesk.mailgateway import banners, links_view
 from trustdesk.privacy.inventory import get_inventory
-from trustdesk.tickets import selectors, services
+from trustdesk.tickets import selectors, services, tagging
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
 from trustdesk.tickets.errors import ReplyNeedsConfirmation
@@ -62,12 +69,25 @@ def ticket_list(request):
         filters=selectors.TicketFilters(
             status=filters.get("status") or None, priority=filters.get("priority") or None,
             channel=filters.get("channel") or None, assignee=filters.get("assignee") or None,
-            q=filters.get("q") or None, order=filters.get("order") or "updated",
+            q=filters.get("q") or None, tag=filters.get("tag") or None,
+            order=filters.get("order") or "updated",
         ),
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    who = actor(request)
+    can_bulk = policy.has_permission(who, "ticket.update")
+    context = {"form": form, "page": page, "query": query.urlencode(), "can_bulk": can_bulk,
+               "next": request.get_full_path()}
+    if can_bulk and not request.headers.get("HX-Request"):
+        # Offered what the person may do: without ticket.assign, taking and letting go.
+        assigns = policy.has_permission(who, "ticket.assign")
+        agents = [u for u in accounts.assignable_users(actor=who)
+                  if assigns or u.pk == who.user_id]
+        context["bulk_form"] = BulkForm(
+            agents=agents, teams=accounts.team_list(actor=who) if assigns else [])
+        context["bulk_teams"] = assigns
+        context["tag_names"] = tagging.tag_names(actor=who)
     # htmx asks for the results only when a filter changes.
     template = "console/_ticket_rows.html" if request.headers.get("HX-Request") \
         else "console/ticket_list.html"
@@ -87,13 +107,19 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         initial={"status": t.status, "priority": t.priority, "assignee_id": t.assignee_id,
                  "team_id": t.team_id}, agents=agents, teams=teams,
     )
+    # The conversation and the ticket's activity, one thread in time order.
+    timeline = sorted([*({"at": m.created_at, "message": m} for m in detail.messages),
+                       *({"at": x.at, "activity": x} for x in detail.activity)],
+                      key=lambda item: item["at"])
     return {
-        "detail": detail, "ticket": t, "reply_form": reply_form or ReplyForm(),
+        "detail": detail, "ticket": t, "timeline": timeline,
+        "reply_form": reply_form or ReplyForm(),
         "update_form": update_form, "can_reply": policy.has_permission(a, "ticket.reply"),
         "can_update": policy.has_permission(a, "ticket.update"),
         "field_labels": {f.name: f.label for f in get_inventory().fields},
         "reveal_form": RevealForm(),
         "mail_warnings": banners.for_messages(m.pk for m in detail.messages),
+        "tags_form": TagsForm(), "tag_names": tagging.tag_names(actor=a),
     }
 
 

@@ -86,4 +86,12 @@
   document.querySelectorAll("[data-nav]").forEach(function (a) {
     if (path.indexOf(new URL(a.href).pathname) === 0) a.setAttribute("aria-current", "page");
   });
+
+  // The queue's "select all" box ticks every row of the page for a bulk change.
+  document.addEventListener("change", function (e) {
+    if (!e.target.matches || !e.target.matches("[data-select-all]")) return;
+    document.querySelectorAll('input[name="ids"][form="bulk-form"]').forEach(function (box) {
+      box.checked = e.target.checked;
+    });
+  });
 })();
