@@ -76,6 +76,9 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert {"healthz", "readyz", "metrics"} <= set(routes)
     assert "mail/lists/<int:entry_id>/remove/" in routes
     assert ("DELETE", "/api/v1/mail/lists/{entry_id}") in ops
+    assert ("POST", "/api/v1/tickets/bulk") in ops
+    assert ("GET", "/api/v1/views/{view_id}/tickets") in ops
+    assert "tickets/views/<int:view_id>/delete/" in routes
     assert len(routes) >= 25 and len(ops) >= 20
 
 
@@ -118,9 +121,18 @@ def world(make_user, make_team, make_customer, system):
     from trustdesk.mailgateway import reports
 
     report = reports.report_phishing(actor=system, ticket_id=reported.pk)
-    return {"team": team, "customer": customer, "ticket": ticket, "attachment": attachment,
-            "tokens": tokens, "job": job, "list_entry": entry, "route": route, "mail": held,
-            "report": report}
+    # A tag on the customer's ticket, and a shared view of the queue that finds it, for
+    # the tag and view endpoints (each role's queue through the view stays its own).
+    from trustdesk.accounts.actors import actor_for_user
+    from trustdesk.tickets import saved_views, tagging
+
+    tagging.ticket_tags_change(actor=system, ticket_id=ticket.pk, add=["refund"])
+    lead = make_user("supervisor", teams=[team])
+    view = saved_views.view_create(actor=actor_for_user(lead), name="Refunds", shared=True,
+                                   filters={"tag": "refund", "status": "all"})
+    return {"view": view, "team": team, "customer": customer, "ticket": ticket,
+            "attachment": attachment, "tokens": tokens, "job": job, "list_entry": entry,
+            "route": route, "mail": held, "report": report}
 
 
 def _suspended_mail(route):
@@ -151,6 +163,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "route_id": [str(world["route"].pk)],
         "mail_id": [str(world["mail"].uid)],
         "report_id": [str(world["report"].pk)],
+        "view_id": [str(world["view"].pk)],
     }
 
 

@@ -56,3 +56,28 @@ def test_tag_filter_bulk_solve_and_the_thread_says_so(browser_page, desk):
     expect(page.locator("[data-activity]").last).to_contain_text(
         "Grace Agent set the status to Solved")
     assert problems.all() == []
+
+
+def test_a_view_saves_the_filters_chosen_on_the_page(browser_page, desk, make_ticket,
+                                                     make_customer):
+    page, problems = browser_page
+    agent, _ = desk
+    urgent = make_ticket(make_customer(), subject="Burst pipe", priority="urgent",
+                         team=agent.teams.first())
+    browser_sign_in(page, agent)
+    page.goto("/tickets/")
+    rows = page.locator("tr[data-href]")
+    expect(rows).to_have_count(4)
+    # Changed through htmx: the page is not reloaded, the address bar follows.
+    page.locator("form.filters select[name=priority]").select_option("urgent")
+    expect(rows).to_have_count(1)
+    page.locator("summary", has_text="Save view").click()
+    page.fill("form[data-save-view] input[name=name]", "Urgent")
+    page.locator("form[data-save-view]").get_by_role("button", name="Save").click()
+    expect(page.get_by_text("View “Urgent” saved.")).to_be_visible()
+    page.goto("/tickets/")
+    expect(rows).to_have_count(4)
+    page.locator("nav.views").get_by_role("link", name="Urgent").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(urgent.subject)
+    assert problems.all() == []

@@ -20,6 +20,7 @@ from trustdesk.api import (
     mail_reports,
     mail_routes,
     meta,
+    saved_views,
     ticket_tools,
     tickets,
 )
@@ -39,6 +40,7 @@ api = NinjaAPI(
 )
 api.add_router("", customers.router)
 api.add_router("", ticket_tools.router)
+api.add_router("", saved_views.router)
 api.add_router("", tickets.router)
 api.add_router("", meta.router)
 api.add_router("", audit.router)

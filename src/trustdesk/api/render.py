@@ -35,6 +35,13 @@ def ticket(t: Ticket, customer_name: str | None) -> dict:
     }
 
 
+def ticket_page(page) -> dict:
+    """A page of ``tickets.selectors.TicketRow`` as ``TicketPage``."""
+    return {"items": [ticket(r.ticket, r.customer_name) for r in page.items],
+            "page": page.page, "page_size": page.page_size, "total": page.total,
+            "total_capped": page.total_capped}
+
+
 def _attachment(a) -> dict:
     # Set per reader by the selector; a file just stored says only whether it is
     # quarantined (fail closed).

@@ -75,9 +75,7 @@ def list_tickets(request, query: Query[TicketQuery]):
     filters = selectors.TicketFilters(**query.dict(exclude={"page", "page_size"}))
     page = selectors.ticket_list(actor=actor(request), filters=filters, page=query.page,
                                  page_size=query.page_size)
-    return {"items": [render.ticket(r.ticket, r.customer_name) for r in page.items],
-            "page": page.page, "page_size": page.page_size, "total": page.total,
-            "total_capped": page.total_capped}
+    return render.ticket_page(page)
 
 
 @router.post("/tickets", response={201: TicketDetailOut, **ERRORS})

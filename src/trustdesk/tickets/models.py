@@ -109,6 +109,27 @@ class TicketTag(models.Model):
         return f"tag {self.tag_id} on ticket {self.ticket_id}"
 
 
+class SavedView(models.Model):
+    """A queue's filters kept under a name: the owner's own, or shared with everyone who
+    works tickets. The filters are TicketFilters' fields, checked when saved and again
+    when applied; a view grants nothing (the queue stays the reader's own)."""
+
+    name = models.CharField(max_length=60)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="saved_views")
+    shared = models.BooleanField(default=False)
+    filters = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name", "id")
+        constraints = (models.UniqueConstraint(fields=("owner", "name"),
+                                               name="saved_view_name_per_owner"),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DeclaredContact(models.Model):
     """An agent took down a customer's message themself (a phone call, a walk-in): the
     customer did not write through a channel, so the agent vouches for the contact, with

@@ -48,24 +48,27 @@ def normalise(name: str) -> str:
     if len(text) > MAX_LENGTH:
         raise ValidationError(f"A tag is at most {MAX_LENGTH} characters.", field="tags")
     # Personal data first: "that is an email address" helps more than "not a tag".
-    _refuse_personal_data(text)
+    refuse_personal_data(text)
     if not _SHAPE.fullmatch(text):
         raise ValidationError(f"“{text}” is not a tag: use letters, digits, “-” and “_”.",
                               field="tags")
     return text
 
 
-def _refuse_personal_data(text: str) -> None:
+def refuse_personal_data(text: str, *, what: str = "A tag is shown in clear in every "
+                         "queue", field: str = "tags", numbers: bool = True) -> None:
+    """Raise ValidationError if ``text`` holds what the PII detector finds, a customer's
+    full name, or (with ``numbers``) a run of six digits or more. For labels stored and
+    shown in clear: tags, saved views."""
     spaced = text.replace("-", " ").replace("_", " ")
     found = {f.entity for f in pii.scan(spaced)} | {f.entity for f in pii.scan(text)}
-    if found or _LONG_NUMBER.search(text.replace("-", "").replace("_", "")):
-        what = ", ".join(sorted(found)).lower().replace("_", " ") or "a long number"
-        raise ValidationError(
-            f"A tag is shown in clear in every queue, so it cannot hold personal data "
-            f"(this one looks like {what}).", field="tags")
+    long_number = numbers and _LONG_NUMBER.search(text.replace("-", "").replace("_", ""))
+    if found or long_number:
+        kind = ", ".join(sorted(found)).lower().replace("_", " ") or "a long number"
+        raise ValidationError(f"{what}, so it cannot hold personal data (this looks like "
+                              f"{kind}).", field=field)
     if customer_named(actor=_CHECKER, name=spaced):
-        raise ValidationError("A tag is shown in clear in every queue, so it cannot be a "
-                              "customer's name.", field="tags")
+        raise ValidationError(f"{what}, so it cannot be a customer's name.", field=field)
 
 
 def _names(names: Iterable[str], what: str) -> list[str]:

@@ -3,15 +3,19 @@ rows. The services decide; these views parse the form and say what happened."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from trustdesk.accounts import selectors as accounts
 from trustdesk.console.forms import BulkForm, TagsForm
 from trustdesk.console.views.base import actor, console_view
-from trustdesk.tickets import bulk, tagging
+from trustdesk.tickets import bulk, saved_views, tagging
 
 
 @require_POST
@@ -60,3 +64,33 @@ def tickets_bulk(request):
     if len(result.refused) > 5:
         messages.error(request, f"…and {len(result.refused) - 5} more not changed.")
     return _back_to_queue(request)
+
+
+def view_query(view) -> str:
+    """The queue's query string for a saved view (status "all" is the form's "All")."""
+    filters = dict(view.filters)
+    if filters.get("status") == "all":
+        filters["status"] = ""
+    return urlencode(filters)
+
+
+@require_POST
+@console_view
+def view_save(request):
+    """Save the queue's current filters (sent as the form's hidden ``query``)."""
+    query = QueryDict(request.POST.get("query", "")[:2000])
+    filters = {k: query.get(k) for k in saved_views.FILTER_KEYS if query.get(k)}
+    # No status in the queue's query is its default view (active); "" is "All".
+    filters["status"] = query.get("status", "active") or "all"
+    view = saved_views.view_create(actor=actor(request), name=request.POST.get("name", ""),
+                                   filters=filters, shared=request.POST.get("shared") == "on")
+    messages.success(request, f"View “{view.name}” saved.")
+    return redirect(reverse("console:tickets") + "?" + view_query(view))
+
+
+@require_POST
+@console_view
+def view_delete(request, view_id: int):
+    saved_views.view_delete(actor=actor(request), view_id=view_id)
+    messages.success(request, "View removed.")
+    return redirect("console:tickets")

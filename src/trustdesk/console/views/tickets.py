@@ -15,13 +15,14 @@ from trustdesk.console.forms import (
     TicketFilterForm,
     TicketUpdateForm,
 )
+from trustdesk.console.views import queue_tools
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import RateLimited, ValidationError
 from trustdesk.customers import selectors as customers
 from trustdesk.mailgateway import banners, links_view
 from trustdesk.privacy.inventory import get_inventory
-from trustdesk.tickets import selectors, services, tagging
+from trustdesk.tickets import saved_views, selectors, services, tagging
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
 from trustdesk.tickets.errors import ReplyNeedsConfirmation
@@ -79,6 +80,10 @@ def ticket_list(request):
     can_bulk = policy.has_permission(who, "ticket.update")
     context = {"form": form, "page": page, "query": query.urlencode(), "can_bulk": can_bulk,
                "next": request.get_full_path()}
+    if not request.headers.get("HX-Request"):
+        context["views"] = [(v, queue_tools.view_query(v))
+                            for v in saved_views.view_list(actor=who)]
+        context["can_share_views"] = policy.has_permission(who, "ticket.assign")
     if can_bulk and not request.headers.get("HX-Request"):
         # Offered what the person may do: without ticket.assign, taking and letting go.
         assigns = policy.has_permission(who, "ticket.assign")

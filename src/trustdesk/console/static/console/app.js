@@ -94,4 +94,13 @@
       box.checked = e.target.checked;
     });
   });
+
+  // "Save view" saves the filters shown now: htmx may have changed them since the page
+  // loaded, and the address bar has followed.
+  document.addEventListener("submit", function (e) {
+    if (!e.target.matches || !e.target.matches("[data-save-view]")) return;
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    e.target.querySelector('input[name="query"]').value = params.toString();
+  });
 })();
