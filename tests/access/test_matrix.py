@@ -130,7 +130,14 @@ def world(make_user, make_team, make_customer, system):
     lead = make_user("supervisor", teams=[team])
     view = saved_views.view_create(actor=actor_for_user(lead), name="Refunds", shared=True,
                                    filters={"tag": "refund", "status": "all"})
-    return {"view": view, "team": team, "customer": customer, "ticket": ticket,
+    # A shared macro asking for every profile field: applied by each role, it must fill in
+    # none that the role may not see in full.
+    from trustdesk.tickets import macros
+
+    macro = macros.macro_save(
+        actor=actor_for_user(lead), name="Everything", shared=True,
+        body=" ".join(f"{{{{ customer.{f} }}}}" for f in PROFILE))
+    return {"view": view, "macro": macro, "team": team, "customer": customer, "ticket": ticket,
             "attachment": attachment, "tokens": tokens, "job": job, "list_entry": entry,
             "route": route, "mail": held, "report": report}
 
@@ -164,6 +171,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "mail_id": [str(world["mail"].uid)],
         "report_id": [str(world["report"].pk)],
         "view_id": [str(world["view"].pk)],
+        "macro_id": [str(world["macro"].pk)],
     }
 
 

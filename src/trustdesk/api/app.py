@@ -15,6 +15,7 @@ from trustdesk.api import (
     audit,
     customers,
     jobs,
+    macros,
     mail_policy,
     mail_queue,
     mail_reports,
@@ -41,6 +42,7 @@ api = NinjaAPI(
 api.add_router("", customers.router)
 api.add_router("", ticket_tools.router)
 api.add_router("", saved_views.router)
+api.add_router("", macros.router)
 api.add_router("", tickets.router)
 api.add_router("", meta.router)
 api.add_router("", audit.router)

@@ -254,3 +254,22 @@ class BulkForm(forms.Form):
         out["add_tags"] = [data["add_tag"]] if data["add_tag"].strip() else []
         out["remove_tags"] = [data["remove_tag"]] if data["remove_tag"].strip() else []
         return out
+
+
+class MacroForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    body = forms.CharField(label="Reply", max_length=10_000, widget=forms.Textarea(
+        attrs={"rows": 8}), help_text=(
+        "Placeholders: {{ customer.first_name }}, {{ customer.full_name }} or any customer "
+        "field, {{ agent.name }}, {{ agent.first_name }}, {{ ticket.id }}, "
+        "{{ ticket.subject }}. A customer field you may not see in full is never filled "
+        "in: the draft says so instead."))
+    status = forms.ChoiceField(required=False, label="Then set status",
+                               choices=[("", "Pending (default)"), *Status.choices])
+    shared = forms.BooleanField(required=False, label="Share with everyone who answers "
+                                                      "tickets")
+
+    def __init__(self, *args, can_share: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_share:
+            del self.fields["shared"]

@@ -130,6 +130,28 @@ class SavedView(models.Model):
         return self.name
 
 
+class Macro(models.Model):
+    """A canned reply: text with placeholders (``tickets.macros``), and the status a
+    reply with it sets. Personal, or shared with everyone who works tickets."""
+
+    name = models.CharField(max_length=60)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="macros")
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name", "id")
+        constraints = (models.UniqueConstraint(fields=("owner", "name"),
+                                               name="macro_name_per_owner"),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DeclaredContact(models.Model):
     """An agent took down a customer's message themself (a phone call, a walk-in): the
     customer did not write through a channel, so the agent vouches for the contact, with

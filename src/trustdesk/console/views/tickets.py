@@ -22,7 +22,7 @@ from trustdesk.core.errors import RateLimited, ValidationError
 from trustdesk.customers import selectors as customers
 from trustdesk.mailgateway import banners, links_view
 from trustdesk.privacy.inventory import get_inventory
-from trustdesk.tickets import saved_views, selectors, services, tagging
+from trustdesk.tickets import macros, saved_views, selectors, services, tagging
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
 from trustdesk.tickets.errors import ReplyNeedsConfirmation
@@ -124,6 +124,8 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         "field_labels": {f.name: f.label for f in get_inventory().fields},
         "reveal_form": RevealForm(),
         "mail_warnings": banners.for_messages(m.pk for m in detail.messages),
+        "macros": macros.macro_list(actor=a) if policy.has_permission(a, "ticket.reply")
+        else [],
         "tags_form": TagsForm(), "tag_names": tagging.tag_names(actor=a),
     }
 
@@ -131,7 +133,17 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
 @require_GET
 @console_view
 def ticket_detail(request, ticket_id: int):
-    return render(request, "console/ticket_detail.html", _detail_context(request, ticket_id))
+    reply_form, withheld = None, ()
+    macro_id = request.GET.get("macro", "")
+    if macro_id.isascii() and macro_id.isdigit() and len(macro_id) < 18:
+        # A macro fills the reply box; the agent checks the draft and sends it.
+        draft = macros.macro_apply(actor=actor(request), macro_id=int(macro_id),
+                                   ticket_id=ticket_id)
+        reply_form = ReplyForm(initial={"body": draft.body, "status": draft.status})
+        withheld = draft.withheld
+    context = _detail_context(request, ticket_id, reply_form=reply_form)
+    context["macro_withheld"] = withheld
+    return render(request, "console/ticket_detail.html", context)
 
 
 @require_POST
