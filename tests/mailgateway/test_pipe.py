@@ -422,3 +422,24 @@ def test_spam_is_held_with_its_reason_and_no_ticket(smtp):
     assert held.checks["phishing"]["verdict"] == "spam", held.checks["phishing"]
     assert held.state == State.SUSPENDED and held.reason == "spam"
     assert not Ticket.objects.exists()
+
+
+def test_a_reply_to_a_merged_ticket_lands_where_its_conversation_went(smtp, make_customer,
+                                                                     system):
+    from trustdesk.tickets import merge
+
+    make_customer(full_name="Ada Lovelace", email=ADA)
+    _send(smtp, _signed(subject="First"), mail_from=ADA)
+    _send(smtp, _signed(subject="Second"), mail_from=ADA)
+    older, newer = Ticket.objects.order_by("pk")
+    merge.tickets_merge(actor=system, target_id=newer.pk, source_ids=[older.pk])
+    tagged = addresses.ticket_address(SUPPORT, older.pk)
+    answer = mailkit.message(sender=ADA, to=tagged, subject="Re: First",
+                             body="Any news?", sign_domain=mailkit.SENDER_DOMAIN)
+    assert _send(smtp, answer, mail_from=ADA, to=(tagged,))[0] == 250
+    assert Ticket.objects.count() == 2  # no new ticket, and the closed one stays closed
+    assert newer.messages.count() == 3 and older.messages.count() == 0
+    from trustdesk.tickets import selectors
+
+    bodies = [m.body for m in selectors.ticket_get(actor=system, ticket_id=newer.pk).messages]
+    assert bodies[-1] == "Any news?"

@@ -12,7 +12,7 @@ from trustdesk.api import render
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import ErrorOut, In, PriorityName, StatusName, TicketOut
 from trustdesk.customers.selectors import customer_names
-from trustdesk.tickets import bulk, selectors, services, tagging
+from trustdesk.tickets import bulk, merge, selectors, services, tagging
 
 router = Router(tags=["tickets"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
@@ -48,6 +48,12 @@ class ActivityOut(Schema):
     who: str
     action: str
     changes: list[str]
+
+
+class MergeIn(In):
+    sources: list[int] = Field(min_length=1, max_length=20, description=(
+        "Tickets of the same customer to merge into this one: closed, their conversation "
+        "moved here"))
 
 
 class Refusal(Schema):
@@ -102,3 +108,12 @@ def ticket_activity(request, ticket_id: int):
     detail = selectors.ticket_get(actor=actor(request), ticket_id=ticket_id)
     return [{"at": a.at, "who": a.who, "action": a.action, "changes": list(a.changes)}
             for a in detail.activity]
+
+
+@router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **ERRORS})
+def merge_tickets(request, ticket_id: int, payload: MergeIn):
+    """Merge other tickets of the same customer into this one, all or nothing."""
+    ticket = merge.tickets_merge(actor=actor(request), target_id=ticket_id,
+                                 source_ids=payload.sources)
+    name = customer_names([ticket.customer_id], actor=actor(request))[ticket.customer_id]
+    return render.ticket(ticket, name)

@@ -233,6 +233,10 @@ class BulkForm(forms.Form):
                                                                "list": "tag-names",
                                                                "size": 10}))
 
+    merge_into = forms.IntegerField(required=False, min_value=1, max_value=2**62,
+                                    label="Merge into #", widget=forms.NumberInput(
+                                        attrs={"placeholder": "merge into #", "size": 8}))
+
     def __init__(self, *args, agents=(), teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Any id is offered: the service decides which tickets the person may change.

@@ -36,6 +36,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/update/", tickets.ticket_update, name="ticket_update"),
     path("tickets/<int:ticket_id>/take/", tickets.ticket_take, name="ticket_take"),
     path("tickets/<int:ticket_id>/tags/", queue_tools.ticket_tags, name="ticket_tags"),
+    path("tickets/<int:ticket_id>/merge/", queue_tools.ticket_merge, name="ticket_merge"),
     path("tickets/<int:ticket_id>/tokens/<str:token>/", message_reveal.token_masked,
          name="ticket_token"),
     path("tickets/<int:ticket_id>/tokens/<str:token>/reveal/", message_reveal.token_reveal,

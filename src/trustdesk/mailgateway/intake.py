@@ -43,6 +43,7 @@ from trustdesk.mailgateway.analysis import domains
 from trustdesk.mailgateway.analysis import message as mime
 from trustdesk.mailgateway.models import InboundMail, MessageRef, Route
 from trustdesk.tickets import intake as ticket_intake
+from trustdesk.tickets import merge
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.errors import TicketClosed
 from trustdesk.tickets.models import Channel, Status, Ticket
@@ -112,7 +113,8 @@ def _candidate(envelope: dict, parsed: mime.Parsed, customer_id) -> Ticket | Non
     for rcpt in envelope.get("recipients", ()):
         ticket_id = addresses.parse_ticket_address(rcpt, routes)
         if ticket_id is not None:
-            return Ticket.objects.filter(pk=ticket_id).first()
+            # A merged ticket's mail goes where its conversation went.
+            return merge.current(Ticket.objects.filter(pk=ticket_id).first())
     ids = [i for i in (*parsed.in_reply_to, *reversed(parsed.references)) if i]
     if not ids:
         return None
@@ -121,7 +123,7 @@ def _candidate(envelope: dict, parsed: mime.Parsed, customer_id) -> Ticket | Non
                       .values("pk"))
     ticket_id = (own.order_by("-created_at").values_list("ticket_id", flat=True).first()
                  or refs.order_by("-created_at").values_list("ticket_id", flat=True).first())
-    return Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
+    return merge.current(Ticket.objects.filter(pk=ticket_id).first()) if ticket_id else None
 
 
 def _customer(parsed: mime.Parsed) -> uuid.UUID | None:

@@ -69,3 +69,10 @@ def forget_customer(customer_id: uuid.UUID) -> int:
     """Erasure: every term of the customer's fields and of their tickets' messages."""
     deleted, _ = Term.objects.filter(customer_id=customer_id).delete()
     return deleted
+
+
+def move_messages(*, from_ticket_ids: list[int], to_ticket_id: int) -> int:
+    """Merged tickets: their messages' words now find the ticket they moved to. Subjects
+    stay with their own tickets (a merged ticket is still found, and says where it went)."""
+    return Term.objects.filter(scope=MESSAGES, ticket_id__in=from_ticket_ids).update(
+        ticket_id=to_ticket_id)

@@ -64,6 +64,10 @@ class Ticket(TimeStampedModel):
     # suspended queue shows it, until a security officer releases it.
     held_at = models.DateTimeField(null=True, blank=True)
     held_reason = models.CharField(max_length=40, blank=True)
+    # Merged into another ticket of the same customer (``tickets.merge``): closed, its
+    # conversation moved there; mail that answers it goes there too.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="merged_from")
     tags = models.ManyToManyField("Tag", through="TicketTag", related_name="tickets",
                                   blank=True)
 

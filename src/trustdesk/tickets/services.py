@@ -215,9 +215,9 @@ def _ticket_reply(*, actor, ticket_id, body, internal, status, attachments, verd
     message = _add_message(ticket, actor=actor, direction=direction, channel=ticket.channel,
                            body=_clean_body(body), attachments=attachments)
     if status is not None:
-        _set_status(ticket, _choice(status, Status, "status"))
+        set_status(ticket, _choice(status, Status, "status"))
     elif not internal and ticket.status in (Status.NEW, Status.OPEN):
-        _set_status(ticket, Status.PENDING)
+        set_status(ticket, Status.PENDING)
     if ticket.assignee_id is None and not internal:
         # Answering takes the ticket: the actor assigned themself, which grants nothing.
         ticket.assignee_id = actor.user_id
@@ -253,7 +253,7 @@ def ticket_add_inbound(
                            channel=ticket.channel, body=_clean_body(body),
                            attachments=attachments)
     if ticket.status in (Status.PENDING, Status.SOLVED):
-        _set_status(ticket, Status.OPEN)
+        set_status(ticket, Status.OPEN)
     if reason is None:
         ticket.customer_wrote = True
     ticket.save()
@@ -270,7 +270,7 @@ def _index_subject(ticket: Ticket) -> None:
                          text=withhold.FRAGMENT.sub(" ", ticket.subject))
 
 
-def _set_status(ticket: Ticket, status: str) -> None:
+def set_status(ticket: Ticket, status: str) -> None:
     ticket.status = status
     ticket.solved_at = clock.now() if status in (Status.SOLVED, Status.CLOSED) else None
 
@@ -307,7 +307,7 @@ def ticket_update(
     if subject is not UNSET:
         _update_subject(actor, ticket, subject, changed)
     if status is not UNSET and status != ticket.status:
-        _set_status(ticket, _choice(status, Status, "status"))
+        set_status(ticket, _choice(status, Status, "status"))
         changed["status"] = ticket.status
     if priority is not UNSET and priority != ticket.priority:
         ticket.priority = _choice(priority, Priority, "priority")
@@ -360,7 +360,7 @@ def ticket_unhold(*, actor: Actor, ticket_id: int, close: bool = False) -> Ticke
     if ticket is None:
         raise NotFound()
     if close:
-        _set_status(ticket, Status.CLOSED)
+        set_status(ticket, Status.CLOSED)
     else:
         ticket.held_at, ticket.held_reason = None, ""
     ticket.save()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from trustdesk.accounts import selectors as accounts
 from trustdesk.console.forms import BulkForm, TagsForm
 from trustdesk.console.views.base import actor, console_view
-from trustdesk.tickets import bulk, saved_views, tagging
+from trustdesk.tickets import bulk, merge, saved_views, tagging
 
 
 @require_POST
@@ -52,6 +52,13 @@ def tickets_bulk(request):
         first = next(iter(form.errors.values()))[0]
         messages.error(request, first)
         return _back_to_queue(request)
+    if target := form.cleaned_data.get("merge_into"):
+        # Merging is all or nothing: one ticket that cannot be merged stops it.
+        sources = [i for i in form.cleaned_data["ids"] if i != target]
+        merge.tickets_merge(actor=a, target_id=target, source_ids=sources)
+        messages.success(request, f"Merged {len(sources)} ticket"
+                                  f"{'s' if len(sources) != 1 else ''} into #{target}.")
+        return redirect("console:ticket", ticket_id=target)
     result = bulk.tickets_bulk(actor=a, ticket_ids=form.cleaned_data["ids"],
                                **form.changes())
     if result.done:
@@ -94,3 +101,14 @@ def view_delete(request, view_id: int):
     saved_views.view_delete(actor=actor(request), view_id=view_id)
     messages.success(request, "View removed.")
     return redirect("console:tickets")
+
+
+@require_POST
+@console_view
+def ticket_merge(request, ticket_id: int):
+    """Merge the tickets named in ``sources`` ("12, #15") into this one."""
+    sources = [p for p in request.POST.get("sources", "").replace(",", " ").split() if p]
+    merge.tickets_merge(actor=actor(request), target_id=ticket_id, source_ids=sources)
+    messages.success(request, f"Merged {len(sources)} ticket{'s' if len(sources) != 1 else ''}"
+                              " into this one.")
+    return redirect("console:ticket", ticket_id=ticket_id)
