@@ -137,9 +137,15 @@ def world(make_user, make_team, make_customer, system):
     macro = macros.macro_save(
         actor=actor_for_user(lead), name="Everything", shared=True,
         body=" ".join(f"{{{{ customer.{f} }}}}" for f in PROFILE))
-    return {"view": view, "macro": macro, "team": team, "customer": customer, "ticket": ticket,
-            "attachment": attachment, "tokens": tokens, "job": job, "list_entry": entry,
-            "route": route, "mail": held, "report": report}
+    from trustdesk.tickets import sla_settings
+
+    admin = actor_for_user(make_user("admin"))
+    sla = sla_settings.policy_save(actor=admin, name="Any", first_response_minutes=60)
+    sla_settings.hours_set(actor=admin, team_id=team.pk, timezone="UTC",
+                           schedule={"mon": [["09:00", "17:00"]]})
+    return {"view": view, "macro": macro, "sla": sla, "team": team, "customer": customer,
+            "ticket": ticket, "attachment": attachment, "tokens": tokens, "job": job,
+            "list_entry": entry, "route": route, "mail": held, "report": report}
 
 
 def _suspended_mail(route):
@@ -172,6 +178,8 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "report_id": [str(world["report"].pk)],
         "view_id": [str(world["view"].pk)],
         "macro_id": [str(world["macro"].pk)],
+        "policy_id": [str(world["sla"].pk)],
+        "team_id": [str(world["team"].pk)],
     }
 
 

@@ -137,7 +137,10 @@ def test_demo_is_deterministic_and_realistic(settings, tmp_path):
     Customer.objects.all().delete()
     User.objects.all().delete()
     from trustdesk.accounts.models import Team
+    from trustdesk.tickets.models import SlaPolicy, Tag
     Team.objects.all().delete()
+    SlaPolicy.objects.all().delete()
+    Tag.objects.all().delete()
     demo.seed(seed=7, customers_count=12, tickets_count=30)
     assert _snapshot() == first
 

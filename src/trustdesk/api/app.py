@@ -22,6 +22,7 @@ from trustdesk.api import (
     mail_routes,
     meta,
     saved_views,
+    sla,
     ticket_tools,
     tickets,
 )
@@ -43,6 +44,7 @@ api.add_router("", customers.router)
 api.add_router("", ticket_tools.router)
 api.add_router("", saved_views.router)
 api.add_router("", macros.router)
+api.add_router("", sla.router)
 api.add_router("", tickets.router)
 api.add_router("", meta.router)
 api.add_router("", audit.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trustdesk.customers.profiles import CustomerProfile
+from trustdesk.tickets import sla
 from trustdesk.tickets.models import Message, Ticket
 
 
@@ -32,6 +33,8 @@ def ticket(t: Ticket, customer_name: str | None) -> dict:
         "created_at": t.created_at, "updated_at": t.updated_at,
         "last_message_at": t.last_message_at,
         "tags": [tag.name for tag in t.tags.all()],
+        "sla": [{"kind": x.kind, "due_at": x.due_at, "state": x.state, "minutes": x.minutes}
+                for x in sla.timers(t)],
     }
 
 

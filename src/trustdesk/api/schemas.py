@@ -156,6 +156,9 @@ class MessageIn(In):
         default=None, max_length=500,
         description="With an inbound message: why you take it down on the customer's "
                     "behalf (a declared contact). Required for inbound messages.")
+    seen_up_to: int | None = Field(
+        default=None, ge=0, description="The last message id you have read: a colleague's "
+        "reply (or the customer's) since is a warning like the reply guard's")
     send_despite_warnings: bool = Field(
         default=True,
         description="false: if the reply guard warns, nothing is stored or sent and the "
@@ -213,6 +216,14 @@ class MessageOut(Schema):
                     "(failed DMARC, a reply-to that differs, a quarantined attachment)")
 
 
+class SlaTimerOut(Schema):
+    kind: Literal["first_response", "resolution"]
+    due_at: dt.datetime | None
+    state: Literal["running", "at_risk", "breached", "paused", "met", "missed"]
+    minutes: int = Field(description="To the target; negative past it (for met or missed: "
+                                     "how early or late)")
+
+
 class TicketOut(Schema):
     id: int
     subject: str
@@ -227,6 +238,7 @@ class TicketOut(Schema):
     updated_at: dt.datetime
     last_message_at: dt.datetime
     tags: list[str] = Field(default_factory=list)
+    sla: list[SlaTimerOut] = Field(default_factory=list)
 
 
 class TicketDetailOut(TicketOut):

@@ -12,7 +12,7 @@ from trustdesk.api import render
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import ErrorOut, In, PriorityName, StatusName, TicketOut
 from trustdesk.customers.selectors import customer_names
-from trustdesk.tickets import bulk, merge, selectors, services, tagging
+from trustdesk.tickets import bulk, merge, presence, selectors, services, tagging
 
 router = Router(tags=["tickets"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
@@ -54,6 +54,15 @@ class MergeIn(In):
     sources: list[int] = Field(min_length=1, max_length=20, description=(
         "Tickets of the same customer to merge into this one: closed, their conversation "
         "moved here"))
+
+
+class PresenceIn(In):
+    replying: bool = False
+
+
+class OtherOut(Schema):
+    name: str
+    replying: bool
 
 
 class Refusal(Schema):
@@ -117,3 +126,11 @@ def merge_tickets(request, ticket_id: int, payload: MergeIn):
                                  source_ids=payload.sources)
     name = customer_names([ticket.customer_id], actor=actor(request))[ticket.customer_id]
     return render.ticket(ticket, name)
+
+
+@router.post("/tickets/{ticket_id}/presence", response={200: list[OtherOut], **ERRORS})
+def ticket_presence(request, ticket_id: int, payload: PresenceIn):
+    """A heartbeat while you have the ticket open (every 10–20 seconds): answers who else
+    has it open, and who is writing a reply."""
+    return [{"name": o.name, "replying": o.replying} for o in presence.beat(
+        actor=actor(request), ticket_id=ticket_id, replying=payload.replying)]

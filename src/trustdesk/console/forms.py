@@ -39,7 +39,7 @@ class TicketFilterForm(forms.Form):
                                                         "list": "tag-names", "size": 10}))
     order = forms.ChoiceField(required=False, choices=[
         ("updated", "Recently updated"), ("oldest", "Waiting longest"),
-        ("priority", "Priority"), ("created", "Newest"),
+        ("priority", "Priority"), ("due", "Due first (SLA)"), ("created", "Newest"),
     ])
 
 
@@ -52,6 +52,8 @@ class ReplyForm(forms.Form):
     attachments = MultipleFileField(required=False)
     # Set by the "Send anyway" button the reply guard's warnings bring up.
     send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The last message the page showed: a colleague's reply since is warned about.
+    seen_up_to = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class TicketUpdateForm(forms.Form):
@@ -277,3 +279,61 @@ class MacroForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not can_share:
             del self.fields["shared"]
+
+
+class SlaPolicyForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    priority = forms.ChoiceField(required=False, choices=[("", "Any priority"),
+                                                          *Priority.choices])
+    channel = forms.ChoiceField(required=False, choices=[("", "Any channel"),
+                                                         *Channel.choices])
+    first_response_minutes = forms.IntegerField(required=False, min_value=1,
+                                                label="First reply within (minutes)")
+    resolution_minutes = forms.IntegerField(required=False, min_value=1,
+                                            label="Solved within (minutes)")
+    business_hours = forms.BooleanField(required=False, initial=True,
+                                        label="Count the team's business hours")
+    position = forms.IntegerField(min_value=0, max_value=10_000, initial=100,
+                                  help_text="Lower is tried first.")
+
+
+_DAY_RANGE = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+class HoursForm(forms.Form):
+    """Opening hours as a person writes them: one line per day or range of days,
+    "mon-fri 09:00-17:00" or "sat 10:00-12:00, 13:00-16:00"."""
+
+    timezone = forms.CharField(max_length=64, initial="Europe/London")
+    schedule = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                               initial="mon-fri 09:00-17:00",
+                               help_text="One line per day or range: mon-fri 09:00-17:00")
+    holidays = forms.CharField(required=False, help_text="Closed days: 2026-12-25, …",
+                               widget=forms.TextInput(attrs={"placeholder": "2026-12-25"}))
+
+    @staticmethod
+    def schedule_text(schedule: dict) -> str:
+        return "\n".join(f"{day} " + ", ".join(f"{a}-{b}" for a, b in spans)
+                         for day, spans in schedule.items())
+
+    def clean_schedule(self) -> dict:
+        days = list(_DAY_RANGE)
+        out: dict[str, list] = {}
+        for line in self.cleaned_data["schedule"].splitlines():
+            if not line.strip():
+                continue
+            which, _, spans = line.strip().partition(" ")
+            first, _, last = which.lower().partition("-")
+            if first not in _DAY_RANGE or (last and last not in _DAY_RANGE):
+                raise forms.ValidationError(f"“{line.strip()}”: start with a day, e.g. "
+                                            "mon-fri 09:00-17:00.")
+            chosen = days[_DAY_RANGE[first]:_DAY_RANGE[last or first] + 1]
+            times = [s.strip().split("-") for s in spans.split(",") if s.strip()]
+            if not times or any(len(t) != 2 for t in times):
+                raise forms.ValidationError(f"“{line.strip()}”: give times as 09:00-17:00.")
+            for day in chosen:
+                out.setdefault(day, []).extend([t[0].strip(), t[1].strip()] for t in times)
+        return out
+
+    def clean_holidays(self) -> list[str]:
+        return [d.strip() for d in self.cleaned_data["holidays"].split(",") if d.strip()]

@@ -15,6 +15,7 @@ from trustdesk.console.views import (
     phishing,
     queue_tools,
     reveal,
+    sla,
     tickets,
 )
 
@@ -26,6 +27,10 @@ urlpatterns = [
     path("tickets/new/", tickets.ticket_new, name="ticket_new"),
     path("tickets/bulk/", queue_tools.tickets_bulk, name="tickets_bulk"),
     path("macros/", macros.macro_list, name="macros"),
+    path("sla/", sla.sla_page, name="sla"),
+    path("sla/policies/<int:policy_id>/delete/", sla.sla_policy_delete,
+         name="sla_policy_delete"),
+    path("sla/teams/<int:team_id>/hours/", sla.team_hours, name="team_hours"),
     path("macros/new/", macros.macro_edit, name="macro_new"),
     path("macros/<int:macro_id>/", macros.macro_edit, name="macro"),
     path("macros/<int:macro_id>/delete/", macros.macro_delete, name="macro_delete"),
@@ -37,6 +42,8 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/take/", tickets.ticket_take, name="ticket_take"),
     path("tickets/<int:ticket_id>/tags/", queue_tools.ticket_tags, name="ticket_tags"),
     path("tickets/<int:ticket_id>/merge/", queue_tools.ticket_merge, name="ticket_merge"),
+    path("tickets/<int:ticket_id>/presence/", queue_tools.ticket_presence,
+         name="ticket_presence"),
     path("tickets/<int:ticket_id>/tokens/<str:token>/", message_reveal.token_masked,
          name="ticket_token"),
     path("tickets/<int:ticket_id>/tokens/<str:token>/reveal/", message_reveal.token_reveal,

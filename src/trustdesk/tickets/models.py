@@ -68,6 +68,17 @@ class Ticket(TimeStampedModel):
     # conversation moved there; mail that answers it goes there too.
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="merged_from")
+    # Service levels (``tickets.sla``): the policy that applied when the ticket was
+    # opened or its priority changed, and its targets. ``next_due_at`` is the nearer of
+    # the targets not yet met (None when none is running, or while pending), for sorting
+    # the queue by what falls due first.
+    sla_policy = models.ForeignKey("SlaPolicy", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)  # pending since
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     tags = models.ManyToManyField("Tag", through="TicketTag", related_name="tickets",
                                   blank=True)
 
@@ -81,6 +92,60 @@ class Ticket(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+
+class BusinessHours(models.Model):
+    """A team's opening hours (``tickets.business_hours``): targets of a policy counted
+    in business hours run only while the ticket's team is open."""
+
+    team = models.OneToOneField("accounts.Team", on_delete=models.CASCADE,
+                                related_name="business_hours")
+    timezone = models.CharField(max_length=64, default="UTC")
+    schedule = models.JSONField(default=dict)  # {"mon": [["09:00", "17:00"]], ...}
+    holidays = models.JSONField(default=list)  # ["2026-12-25", ...]
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"hours of team {self.team_id}"
+
+
+class SlaPolicy(models.Model):
+    """Targets for tickets of a priority and channel (blank: any). The first active
+    policy by ``position`` that matches a ticket applies to it."""
+
+    name = models.CharField(max_length=80, unique=True)
+    priority = models.CharField(max_length=8, choices=Priority.choices, blank=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices, blank=True)
+    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    business_hours = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("position", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Presence(models.Model):
+    """Who has a ticket open right now, and whether they are writing a reply
+    (``tickets.presence``): a heartbeat from the console, kept in the database so every
+    replica sees it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    replying = models.BooleanField(default=False)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("ticket", "user"),
+                                               name="presence_once"),)
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} on ticket {self.ticket_id}"
 
 
 class Tag(models.Model):

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from trustdesk.access import policy
 from trustdesk.audit.services import record
@@ -28,6 +28,8 @@ ORDERINGS = {
     "oldest": ("last_message_at", "id"),
     "created": ("-created_at", "-id"),
     "priority": ("-priority_rank", "-last_message_at"),
+    # What falls due first (service-level targets), then the longest waiting.
+    "due": (F("next_due_at").asc(nulls_last=True), "last_message_at", "id"),
 }
 
 

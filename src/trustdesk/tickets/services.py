@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 
@@ -17,7 +18,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer
 from trustdesk.search import services as search
-from trustdesk.tickets import contacts, hooks, intake, reply_guard, withhold
+from trustdesk.tickets import contacts, hooks, intake, presence, reply_guard, sla, withhold
 from trustdesk.tickets.attachments import NewAttachment, check_attachments, store_attachments
 from trustdesk.tickets.errors import ReplyNeedsConfirmation, TicketClosed
 from trustdesk.tickets.models import Channel, Direction, Message, Priority, Status, Ticket
@@ -165,6 +166,7 @@ def ticket_create(
     message = _add_message(ticket, actor=actor, direction=Direction.INBOUND,
                            channel=ticket.channel, body=_clean_body(body),
                            attachments=attachments)
+    sla.apply_policy(ticket)
     ticket.save()
     if reason is not None:
         contacts.declare(actor=actor, ticket=ticket, reason=reason, message_id=message.pk)
@@ -177,7 +179,7 @@ def ticket_create(
 def ticket_reply(
     *, actor: Actor, ticket_id: int, body: str, internal: bool = False,
     status: str | None = None, attachments: Sequence[NewAttachment] = (),
-    acknowledged: Sequence[str] | None = None,
+    acknowledged: Sequence[str] | None = None, seen_up_to: int | None = None,
 ) -> Message:
     """Answer the customer (or, with ``internal``, leave a note for colleagues).
 
@@ -187,6 +189,10 @@ def ticket_reply(
     seen), a warning not among them raises ``ReplyNeedsConfirmation`` and nothing is
     sent; without it (None) warnings let the reply go. Either way the warnings are on
     the returned message as ``guard_warnings``.
+
+    ``seen_up_to``: the last message id the sender's page showed. A reply by a colleague
+    (or the customer writing again) since is a warning of the same kind: the second
+    reply is confirmed, never sent unawares (``tickets.presence``).
     """
     policy.require(actor, "ticket.reply")
     verdict = None
@@ -197,6 +203,10 @@ def ticket_reply(
         verdict = reply_guard.inspect(ticket, _clean_body(body), actor=actor)
         if verdict.blocked:
             reply_guard.refuse(actor, ticket, verdict)  # raises ReplyBlocked
+        if seen_up_to is not None:
+            verdict = dataclasses.replace(verdict, warnings=[
+                *verdict.warnings, *presence.replies_since(
+                    ticket_id=ticket.pk, seen_up_to=seen_up_to, user_id=actor.user_id)])
         if acknowledged is not None and not set(verdict.warnings) <= set(acknowledged):
             raise ReplyNeedsConfirmation(verdict.warnings)
     # Files are read (a PDF can take seconds) before the write transaction, as on intake.
@@ -218,6 +228,8 @@ def _ticket_reply(*, actor, ticket_id, body, internal, status, attachments, verd
         set_status(ticket, _choice(status, Status, "status"))
     elif not internal and ticket.status in (Status.NEW, Status.OPEN):
         set_status(ticket, Status.PENDING)
+    if not internal:
+        sla.responded(ticket, message.created_at)
     if ticket.assignee_id is None and not internal:
         # Answering takes the ticket: the actor assigned themself, which grants nothing.
         ticket.assignee_id = actor.user_id
@@ -271,8 +283,9 @@ def _index_subject(ticket: Ticket) -> None:
 
 
 def set_status(ticket: Ticket, status: str) -> None:
-    ticket.status = status
+    before, ticket.status = ticket.status, status
     ticket.solved_at = clock.now() if status in (Status.SOLVED, Status.CLOSED) else None
+    sla.status_changed(ticket, before)
 
 
 def _update_subject(actor: Actor, ticket: Ticket, subject: str, changed: dict) -> None:
@@ -326,6 +339,8 @@ def ticket_update(
         ticket.team = _team(team_id)
         ticket.routed_by_user_id = actor.user_id
         changed["team_id"] = team_id
+    if "priority" in changed or "team_id" in changed:
+        sla.apply_policy(ticket)  # the targets of the priority (and team hours) it has now
     if changed:
         ticket.save()
         record(actor=actor, action="ticket.update", object_type="ticket",

@@ -21,7 +21,7 @@ from django.db import transaction
 from trustdesk.accounts import services as accounts
 from trustdesk.accounts.actors import actor_for_cli
 from trustdesk.accounts.models import User
-from trustdesk.config.demo import content
+from trustdesk.config.demo import content, desk
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.customers import services as customers
@@ -142,6 +142,8 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
         Customer.objects.filter(pk=person.id).update(
             created_at=clock.now() - timedelta(days=rng.randint(31, 730)))
 
+    by_role = {u.role: u for u in reversed(agents)}
+    desk.setup(system, teams, admin=by_role["admin"], supervisor=by_role["supervisor"])
     now = clock.now()
     for n in range(tickets_count):
         team_name, subject, opening, follow_ups = rng.choice(content.SCRIPTS)
@@ -171,7 +173,10 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
         if status != "new":
             tickets.ticket_update(actor=system, ticket_id=ticket.pk, status=status,
                                   assignee_id=owner.pk)
+        if ticket.team_id and status != "closed":
+            desk.tag(system, ticket, team_name, rng)
         _backdate(ticket.pk, now - timedelta(minutes=rng.randint(20, 60 * 24 * 30)), rng)
+        desk.restart_clocks(ticket.pk)
 
     # A support address, made after the conversations so that the demo's own replies are
     # not emailed: mail sent to it over the embedded SMTP listener becomes tickets.

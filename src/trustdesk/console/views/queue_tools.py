@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from trustdesk.accounts import selectors as accounts
 from trustdesk.console.forms import BulkForm, TagsForm
 from trustdesk.console.views.base import actor, console_view
-from trustdesk.tickets import bulk, merge, saved_views, tagging
+from trustdesk.tickets import bulk, merge, presence, saved_views, tagging
 
 
 @require_POST
@@ -112,3 +112,12 @@ def ticket_merge(request, ticket_id: int):
     messages.success(request, f"Merged {len(sources)} ticket{'s' if len(sources) != 1 else ''}"
                               " into this one.")
     return redirect("console:ticket", ticket_id=ticket_id)
+
+
+@require_POST
+@console_view
+def ticket_presence(request, ticket_id: int):
+    """The ticket page's heartbeat (htmx, every few seconds): who else has it open."""
+    others = presence.beat(actor=actor(request), ticket_id=ticket_id,
+                           replying=request.POST.get("replying") == "1")
+    return render(request, "console/_presence.html", {"others": others})

@@ -112,13 +112,16 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         initial={"status": t.status, "priority": t.priority, "assignee_id": t.assignee_id,
                  "team_id": t.team_id}, agents=agents, teams=teams,
     )
+    reply_form = reply_form or ReplyForm()
+    if not reply_form.is_bound and reply_form.initial.get("seen_up_to") is None:
+        reply_form.initial["seen_up_to"] = max((m.pk for m in detail.messages), default=0)
     # The conversation and the ticket's activity, one thread in time order.
     timeline = sorted([*({"at": m.created_at, "message": m} for m in detail.messages),
                        *({"at": x.at, "activity": x} for x in detail.activity)],
                       key=lambda item: item["at"])
     return {
         "detail": detail, "ticket": t, "timeline": timeline,
-        "reply_form": reply_form or ReplyForm(),
+        "reply_form": reply_form,
         "update_form": update_form, "can_reply": policy.has_permission(a, "ticket.reply"),
         "can_update": policy.has_permission(a, "ticket.update"),
         "field_labels": {f.name: f.label for f in get_inventory().fields},
@@ -161,6 +164,7 @@ def ticket_reply(request, ticket_id: int):
                 actor=actor(request), ticket_id=ticket_id, body=data["body"],
                 internal=data["internal"], status=data["status"] or None,
                 attachments=_files(data["attachments"]), acknowledged=acknowledged,
+                seen_up_to=data["seen_up_to"],
             )
         except ReplyNeedsConfirmation as exc:
             warnings = exc.warnings

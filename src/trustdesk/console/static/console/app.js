@@ -103,4 +103,11 @@
     params.delete("page");
     e.target.querySelector('input[name="query"]').value = params.toString();
   });
+
+  // The ticket page's heartbeat says whether a reply is being written in it.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (!e.target.matches || !e.target.matches("[data-presence-beat]")) return;
+    var body = document.querySelector("form[data-reply] textarea[name=body]");
+    e.detail.parameters.replying = body && body.value.trim() ? "1" : "0";
+  });
 })();
