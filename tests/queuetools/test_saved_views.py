@@ -64,7 +64,7 @@ def test_a_shared_view_grants_nothing(desk):
     ("Calls", {"q": "jane@example.com"}, "filters"), ("Calls", {"q": "ada lovelace"}, "filters"),
     ("Calls", {"status": "gone"}, "filters"), ("Calls", {"colour": "red"}, "filters"),
     ("Calls", {"assignee": "1 or 1=1"}, "filters"), ("Calls", {"team_id": True}, "filters"),
-    ("Calls", {"tag": "call-07700-900123"}, "tags"), ("Calls", "status=open", "filters"),
+    ("Calls", {"tag": "call-07700-900123"}, "filters"), ("Calls", "status=open", "filters"),
 ])
 def test_bad_views_are_refused(desk, make_customer, name, filters, field):
     make_customer(full_name="Ada Lovelace")

@@ -32,9 +32,13 @@ _WORDS = re.compile(r"\w+")
 
 
 def claim_key(name: str) -> str:
-    """The normalised form both sides hash; "" when nothing distinctive is left."""
-    words = _WORDS.findall(unicodedata.normalize("NFKC", name or "").casefold())
-    return " ".join(words)[:200]
+    """The normalised form both sides hash; "" when nothing distinctive is left. Accents
+    and apostrophes do not count: "José García" is "jose garcia", "O'Brien" "obrien" —
+    how the name is typed by someone borrowing it, or as a tag, without them."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name or ""))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['\u2019\u02bc`]", "", unicodedata.normalize("NFC", text).casefold())
+    return " ".join(_WORDS.findall(text))[:200]
 
 
 def claim_token(name: str) -> str:
@@ -42,11 +46,14 @@ def claim_token(name: str) -> str:
     return vault.blind_index(SCOPE + FIELD, key) if key else ""
 
 
-def reindex(*, actor, batch: int = 500) -> int:
+def reindex(*, actor, batch: int = 500, every: bool = False) -> int:
     """Give every full name without its hash one (names stored before the hash existed);
     returns how many. Resumable and safe beside a running server: each batch is its own
     transaction, with its audit event (a count, never a name), and only rows whose hash
-    is missing are touched."""
+    is missing are touched. ``every``: hash every name again (after the normalised form
+    changed: accents and apostrophes stopped counting)."""
+    if every:
+        return _rehash_every(actor=actor, batch=batch)
     from django.db import transaction
 
     from trustdesk.audit.services import record
@@ -68,3 +75,27 @@ def reindex(*, actor, batch: int = 500) -> int:
             record(actor=actor, action="customer.reindex_names", object_type="customer",
                    context={"names": len(rows)})
         done += len(rows)
+
+
+def _rehash_every(*, actor, batch: int) -> int:
+    from django.db import transaction
+
+    from trustdesk.audit.services import record
+    from trustdesk.customers.models import CustomerField
+    from trustdesk.customers.profiles import open_field
+
+    done, after = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(CustomerField.objects.select_for_update()
+                        .filter(name=FIELD, pk__gt=after).order_by("id")[:batch])
+            if not rows:
+                return done
+            for row in rows:
+                value = open_field(row.customer_id, FIELD, bytes(row.sealed))
+                row.lookup = claim_token(value) or "-"
+                row.save(update_fields=["lookup"])
+            record(actor=actor, action="customer.reindex_names", object_type="customer",
+                   context={"names": len(rows), "every": True})
+        done += len(rows)
+        after = rows[-1].pk

@@ -199,6 +199,18 @@ def customer_for_contact(*, actor: Actor, field: str, value: str) -> uuid.UUID |
             .order_by("created_at", "id").values_list("id", flat=True).first())
 
 
+def customer_named_any(*, actor: Actor, names_: list[str]) -> bool:
+    """``customer_named`` for several candidates at once, in one query: whether any is
+    an active customer's full name (system actors only; yes or no, never which)."""
+    if not actor.is_system:
+        raise PermissionDenied("Only a channel matches names to customers.")
+    tokens = sorted({t for t in (names.claim_token(n) for n in names_) if t})
+    if not tokens:
+        return False
+    return Customer.objects.filter(status=Customer.Status.ACTIVE, fields__name=names.FIELD,
+                                   fields__lookup__in=tokens).exists()
+
+
 def customer_named(*, actor: Actor, name: str) -> bool:
     """Whether an active customer's full name is ``name`` (normalised: case, spacing and
     compatibility forms aside), through the name-claim hash (``customers.names``): how

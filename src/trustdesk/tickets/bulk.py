@@ -21,6 +21,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, TrustDeskError, ValidationError
 from trustdesk.tickets import services, tagging
 from trustdesk.tickets.models import Priority, Status
+from trustdesk.tickets.selectors import visible_tickets
 
 MAX_TICKETS = 100
 
@@ -47,7 +48,6 @@ def _ids(ticket_ids: Iterable) -> list[int]:
     return ids
 
 
-@transaction.atomic
 def tickets_bulk(
     *, actor: Actor, ticket_ids: Sequence, status=services.UNSET, priority=services.UNSET,
     assignee_id=services.UNSET, team_id=services.UNSET, add_tags: Iterable[str] = (),
@@ -64,25 +64,41 @@ def tickets_bulk(
     if priority is not services.UNSET and priority not in Priority.values:
         raise ValidationError(f"priority must be one of {', '.join(Priority.values)}.",
                               field="priority")
-    add = [tagging.normalise(n) for n in add_tags or ()]
-    remove = [tagging.normalise(n) for n in remove_tags or ()]
+    remove = tagging.plain_names(remove_tags)
+    add = []
+    if add_tags:
+        # The names are checked (an answer about customers' names) only for a person who
+        # can see one of the tickets: out of reach, every ticket reads "Not found.".
+        if visible_tickets(actor).filter(pk__in=ids).exists():
+            add = tagging.check_new(actor, add_tags)
+        else:
+            add = [tagging.normalise(n) for n in add_tags]
+    if set(add) & set(remove):
+        raise ValidationError("A tag cannot be added and removed at once.", field="tags")
     fields = {k: v for k, v in (("status", status), ("priority", priority),
                                 ("assignee_id", assignee_id), ("team_id", team_id))
               if v is not services.UNSET}
     if not fields and not add and not remove:
         raise ValidationError("Choose a change to make.", field="action")
+    return _apply(actor, ids, fields, add, remove)
+
+
+@transaction.atomic
+def _apply(actor: Actor, ids: list[int], fields: dict, add: list[str], remove: list[str]
+           ) -> BulkResult:
     result = BulkResult()
     for ticket_id in ids:
         try:
             with transaction.atomic():
                 changed = False
+                # Tags first: a move to another team can take the ticket out of sight.
+                if add or remove:
+                    ticket = tagging.change_checked(actor=actor, ticket_id=ticket_id,
+                                                    add=add, remove=remove)
+                    changed = bool(ticket.changes)
                 if fields:
                     ticket = services.ticket_update(actor=actor, ticket_id=ticket_id,
                                                     **fields)
-                    changed = bool(ticket.changes)
-                if add or remove:
-                    ticket = tagging.ticket_tags_change(actor=actor, ticket_id=ticket_id,
-                                                        add=add, remove=remove)
                     changed = changed or bool(ticket.changes)
         except NotFound:
             result.refused[ticket_id] = "Not found."

@@ -16,7 +16,7 @@ from trustdesk.access import policy
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from trustdesk.tickets import tagging
+from trustdesk.tickets import clear_labels, tagging
 from trustdesk.tickets.models import Channel, Priority, SavedView, Status
 from trustdesk.tickets.selectors import ORDERINGS, TicketFilters
 
@@ -55,8 +55,6 @@ def clean_filters(filters: dict) -> dict:
             value = tagging.normalise(value)
         if key == "q":
             value = " ".join(value.replace("\x00", "").split())[:200]
-            tagging.refuse_personal_data(value, what="A saved view's search is stored in "
-                                         "clear", field="filters", numbers=False)
         out[key] = value
     return out
 
@@ -77,20 +75,29 @@ def _clean_name(name: str) -> str:
         raise ValidationError("A view needs a name.", field="name")
     if len(name) > 60:
         raise ValidationError("A view's name is at most 60 characters.", field="name")
-    tagging.refuse_personal_data(name, what="A view's name is listed in clear",
-                                 field="name", numbers=False)
     return name
 
 
-@transaction.atomic
 def view_create(*, actor: Actor, name: str, filters: dict, shared: bool = False
                 ) -> SavedView:
+    """Save a view. Its name, words and tag are stored in clear: checked for personal
+    data (``clear_labels.check``, counted and audited) before the write transaction."""
     policy.require(actor, "ticket.view")
     if actor.user_id is None:
         raise PermissionDenied("A saved view belongs to a person.")
     if shared:
         policy.require(actor, "ticket.assign")
     name, filters = _clean_name(name), clean_filters(filters)
+    clear_labels.check(actor, [name], what="A view's name is listed in clear",
+                       field="name", numbers=False)
+    clear_labels.check(actor, [filters.get("q", ""), filters.get("tag", "")],
+                       what="A saved view's filters are stored in clear", field="filters",
+                       numbers=False)
+    return _create(actor, name, filters, shared)
+
+
+@transaction.atomic
+def _create(actor: Actor, name: str, filters: dict, shared: bool) -> SavedView:
     if SavedView.objects.filter(owner_id=actor.user_id).count() >= MAX_PER_PERSON:
         raise ValidationError(f"At most {MAX_PER_PERSON} saved views each.", field="name")
     try:

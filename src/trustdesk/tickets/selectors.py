@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
@@ -89,7 +90,9 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters, actor: Actor):
     if f.customer_id:
         tickets = tickets.filter(customer_id=f.customer_id)
     if f.tag:
-        tag = "-".join(f.tag.replace("\x00", "").lower().split())[:40]
+        # As tags are stored (``clear_labels.plain``: NFKC, lower case, "-").
+        tag = "-".join(unicodedata.normalize("NFKC", f.tag).replace("\x00", "")
+                       .lower().split())[:40]
         tickets = tickets.filter(ticket_tags__tag__name=tag)
     if f.q:
         q = f.q.replace("\x00", "").strip().lstrip("#")  # subjects never contain NUL

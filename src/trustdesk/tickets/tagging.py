@@ -9,19 +9,18 @@ or order number), or a customer's full name ("ada-lovelace") is refused, with th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
 
-from trustdesk import pii
 from trustdesk.access import policy
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import ValidationError
-from trustdesk.customers.selectors import customer_named
+from trustdesk.core.errors import NotFound, ValidationError
+from trustdesk.tickets import clear_labels
+from trustdesk.tickets.clear_labels import plain
 from trustdesk.tickets.errors import TicketClosed
 from trustdesk.tickets.models import Status, Tag, Ticket, TicketTag
 from trustdesk.tickets.selectors import visible_tickets
@@ -33,61 +32,67 @@ MAX_PER_CHANGE = 20
 # Letters, digits, "-" and "_" in any script ("退款" as well as "refund"); a letter or a
 # digit first.
 _SHAPE = re.compile(r"[^\W_][\w-]*")
-_LONG_NUMBER = re.compile(r"\d{6,}")
-# Tag checks ask the name-claim hash as a channel would: yes or no, never whose.
-_CHECKER = Actor.system("tag check")
+WHAT = "A tag is shown in clear in every queue"
 
 
 def normalise(name: str) -> str:
-    """The tag as stored: NFKC, lower case, spaces as "-". Raises ValidationError for a
-    name that is empty, too long, of other characters, or holds personal data."""
-    text = unicodedata.normalize("NFKC", str(name or "")).replace("\x00", "")
-    text = "-".join(text.lower().split())
+    """The tag as stored (``clear_labels.plain``), of the right shape and length; raises
+    ValidationError. What it holds is checked by ``check_new`` before a tag is added."""
+    text = plain(name)
     if not text:
         raise ValidationError("A tag needs a name.", field="tags")
     if len(text) > MAX_LENGTH:
         raise ValidationError(f"A tag is at most {MAX_LENGTH} characters.", field="tags")
-    # Personal data first: "that is an email address" helps more than "not a tag".
-    refuse_personal_data(text)
-    if not _SHAPE.fullmatch(text):
-        raise ValidationError(f"“{text}” is not a tag: use letters, digits, “-” and “_”.",
-                              field="tags")
     return text
 
 
-def refuse_personal_data(text: str, *, what: str = "A tag is shown in clear in every "
-                         "queue", field: str = "tags", numbers: bool = True) -> None:
-    """Raise ValidationError if ``text`` holds what the PII detector finds, a customer's
-    full name, or (with ``numbers``) a run of six digits or more. For labels stored and
-    shown in clear: tags, saved views."""
-    spaced = text.replace("-", " ").replace("_", " ")
-    found = {f.entity for f in pii.scan(spaced)} | {f.entity for f in pii.scan(text)}
-    long_number = numbers and _LONG_NUMBER.search(text.replace("-", "").replace("_", ""))
-    if found or long_number:
-        kind = ", ".join(sorted(found)).lower().replace("_", " ") or "a long number"
-        raise ValidationError(f"{what}, so it cannot hold personal data (this looks like "
-                              f"{kind}).", field=field)
-    if customer_named(actor=_CHECKER, name=spaced):
-        raise ValidationError(f"{what}, so it cannot be a customer's name.", field=field)
-
-
-def _names(names: Iterable[str], what: str) -> list[str]:
+def _count(names: Iterable[str], what: str) -> list[str]:
     names = list(names or ())
     if len(names) > MAX_PER_CHANGE:
         raise ValidationError(f"At most {MAX_PER_CHANGE} tags to {what} at once.",
                               field="tags")
-    return sorted({normalise(n) for n in names})
+    return names
 
 
-@transaction.atomic
+def check_new(actor: Actor, names: Iterable[str]) -> list[str]:
+    """Tags about to be added: normalised, and refused if they hold personal data
+    (``clear_labels.check``: counted and audited). Call outside a transaction."""
+    texts = [normalise(n) for n in _count(names, "add")]
+    # Personal data first: "that is an email address" helps more than "not a tag".
+    clear_labels.check(actor, texts, what=WHAT, field="tags")
+    for text in texts:
+        if not _SHAPE.fullmatch(text):
+            raise ValidationError(f"“{text}” is not a tag: use letters, digits, “-” and "
+                                  "“_”.", field="tags")
+    return sorted(set(texts))
+
+
+def plain_names(names: Iterable[str]) -> list[str]:
+    """Tags to remove or filter by: plain, never refused for what they hold."""
+    return sorted({plain(n) for n in _count(names, "remove") if plain(n)})
+
+
 def ticket_tags_change(*, actor: Actor, ticket_id: int, add: Iterable[str] = (),
                        remove: Iterable[str] = ()) -> Ticket:
     """Add and remove tags on a ticket the actor may see and update (``ticket.update``),
     audited as ``ticket.tag`` with the tags changed. Adding a tag the ticket has, or
-    removing one it has not, is no change. A new name becomes a tag. The returned
-    ticket's ``changes`` lists the tags added ("+name") and removed ("-name")."""
+    removing one it has not, is no change. A new name becomes a tag; removing is never
+    refused for what a name holds (a tag that became a customer's name must come off).
+    The returned ticket's ``changes`` lists the tags added ("+name") and removed
+    ("-name")."""
     policy.require(actor, "ticket.update")
-    add, remove = _names(add, "add"), _names(remove, "remove")
+    # The ticket first: out of reach, nothing about the names is answered.
+    if not visible_tickets(actor).filter(pk=ticket_id).exists():
+        raise NotFound()
+    added, removed = check_new(actor, add), plain_names(remove)
+    return change_checked(actor=actor, ticket_id=ticket_id, add=added, remove=removed)
+
+
+@transaction.atomic
+def change_checked(*, actor: Actor, ticket_id: int, add: list[str], remove: list[str]
+                   ) -> Ticket:
+    """``ticket_tags_change`` with names already checked (``check_new``) and plain."""
+    policy.require(actor, "ticket.update")
     if set(add) & set(remove):
         raise ValidationError("A tag cannot be added and removed at once.", field="tags")
     ticket = locked_ticket(actor, ticket_id)
@@ -101,6 +106,8 @@ def ticket_tags_change(*, actor: Actor, ticket_id: int, add: Iterable[str] = (),
                               field="tags")
     if removed:
         TicketTag.objects.filter(ticket=ticket, tag__name__in=removed).delete()
+        # A tag on no ticket any more is gone: nothing keeps a name nobody uses.
+        Tag.objects.filter(name__in=removed, ticket_tags__isnull=True).delete()
     for name in added:
         tag, _ = Tag.objects.get_or_create(name=name)
         TicketTag.objects.create(ticket=ticket, tag=tag, added_by_user_id=actor.user_id)
@@ -125,7 +132,7 @@ def tag_list(*, actor: Actor, prefix: str = "", limit: int = 200) -> list[TagCou
     policy.require(actor, "ticket.view")
     seen = visible_tickets(actor)
     tags = Tag.objects.filter(ticket_tags__ticket__in=seen)
-    if prefix := "-".join(unicodedata.normalize("NFKC", prefix or "").lower().split()):
+    if prefix := plain(prefix):
         tags = tags.filter(name__startswith=prefix[:MAX_LENGTH])
     active = Q(ticket_tags__ticket__status__in=(Status.NEW, Status.OPEN, Status.PENDING),
                ticket_tags__ticket__in=seen)
@@ -135,7 +142,8 @@ def tag_list(*, actor: Actor, prefix: str = "", limit: int = 200) -> list[TagCou
 
 
 def tag_names(*, actor: Actor, limit: int = 200) -> list[str]:
-    """Tag names to complete from as an agent types: every tag, by name. Cheap on any
-    queue size (no count), and no leak: a tag never holds personal data (``normalise``)."""
+    """Tag names to complete from as an agent types: those on tickets the actor can see,
+    by name (no count: cheap on a large queue)."""
     policy.require(actor, "ticket.view")
-    return list(Tag.objects.order_by("name").values_list("name", flat=True)[:limit])
+    return list(Tag.objects.filter(ticket_tags__ticket__in=visible_tickets(actor))
+                .order_by("name").values_list("name", flat=True).distinct()[:limit])

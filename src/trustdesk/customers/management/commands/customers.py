@@ -15,13 +15,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("reindex-names", help="hash the full names that have no name-claim "
-                       "hash yet (resumable; safe while serving)")
+        names_cmd = sub.add_parser("reindex-names", help="hash the full names that have no "
+                                   "name-claim hash yet (resumable; safe while serving)")
+        names_cmd.add_argument("--all", action="store_true", dest="every",
+                               help="hash every name again (after an upgrade changed how "
+                                    "names are normalised)")
 
     def handle(self, *args, action, **options):
         actor = Actor.system("customers reindex-names")
         try:
-            count = names.reindex(actor=actor)
+            count = names.reindex(actor=actor, every=options.get("every", False))
         except VaultError as exc:
             raise CommandError(f"The vault cannot open the names: {exc}") from exc
         self.stdout.write(f"{count} name{'s' if count != 1 else ''} indexed.\n")
