@@ -21,6 +21,7 @@ from trustdesk.api import (
     mail_reports,
     mail_routes,
     meta,
+    notifications,
     saved_views,
     sla,
     ticket_tools,
@@ -45,6 +46,7 @@ api.add_router("", ticket_tools.router)
 api.add_router("", saved_views.router)
 api.add_router("", macros.router)
 api.add_router("", sla.router)
+api.add_router("", notifications.router)
 api.add_router("", tickets.router)
 api.add_router("", meta.router)
 api.add_router("", audit.router)

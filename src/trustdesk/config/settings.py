@@ -236,6 +236,10 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 # Outbound mail: printed to the log until an SMTP relay is configured.
 EMAIL_BACKEND = env.get("TRUSTDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.get("TRUSTDESK_FROM_EMAIL", "TrustDesk <support@localhost>")
+# Notifications to agents by email (assignment, customer reply, SLA risk): the ticket's
+# number and a link, never what it says. The link needs the console's address.
+NOTIFY_BY_EMAIL = env.get("TRUSTDESK_NOTIFY_BY_EMAIL", "true").lower() in ("1", "true", "yes")
+CONSOLE_URL = env.get("TRUSTDESK_CONSOLE_URL", "").rstrip("/")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -14,4 +14,13 @@ def console(request):
     perms = permissions_of(actor_for_user(user))
     return {"perms_held": perms, "role_label": ROLE_LABELS.get(user.role, user.role),
             # Only the pages that show it ask (one query).
-            "mfa_missing": SimpleLazyObject(lambda: mfa_policy.missing(user))}
+            "mfa_missing": SimpleLazyObject(lambda: mfa_policy.missing(user)),
+            # Counted only when the navigation draws it (one indexed query).
+            "unread_notifications": SimpleLazyObject(
+                lambda: _unread(user) if "ticket.view" in perms else 0)}
+
+
+def _unread(user) -> int:
+    from trustdesk.tickets.models import Notification
+
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()

@@ -18,7 +18,16 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.models import Customer
 from trustdesk.search import services as search
-from trustdesk.tickets import contacts, hooks, intake, presence, reply_guard, sla, withhold
+from trustdesk.tickets import (
+    contacts,
+    hooks,
+    intake,
+    notifications,
+    presence,
+    reply_guard,
+    sla,
+    withhold,
+)
 from trustdesk.tickets.attachments import NewAttachment, check_attachments, store_attachments
 from trustdesk.tickets.errors import ReplyNeedsConfirmation, TicketClosed
 from trustdesk.tickets.models import Channel, Direction, Message, Priority, Status, Ticket
@@ -170,6 +179,7 @@ def ticket_create(
     ticket.save()
     if reason is not None:
         contacts.declare(actor=actor, ticket=ticket, reason=reason, message_id=message.pk)
+    notifications.on_assigned(ticket, by=actor)
     record(actor=actor, action="ticket.create", object_type="ticket", object_id=ticket.pk,
            context={"customer": str(customer.pk), "attachments": len(attachments),
                     "team_id": ticket.team_id, "assignee_id": ticket.assignee_id})
@@ -269,6 +279,7 @@ def ticket_add_inbound(
     if reason is None:
         ticket.customer_wrote = True
     ticket.save()
+    notifications.on_customer_wrote(ticket, by=actor)
     if reason is not None:
         contacts.declare(actor=actor, ticket=ticket, reason=reason, message_id=message.pk)
     record(actor=actor, action="ticket.inbound", object_type="ticket", object_id=ticket.pk,
@@ -343,6 +354,8 @@ def ticket_update(
         sla.apply_policy(ticket)  # the targets of the priority (and team hours) it has now
     if changed:
         ticket.save()
+        if "assignee_id" in changed:
+            notifications.on_assigned(ticket, by=actor)
         record(actor=actor, action="ticket.update", object_type="ticket",
                object_id=ticket.pk, fields=changed.keys(),
                context={**{k: v for k, v in changed.items() if k != "subject"},

@@ -22,7 +22,14 @@ from trustdesk.core.errors import RateLimited, ValidationError
 from trustdesk.customers import selectors as customers
 from trustdesk.mailgateway import banners, links_view
 from trustdesk.privacy.inventory import get_inventory
-from trustdesk.tickets import macros, saved_views, selectors, services, tagging
+from trustdesk.tickets import (
+    macros,
+    notifications,
+    saved_views,
+    selectors,
+    services,
+    tagging,
+)
 from trustdesk.tickets.attachments import NewAttachment
 from trustdesk.tickets.downloads import attachment_response
 from trustdesk.tickets.errors import ReplyNeedsConfirmation
@@ -129,6 +136,7 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         "mail_warnings": banners.for_messages(m.pk for m in detail.messages),
         "macros": macros.macro_list(actor=a) if policy.has_permission(a, "ticket.reply")
         else [],
+        "following": notifications.is_following(actor=a, ticket_id=t.pk),
         "tags_form": TagsForm(), "tag_names": tagging.tag_names(actor=a),
     }
 
