@@ -143,9 +143,16 @@ def world(make_user, make_team, make_customer, system):
     sla = sla_settings.policy_save(actor=admin, name="Any", first_response_minutes=60)
     sla_settings.hours_set(actor=admin, team_id=team.pk, timezone="UTC",
                            schedule={"mon": [["09:00", "17:00"]]})
-    return {"view": view, "macro": macro, "sla": sla, "team": team, "customer": customer,
-            "ticket": ticket, "attachment": attachment, "tokens": tokens, "job": job,
-            "list_entry": entry, "route": route, "mail": held, "report": report}
+    from trustdesk.customers import organisations
+
+    org = organisations.organisation_save(actor=actor_for_user(lead), name="Engines Ltd",
+                                          domains=["engines.example"])
+    organisations.customer_set_organisation(actor=actor_for_user(lead),
+                                            customer_id=customer.id, organisation_id=org.pk)
+    return {"view": view, "macro": macro, "sla": sla, "org": org, "team": team,
+            "customer": customer, "ticket": ticket, "attachment": attachment,
+            "tokens": tokens, "job": job, "list_entry": entry, "route": route,
+            "mail": held, "report": report}
 
 
 def _suspended_mail(route):
@@ -180,6 +187,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "macro_id": [str(world["macro"].pk)],
         "policy_id": [str(world["sla"].pk)],
         "team_id": [str(world["team"].pk)],
+        "organisation_id": [str(world["org"].pk)],
     }
 
 

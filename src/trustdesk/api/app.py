@@ -22,6 +22,7 @@ from trustdesk.api import (
     mail_routes,
     meta,
     notifications,
+    organisations,
     saved_views,
     sla,
     ticket_tools,
@@ -47,6 +48,7 @@ api.add_router("", saved_views.router)
 api.add_router("", macros.router)
 api.add_router("", sla.router)
 api.add_router("", notifications.router)
+api.add_router("", organisations.router)
 api.add_router("", tickets.router)
 api.add_router("", meta.router)
 api.add_router("", audit.router)

@@ -34,6 +34,8 @@ class CustomerQuery(Schema):
         default=None, max_length=200,
         description="Words of the name or company, each whole or its start ('ada love')",
     )
+    organisation_id: int | None = Field(default=None, ge=1, le=2**62,
+                                        description="The organisation's people")
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=25, ge=1, le=100)
 
@@ -48,7 +50,8 @@ def list_customers(request, query: Query[CustomerQuery]):
     refused with 429 and ``Retry-After``."""
     match = {query.field: query.value or ""} if query.field else None
     page = selectors.customer_list(actor=actor(request), match=match, page=query.page,
-                                   page_size=query.page_size, query=query.q)
+                                   page_size=query.page_size, query=query.q,
+                                   organisation_id=query.organisation_id)
     return {"items": [render.customer(p) for p in page.items], "page": page.page,
             "page_size": page.page_size, "total": page.total}
 

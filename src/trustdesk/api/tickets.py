@@ -45,6 +45,8 @@ class TicketQuery(Schema):
                           description="A ticket number, part of the subject, or words of "
                                       "the conversation")
     tag: str | None = Field(default=None, max_length=40, description="A tag it carries")
+    organisation_id: int | None = Field(default=None, ge=1, le=2**62,
+                                        description="Tickets of the organisation's people")
     order: str = "updated"
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=25, ge=1, le=100)

@@ -11,11 +11,13 @@ def console(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    perms = permissions_of(actor_for_user(user))
+    who = actor_for_user(user)
+    perms = permissions_of(who)
     return {"perms_held": perms, "role_label": ROLE_LABELS.get(user.role, user.role),
             # Only the pages that show it ask (one query).
             "mfa_missing": SimpleLazyObject(lambda: mfa_policy.missing(user)),
             # Counted only when the navigation draws it (one indexed query).
+            "sees_organisations": SimpleLazyObject(lambda: _sees_organisations(who)),
             "unread_notifications": SimpleLazyObject(
                 lambda: _unread(user) if "ticket.view" in perms else 0)}
 
@@ -24,3 +26,9 @@ def _unread(user) -> int:
     from trustdesk.tickets.models import Notification
 
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def _sees_organisations(who) -> bool:
+    from trustdesk.customers.organisations import sees_organisations
+
+    return sees_organisations(who)

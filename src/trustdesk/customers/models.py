@@ -18,9 +18,36 @@ class Customer(TimeStampedModel):
     erased_at = models.DateTimeField(null=True, blank=True)
     erased_by = models.CharField(max_length=254, blank=True)
     erasure_reason = models.TextField(blank=True)
+    # The company the customer belongs to (``customers.organisations``), if any.
+    organisation = models.ForeignKey("Organisation", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="customers")
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class Organisation(TimeStampedModel):
+    """A company whose people write in. Its name and domains are the company's, not a
+    person's, and are kept in clear: listed, searched and matched against senders."""
+
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationDomain(models.Model):
+    """A mail domain of an organisation: a new customer writing from it joins it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    def __str__(self) -> str:
+        return self.domain
 
 
 def subject_for(customer_id) -> str:

@@ -15,7 +15,7 @@ from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from trustdesk.core.pagination import Page, clamped, page_bounds
-from trustdesk.customers import names, search_guard
+from trustdesk.customers import names, organisations, search_guard
 from trustdesk.customers.errors import NotSearchable
 from trustdesk.customers.models import Customer, CustomerField
 from trustdesk.customers.profiles import (
@@ -74,7 +74,7 @@ def _shown(actor: Actor, profile: CustomerProfile, *, known: bool | None) -> Cus
 
 def customer_list(
     *, actor: Actor, match: Mapping[str, str] | None = None, page: int = 1, page_size: int = 25,
-    query: str | None = None,
+    query: str | None = None, organisation_id: int | None = None,
 ) -> Page[CustomerProfile]:
     """List customers, newest first, optionally by exact match on searchable fields
     (email, phone, account number). Free-text search over personal data is deliberately
@@ -86,13 +86,17 @@ def customer_list(
     ``query``: words of the name or company, each whole or as its start ("ada love"),
     through the search index (``trustdesk.search``, docs/search.md). Only fields the
     actor sees in full count, and only customers they have a need to know: a name search
-    must not confirm a name the policy would mask or lock. Rate-limited like ``match``."""
+    must not confirm a name the policy would mask or lock. Rate-limited like ``match``.
+
+    ``organisation_id``: the organisation's people (its page), each shown as anywhere."""
     policy.require(actor, "customer.view")
+    if organisation_id is not None:
+        organisations.require_visible(actor)  # membership says what "company" says
     query = (query or "").replace("\x00", "").strip()[:200] or None
     guarded = {**(match or {}), **({"query": query} if query else {})}
     search_guard.admit(actor=actor, match=guarded)  # before, and outside, the transaction
     return _customer_list(actor=actor, match=match, page=page, page_size=page_size,
-                          query=query)
+                          query=query, organisation_id=organisation_id)
 
 
 def _found_by_words(actor: Actor, customers, query: str):
@@ -111,10 +115,12 @@ def _found_by_words(actor: Actor, customers, query: str):
 
 
 @transaction.atomic
-def _customer_list(*, actor: Actor, match, page: int, page_size: int, query: str | None = None
-                   ) -> Page[CustomerProfile]:
+def _customer_list(*, actor: Actor, match, page: int, page_size: int, query: str | None = None,
+                   organisation_id: int | None = None) -> Page[CustomerProfile]:
     page_bounds(page, page_size)  # refuses a page or size out of range
     customers = Customer.objects.order_by("-created_at", "id")
+    if organisation_id is not None:
+        customers = customers.filter(organisation_id=organisation_id)
     if query:
         customers = _found_by_words(actor, customers, query)
     inventory = get_inventory()

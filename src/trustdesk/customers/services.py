@@ -21,7 +21,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from trustdesk.customers import names
+from trustdesk.customers import names, organisations
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_field
 from trustdesk.customers.reveal import clean_reason, without_personal_data
@@ -99,10 +99,14 @@ def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProf
     # the policy: a new customer is nobody's yet, so its answer per field is what counts.
     cleaned = validate_profile(get_inventory(), profile)
     _check_writable(actor, profile.keys(), known=True, overwrite=False)
-    customer = Customer.objects.create()
+    # Writing from an organisation's domain makes the new customer one of its people.
+    customer = Customer.objects.create(organisation_id=organisations.for_email(
+        cleaned.get("email")))
     _write_fields(customer, cleaned)
     record(actor=actor, action="customer.create", object_type="customer",
-           object_id=customer.pk, fields=[k for k, v in cleaned.items() if v is not None])
+           object_id=customer.pk, fields=[k for k, v in cleaned.items() if v is not None],
+           context={"organisation": customer.organisation_id}
+           if customer.organisation_id else None)
     return apply(actor, build_profiles([customer]))[0]
 
 

@@ -14,6 +14,7 @@ from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, ValidationError
 from trustdesk.core.pagination import Page, capped_count, clamped, page_bounds
+from trustdesk.customers import organisations
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.customers.selectors import customer_names, customer_shown
@@ -60,6 +61,7 @@ class TicketFilters:
     customer_id: str | None = None
     q: str | None = None  # the ticket number, or words of the subject or the messages
     tag: str | None = None  # a tag the ticket carries
+    organisation_id: int | None = None  # tickets of the organisation's customers
     order: str = "updated"
 
 
@@ -89,6 +91,9 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters, actor: Actor):
         tickets = tickets.filter(team_id=f.team_id)
     if f.customer_id:
         tickets = tickets.filter(customer_id=f.customer_id)
+    if f.organisation_id is not None:
+        organisations.require_visible(actor)  # membership says what "company" says
+        tickets = tickets.filter(customer__organisation_id=f.organisation_id)
     if f.tag:
         # As tags are stored (``clear_labels.plain``: NFKC, lower case, "-").
         tag = "-".join(unicodedata.normalize("NFKC", f.tag).replace("\x00", "")

@@ -10,7 +10,7 @@ from trustdesk.console.forms import CustomerSearchForm, ErasureForm, customer_fo
 from trustdesk.console.views.base import actor, console_view, form_error
 from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import RateLimited, ValidationError
-from trustdesk.customers import selectors, services
+from trustdesk.customers import organisations, selectors, services
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.tickets import selectors as tickets
 
@@ -128,4 +128,9 @@ def customer_detail(request, customer_id):
         "reveal_form": RevealForm(),
         "can_open_ticket": policy.has_permission(a, "ticket.create"),
         "can_erase": policy.has_permission(a, "customer.erase"), "erasure_form": ErasureForm(),
+        "organisation": organisations.of_customer(actor=a, customer_id=customer.id),
+        "sees_organisations": organisations.sees_organisations(a),
+        "organisation_choices": organisations.organisation_list(actor=a)
+        if policy.has_permission(a, "customer.update")
+        and organisations.sees_organisations(a) else [],
     }, status=400 if form.errors else 200)

@@ -1,5 +1,6 @@
 """The bundled tables: well-known brands (the names they are shown by, their real
-domains) and free-mail providers. Read once from the package's ``data`` folder."""
+domains), read once from the package's ``data`` folder, and free-mail providers (kept in
+``trustdesk.core.freemail``, which organisations use too)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from trustdesk.core.freemail import providers as freemail_providers
 from trustdesk.mailgateway.analysis import domains
 
 # (brand, names it is shown by, its domains)
@@ -25,10 +27,8 @@ def brands() -> tuple[Brand, ...]:
                   tuple(str(d).lower() for d in b["domains"])) for b in table)
 
 
-@lru_cache(maxsize=1)
 def freemail() -> frozenset[str]:
-    return frozenset(line.strip().lower() for line in _data("freemail.txt").splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return freemail_providers()
 
 
 def is_freemail(domain: str) -> bool:
