@@ -68,6 +68,8 @@ def test_split_days_and_around_the_clock():
     ("UTC", {"mon": [["9am", "5pm"]]}, (), "not a time of day"),
     ("UTC", {"mon": [["09:00"]]}, (), "start, end"),
     ("UTC", {}, (), "no opening hours"),
+    ("UTC", {"mon": [["09:00", "09:10"]]}, (), "at least 15 minutes"),
+    ("UTC", {"mon": [[f"{h:02d}:00", f"{h:02d}:30"] for h in range(7)]}, (), "at most 6"),
     ("UTC", WEEKDAYS, ["25/12/2026"], "not a date"),
 ])
 def test_bad_settings(zone, schedule, holidays, why):
@@ -77,6 +79,6 @@ def test_bad_settings(zone, schedule, holidays, why):
 
 def test_a_target_too_far_is_refused(office):
     with pytest.raises(bh.HoursError, match="three years"):
-        bh.add(bh.parse("UTC", {"mon": [["09:00", "09:01"]]}), at(2026, 12, 1, 9), 10_000)
+        bh.add(bh.parse("UTC", {"mon": [["09:00", "09:15"]]}), at(2026, 12, 1, 9), 200_000)
     with pytest.raises(bh.HoursError):
         bh.add(office, at(2026, 12, 1, 9), -5)

@@ -159,6 +159,9 @@ class MessageIn(In):
     seen_up_to: int | None = Field(
         default=None, ge=0, description="The last message id you have read: a colleague's "
         "reply (or the customer's) since is a warning like the reply guard's")
+    seen_count: int | None = Field(
+        default=None, ge=0, description="How many messages you have read: with "
+        "seen_up_to, shows messages merged in from another ticket since")
     send_despite_warnings: bool = Field(
         default=True,
         description="false: if the reply guard warns, nothing is stored or sent and the "

@@ -126,7 +126,7 @@ def add_message(request, ticket_id: int, payload: MessageIn):
             actor=actor(request), ticket_id=ticket_id, body=payload.body,
             internal=payload.direction == "note", status=payload.status, attachments=files,
             acknowledged=None if payload.send_despite_warnings else (),
-            seen_up_to=payload.seen_up_to,
+            seen_up_to=payload.seen_up_to, seen_count=payload.seen_count,
         )
     # As the sender may see it: the stored body holds tokens, rendered per reader.
     selectors.message_rendered(actor=actor(request), message=message)

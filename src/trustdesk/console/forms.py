@@ -54,6 +54,7 @@ class ReplyForm(forms.Form):
     send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # The last message the page showed: a colleague's reply since is warned about.
     seen_up_to = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    seen_count = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class TicketUpdateForm(forms.Form):

@@ -19,6 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)|24:00")
 MAX_DAYS = 3 * 366  # a target further off than this is refused, not looped over
+# Openings per day and their shortest length: a week of one-minute openings would make
+# every ticket's targets walk hundreds of thousands of them.
+MAX_SPANS = 6
+MIN_SPAN_MINUTES = 15
 
 
 class HoursError(ValueError):
@@ -66,7 +70,12 @@ def parse(zone: str, schedule: dict, holidays=()) -> Hours:
             start, end = _minutes(span[0]), _minutes(span[1])
             if end <= start:
                 raise HoursError(f"{day}: {span[1]} is not after {span[0]}.")
+            if end - start < MIN_SPAN_MINUTES:
+                raise HoursError(f"{day}: an opening lasts at least {MIN_SPAN_MINUTES} "
+                                 "minutes.")
             spans.append((start, end))
+        if len(spans) > MAX_SPANS:
+            raise HoursError(f"{day}: at most {MAX_SPANS} openings a day.")
         spans.sort()
         if any(a[1] > b[0] for a, b in itertools.pairwise(spans)):
             raise HoursError(f"{day}: the openings overlap.")

@@ -28,7 +28,10 @@ from trustdesk.customers import search_guard
 from trustdesk.customers.selectors import customer_named_any
 
 _SEPARATORS = re.compile(r"[-_\s]+")
+_WORDS = re.compile(r"[^\W_]+")
 _DIGIT_RUN = re.compile(r"\d(?:\D?\d){5,}")
+# A card number however it is written: 13-19 digits, any one character between them.
+_CARD_RUN = re.compile(r"\d(?:\D?\d){12,18}")
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN")
 # The check asks the name-claim hash as a channel would.
 _CHECKER = Actor.system("label check")
@@ -45,6 +48,37 @@ def plain(text: str) -> str:
     up in, without any check (removing a tag must never depend on today's rules)."""
     text = unicodedata.normalize("NFKC", str(text or "")).replace("\x00", "")
     return "-".join(text.lower().split())
+
+
+def readable(text: str) -> str:
+    """The text as a reader sees it: NFKC (full-width and other compatibility forms as
+    their plain letters and digits), without invisible format characters (zero-width
+    spaces, joiners), every kind of space and line break as one space. What is scanned
+    must be what is shown."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(text.split())
+
+
+def luhn_card(text: str) -> bool:
+    """Whether ``text`` holds a card number (13-19 digits passing the Luhn check),
+    however its digit groups are separated."""
+    for run in _CARD_RUN.finditer(readable(text)):
+        digits = [int(c) for c in run.group() if c.isdigit()]
+        for size in range(min(19, len(digits)), 12, -1):
+            for start in range(len(digits) - size + 1):
+                if _luhn(digits[start:start + size]):
+                    return True
+    return False
+
+
+def _luhn(digits: list[int]) -> bool:
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
 
 
 def _mixed_script(word: str) -> bool:
@@ -69,13 +103,20 @@ def name_candidates(words: list[str]) -> list[str]:
 
 def refuse_personal_data(text: str, *, what: str, field: str, numbers: bool = True) -> None:
     """Raise ValidationError if ``text`` holds personal data by the rule above."""
+    # Words as the name-claim hash reads them: any punctuation, or an invisible
+    # character, between them ("Ada.Lovelace", "Ada\u200bLovelace").
+    words = _WORDS.findall("".join(
+        " " if unicodedata.category(c) == "Cf" else c
+        for c in unicodedata.normalize("NFKC", str(text or ""))))
+    text = readable(text)
     spaced = _SEPARATORS.sub(" ", text).strip()
     found = {f.entity for f in pii.scan(spaced)} | {f.entity for f in pii.scan(text)}
+    if not found and luhn_card(text):
+        found = {"CREDIT_CARD"}
     if found or (numbers and _DIGIT_RUN.search(text)):
         kind = ", ".join(sorted(found)).lower().replace("_", " ") or "a long number"
         raise ValidationError(f"{what}, so it cannot hold personal data (this looks like "
                               f"{kind}).", field=field)
-    words = spaced.split()
     if any(_mixed_script(w) for w in words):
         raise NameInLabel(f"{what}: a word mixes alphabets (a look-alike letter), "
                               "which is how a name slips past the check.", field=field)

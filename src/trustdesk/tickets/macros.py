@@ -33,6 +33,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from trustdesk.customers.selectors import customer_get
 from trustdesk.privacy.inventory import get_inventory
+from trustdesk.tickets import clear_labels
 from trustdesk.tickets.models import Macro, Status
 from trustdesk.tickets.selectors import visible_tickets
 
@@ -80,13 +81,24 @@ def _clean(name: str, body: str, status: str) -> tuple[str, str, str]:
     if status and status not in Status.values:
         raise ValidationError(f"status must be one of {', '.join(Status.values)}.",
                               field="status")
-    found = sorted({f.entity for f in pii.scan(body, entities=REFUSED_ENTITIES)})
+    for field, text in (("name", name), ("body", body)):
+        _refuse_kept_out(field, text)
+    _check_placeholders(body)
+    return name, body, status or ""
+
+
+def _refuse_kept_out(field: str, text: str) -> None:
+    """What intake never keeps in clear, scanned as a reader sees it (zero-width
+    characters and odd spaces gone, full-width digits plain), and any Luhn-valid run of
+    card digits whatever separates them."""
+    seen = clear_labels.readable(text)
+    found = {f.entity for f in pii.scan(seen, entities=REFUSED_ENTITIES)}
+    if clear_labels.luhn_card(text):
+        found.add("CREDIT_CARD")
     if found:
         raise ValidationError(
             "A macro is stored in clear and shared, so it cannot hold "
-            f"{', '.join(found).lower().replace('_', ' ')}.", field="body")
-    _check_placeholders(body)
-    return name, body, status or ""
+            f"{', '.join(sorted(found)).lower().replace('_', ' ')}.", field=field)
 
 
 def visible_macros(actor: Actor) -> QuerySet[Macro]:

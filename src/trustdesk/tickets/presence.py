@@ -63,9 +63,12 @@ def others(*, ticket_id: int, user_id: int | None, now: dt.datetime | None = Non
     return [Other(r.user.full_name or r.user.email, r.replying) for r in rows]
 
 
-def replies_since(*, ticket_id: int, seen_up_to: int, user_id: int | None) -> list[str]:
-    """Warnings for a reply written on a page that showed messages up to ``seen_up_to``:
-    replies and notes by colleagues since, and the customer writing again."""
+def replies_since(*, ticket_id: int, seen_up_to: int, user_id: int | None,
+                  seen_count: int | None = None) -> list[str]:
+    """Warnings for a reply written on a page that showed messages up to ``seen_up_to``
+    (``seen_count`` of them): replies and notes by colleagues since, the customer writing
+    again, and messages merged in from another ticket (older, so lower ids: only the
+    count shows them)."""
     newer = (Message.objects.filter(ticket_id=ticket_id, pk__gt=seen_up_to)
              .exclude(author_id=user_id, direction__in=(Direction.OUTBOUND, Direction.NOTE))
              .select_related("author").order_by("pk"))
@@ -81,4 +84,9 @@ def replies_since(*, ticket_id: int, seen_up_to: int, user_id: int | None) -> li
             text = f"{who} added a note after you opened this ticket."
         if text not in warnings:
             warnings.append(text)
+    if seen_count is not None:
+        older = Message.objects.filter(ticket_id=ticket_id, pk__lte=seen_up_to).count()
+        if older > seen_count:
+            warnings.append("Messages from another ticket were merged into this one after "
+                            "you opened it: read them before you answer.")
     return warnings

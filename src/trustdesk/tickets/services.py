@@ -190,6 +190,7 @@ def ticket_reply(
     *, actor: Actor, ticket_id: int, body: str, internal: bool = False,
     status: str | None = None, attachments: Sequence[NewAttachment] = (),
     acknowledged: Sequence[str] | None = None, seen_up_to: int | None = None,
+    seen_count: int | None = None,
 ) -> Message:
     """Answer the customer (or, with ``internal``, leave a note for colleagues).
 
@@ -200,9 +201,10 @@ def ticket_reply(
     sent; without it (None) warnings let the reply go. Either way the warnings are on
     the returned message as ``guard_warnings``.
 
-    ``seen_up_to``: the last message id the sender's page showed. A reply by a colleague
-    (or the customer writing again) since is a warning of the same kind: the second
-    reply is confirmed, never sent unawares (``tickets.presence``).
+    ``seen_up_to``: the last message id the sender's page showed (``seen_count``: how
+    many). A reply by a colleague (or the customer writing again, or messages merged in)
+    since is a warning of the same kind: the second reply is confirmed, never sent
+    unawares (``tickets.presence``).
     """
     policy.require(actor, "ticket.reply")
     verdict = None
@@ -216,7 +218,8 @@ def ticket_reply(
         if seen_up_to is not None:
             verdict = dataclasses.replace(verdict, warnings=[
                 *verdict.warnings, *presence.replies_since(
-                    ticket_id=ticket.pk, seen_up_to=seen_up_to, user_id=actor.user_id)])
+                    ticket_id=ticket.pk, seen_up_to=seen_up_to, user_id=actor.user_id,
+                    seen_count=seen_count)])
         if acknowledged is not None and not set(verdict.warnings) <= set(acknowledged):
             raise ReplyNeedsConfirmation(verdict.warnings)
     # Files are read (a PDF can take seconds) before the write transaction, as on intake.

@@ -46,6 +46,9 @@ def _check(values: dict) -> dict:
             "resolution_minutes") is None:
         raise ValidationError("A policy sets at least one target.",
                               field="first_response_minutes")
+    for flag in ("business_hours", "active"):
+        if not isinstance(values.get(flag, True), bool):
+            raise ValidationError(f"{flag} is true or false.", field=flag)
     position = values.get("position", 100)
     if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position \
             <= 10_000:

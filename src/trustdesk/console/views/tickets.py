@@ -122,6 +122,7 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
     reply_form = reply_form or ReplyForm()
     if not reply_form.is_bound and reply_form.initial.get("seen_up_to") is None:
         reply_form.initial["seen_up_to"] = max((m.pk for m in detail.messages), default=0)
+        reply_form.initial["seen_count"] = len(detail.messages)
     # The conversation and the ticket's activity, one thread in time order.
     timeline = sorted([*({"at": m.created_at, "message": m} for m in detail.messages),
                        *({"at": x.at, "activity": x} for x in detail.activity)],
@@ -172,7 +173,7 @@ def ticket_reply(request, ticket_id: int):
                 actor=actor(request), ticket_id=ticket_id, body=data["body"],
                 internal=data["internal"], status=data["status"] or None,
                 attachments=_files(data["attachments"]), acknowledged=acknowledged,
-                seen_up_to=data["seen_up_to"],
+                seen_up_to=data["seen_up_to"], seen_count=data["seen_count"],
             )
         except ReplyNeedsConfirmation as exc:
             warnings = exc.warnings
