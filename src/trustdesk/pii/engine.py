@@ -19,6 +19,7 @@ import phonenumbers
 
 from trustdesk.pii.errors import UnknownEntity
 from trustdesk.pii.findings import Finding, resolve_overlaps
+from trustdesk.pii.fold import fold
 from trustdesk.pii.ner import NER_ENTITIES, NerBackend, default_backend
 from trustdesk.pii.recognizers import Recognizer, ScanOptions
 from trustdesk.pii.registry import Registry
@@ -102,6 +103,7 @@ class Scanner:
 
     def _scan_window(self, text: str, plan) -> list[Finding]:
         recognizers, wanted, ner, opts = plan
+        text = fold(text)  # same length: offsets stay the original's
         found: list[Finding] = []
         lower = None
         for rec in recognizers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from trustdesk.vault import recipes
@@ -44,6 +45,11 @@ def luhn_valid(digits: str) -> bool:
 
 
 def normalise_pan(raw: str, *, field: str | None = None) -> str:
+    # As a person reads it: full-width or other scripts' digits as digits, invisible
+    # characters (zero-width spaces) gone — how the PII detector finds it too.
+    raw = "".join(str(unicodedata.digit(c)) if c.isdigit() else c
+                  for c in unicodedata.normalize("NFKC", str(raw))
+                  if unicodedata.category(c) != "Cf")
     digits = _SEPARATORS.sub("", raw)
     if not digits.isascii() or not digits.isdigit() or not 12 <= len(digits) <= 19 \
             or not luhn_valid(digits):
