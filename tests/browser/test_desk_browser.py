@@ -5,6 +5,8 @@ shown, and an assignment arrives as a notification."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from planted import PROFILE
@@ -135,4 +137,18 @@ def test_an_admin_sets_service_levels_and_business_hours(browser_page, make_user
     expect(page.get_by_text("Business hours saved.")).to_be_visible()
     expect(page.locator(f"[data-team-hours='{team.pk}'] summary")).to_contain_text(
         "Europe/Paris")
+    assert problems.all() == []
+
+
+def test_the_reports_dashboard_draws_and_exports(browser_page, desk):
+    page, problems = browser_page
+    lena = desk["lena"]
+    browser_sign_in(page, lena, code_for=lena.totp_secret)
+    page.get_by_role("link", name="Reports").click()
+    expect(page.locator("[data-report=volume] svg.chart")).to_be_visible()
+    expect(page.locator("svg.chart")).to_have_count(3)  # no target has ended yet
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("section,item,value") and "volume,created,2" in text
     assert problems.all() == []

@@ -23,6 +23,7 @@ from trustdesk.api import (
     meta,
     notifications,
     organisations,
+    reports,
     saved_views,
     sla,
     ticket_tools,
@@ -49,6 +50,7 @@ api.add_router("", macros.router)
 api.add_router("", sla.router)
 api.add_router("", notifications.router)
 api.add_router("", organisations.router)
+api.add_router("", reports.router)
 api.add_router("", tickets.router)
 api.add_router("", meta.router)
 api.add_router("", audit.router)
