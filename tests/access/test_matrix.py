@@ -149,7 +149,11 @@ def world(make_user, make_team, make_customer, system):
                                           domains=["engines.example"])
     organisations.customer_set_organisation(actor=actor_for_user(lead),
                                             customer_id=customer.id, organisation_id=org.pk)
-    return {"view": view, "macro": macro, "sla": sla, "org": org, "team": team,
+    from trustdesk.tickets import csat
+    from trustdesk.tickets.models import Survey
+
+    survey = csat.token(Survey.objects.create(ticket=ticket))
+    return {"view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
             "tokens": tokens, "job": job, "list_entry": entry, "route": route,
             "mail": held, "report": report}
@@ -188,6 +192,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "policy_id": [str(world["sla"].pk)],
         "team_id": [str(world["team"].pk)],
         "organisation_id": [str(world["org"].pk)],
+        "signed": [world["survey"]],
     }
 
 

@@ -152,3 +152,19 @@ def test_the_reports_dashboard_draws_and_exports(browser_page, desk):
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("section,item,value") and "volume,created,2" in text
     assert problems.all() == []
+
+
+def test_a_customer_answers_the_survey_without_signing_in(browser_page, desk):
+    from trustdesk.tickets import csat
+    from trustdesk.tickets.models import Survey
+
+    page, problems = browser_page
+    signed = csat.token(Survey.objects.create(ticket=desk["first"]))
+    page.goto(f"/survey/{signed}/")
+    survey = page.locator("[data-survey]")
+    expect(survey).to_contain_text(f"#{desk['first'].pk}")
+    assert "Card charged" not in page.content()
+    survey.get_by_role("button", name="4 · Good").click()
+    expect(page.get_by_text("Your answer helps us do better.")).to_be_visible()
+    assert Survey.objects.get().rating == 4
+    assert problems.all() == []

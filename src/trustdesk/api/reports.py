@@ -41,6 +41,14 @@ class AttainmentOut(Schema):
     rate: float | None
 
 
+class ScoreOut(Schema):
+    label: str
+    sent: int
+    answered: int
+    average: float | None
+    satisfied: float | None = Field(description="Share of answers rated 4 or 5")
+
+
 class ReportOut(Schema):
     start: dt.date
     end: dt.date
@@ -54,6 +62,8 @@ class ReportOut(Schema):
     sla_resolution: AttainmentOut
     backlog_age: list[Count]
     team_load: list[Count]
+    csat_teams: list[ScoreOut]
+    csat_agents: list[ScoreOut]
 
 
 def _read(request, query: ReportQuery):
@@ -77,7 +87,9 @@ def summary(request, query: Query[ReportQuery]):
             "first_response": vars(r.first_response), "resolution": vars(r.resolution),
             "sla_first_response": attained(r.sla_first_response),
             "sla_resolution": attained(r.sla_resolution),
-            "backlog_age": counts(r.backlog_age), "team_load": counts(r.team_load)}
+            "backlog_age": counts(r.backlog_age), "team_load": counts(r.team_load),
+            "csat_teams": [vars(s) for s in r.csat_teams],
+            "csat_agents": [vars(s) for s in r.csat_agents]}
 
 
 @router.get("/reports/export", response={200: None, **ERRORS})

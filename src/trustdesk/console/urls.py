@@ -19,6 +19,7 @@ from trustdesk.console.views import (
     reports,
     reveal,
     sla,
+    survey,
     tickets,
 )
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("tickets/bulk/", queue_tools.tickets_bulk, name="tickets_bulk"),
     path("macros/", macros.macro_list, name="macros"),
     path("reports/", reports.dashboard, name="reports"),
+    path("survey/<str:signed>/", survey.survey, name="survey"),
     path("reports/export.csv", reports.export, name="reports_export"),
     path("organisations/", organisations.organisation_list, name="organisations"),
     path("organisations/<int:organisation_id>/", organisations.organisation_detail,

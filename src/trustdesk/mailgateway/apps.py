@@ -17,3 +17,7 @@ class MailGatewayConfig(AppConfig):
 
         if outbound.queue_reply not in hooks.on_reply:
             hooks.on_reply.append(outbound.queue_reply)
+        from trustdesk.mailgateway.surveys import queue_survey
+
+        if queue_survey not in hooks.on_survey:
+            hooks.on_survey.append(queue_survey)

@@ -9,3 +9,7 @@ from collections.abc import Callable
 
 # on_reply(message, actor=...) after a reply to the customer is stored (not a note).
 on_reply: list[Callable] = []
+
+# on_survey(survey) when a solved ticket's satisfaction survey is created: the mail
+# gateway emails it (``mailgateway.outbound.queue_survey``).
+on_survey: list[Callable] = []

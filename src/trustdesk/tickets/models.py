@@ -178,6 +178,7 @@ from trustdesk.tickets.models_desk import (  # noqa: E402, F401
     Presence,
     SavedView,
     SlaPolicy,
+    Survey,
     Tag,
     TicketTag,
 )

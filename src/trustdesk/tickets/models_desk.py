@@ -181,3 +181,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.user_id} on ticket {self.ticket_id}"
+
+
+class Survey(models.Model):
+    """The one-question satisfaction survey sent when a ticket is solved
+    (``tickets.csat``): a rating from 1 to 5, nothing the customer typed. Who solved it
+    and in which team are kept as plain ids, for the results per agent and team."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE,
+                                  related_name="survey")
+    agent_user_id = models.BigIntegerField(null=True, blank=True)
+    team_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("answered_at",)),)
+
+    def __str__(self) -> str:
+        return f"survey of ticket {self.ticket_id}"

@@ -1,5 +1,6 @@
 """The reports: volume by channel, first-response and resolution times, SLA attainment,
-backlog age and per-team load, over a date range and optionally one team.
+backlog age, per-team load and customer satisfaction (per team and agent), over a date
+range and optionally one team.
 
 Read through ``visible_tickets``: a supervisor's report covers every ticket, an agent's
 only their own queue. Everything here is a count or a duration of tickets; nothing of a
@@ -21,6 +22,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import ValidationError
+from trustdesk.tickets import csat
 from trustdesk.tickets.choices import Channel, Status
 from trustdesk.tickets.selectors import visible_tickets
 
@@ -62,6 +64,8 @@ class Report:
     team_load: list[tuple[str, int]] = field(default_factory=list)
     created: int = 0
     solved: int = 0
+    csat_teams: list = field(default_factory=list)  # csat.Score per team
+    csat_agents: list = field(default_factory=list)  # csat.Score per agent
 
 
 def period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -140,6 +144,7 @@ def report(*, actor: Actor, start: dt.date | None = None, end: dt.date | None = 
     load = tickets.filter(status__in=ACTIVE).values_list("team__name").annotate(
         n=Count("id")).order_by("-n")
     result.team_load = [(name or "No team", n) for name, n in load]
+    result.csat_teams, result.csat_agents = csat.results(tickets, since=since, until=until)
     record(actor=actor, action="report.view", object_type="report",
            context={"start": start.isoformat(), "end": end.isoformat(),
                     "team_id": team_id})
@@ -164,6 +169,12 @@ def rows(r: Report) -> list[tuple]:
                 (label, "rate", "" if a.rate is None else f"{a.rate:.3f}")]
     out += [("backlog age", label, n) for label, n in r.backlog_age]
     out += [("team load", name, n) for name, n in r.team_load]
+    for label, scores in (("csat by team", r.csat_teams), ("csat by agent", r.csat_agents)):
+        for score in scores:
+            out += [(label, f"{score.label} sent", score.sent),
+                    (label, f"{score.label} answered", score.answered),
+                    (label, f"{score.label} satisfied",
+                     "" if score.satisfied is None else f"{score.satisfied:.3f}")]
     return out
 
 

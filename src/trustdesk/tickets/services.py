@@ -20,6 +20,7 @@ from trustdesk.customers.models import Customer
 from trustdesk.search import services as search
 from trustdesk.tickets import (
     contacts,
+    csat,
     hooks,
     intake,
     notifications,
@@ -300,6 +301,8 @@ def set_status(ticket: Ticket, status: str) -> None:
     before, ticket.status = ticket.status, status
     ticket.solved_at = clock.now() if status in (Status.SOLVED, Status.CLOSED) else None
     sla.status_changed(ticket, before)
+    if status == Status.SOLVED and before != Status.SOLVED:
+        csat.offer(ticket)
 
 
 def _update_subject(actor: Actor, ticket: Ticket, subject: str, changed: dict) -> None:

@@ -48,6 +48,9 @@ def dashboard(request):
         "channel_chart": charts.bars(r.by_channel, title="Tickets by channel"),
         "backlog_chart": charts.bars(r.backlog_age, title="Open tickets by age"),
         "load_chart": charts.bars(r.team_load, title="Open tickets per team"),
+        "csat_chart": charts.bars(
+            [(s.label, round(100 * s.satisfied)) for s in r.csat_teams
+             if s.satisfied is not None], unit="%", title="Satisfied customers per team"),
         "sla_first": charts.meter(r.sla_first_response.rate, label="First reply on time"),
         "sla_resolution": charts.meter(r.sla_resolution.rate, label="Solved on time"),
         "hours": {"first_median": _hours(r.first_response.median_minutes),
