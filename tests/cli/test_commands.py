@@ -141,6 +141,8 @@ def test_demo_is_deterministic_and_realistic(settings, tmp_path):
     Team.objects.all().delete()
     SlaPolicy.objects.all().delete()
     Tag.objects.all().delete()
+    from trustdesk.customers.models import Organisation
+    Organisation.objects.all().delete()
     demo.seed(seed=7, customers_count=12, tickets_count=30)
     assert _snapshot() == first
 

@@ -65,3 +65,21 @@ def restart_clocks(ticket_id: int) -> None:
     sla.apply_policy(ticket)
     ticket.save(update_fields=["sla_policy", "first_response_due_at", "first_responded_at",
                                "resolution_due_at", "paused_at", "next_due_at"])
+
+
+def organisations(system: Actor, people) -> None:
+    """The demo's companies as organisations, their people in them (a demo domain each,
+    under the reserved .test domain: no real sender ever matches)."""
+    from trustdesk.customers import organisations as orgs
+
+    by_company: dict[str, list] = {}
+    for person in people:
+        if company := person.profile.get("company"):
+            by_company.setdefault(company, []).append(person)
+    for company, members in sorted(by_company.items()):
+        label = "".join(c for c in company.lower() if c.isalnum())[:40] or "company"
+        org = orgs.organisation_save(actor=system, name=company,
+                                     domains=[f"{label}.demo.test"])
+        for person in members:
+            orgs.customer_set_organisation(actor=system, customer_id=person.id,
+                                           organisation_id=org.pk)

@@ -142,6 +142,7 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
         Customer.objects.filter(pk=person.id).update(
             created_at=clock.now() - timedelta(days=rng.randint(31, 730)))
 
+    desk.organisations(system, people)
     by_role = {u.role: u for u in reversed(agents)}
     desk.setup(system, teams, admin=by_role["admin"], supervisor=by_role["supervisor"])
     now = clock.now()
@@ -175,7 +176,9 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
                                   assignee_id=owner.pk)
         if ticket.team_id and status != "closed":
             desk.tag(system, ticket, team_name, rng)
-        _backdate(ticket.pk, now - timedelta(minutes=rng.randint(20, 60 * 24 * 30)), rng)
+        # New tickets came in lately (nobody has looked yet); the others over a month.
+        span = 60 * 6 if status == "new" else 60 * 24 * 30
+        _backdate(ticket.pk, now - timedelta(minutes=rng.randint(20, span)), rng)
         desk.restart_clocks(ticket.pk)
 
     # A support address, made after the conversations so that the demo's own replies are
