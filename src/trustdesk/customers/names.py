@@ -50,34 +50,8 @@ def reindex(*, actor, batch: int = 500, every: bool = False) -> int:
     """Give every full name without its hash one (names stored before the hash existed);
     returns how many. Resumable and safe beside a running server: each batch is its own
     transaction, with its audit event (a count, never a name), and only rows whose hash
-    is missing are touched. ``every``: hash every name again (after the normalised form
-    changed: accents and apostrophes stopped counting)."""
-    if every:
-        return _rehash_every(actor=actor, batch=batch)
-    from django.db import transaction
-
-    from trustdesk.audit.services import record
-    from trustdesk.customers.models import CustomerField
-    from trustdesk.customers.profiles import open_field
-
-    done = 0
-    while True:
-        with transaction.atomic():
-            rows = list(CustomerField.objects.select_for_update()
-                        .filter(name=FIELD, lookup="").order_by("id")[:batch])
-            if not rows:
-                return done
-            for row in rows:
-                value = open_field(row.customer_id, FIELD, bytes(row.sealed))
-                # Nothing distinctive left: a placeholder no hash equals, read once only.
-                row.lookup = claim_token(value) or "-"
-                row.save(update_fields=["lookup"])
-            record(actor=actor, action="customer.reindex_names", object_type="customer",
-                   context={"names": len(rows)})
-        done += len(rows)
-
-
-def _rehash_every(*, actor, batch: int) -> int:
+    is missing are touched. ``every``: hash every name again, in id order (after the
+    normalised form changed: accents and apostrophes stopped counting)."""
     from django.db import transaction
 
     from trustdesk.audit.services import record
@@ -87,15 +61,17 @@ def _rehash_every(*, actor, batch: int) -> int:
     done, after = 0, 0
     while True:
         with transaction.atomic():
-            rows = list(CustomerField.objects.select_for_update()
-                        .filter(name=FIELD, pk__gt=after).order_by("id")[:batch])
+            rows = CustomerField.objects.select_for_update().filter(name=FIELD)
+            rows = rows.filter(pk__gt=after) if every else rows.filter(lookup="")
+            rows = list(rows.order_by("id")[:batch])
             if not rows:
                 return done
             for row in rows:
                 value = open_field(row.customer_id, FIELD, bytes(row.sealed))
+                # Nothing distinctive left: a placeholder no hash equals, read once only.
                 row.lookup = claim_token(value) or "-"
                 row.save(update_fields=["lookup"])
             record(actor=actor, action="customer.reindex_names", object_type="customer",
-                   context={"names": len(rows), "every": True})
+                   context={"names": len(rows), **({"every": True} if every else {})})
         done += len(rows)
         after = rows[-1].pk
