@@ -443,3 +443,38 @@ def test_a_reply_to_a_merged_ticket_lands_where_its_conversation_went(smtp, make
 
     bodies = [m.body for m in selectors.ticket_get(actor=system, ticket_id=newer.pk).messages]
     assert bodies[-1] == "Any news?"
+
+
+def test_whom_the_customer_copied_gets_the_reply_too(smtp, settings, make_customer,
+                                                    make_user, as_actor):
+    """A customer copies a colleague: the copy is kept sealed on the ticket, and the
+    agent's reply goes to both, Cc signed by DKIM, envelope to both."""
+    import email
+    import email.policy
+
+    from mail_outbound import SmtpSink, use_relay
+    from trustdesk.mailgateway import routes
+    from trustdesk.tickets import cc
+    from trustdesk.tickets import services as tickets
+
+    team = Route.objects.get().team
+    Route.objects.all().delete()
+    routes.route_create(actor=as_actor(make_user("admin")), address=SUPPORT,
+                        name="Acme Support", team_id=team.pk)
+    make_customer(full_name="Ada Lovelace", email=ADA)
+    boss = f"boss@{mailkit.SENDER_DOMAIN}"
+    raw = _signed(headers={"Cc": f"Boss <{boss}>, {SUPPORT}"})
+    assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    ticket = Ticket.objects.get()
+    assert cc.addresses(ticket) == [boss]
+    agent = as_actor(make_user("agent", teams=[team]))
+    with SmtpSink() as sink:
+        use_relay(settings, sink.port)
+        tickets.ticket_reply(actor=agent, ticket_id=ticket.pk, body="On its way.")
+        run_pending()
+    [sent] = sink.received
+    assert sorted(sent.rcpt_tos) == sorted([ADA, boss])
+    reply = email.message_from_bytes(sent.data, policy=email.policy.default)
+    assert [a.addr_spec for a in reply["Cc"].addresses] == [boss]
+    signature = reply["DKIM-Signature"]
+    assert "cc" in signature.split("h=")[1].split(";")[0].lower()

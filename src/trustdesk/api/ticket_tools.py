@@ -12,7 +12,7 @@ from trustdesk.api import render
 from trustdesk.api.auth import actor
 from trustdesk.api.schemas import ErrorOut, In, PriorityName, StatusName, TicketOut
 from trustdesk.customers.selectors import customer_names
-from trustdesk.tickets import bulk, merge, presence, selectors, services, tagging
+from trustdesk.tickets import bulk, cc, merge, presence, selectors, services, tagging
 
 router = Router(tags=["tickets"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
@@ -54,6 +54,13 @@ class MergeIn(In):
     sources: list[int] = Field(min_length=1, max_length=20, description=(
         "Tickets of the same customer to merge into this one: closed, their conversation "
         "moved here"))
+
+
+class CcIn(In):
+    add: list[str] = Field(default_factory=list, max_length=10,
+                           description="Addresses to copy on replies")
+    remove: list[int] = Field(default_factory=list, max_length=10,
+                              description="Positions in the list as shown")
 
 
 class PresenceIn(In):
@@ -134,3 +141,17 @@ def ticket_presence(request, ticket_id: int, payload: PresenceIn):
     has it open, and who is writing a reply."""
     return [{"name": o.name, "replying": o.replying} for o in presence.beat(
         actor=actor(request), ticket_id=ticket_id, replying=payload.replying)]
+
+
+@router.get("/tickets/{ticket_id}/cc", response={200: list[str], **ERRORS})
+def list_cc(request, ticket_id: int):
+    """Who else replies by email go to, as you may see them (masked as the customer's
+    own email address is for your role)."""
+    detail = selectors.ticket_get(actor=actor(request), ticket_id=ticket_id)
+    return cc.shown(actor(request), detail.ticket)
+
+
+@router.post("/tickets/{ticket_id}/cc", response={200: list[str], **ERRORS})
+def change_cc(request, ticket_id: int, payload: CcIn):
+    return cc.ticket_cc_change(actor=actor(request), ticket_id=ticket_id, add=payload.add,
+                               remove=payload.remove)

@@ -57,6 +57,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/take/", tickets.ticket_take, name="ticket_take"),
     path("tickets/<int:ticket_id>/tags/", queue_tools.ticket_tags, name="ticket_tags"),
     path("tickets/<int:ticket_id>/merge/", queue_tools.ticket_merge, name="ticket_merge"),
+    path("tickets/<int:ticket_id>/cc/", queue_tools.ticket_cc, name="ticket_cc"),
     path("tickets/<int:ticket_id>/presence/", queue_tools.ticket_presence,
          name="ticket_presence"),
     path("tickets/<int:ticket_id>/tokens/<str:token>/", message_reveal.token_masked,

@@ -42,6 +42,7 @@ from trustdesk.mailgateway import addresses, bounces, references, scanner, seali
 from trustdesk.mailgateway.analysis import domains
 from trustdesk.mailgateway.analysis import message as mime
 from trustdesk.mailgateway.models import InboundMail, MessageRef, Route
+from trustdesk.tickets import cc as ticket_cc
 from trustdesk.tickets import intake as ticket_intake
 from trustdesk.tickets import merge
 from trustdesk.tickets import services as tickets
@@ -215,6 +216,10 @@ def _deliver(mail, envelope, parsed, prepared, flags, *, released: bool) -> str:
             channel=Channel.EMAIL, team_id=mail.route.team_id if mail.route else None,
             attachments=prepared)
         message = ticket.messages.order_by("id").first()
+    if parsed.copied and ticket.customer_id == customer_id:
+        # Whom the customer copied hear the replies too (sealed: ``tickets.cc``).
+        ticket_cc.from_mail(ticket, parsed.copied, exclude=[
+            parsed.from_address, *Route.objects.values_list("address", flat=True)])
     if parsed.message_id:
         # A Message-ID that is not one gives nothing to thread by.
         with contextlib.suppress(ValueError):

@@ -112,6 +112,9 @@ def _deliver(mail: OutboundMail) -> None:
     recipients = [addr for _, addr in getaddresses(headers.get_all("To", []))]
     if len(recipients) != 1 or "@" not in recipients[0]:
         raise RelayRefused("The reply has no single recipient.")
+    # And the ticket's copies, as the reply was built with them (``tickets.cc``).
+    copies = [addr for _, addr in getaddresses(headers.get_all("Cc", [])) if "@" in addr]
+    recipients += copies[:10]
     connection = django_mail.get_connection(fail_silently=False)
     envelope_from = addresses.bounce_address(mail.route.address, mail.uid)
     try:

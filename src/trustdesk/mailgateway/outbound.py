@@ -32,6 +32,7 @@ from trustdesk.jobs.registry import enqueue
 from trustdesk.mailgateway import addresses, references, routes
 from trustdesk.mailgateway.analysis.domains import normalise
 from trustdesk.mailgateway.models import InboundMail, OutboundMail, Route
+from trustdesk.tickets import cc as ticket_cc
 from trustdesk.tickets import sealing as ticket_sealing
 from trustdesk.tickets.models import Channel, Direction, Message, Ticket
 from trustdesk.tickets.selectors import visible_tickets
@@ -40,7 +41,7 @@ log = logging.getLogger("trustdesk.mailgateway")
 
 # 7bit: a relay without 8BITMIME would re-encode an 8-bit body, and the signature with it.
 POLICY = email_policy.SMTP.clone(cte_type="7bit")
-SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to",
+SIGNED_HEADERS = (b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"in-reply-to",
                   b"references", b"reply-to", b"mime-version", b"content-type")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|aw|sv|antw)\s*:\s*)+", re.IGNORECASE)
@@ -107,6 +108,8 @@ def build(*, route: Route, ticket: Ticket, message: Message, to: Address, messag
     mail = EmailMessage(policy=POLICY)
     mail["From"] = Address(display_name=one_line(route.name), addr_spec=route.address)
     mail["To"] = to
+    if copies := ticket_cc.addresses(ticket):
+        mail["Cc"] = [Address(addr_spec=a) for a in copies]
     mail["Reply-To"] = Address(display_name=one_line(route.name),
                                addr_spec=addresses.ticket_address(route.address, ticket.pk))
     mail["Subject"] = reply_subject(ticket.subject, ticket.pk)

@@ -36,6 +36,9 @@ class Ticket(TimeStampedModel):
     # suspended queue shows it, until a security officer releases it.
     held_at = models.DateTimeField(null=True, blank=True)
     held_reason = models.CharField(max_length=40, blank=True)
+    # Who else the conversation goes to (``tickets.cc``): other people's addresses,
+    # sealed under the customer's key like everything of theirs.
+    cc_sealed = models.BinaryField(null=True, blank=True)
     # Merged into another ticket of the same customer (``tickets.merge``): closed, its
     # conversation moved there; mail that answers it goes there too.
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,

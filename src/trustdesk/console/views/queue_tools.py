@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from trustdesk.accounts import selectors as accounts
 from trustdesk.console.forms import BulkForm, TagsForm
 from trustdesk.console.views.base import actor, console_view
-from trustdesk.tickets import bulk, merge, presence, saved_views, tagging
+from trustdesk.tickets import bulk, cc, merge, presence, saved_views, tagging
 
 
 @require_POST
@@ -121,3 +121,15 @@ def ticket_presence(request, ticket_id: int):
     others = presence.beat(actor=actor(request), ticket_id=ticket_id,
                            replying=request.POST.get("replying") == "1")
     return render(request, "console/_presence.html", {"others": others})
+
+
+@require_POST
+@console_view
+def ticket_cc(request, ticket_id: int):
+    """Add copies (comma-separated addresses) or remove one (its position)."""
+    add = [a for a in request.POST.get("add", "").replace(",", " ").split() if a]
+    raw = request.POST.get("remove", "")
+    remove = [int(raw)] if raw.isascii() and raw.isdigit() else []
+    cc.ticket_cc_change(actor=actor(request), ticket_id=ticket_id, add=add, remove=remove)
+    messages.success(request, "Copies updated.")
+    return redirect("console:ticket", ticket_id=ticket_id)

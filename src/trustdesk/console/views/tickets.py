@@ -23,6 +23,7 @@ from trustdesk.customers import selectors as customers
 from trustdesk.mailgateway import banners, links_view
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.tickets import (
+    cc,
     macros,
     notifications,
     saved_views,
@@ -138,6 +139,7 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         "macros": macros.macro_list(actor=a) if policy.has_permission(a, "ticket.reply")
         else [],
         "following": notifications.is_following(actor=a, ticket_id=t.pk),
+        "copies": cc.shown(a, t),
         "tags_form": TagsForm(), "tag_names": tagging.tag_names(actor=a),
     }
 

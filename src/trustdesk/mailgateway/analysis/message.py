@@ -41,6 +41,8 @@ class Parsed:
     from_address: str = ""  # lower-case; "" when absent or unusable
     from_count: int = 0  # addresses in From (more than one is suspect)
     reply_to: tuple[str, ...] = ()
+    # Everyone else the sender addressed (To and Cc): the support address among them.
+    copied: tuple[str, ...] = ()
     return_path: str = ""
     subject: str = ""
     message_id: str = ""  # without the angle brackets
@@ -251,6 +253,13 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
     from_address = from_address.strip().lower() if "@" in from_address else ""
     reply_to = tuple(a.lower() for _, a in getaddresses([_header(msg, "Reply-To", defects)])
                      if "@" in a)
+    try:
+        copied = tuple(dict.fromkeys(
+            a.strip().lower() for _, a in getaddresses(
+                [_header(msg, "To", defects), _header(msg, "Cc", defects)])
+            if "@" in a and a.strip().lower() != from_address))[:20]
+    except Exception:  # an unreadable To or Cc copies nobody
+        copied = ()
     text, attachments, count, unread = "", [], 0, 0
     html_text, html_raw = "", ""
     for part in _walk(msg):
@@ -280,7 +289,7 @@ def parse(raw: bytes, *, mail_from: str = "") -> Parsed:
         defects.append(type(defect).__name__)
     return Parsed(
         from_name=" ".join(from_name.split())[:200], from_address=from_address[:254],
-        from_count=len(addresses), reply_to=reply_to[:10],
+        from_count=len(addresses), reply_to=reply_to[:10], copied=copied,
         return_path=_header(msg, "Return-Path", defects).strip("<> ").lower()[:254],
         subject=" ".join(_header(msg, "Subject", defects).split())[:500],
         message_id=next(iter(_ids(_header(msg, "Message-ID", defects))), ""),

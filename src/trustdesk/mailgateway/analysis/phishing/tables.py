@@ -27,8 +27,8 @@ def brands() -> tuple[Brand, ...]:
                   tuple(str(d).lower() for d in b["domains"])) for b in table)
 
 
-def freemail() -> frozenset[str]:
-    return freemail_providers()
+# The same cached table as ``core.freemail``: warmed once, for both.
+freemail = freemail_providers
 
 
 def is_freemail(domain: str) -> bool:
