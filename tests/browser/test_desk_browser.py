@@ -30,7 +30,7 @@ def desk(make_team, make_user, make_customer, make_ticket):
     sla_settings.policy_save(actor=actor_for_user(make_user("admin")), name="Standard",
                              first_response_minutes=240, business_hours=False)
     ada = make_customer(**PROFILE)
-    first = make_ticket(ada, team=team, subject="Card charged twice")
+    first = make_ticket(ada, team=team, subject="Card charged twice", channel="email")
     second = make_ticket(ada, team=team, subject="Charged twice again")
     return {"lena": lena, "grace": grace, "first": first, "second": second}
 
@@ -167,4 +167,28 @@ def test_a_customer_answers_the_survey_without_signing_in(browser_page, desk):
     survey.get_by_role("button", name="4 · Good").click()
     expect(page.get_by_text("Your answer helps us do better.")).to_be_visible()
     assert Survey.objects.get().rating == 4
+    assert problems.all() == []
+
+
+def test_an_organisation_and_a_copy_through_the_console(browser_page, desk):
+    page, problems = browser_page
+    lena = desk["lena"]
+    browser_sign_in(page, lena, code_for=lena.totp_secret)
+    page.get_by_role("link", name="Organisations").click()
+    page.locator("summary", has_text="New organisation").click()
+    page.fill("input[name=name]", "Engines Ltd")
+    page.fill("input[name=domains]", "gmail.com")
+    page.get_by_role("button", name="Create").click()
+    expect(page.locator(".flash-error")).to_contain_text("gmail.com is a free-mail provider")
+    page.locator("summary", has_text="New organisation").click()
+    page.fill("input[name=name]", "Engines Ltd")
+    page.fill("input[name=domains]", "engines.example")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_text("Organisation “Engines Ltd” created.")).to_be_visible()
+    page.goto(f"/tickets/{desk['first'].pk}/")
+    copies = page.locator("[data-cc]")
+    copies.locator("input[name=add]").fill("boss@engines.example")
+    copies.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("Copies updated.")).to_be_visible()
+    expect(page.locator("[data-cc]")).to_contain_text("b***@engines.example")
     assert problems.all() == []
