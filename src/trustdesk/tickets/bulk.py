@@ -72,7 +72,7 @@ def tickets_bulk(
         if visible_tickets(actor).filter(pk__in=ids).exists():
             add = tagging.check_new(actor, add_tags)
         else:
-            add = [tagging.normalise(n) for n in add_tags]
+            add = tagging.shaped(add_tags)
     if set(add) & set(remove):
         raise ValidationError("A tag cannot be added and removed at once.", field="tags")
     fields = {k: v for k, v in (("status", status), ("priority", priority),

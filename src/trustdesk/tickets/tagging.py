@@ -60,6 +60,13 @@ def check_new(actor: Actor, names: Iterable[str]) -> list[str]:
     texts = [normalise(n) for n in _count(names, "add")]
     # Personal data first: "that is an email address" helps more than "not a tag".
     clear_labels.check(actor, texts, what=WHAT, field="tags")
+    return shaped(texts)
+
+
+def shaped(names: Iterable[str]) -> list[str]:
+    """Tags of the right shape (letters, digits, "-" and "_"), normalised: the check
+    that says nothing about customers, for where the personal-data one may not run."""
+    texts = [normalise(n) for n in _count(names, "add")]
     for text in texts:
         if not _SHAPE.fullmatch(text):
             raise ValidationError(f"“{text}” is not a tag: use letters, digits, “-” and "
