@@ -58,22 +58,25 @@ import tempfile
 import time
 from pathlib import Path
 
-# This file's name is the standard library's ``queue``: run as a script, its folder comes
-# first on sys.path, and every ``import queue`` (multiprocessing, concurrent.futures,
-# asgiref; ``audit`` below) would find this file. Import the standard one first, from
-# the path without this folder; later imports get it from sys.modules.
+# This file's name is the standard library's ``queue``. Whenever this folder comes first on
+# sys.path (running this or any other benchmark here as a script), ``import queue``
+# (multiprocessing, concurrent.futures, asgiref, ``audit``) finds this file. So: whoever
+# imports it as ``queue`` is handed the standard library's module (the importer gets
+# what sys.modules holds once this file has run, and nothing below imports anything of
+# this folder then), and run as the benchmark it puts the standard one in place first.
 _HERE = os.path.dirname(os.path.abspath(__file__))
-if "queue" not in sys.modules or getattr(sys.modules["queue"], "__file__", "") == __file__:
+if getattr(sys.modules.get("queue"), "__file__", None) in (None, __file__):
     sys.modules.pop("queue", None)
     _path = sys.path[:]
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
     import queue  # noqa: F401  (the standard library's)
     sys.path[:] = _path
 
-sys.path.insert(0, _HERE)
-from _setup import percentiles, timed_get  # noqa: E402
+if __name__ in ("__main__", "__mp_main__"):  # the benchmark (or its spawned processes)
+    sys.path.insert(0, _HERE)
+    from _setup import percentiles, timed_get
 
-from audit import _in_process  # noqa: E402
+    from audit import _in_process
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 PG_SERVER = os.environ.get("TRUSTDESK_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
