@@ -1,4 +1,4 @@
-"""Builds ``bench/queue.py``'s desk on the configured database (SQLite or PostgreSQL):
+"""Builds ``bench/queue_page.py``'s desk on the configured database (SQLite or PostgreSQL):
 3 teams of agents, a supervisor, SLA policies, N customers with real sealed profiles, M
 tickets spread over teams, statuses, priorities and SLA targets, tags on ~30% of them,
 and the search index of their subjects and of one message each.

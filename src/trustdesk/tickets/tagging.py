@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from trustdesk.access import policy
 from trustdesk.audit.services import record
@@ -23,7 +23,7 @@ from trustdesk.tickets import clear_labels
 from trustdesk.tickets.clear_labels import plain
 from trustdesk.tickets.errors import TicketClosed
 from trustdesk.tickets.models import Status, Tag, Ticket, TicketTag
-from trustdesk.tickets.selectors import visible_tickets
+from trustdesk.tickets.selectors import visible_rule, visible_tickets
 from trustdesk.tickets.services import locked_ticket
 
 MAX_LENGTH = 40
@@ -152,5 +152,11 @@ def tag_names(*, actor: Actor, limit: int = 200) -> list[str]:
     """Tag names to complete from as an agent types: those on tickets the actor can see,
     by name (no count: cheap on a large queue)."""
     policy.require(actor, "ticket.view")
-    return list(Tag.objects.filter(ticket_tags__ticket__in=visible_tickets(actor))
-                .order_by("name").values_list("name", flat=True).distinct()[:limit])
+    rule = visible_rule(actor, "ticket__")
+    if rule is None:
+        return []
+    # One probe per tag (there are few), not a join over every visible ticket: the
+    # latter was a third of the queue page's time on a large desk.
+    used = TicketTag.objects.filter(rule, tag_id=OuterRef("pk"))
+    return list(Tag.objects.filter(Exists(used)).order_by("name")
+                .values_list("name", flat=True)[:limit])

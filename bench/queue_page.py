@@ -3,7 +3,7 @@
 ``TRUSTDESK_BENCH_PG`` (default postgres://postgres@127.0.0.1:5432), on PostgreSQL.
 Target (the issue): the queue page stays <= 100 ms p95. One JSON line on stdout.
 
-    python bench/queue.py [--tickets 100000] [--customers 10000] [--requests 200]
+    python bench/queue_page.py [--tickets 100000] [--customers 10000] [--requests 200]
                           [--quick] [--databases sqlite,postgresql] [--keep]
 
 Each database gets its own data directory (and on PostgreSQL its own application and
@@ -58,19 +58,7 @@ import tempfile
 import time
 from pathlib import Path
 
-# This file's name is the standard library's ``queue``. Whenever this folder comes first on
-# sys.path (running this or any other benchmark here as a script), ``import queue``
-# (multiprocessing, concurrent.futures, asgiref, ``audit``) finds this file. So: whoever
-# imports it as ``queue`` is handed the standard library's module (the importer gets
-# what sys.modules holds once this file has run, and nothing below imports anything of
-# this folder then), and run as the benchmark it puts the standard one in place first.
 _HERE = os.path.dirname(os.path.abspath(__file__))
-if getattr(sys.modules.get("queue"), "__file__", None) in (None, __file__):
-    sys.modules.pop("queue", None)
-    _path = sys.path[:]
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-    import queue  # noqa: F401  (the standard library's)
-    sys.path[:] = _path
 
 if __name__ in ("__main__", "__mp_main__"):  # the benchmark (or its spawned processes)
     sys.path.insert(0, _HERE)
