@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from trustdesk.access import policy
 from trustdesk.accounts.models import Team
@@ -132,14 +132,19 @@ def report(*, actor: Actor, start: dt.date | None = None, end: dt.date | None = 
     result.sla_resolution = _attainment(
         closed.filter(resolution_due_at__isnull=False).values_list(
             "solved_at", "resolution_due_at"))
-    now = clock.now()
-    ages = [(now - c).days + (now - c).seconds / 86400 for c in tickets.filter(
-        status__in=ACTIVE).values_list("created_at", flat=True)]
-    buckets = []
-    low = 0
-    for label, high in AGE_BUCKETS:
-        buckets.append((label, sum(1 for a in ages if a >= low and (high is None or a < high))))
-        low = high or low
+    # One counting query, not every open ticket read into Python.
+    now, low, counts = clock.now(), None, {}
+    for i, (_, high) in enumerate(AGE_BUCKETS):
+        # Bucket i: created after (now - high days) and no later than (now - low days).
+        cond = Q(status__in=ACTIVE)
+        if high is not None:
+            cond &= Q(created_at__gt=now - dt.timedelta(days=high))
+        if low is not None:
+            cond &= Q(created_at__lte=now - dt.timedelta(days=low))
+        counts[f"b{i}"] = Count("id", filter=cond)
+        low = high
+    ages = tickets.aggregate(**counts)
+    buckets = [(label, ages[f"b{i}"]) for i, (label, _) in enumerate(AGE_BUCKETS)]
     result.backlog_age = buckets
     load = tickets.filter(status__in=ACTIVE).values_list("team__name").annotate(
         n=Count("id")).order_by("-n")
