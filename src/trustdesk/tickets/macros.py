@@ -111,6 +111,13 @@ def macro_list(*, actor: Actor) -> list[Macro]:
     return list(visible_macros(actor).order_by("-shared", "name", "id")[:300])
 
 
+def macro_get(*, actor: Actor, macro_id: int) -> Macro:
+    macro = visible_macros(actor).filter(pk=macro_id).first()
+    if macro is None:
+        raise NotFound()
+    return macro
+
+
 def _editable(actor: Actor, macro_id: int) -> Macro:
     macro = visible_macros(actor).select_for_update().filter(pk=macro_id).first()
     if macro is None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from trustdesk.access import policy
 from trustdesk.console.forms import MacroForm
 from trustdesk.console.views.base import actor, console_view, form_error
-from trustdesk.core.errors import NotFound, ValidationError
+from trustdesk.core.errors import ValidationError
 from trustdesk.tickets import macros
 
 
@@ -27,11 +27,7 @@ def macro_list(request):
 def macro_edit(request, macro_id: int | None = None):
     a = actor(request)
     can_share = policy.has_permission(a, "ticket.assign")
-    macro = None
-    if macro_id is not None:
-        macro = next((m for m in macros.macro_list(actor=a) if m.pk == macro_id), None)
-        if macro is None:
-            raise NotFound()
+    macro = macros.macro_get(actor=a, macro_id=macro_id) if macro_id is not None else None
     initial = ({"name": macro.name, "body": macro.body, "status": macro.status,
                 "shared": macro.shared} if macro else {})
     form = MacroForm(request.POST or None, initial=initial, can_share=can_share)
