@@ -8,6 +8,7 @@ import datetime as dt
 import smtplib
 import socket
 import ssl
+import time
 
 import pytest
 from cryptography import x509
@@ -162,6 +163,25 @@ def test_connections_per_address_are_limited(listen):
     extra = socket.create_connection(("127.0.0.1", listener.port), timeout=5)
     assert extra.recv(1024).startswith(b"421")
     extra.close()
+    for s in held:
+        s.close()
+
+
+def test_connections_in_total_are_limited_and_a_closed_one_frees_its_place(listen):
+    listener = listen(max_connections=2, max_connections_per_ip=10)
+    held = [socket.create_connection(("127.0.0.1", listener.port), timeout=5)
+            for _ in range(2)]
+    for s in held:
+        assert s.recv(1024).startswith(b"220")
+    extra = socket.create_connection(("127.0.0.1", listener.port), timeout=5)
+    assert extra.recv(1024).startswith(b"421")
+    extra.close()
+    held.pop().close()
+    deadline = time.monotonic() + 5  # the listener counts the session out when it sees EOF
+    while sum(listener.connections.open.values()) >= 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    code, _ = mailkit.send(listener.port, _signed(), mail_from=CUSTOMER, to=[SUPPORT])
+    assert code == 250
     for s in held:
         s.close()
 

@@ -167,6 +167,26 @@ def test_a_subject_with_cr_lf_stays_one_header(settings, agent, route, ticket):
     assert dkim.verify(received.data, dnsfunc=dns_of(route))
 
 
+def test_the_reply_guard_and_the_redaction_apply_before_anything_is_emailed(
+        settings, agent, route, ticket):
+    from trustdesk.tickets.errors import ReplyBlocked
+
+    with pytest.raises(ReplyBlocked):
+        tickets.ticket_reply(actor=agent, ticket_id=ticket.pk,
+                             body="Please send us your password so we can check.")
+    assert not OutboundMail.objects.exists()
+    reply(agent, ticket, body="We refunded the card 4111 1111 1111 1111 today.")
+    with SmtpSink() as sink:
+        use_relay(settings, sink.port)
+        run_pending()
+    [received] = sink.received  # the blocked reply never went out
+    text = parsed(received.data).get_body().get_content()
+    assert "We refunded the card" in text and "today." in text
+    for sent in (text, received.data.decode("utf-8", "replace")):
+        assert "4111111111111111" not in sent.replace(" ", "").replace("=\r\n", "")
+    assert dkim.verify(received.data, dnsfunc=dns_of(route))
+
+
 def test_the_subject_gets_one_prefix_and_one_tag():
     assert outbound.reply_subject("Re: RE:aw: Parcel [#7]", 7) == "Re: Parcel [#7]"
     assert outbound.reply_subject("Parcel [#8]", 7) == "Re: Parcel [#8] [#7]"

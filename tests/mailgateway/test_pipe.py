@@ -478,3 +478,155 @@ def test_whom_the_customer_copied_gets_the_reply_too(smtp, settings, make_custom
     assert [a.addr_spec for a in reply["Cc"].addresses] == [boss]
     signature = reply["DKIM-Signature"]
     assert "cc" in signature.split("h=")[1].split(";")[0].lower()
+
+
+def _html_only(*, subject: str, markup: str, headers: dict, attachments=()) -> bytes:
+    """A customer's signed mail whose only text is an HTML part."""
+    import email.policy
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    import dkim
+
+    from mailgateway.signing import key
+
+    msg = EmailMessage()
+    msg["From"] = f"Ada Lovelace <{ADA}>"
+    msg["To"] = SUPPORT
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain=mailkit.SENDER_DOMAIN)
+    for name, value in headers.items():
+        msg[name] = value
+    msg.set_content(markup, subtype="html")
+    for filename, ctype, data in attachments:
+        maintype, subtype = ctype.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    raw = msg.as_bytes(policy=email.policy.SMTP)
+    pem, _ = key()
+    return dkim.sign(raw, b"sel", mailkit.SENDER_DOMAIN.encode(), pem,
+                     include_headers=[b"from", b"to", b"subject", b"message-id"]) + raw
+
+
+def test_intake_redacts_the_subject_the_html_made_text_and_the_files_and_shows_a_reply_to(
+        smtp, make_customer, system):
+    """The intake redaction applies to mail as to every channel: the subject, the body
+    (here an HTML part, sanitised to text: no markup, scripts or styles) and a text
+    attachment keep no card number; a Reply-To elsewhere than the sender is on the
+    agent's banner."""
+    from trustdesk.tickets import selectors
+
+    make_customer(full_name="Ada Lovelace", email=ADA)
+    markup = ("<html><head><style>p { color: red }</style>"
+              "<script>document.location='http://x.test/'</script></head>"
+              "<body><p>Please refund my card <b>4111 1111 1111 1111</b>.</p></body></html>")
+    raw = _html_only(subject="Refund to 4111 1111 1111 1111", markup=markup,
+                     headers={"Reply-To": f"someone@{mailkit.FREEMAIL}"},
+                     attachments=(("statement.txt", "text/plain",
+                                   b"Card: 4111111111111111\nAmount: 12.00\n"),))
+    assert _send(smtp, raw, mail_from=ADA)[0] == 250
+    mail = InboundMail.objects.get()
+    assert mail.state == State.DELIVERED, (mail.reason, mail.reason_text)
+    ticket = Ticket.objects.get(pk=mail.ticket_id)
+    card = "4111111111111111"
+    assert card not in ticket.subject.replace(" ", "") and ticket.subject.startswith("Refund")
+    [message] = selectors.ticket_get(actor=system, ticket_id=ticket.pk).messages
+    assert "Please refund my card" in message.body
+    assert card not in message.body.replace(" ", "") and "[card " in message.body
+    for left_out in ("<", "color", "document.location"):
+        assert left_out not in message.body
+    [attachment] = Message.objects.get(pk=mail.message_id).attachments.all()
+    content = selectors.attachment_get(actor=system, attachment_id=attachment.pk).content
+    assert b"Amount: 12.00" in content and card.encode() not in content
+    shown = banners.for_messages([mail.message_id])[mail.message_id]
+    assert "The reply-to differs from the sender: a reply would go elsewhere." in shown
+    assert f"someone@{mailkit.FREEMAIL}" not in json.dumps(mail.checks)  # no address kept
+
+
+def test_a_mail_loop_is_set_aside(smtp):
+    hops = b"".join(b"Received: from mx%d.customer.test by mx%d.customer.test; "
+                    b"Thu, 3 Dec 2026 10:00:00 +0000\r\n" % (n, n + 1) for n in range(31))
+    assert _send(smtp, hops + _signed(), mail_from=ADA)[0] == 250
+    mail = InboundMail.objects.get()
+    assert mail.state == State.IGNORED and mail.reason == "loop"
+    assert mail.raw_sealed is None and not Ticket.objects.exists()
+
+
+def test_a_bounce_of_a_reply_marks_it_and_opens_no_ticket(smtp, settings, make_customer,
+                                                           make_user, as_actor):
+    """A delivery report (RFC 3464) to a reply's bounce address, over SMTP: set aside,
+    the reply marked bounced, the agent told in a note — no ticket, no message to the
+    customer's conversation."""
+    import dkim
+
+    from mail_outbound import SmtpSink, use_relay
+    from mailgateway.signing import key
+    from trustdesk.mailgateway import routes
+    from trustdesk.mailgateway.models import OutboundMail
+    from trustdesk.tickets import services as tickets
+    from trustdesk.tickets.models import Direction
+
+    team = Route.objects.get().team
+    Route.objects.all().delete()
+    routes.route_create(actor=as_actor(make_user("admin")), address=SUPPORT,
+                        name="Acme Support", team_id=team.pk)
+    make_customer(full_name="Ada Lovelace", email=ADA)
+    assert _send(smtp, _signed(), mail_from=ADA)[0] == 250
+    ticket = Ticket.objects.get()
+    with SmtpSink() as sink:
+        use_relay(settings, sink.port)
+        tickets.ticket_reply(actor=as_actor(make_user("agent", teams=[team])),
+                             ticket_id=ticket.pk, body="On its way.")
+        run_pending()
+    bounce_to = sink.received[0].mail_from
+    report = (
+        f"From: Mail Delivery System <MAILER-DAEMON@{mailkit.SENDER_DOMAIN}>\r\n"
+        f"To: {bounce_to}\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        f"Message-ID: <dsn.1@{mailkit.SENDER_DOMAIN}>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n"
+        "\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n"
+        "--b\r\nContent-Type: message/delivery-status\r\n\r\n"
+        f"Reporting-MTA: dns; mx.{mailkit.SENDER_DOMAIN}\r\n\r\n"
+        f"Final-Recipient: rfc822; {ADA}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "\r\n--b--\r\n").encode()
+    pem, _ = key()
+    report = dkim.sign(report, b"sel", mailkit.SENDER_DOMAIN.encode(), pem,
+                       include_headers=[b"from", b"to", b"subject", b"message-id"]) + report
+    notes = ticket.messages.filter(direction=Direction.NOTE).count()
+    assert _send(smtp, report, mail_from="", to=(bounce_to,))[0] == 250
+    dsn = InboundMail.objects.order_by("-id").first()
+    assert dsn.state == State.IGNORED and dsn.reason == "bounce"
+    sent = OutboundMail.objects.get()
+    assert sent.state == OutboundMail.State.BOUNCED and sent.last_error == "bounced: 5.1.1"
+    assert Ticket.objects.count() == 1
+    assert ticket.messages.filter(direction=Direction.INBOUND).count() == 1
+    assert ticket.messages.filter(direction=Direction.NOTE).count() == notes + 1
+
+
+def test_the_console_test_button_shows_each_verdict(smtp, settings, system, make_user,
+                                                    console_client):
+    from trustdesk.mailgateway import routes
+
+    admin = make_user("admin", mfa=True)
+    Route.objects.all().delete()
+    route = routes.route_create(actor=system, address=SUPPORT, name="Acme Support")
+    settings.SMTPD_LISTEN = ("127.0.0.1", smtp.port)
+    smtp.zone.txt(f"{route.dkim_selector}._domainkey.{mailkit.COMPANY}",
+                  f"v=DKIM1; k=rsa; p={route.dkim_public}")
+    client = console_client(admin)
+    response = client.post(f"/mail/routes/{route.pk}/test/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-route-test" in page and ">accepted<" in page and "250 2.0.0 Queued as" in page
+    for verdict in ("spf", "dkim", "dmarc", "authenticated"):
+        assert f'<th scope="row">{verdict}</th>' in page
+    # Refused (the company's SPF no longer names this server and its key is gone from
+    # DNS: its own p=reject), the page says so and why.
+    smtp.zone.records.pop((mailkit.COMPANY, "TXT"))
+    smtp.zone.records.pop((f"{route.dkim_selector}._domainkey.{mailkit.COMPANY}", "TXT"))
+    page = client.post(f"/mail/routes/{route.pk}/test/").content.decode()
+    assert ">refused<" in page and "550" in page
+    assert f"failed DMARC for {mailkit.COMPANY}" in page
+    assert client.get(f"/mail/routes/{route.pk}/test/").status_code == 405
+    assert console_client(make_user("agent")).post(
+        f"/mail/routes/{route.pk}/test/").status_code == 403
+    assert not Ticket.objects.exists()
