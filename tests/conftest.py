@@ -26,6 +26,16 @@ def _audit_witness_per_test(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _verification_gates(request, settings):
+    """Caller verification gates reveals, contact and payment changes and erasure (on
+    by default). Tests of other features act as if every caller had proved who they
+    are; the gates' own tests (marked ``verification_gates``, as in tests/verification
+    and the matrix's gate cases) keep the shipped defaults."""
+    if request.node.get_closest_marker("verification_gates") is None:
+        settings.VERIFICATION_GATES = dict.fromkeys(settings.VERIFICATION_GATES, 0)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # allauth's per-process flood limits live in the cache; one test's sign-ins must not
     # spend the next test's allowance.

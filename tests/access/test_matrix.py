@@ -153,7 +153,13 @@ def world(make_user, make_team, make_customer, system):
     from trustdesk.tickets.models import Survey
 
     survey = csat.token(Survey.objects.create(ticket=ticket))
-    return {"view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
+    # A caller-verification challenge a colleague began (a question from the records),
+    # for the answer endpoints: another person's challenge is not found.
+    from trustdesk.verification import services as verification
+
+    challenge = verification.challenge_start(actor=actor_for_user(lead),
+                                             customer_id=customer.id, method_name="knowledge")
+    return {"challenge": challenge, "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
             "tokens": tokens, "job": job, "list_entry": entry, "route": route,
             "mail": held, "report": report}
@@ -193,6 +199,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "team_id": [str(world["team"].pk)],
         "organisation_id": [str(world["org"].pk)],
         "signed": [world["survey"]],
+        "challenge_id": [str(world["challenge"].challenge_id)],
     }
 
 

@@ -44,7 +44,8 @@ def test_a_wildcard_scope_narrows_to_its_family(agent, api_client, post_json, ap
     assert client.get("/api/v1/customers").status_code == 200
     api_error(client.get("/api/v1/tickets"), 403, "forbidden")
     assert client.get("/api/v1/me").json()["permissions"] == [
-        "customer.create", "customer.reveal", "customer.update", "customer.view"]
+        "customer.create", "customer.reveal", "customer.update", "customer.verify",
+        "customer.view"]
 
 
 def test_a_token_never_grants_more_than_the_role(make_user, api_client, post_json,

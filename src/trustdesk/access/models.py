@@ -18,6 +18,11 @@ class Alert(models.Model):
         SEARCH_BURST = "search_burst", "Burst of customer searches"
         # A key-encryption key or the data keys are past their cryptoperiod.
         KEY_ROTATION_DUE = "key_rotation_due", "Key rotation due"
+        # Someone passed a caller-verification gate without the caller verified, with a
+        # reason: the way an impostor's "urgent" change gets made.
+        VERIFICATION_OVERRIDE = "verification_override", "Verification overridden"
+        # A customer's caller failed verification again and again: someone is guessing.
+        VERIFICATION_FAILURES = "verification_failures", "Repeated failed verification"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -43,6 +43,8 @@ PERMISSIONS = {
     "customer.update": "Change customer profiles",
     "customer.erase": "Erase a customer: destroy their key and with it all their data",
     "customer.reveal": "Reveal a masked customer field, one at a time, with a reason",
+    "customer.verify": "Verify a caller: a code to a channel on file, a signed link, or a "
+                       "question from the company's records",
     "alert.read": "See access alerts (break-glass reveals of customer data)",
     "agent.view": "See the list of agents and teams",
     "agent.manage": "Create, change and disable agents",
@@ -63,14 +65,15 @@ PERMISSIONS = {
 
 _WORKER = {
     "ticket.view", "ticket.create", "ticket.reply", "ticket.update", "customer.view",
-    "customer.create", "customer.update", "customer.reveal", "agent.view", "datamap.read",
+    "customer.create", "customer.update", "customer.reveal", "customer.verify", "agent.view",
+    "datamap.read",
 }
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     AGENT: frozenset(_WORKER),
     SENIOR_AGENT: frozenset(_WORKER | {"ticket.assign"}),
     SUPERVISOR: frozenset(_WORKER | {"ticket.assign", "ticket.view_all"}),
     BILLING: frozenset({"ticket.view", "ticket.reply", "customer.view", "customer.reveal",
-                         "datamap.read"}),
+                         "customer.verify", "datamap.read"}),
     ADMIN: frozenset({
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
         "ticket.assign", "datamap.read", "keys.view", "access.review", "role.manage",
@@ -81,8 +84,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                  "keys.view", "access.review", "jobs.view", "mail.view",
                                  "mail.release"}),
     PRIVACY_OFFICER: frozenset({
-        "customer.view", "customer.update", "customer.erase", "customer.reveal", "datamap.read",
-        "agent.view",
+        "customer.view", "customer.update", "customer.erase", "customer.reveal",
+        "customer.verify", "datamap.read", "agent.view",
     }),
     AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
 }

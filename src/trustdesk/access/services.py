@@ -48,6 +48,30 @@ def alert_break_glass(*, actor: Actor, customer_id, field: str, reason: str) -> 
                                 field=field, reason=reason)
 
 
+def alert_verification_override(*, actor: Actor, customer_id, action: str,
+                                reason: str) -> Alert:
+    """Raise an alert for security officers: ``actor`` passed a verification gate
+    (``action``) for a caller who had not proved who they are. Call in the use case's
+    transaction, so that no override happens without its alert."""
+    return Alert.objects.create(kind=Alert.Kind.VERIFICATION_OVERRIDE,
+                                actor_label=actor.label, actor_user_id=actor.user_id,
+                                customer_id=customer_id, field=action[:64], reason=reason)
+
+
+def alert_verification_failures(*, actor: Actor, customer_id, failures: int,
+                                window: int) -> Alert | None:
+    """Raise an alert for security officers: a customer's caller failed verification
+    ``failures`` times within ``window`` seconds. At most one per customer per window."""
+    since = clock.now() - dt.timedelta(seconds=window)
+    if Alert.objects.filter(kind=Alert.Kind.VERIFICATION_FAILURES, customer_id=customer_id,
+                            created_at__gte=since).exists():
+        return None
+    return Alert.objects.create(
+        kind=Alert.Kind.VERIFICATION_FAILURES, actor_label=actor.label,
+        actor_user_id=actor.user_id, customer_id=customer_id, field="",
+        reason=f"{failures} failed verification attempts within {window // 60} minutes")
+
+
 def alert_declared_contacts(*, actor: Actor, count: int, threshold: int,
                             customer_id=None) -> Alert | None:
     """Raise an alert for security officers: ``actor`` declared ``count`` customer

@@ -28,6 +28,7 @@ from trustdesk.api import (
     sla,
     ticket_tools,
     tickets,
+    verification,
 )
 from trustdesk.api.auth import BearerToken, ConsoleSession
 from trustdesk.api.errors import error_response, from_exception
@@ -50,6 +51,7 @@ api.add_router("", macros.router)
 api.add_router("", sla.router)
 api.add_router("", notifications.router)
 api.add_router("", organisations.router)
+api.add_router("", verification.router)
 api.add_router("", reports.router)
 api.add_router("", tickets.router)
 api.add_router("", meta.router)

@@ -70,6 +70,10 @@ def get_customer(request, customer_id: uuid.UUID):
 class ErasureIn(In):
     reason: str = Field(min_length=1, max_length=2000,
                         description="Why the customer is erased (kept in the erasure record)")
+    verification_override: str | None = Field(
+        default=None, max_length=2000,
+        description="Erase without the requester verified to level 2: why (audited, "
+                    "alerts security officers)")
 
 
 @router.post("/customers/{customer_id}/erase", response={200: CustomerOut, **ERRORS})
@@ -77,7 +81,8 @@ def erase_customer(request, customer_id: uuid.UUID, payload: ErasureIn):
     """Crypto-shred the customer: their key is destroyed and with it every copy of their
     data. What remains is the erasure record (who, when, why)."""
     profile = services.customer_erase(actor=actor(request), customer_id=customer_id,
-                                      reason=payload.reason)
+                                      reason=payload.reason,
+                                      verification_override=payload.verification_override)
     return render.customer(profile)
 
 
@@ -85,10 +90,13 @@ def erase_customer(request, customer_id: uuid.UUID, payload: ErasureIn):
 def update_customer(request, customer_id: uuid.UUID, payload: CustomerPatchIn):
     """Change profile fields, under the field policy as for reads: a field you may not
     see is not found (404); a customer you have no need to know needs ``break_glass``
-    with a ``reason``; changing a restricted field needs a recent re-authentication."""
+    with a ``reason``; changing a restricted field needs a recent re-authentication;
+    changing email, phone or payment details needs the caller verified to level 2
+    (403 ``verification_required``) or a ``verification_override``."""
     profile = services.customer_update(actor=actor(request), customer_id=customer_id,
                                        changes=payload.profile,
-                                       break_glass=payload.break_glass, reason=payload.reason)
+                                       break_glass=payload.break_glass, reason=payload.reason,
+                                       verification_override=payload.verification_override)
     return render.customer(profile)
 
 
@@ -101,6 +109,6 @@ def reveal_field(request, customer_id: uuid.UUID, payload: RevealIn):
     who = actor(request)
     revealed = reveal.customer_reveal(
         actor=who, customer_id=customer_id, field=payload.field, reason=payload.reason,
-        break_glass=payload.break_glass)
+        break_glass=payload.break_glass, verification_override=payload.verification_override)
     return {"field": revealed.field, "value": revealed.value,
             "expires_at": revealed.expires_at, "break_glass": revealed.break_glass}

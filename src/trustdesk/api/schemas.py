@@ -52,6 +52,10 @@ class CustomerPatchIn(CustomerIn):
                               "withholds; audited as break-glass and alerts security")
     reason: str | None = Field(default=None, max_length=2000,
                                description="Why, with break_glass (5 to 500 characters)")
+    verification_override: str | None = Field(
+        default=None, max_length=2000,
+        description="Pass the caller-verification gate without the caller verified: why "
+                    "(5 to 500 characters; audited, alerts security officers)")
 
 
 class ErasureOut(Schema):
@@ -86,6 +90,10 @@ class RevealIn(In):
                         description="Why the value is needed (5 to 500 characters; audited)")
     break_glass: bool = Field(default=False, description="Reveal a field need-to-know "
                               "withholds; audited as break-glass and alerts security")
+    verification_override: str | None = Field(
+        default=None, max_length=2000,
+        description="Pass the caller-verification gate without the caller verified: why "
+                    "(5 to 500 characters; audited, alerts security officers)")
 
 
 class RevealOut(Schema):

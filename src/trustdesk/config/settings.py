@@ -16,7 +16,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.config import controls, mail, metrics_dir
+from trustdesk.config import controls, mail, metrics_dir, verification
 
 env = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "trustdesk.search",
     "trustdesk.customers",
     "trustdesk.tickets",
+    "trustdesk.verification",
     "trustdesk.mailgateway",
     "trustdesk.api",
     "trustdesk.config",
@@ -329,6 +330,9 @@ globals().update(controls.jobs(env, database_engine=DATABASES["default"]["ENGINE
 
 # --- The mail gateway: SMTP listener, sender authentication, policy (config/mail.py) ----
 globals().update(mail.mail(env, database_engine=DATABASES["default"]["ENGINE"]))
+
+# --- Caller verification: gates, codes, facts, SMS (config/verification.py) -------------
+globals().update(verification.verification(env, data_dir=DATA_DIR, production=PRODUCTION))
 
 # --- TrustDesk ----------------------------------------------------------------------------
 DATA_INVENTORY_PATH = Path(

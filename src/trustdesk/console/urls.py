@@ -21,6 +21,7 @@ from trustdesk.console.views import (
     sla,
     survey,
     tickets,
+    verification,
 )
 
 app_name = "console"
@@ -33,6 +34,7 @@ urlpatterns = [
     path("macros/", macros.macro_list, name="macros"),
     path("reports/", reports.dashboard, name="reports"),
     path("survey/<str:signed>/", survey.survey, name="survey"),
+    path("verify/<str:token>/", verification.link_confirm, name="verify_link"),
     path("reports/export.csv", reports.export, name="reports_export"),
     path("organisations/", organisations.organisation_list, name="organisations"),
     path("organisations/<int:organisation_id>/", organisations.organisation_detail,
@@ -76,6 +78,12 @@ urlpatterns = [
     path("customers/<uuid:customer_id>/fields/<slug:field>/reveal/", reveal.field_reveal,
          name="customer_field_reveal"),
     path("security/alerts/", reveal.alert_list, name="alerts"),
+    path("customers/<uuid:customer_id>/verification/", verification.verification_panel,
+         name="verification_panel"),
+    path("customers/<uuid:customer_id>/verification/start/", verification.verification_start,
+         name="verification_start"),
+    path("customers/<uuid:customer_id>/verification/<uuid:challenge_id>/answer/",
+         verification.verification_answer, name="verification_answer"),
     path("mail/", mail_queue.mail_list, name="mail_queue"),
     path("mail/reports/", phishing.report_list, name="mail_reports"),
     path("mail/reports/<int:report_id>/confirm/", phishing.report_confirm,

@@ -1,5 +1,24 @@
-from trustdesk.core.errors import ValidationError
+from trustdesk.core.errors import PermissionDenied, ValidationError
 
 
 class NotSearchable(ValidationError):
     code = "not_searchable"
+
+
+class VerificationRequired(PermissionDenied):
+    """The action needs the caller verified to a level they have not reached
+    (``customers.verified``). ``needed`` and ``held`` let a front door guide the agent;
+    passing the gate anyway takes a reason and alerts security officers."""
+
+    code = "verification_required"
+    message = "Verify the caller first."
+    permission = "customer.verification"
+
+    def __init__(self, message: str | None = None, *, needed: int, held: int,
+                 **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.needed = needed
+        self.held = held
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "needed": self.needed, "held": self.held}

@@ -80,3 +80,45 @@ class CustomerField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}:{self.name}"
+
+
+class CallerFactor(models.Model):
+    """One factor a caller proved to one member of staff (``customers.verified``): a code
+    sent to a channel on file, a signed link, or knowledge of the company's own records.
+    Factors of different kinds within the verification window make a level; each row
+    stands on its own and ages out by itself."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Registered email address"
+        PHONE = "phone", "Registered phone number"
+        KNOWLEDGE = "knowledge", "Knowledge of the company's records"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="factors")
+    # Who the caller proved it to: a person (a factor gives need-to-know to them alone),
+    # or the customer themself through the portal (no user).
+    user_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    method = models.CharField(max_length=32)
+    passed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = (models.Index(fields=("user_id", "customer", "passed_at")),)
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}:{self.kind}"
+
+
+class ContactNotice(models.Model):
+    """A contact detail that was replaced, kept sealed under the customer's key until the
+    notice to it has gone out (``customers.jobs.contact_change_notice``): the owner of
+    the old address or number hears of the change, so a takeover does not go unseen.
+    Erasing the customer leaves it unreadable; the job then sends nothing."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE,
+                                 related_name="contact_notices")
+    field = models.CharField(max_length=64)
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}:{self.field}"

@@ -25,6 +25,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock, metrics
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Gone, NotFound, PermissionDenied, ValidationError
+from trustdesk.customers import verified
 from trustdesk.customers.models import Customer, subject_for
 from trustdesk.customers.profiles import build_profiles
 from trustdesk.customers.visibility import decisions, field_policy, known_customers
@@ -104,7 +105,8 @@ def _clear_value(customer: Customer, spec, stored: str) -> str:
 
 @transaction.atomic
 def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
-                    break_glass: bool = False) -> Revealed:
+                    break_glass: bool = False,
+                    verification_override: str | None = None) -> Revealed:
     """Reveal ``field`` of a customer to ``actor`` for ``ACCESS_REVEAL_SECONDS``.
 
     Fields classified restricted need a recent re-authentication
@@ -112,7 +114,9 @@ def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
     a field need-to-know withholds; the reveal is then audited as such and alerts
     security officers. Raises ``ValidationError`` (reason), ``NotFound`` (no such
     customer or no value), ``PermissionDenied`` (policy), ``ReauthenticationRequired``,
-    ``Gone`` (erased).
+    ``Gone`` (erased), ``VerificationRequired`` (the caller is not verified to the
+    level a reveal needs, ``verified``; ``verification_override`` passes it with a
+    reason, audited and alerted).
     """
     policy.require(actor, "customer.view")
     policy.require(actor, "customer.reveal")
@@ -144,6 +148,9 @@ def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
     stored = build_profiles([customer])[0].profile.get(field)
     if stored is None:
         raise NotFound()
+    override = verified.require_level(actor=actor, customer_id=customer.pk,
+                                      actions="reveal",
+                                      override_reason=verification_override)
     glass = decision == fp.LOCKED
     # A reveal shows the value in clear, also when the glass is broken on a field the role
     # sees only masked: an alert for a value the person never saw would be noise, and
@@ -151,7 +158,8 @@ def customer_reveal(*, actor: Actor, customer_id, field: str, reason: str,
     value = _clear_value(customer, spec, stored)
     record(actor=actor, action="customer.reveal", object_type="customer",
            object_id=customer.pk, fields=[field], reason=reason,
-           context={"break_glass": glass})
+           context={"break_glass": glass, **(
+               {"verification_override": override} if override else {})})
     metrics.count_reveal("field", break_glass=glass)
     if glass:
         alert_break_glass(actor=actor, customer_id=customer.pk, field=field, reason=reason)

@@ -21,7 +21,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from trustdesk.customers import names, organisations
+from trustdesk.customers import names, notices, organisations, verified
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_field
 from trustdesk.customers.reveal import clean_reason, without_personal_data
@@ -114,13 +114,17 @@ def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProf
 def customer_update(
     *, actor: Actor, customer_id: uuid.UUID, changes: Mapping[str, Any],
     break_glass: bool = False, reason: str | None = None,
+    verification_override: str | None = None,
 ) -> CustomerProfile:
     """Change some profile fields; ``None`` or an empty value removes an optional field.
 
     The field policy holds as for reads (``_check_writable``): ``NotFound`` for a field
     the actor may not see, ``PermissionDenied`` for a customer need-to-know withholds
     unless ``break_glass`` with ``reason`` (audited, alerts security officers),
-    ``ReauthenticationRequired`` for restricted fields."""
+    ``ReauthenticationRequired`` for restricted fields. A change of email, phone or
+    payment details needs the caller verified (``verified.require_level``, raising
+    ``VerificationRequired``) or ``verification_override`` with a reason; the old email
+    or phone is told of the change."""
     policy.require(actor, "customer.update")
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
@@ -132,19 +136,26 @@ def customer_update(
                              reason=reason)
     existing = {name: "" for name in customer.fields.values_list("name", flat=True)}
     cleaned = validate_profile(get_inventory(), changes, existing=existing)
+    override = verified.require_level(
+        actor=actor, customer_id=customer.pk, actions=verified.actions_for_fields(cleaned),
+        override_reason=verification_override)
+    notices.keep_replaced(customer, cleaned)
     _write_fields(customer, cleaned)
     customer.save(update_fields=["updated_at"])
     glass = reason is not None
     record(actor=actor, action="customer.update", object_type="customer",
-           object_id=customer.pk, fields=cleaned.keys(), reason=reason or "",
-           context={"break_glass": glass})
+           object_id=customer.pk, fields=cleaned.keys(),
+           reason="; ".join(r for r in (reason, override) if r),
+           context={"break_glass": glass, **(
+               {"verification_override": True} if override else {})})
     if glass:
         alert_break_glass(actor=actor, customer_id=customer.pk,
                           field=f"write:{','.join(sorted(cleaned))}"[:64], reason=reason)
     return apply(actor, build_profiles([customer]))[0]
 
 
-def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> CustomerProfile:
+def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
+                   verification_override: str | None = None) -> CustomerProfile:
     """Erase a customer by crypto-shredding: their key is destroyed, so every copy of
     their data — profile, messages, attachments, card and PII tokens, in the database,
     its dumps and backups — becomes unreadable. What remains is the erasure record: who, when, why.
@@ -160,6 +171,18 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str) -> Cust
         raise NotFound()
     if customer.status == Customer.Status.ERASED:
         raise Conflict("This customer has already been erased.")
+    # Asked on the caller's word, erasure is the one change that cannot be put right:
+    # the gate holds here, and an override's alert is written before the key goes.
+    if verification_override is None:
+        verified.require_level(actor=actor, customer_id=customer.pk, actions="erase")
+    else:
+        with transaction.atomic():
+            override = verified.require_level(actor=actor, customer_id=customer.pk,
+                                              actions="erase",
+                                              override_reason=verification_override)
+            record(actor=actor, action="customer.verification_override",
+                   object_type="customer", object_id=customer.pk, reason=override or "",
+                   context={"actions": ["erase"]})
     # The key goes first, outside the transaction: if what follows fails, the data is
     # already unreadable (fail closed) and erasing again completes the record.
     destroyed = vault.shred(subject_for(customer.pk))

@@ -21,6 +21,7 @@ from trustdesk.access import masking
 from trustdesk.access.roles import NEED_TO_KNOW_ROLES
 from trustdesk.core import compiled
 from trustdesk.core.actor import Actor
+from trustdesk.customers import verified
 from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import CustomerProfile
 from trustdesk.privacy.inventory import get_inventory
@@ -62,6 +63,10 @@ def known_customers(actor: Actor, customer_ids: Iterable[uuid.UUID]) -> set[uuid
     * the actor declared a contact on it (a caller on the line, with a reason, audited,
       counted and alerted on in bulk).
 
+    And without a ticket: the customer's caller proved a factor to the actor within the
+    verification window (``verified``: a code to a channel on file, a signed link,
+    knowledge of the company's records).
+
     Taking a ticket, opening one, or routing one to one's own team gives nothing by
     itself; anything else is a break-glass access. docs/access.md states the rule."""
     customer_ids = set(customer_ids)
@@ -82,10 +87,12 @@ def known_customers(actor: Actor, customer_ids: Iterable[uuid.UUID]) -> set[uuid
         cur.execute(_known_sql(len(teams), len(customers)),
                     [uid, uid, *teams, *(prep(c, connection) for c in customers)])
         rows = cur.fetchall()
-    return {_uuid(customer) for customer, assignee, team, wrote, assigned_by, routed_by,
-            declarer in rows
-            if _grounded(uid, actor.team_ids, assignee=assignee, team=team, wrote=wrote,
-                         assigned_by=assigned_by, routed_by=routed_by, declarer=declarer)}
+    known = {_uuid(customer) for customer, assignee, team, wrote, assigned_by, routed_by,
+             declarer in rows
+             if _grounded(uid, actor.team_ids, assignee=assignee, team=team, wrote=wrote,
+                          assigned_by=assigned_by, routed_by=routed_by, declarer=declarer)}
+    rest = customer_ids - known
+    return known | verified.verified_customers(actor, rest) if rest else known
 
 
 def _known_query(uid, team_ids, customer_ids):

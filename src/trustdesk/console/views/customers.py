@@ -7,10 +7,11 @@ from django.views.decorators.http import require_GET, require_POST
 from trustdesk.access import policy
 from trustdesk.access.fields import HIDDEN, VISIBLE
 from trustdesk.console.forms import CustomerSearchForm, ErasureForm, customer_form
-from trustdesk.console.views.base import actor, console_view, form_error
+from trustdesk.console.views.base import actor, console_view, denied, form_error
 from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import RateLimited, ValidationError
 from trustdesk.customers import organisations, selectors, services
+from trustdesk.customers.errors import VerificationRequired
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.tickets import selectors as tickets
 
@@ -70,8 +71,15 @@ def customer_erase(request, customer_id):
     if not form.is_valid():
         messages.error(request, "Say why the customer is erased, and confirm.")
         return redirect("console:customer", customer_id=customer_id)
-    services.customer_erase(actor=actor(request), customer_id=customer_id,
-                            reason=form.cleaned_data["reason"])
+    try:
+        services.customer_erase(
+            actor=actor(request), customer_id=customer_id, reason=form.cleaned_data["reason"],
+            verification_override=request.POST.get("verification_override") or None)
+    except VerificationRequired as exc:
+        denied(request, exc)
+        messages.error(request, f"{exc.message} Or say below why you erase anyway: that "
+                       "alerts the security officers.")
+        return redirect("console:customer", customer_id=customer_id)
     messages.success(request, "The customer's key was destroyed: their data can no longer "
                      "be read anywhere, backups included.")
     return redirect("console:customer", customer_id=customer_id)
@@ -104,13 +112,20 @@ def customer_detail(request, customer_id):
     clear = {k: v for k, v in customer.profile.items() if customer.access.get(k) == VISIBLE}
     form = customer_form(inventory, data=request.POST or None, initial=clear)
     _editable(form, customer, selectors.field_access(actor=a))
+    verification_needed = None
     if request.method == "POST":
         policy.require(a, "customer.update")
         if form.is_valid():
             changes = {k: (v or None) for k, v in form.cleaned_data.items()
                        if (k in clear and (v or None) != clear[k]) or (k not in clear and v)}
             try:
-                services.customer_update(actor=a, customer_id=customer.id, changes=changes)
+                services.customer_update(
+                    actor=a, customer_id=customer.id, changes=changes,
+                    verification_override=request.POST.get("verification_override") or None)
+            except VerificationRequired as exc:
+                denied(request, exc)
+                verification_needed = exc
+                form.add_error(None, exc.message)
             except ValidationError as exc:
                 form_error(form, exc)
             else:
@@ -125,6 +140,8 @@ def customer_detail(request, customer_id):
         "customer": customer, "fields": fields, "form": form, "tickets": recent,
         "can_edit": policy.has_permission(a, "customer.update"),
         "can_reveal": policy.has_permission(a, "customer.reveal"),
+        "can_verify": policy.has_permission(a, "customer.verify"),
+        "verification_needed": verification_needed,
         "reveal_form": RevealForm(),
         "can_open_ticket": policy.has_permission(a, "ticket.create"),
         "can_erase": policy.has_permission(a, "customer.erase"), "erasure_form": ErasureForm(),

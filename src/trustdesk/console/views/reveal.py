@@ -21,6 +21,7 @@ from trustdesk.console.views.base import actor, console_view, denied
 from trustdesk.core.errors import PermissionDenied, ValidationError
 from trustdesk.customers import reveal
 from trustdesk.customers import selectors as customer_selectors
+from trustdesk.customers.errors import VerificationRequired
 
 
 class RevealForm(forms.Form):
@@ -70,7 +71,8 @@ def field_reveal(request, customer_id, field):
         revealed = reveal.customer_reveal(
             actor=actor(request), customer_id=customer_id, field=field,
             reason=form.cleaned_data["reason"],
-            break_glass=form.cleaned_data["break_glass"])
+            break_glass=form.cleaned_data["break_glass"],
+            verification_override=request.POST.get("verification_override") or None)
     except ReauthenticationRequired:
         back = reverse("console:customer", args=[customer_id])
         return fragment(request, "console/_field_reauth.html",
@@ -85,6 +87,7 @@ def field_reveal(request, customer_id, field):
         context = _field_context(request, customer_id, field)
         form.add_error("reason", exc.message)
         context["form"] = form
+        context["verify_needed"] = isinstance(exc, VerificationRequired)
         return fragment(request, "console/_field_masked.html", context, status=403)
     return fragment(request, "console/_field_revealed.html", {
         "customer_id": customer_id, "name": field, "revealed": revealed,

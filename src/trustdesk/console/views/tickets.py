@@ -133,6 +133,7 @@ def _detail_context(request, ticket_id: int, reply_form=None) -> dict:
         "reply_form": reply_form,
         "update_form": update_form, "can_reply": policy.has_permission(a, "ticket.reply"),
         "can_update": policy.has_permission(a, "ticket.update"),
+        "can_verify": policy.has_permission(a, "customer.verify"),
         "field_labels": {f.name: f.label for f in get_inventory().fields},
         "reveal_form": RevealForm(),
         "mail_warnings": banners.for_messages(m.pk for m in detail.messages),
