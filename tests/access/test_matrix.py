@@ -162,7 +162,8 @@ def world(make_user, make_team, make_customer, system):
 
     channel = channels.channel_create(actor=admin, kind="phone", value="+44 20 7946 0000",
                                       label="Billing line", may_ask=["order number"])
-    return {"channel": channel, "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
+    return {"channel": channel,
+            "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
             "tokens": tokens, "job": job, "list_entry": entry, "route": route,
             "mail": held, "report": report}
@@ -362,7 +363,7 @@ def test_public_pages_answer_everyone_the_same_and_show_no_desk_data(
         role, world, make_user, console_client, settings):
     settings.SECURITY_CONTACT = "mailto:security@example.com"
     client = Client() if role is None else console_client(_user(make_user, world, role))
-    everything = [v for v in PROFILE.values()] + sum(EXTRA_FORMS.values(), [])
+    everything = [*PROFILE.values()] + [f for forms in EXTRA_FORMS.values() for f in forms]
     for url in PUBLIC_PAGES:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)

@@ -26,8 +26,8 @@ NEVER_ASK = {
     "card_code": "card security codes",
     "one_time_code": "one-time codes or sign-in codes",
     "pin": "PINs",
-    "remote_access": "installing remote-access software",
-    "money_transfer": "moving money to another account",
+    "remote_access": "remote access to your device",
+    "money_transfer": "a transfer of money to another account",
 }
 
 # Every channel promises these, whatever an admin declares: a customer told once that

@@ -1,46 +1,47 @@
 """The fixed vocabulary the public pages show, translated by key: channel kinds, the
 never-ask list, legal bases, data categories, retention units. Free text (an inventory
-field's purpose, a channel's label) is shown as written."""
+field's purpose, a channel's label) is shown as written. Each word has the context
+"trust page": short words ("Phone", "Account") are in other apps' catalogues too, with
+other meanings, and those would win."""
 
 from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 KINDS = {
-    "email": _("Email"),
-    "phone": _("Phone"),
-    "chat": _("Chat"),
-    "portal": _("Customer portal"),
-    "social": _("Social media"),
-    "web": _("Website"),
+    "email": pgettext_lazy("trust page", "Email"),
+    "phone": pgettext_lazy("trust page", "Phone"),
+    "chat": pgettext_lazy("trust page", "Chat"),
+    "portal": pgettext_lazy("trust page", "Customer portal"),
+    "social": pgettext_lazy("trust page", "Social media"),
+    "web": pgettext_lazy("trust page", "Website"),
 }
 NEVER_ASK = {
-    "password": _("your password"),
-    "card_number": _("your full card number"),
-    "card_code": _("your card security code (CVV/CVC)"),
-    "one_time_code": _("one-time codes or sign-in codes"),
-    "pin": _("your PIN"),
-    "remote_access": _("to install remote-access software"),
-    "money_transfer": _("to move money to another account"),
+    "password": pgettext_lazy("trust page", "your password"),
+    "card_number": pgettext_lazy("trust page", "your full card number"),
+    "card_code": pgettext_lazy("trust page", "your card security code (CVV/CVC)"),
+    "one_time_code": pgettext_lazy("trust page", "one-time codes or sign-in codes"),
+    "pin": pgettext_lazy("trust page", "your PIN"),
+    "remote_access": pgettext_lazy("trust page", "remote access to your device"),
+    "money_transfer": pgettext_lazy("trust page", "a transfer of money to another account"),
 }
 LEGAL_BASES = {
-    "consent": _("Your consent"),
-    "contract": _("Our contract with you"),
-    "legal_obligation": _("A legal obligation"),
-    "vital_interests": _("Vital interests"),
-    "public_task": _("A public task"),
-    "legitimate_interests": _("Legitimate interests"),
+    "consent": pgettext_lazy("trust page", "Your consent"),
+    "contract": pgettext_lazy("trust page", "Our contract with you"),
+    "legal_obligation": pgettext_lazy("trust page", "A legal obligation"),
+    "vital_interests": pgettext_lazy("trust page", "Vital interests"),
+    "public_task": pgettext_lazy("trust page", "A public task"),
+    "legitimate_interests": pgettext_lazy("trust page", "Legitimate interests"),
 }
 CATEGORIES = {
-    "contact": _("Contact"),
-    "identity": _("Identity"),
-    "account": _("Account"),
-    "financial": _("Financial"),
-    "preferences": _("Preferences"),
-    "technical": _("Technical"),
+    "contact": pgettext_lazy("trust page", "Contact"),
+    "identity": pgettext_lazy("trust page", "Identity"),
+    "account": pgettext_lazy("trust page", "Account"),
+    "financial": pgettext_lazy("trust page", "Financial"),
+    "preferences": pgettext_lazy("trust page", "Preferences"),
+    "technical": pgettext_lazy("trust page", "Technical"),
 }
 _RETENTION = re.compile(r"^(\d{1,4})([dwmy])$")
 
