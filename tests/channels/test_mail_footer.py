@@ -56,7 +56,7 @@ def test_a_reply_carries_the_footer_and_its_signature_verifies(
         .get_content().replace("\r\n", "\n")
     assert body.startswith("Your parcel left our warehouse today.\n\n-- \n")
     assert ("We will never ask you for passwords, full card numbers, card security codes, "
-            "one-time codes or sign-in codes, PINs or remote access to your device."
+            "one-time or sign-in codes, PINs or remote access to your device."
             in body)
     assert "https://help.example.com/trust/#channels" in body
     message.refresh_from_db()

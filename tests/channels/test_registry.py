@@ -55,6 +55,7 @@ def test_an_admin_adds_channels_of_every_kind_cleaned_to_one_form(admin):
     ("web", "https://user:pw@example.com/", "value", "https://"),
     ("web", 'https://example.com/"onmouseover=', "value", "https://"),
     ("social", "@no spaces allowed", "value", "handle"),
+    ("web", "https://example.com/ünïcode", "value", "https://"),
     ("fax", "+442079460000", "kind", "kind is one of"),
     ("email", "help@example.com\r\nBcc: x@evil.example", "value", "one line"),
     ("web", "https://example.com/" + "a" * 300, "value", "At most 254"),
@@ -86,6 +87,13 @@ def test_published_text_holds_no_personal_data_and_no_forbidden_asks(admin, fiel
         services.channel_create(actor=admin, kind="web", value="https://example.com/",
                                 **kwargs)
     assert caught.value.field == field and says in caught.value.message
+
+
+def test_an_internationalised_host_is_published_in_punycode(admin):
+    # A look-alike of example.com with a Cyrillic "а" shows as what it is.
+    channel = services.channel_create(actor=admin, kind="web",
+                                      value="https://ex\u0430mple.com/help?x=1")
+    assert channel.value == "https://xn--exmple-4nf.com/help?x=1"
 
 
 def test_the_defaults_cannot_be_taken_away_and_extras_stay(admin):

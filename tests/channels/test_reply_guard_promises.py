@@ -30,7 +30,7 @@ def _ticket(make_ticket, channel):
     ("email", "Please send us your password.", "Our email channel never asks for passwords."),
     ("phone", "What is your PIN?", "Our phone channel never asks for PINs."),
     ("chat", "请把收到的验证码发给我。",
-     "Our chat channel never asks for one-time codes or sign-in codes."),
+     "Our chat channel never asks for one-time or sign-in codes."),
     ("api", "What is the CVV on the back?", "We never ask for card security codes."),
 ])
 def test_with_an_empty_registry_the_defaults_block_and_are_quoted(

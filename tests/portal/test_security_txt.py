@@ -88,6 +88,13 @@ def test_no_valid_contact_no_file(settings, contact):
     assert b"Expires" not in response.content and b"evil" not in response.content
 
 
+def test_a_plain_http_public_url_gives_no_canonical_or_policy(settings):
+    settings.SECURITY_CONTACT = "mailto:security@example.com"
+    settings.PUBLIC_URL = "http://help.example.com"
+    fields = validate(Client().get(URL).content.decode(), now=dt.datetime.now(dt.UTC))
+    assert "canonical" not in fields and "policy" not in fields
+
+
 def test_a_public_url_with_a_line_break_adds_no_field(settings):
     settings.SECURITY_CONTACT = "mailto:security@example.com"
     settings.PUBLIC_URL = "https://help.example.com\r\nContact: mailto:evil@evil.example"

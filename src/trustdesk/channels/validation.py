@@ -88,11 +88,23 @@ def _phone(raw: str) -> str:
 
 def _url(raw: str) -> str:
     parts = urlsplit(raw)
+    bad = ValidationError("This channel is an https:// address, such as "
+                          "https://example.com/help.", field="value")
     if (parts.scheme != "https" or not parts.hostname or parts.username or parts.password
             or any(c.isspace() or c in "<>\"'\\" for c in raw)):
-        raise ValidationError("This channel is an https:// address, such as "
-                              "https://example.com/help.", field="value")
-    return raw
+        raise bad
+    # The host as customers' browsers will resolve it: an internationalised name is
+    # published in its punycode form, so a look-alike (Cyrillic "а" for "a") shows as
+    # what it is. The rest must be ASCII (percent-encoded) for the same reason.
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise bad from None
+    rest = raw[len(parts.scheme) + 3 + len(parts.netloc):]
+    if not rest.isascii() or not all(_LABEL.fullmatch(p) for p in host.split(".")):
+        raise bad
+    port = f":{parts.port}" if parts.port else ""
+    return f"https://{host}{port}{rest}"
 
 
 def clean_value(kind: str, raw) -> str:

@@ -24,7 +24,7 @@ NEVER_ASK = {
     "password": "passwords",
     "card_number": "full card numbers",
     "card_code": "card security codes",
-    "one_time_code": "one-time codes or sign-in codes",
+    "one_time_code": "one-time or sign-in codes",
     "pin": "PINs",
     "remote_access": "remote access to your device",
     "money_transfer": "a transfer of money to another account",

@@ -4,8 +4,8 @@ Contact comes from ``TRUSTDESK_SECURITY_CONTACT`` and must be a ``mailto:`` or
 ``https:`` URI of printable ASCII without spaces; Expires lies
 ``TRUSTDESK_SECURITY_TXT_DAYS`` (default 180, at most 364) days ahead, so the file is
 never stale and never more than a year out (RFC 9116 §2.5.5). Canonical and Policy are
-given when the public URL is known (``core.publicurl``), never guessed from the Host
-header.
+given when the public URL is known and https (``core.publicurl``), never guessed from
+the Host header.
 
 Without a valid contact the file is not served (404) and a system check says so in
 production: a security.txt with no one behind it is worse than none, and a malformed
@@ -46,8 +46,8 @@ def render() -> str | None:
         return None
     lines = [f"Contact: {who}", f"Expires: {expires()}",
              f"Preferred-Languages: {LANGUAGES}"]
-    if base := public_url():
-        if base.startswith("https://"):
-            lines.append(f"Canonical: {base}/.well-known/security.txt")
+    base = public_url()
+    if base.startswith("https://"):  # web URIs in security.txt must be https (§2.5)
+        lines.append(f"Canonical: {base}/.well-known/security.txt")
         lines.append(f"Policy: {base}/trust/#security")
     return "\n".join(lines) + "\n"
