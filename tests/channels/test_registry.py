@@ -48,6 +48,8 @@ def test_an_admin_adds_channels_of_every_kind_cleaned_to_one_form(admin):
 @pytest.mark.parametrize(("kind", "value", "field", "says"), [
     ("email", "not an address", "value", "name@example.com"),
     ("email", "a@b", "value", "name@example.com"),
+    ("email", "help?cc=victim@example.com", "value", "name@example.com"),
+    ("email", "help&body=x@example.com", "value", "name@example.com"),
     ("phone", "020 7946 0000", "value", "country code"),
     ("phone", "+44 12", "value", "country code"),
     ("chat", "http://example.com/chat", "value", "https://"),

@@ -24,7 +24,9 @@ LABEL_MAX = 80
 VALUE_MAX = 254
 MAY_ASK_MAX = 12
 MAY_ASK_ITEM_MAX = 60
-_LOCAL = re.compile(r"[a-z0-9!#$%&'*/=?^_`{|}~+-]+(?:\.[a-z0-9!#$%&'*/=?^_`{|}~+-]+)*")
+# Narrower than RFC 5322 allows: the address becomes a mailto: link on the trust page,
+# where "?", "&" or "=" would start headers of the customer's mail ("?cc=…").
+_LOCAL = re.compile(r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*")
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _HANDLE = re.compile(r"@?[A-Za-z0-9_.-]{1,64}")
 # What a public description may contain that the detector reports but that names nobody.
