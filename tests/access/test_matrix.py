@@ -77,6 +77,10 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert "mail/lists/<int:entry_id>/remove/" in routes
     assert ("DELETE", "/api/v1/mail/lists/{entry_id}") in ops
     assert ("POST", "/api/v1/tickets/bulk") in ops
+    assert ("GET", "/api/v1/channels") in ops
+    assert ("DELETE", "/api/v1/channels/{channel_id}") in ops
+    assert {"channels/<int:channel_id>/delete/", "trust/",
+            ".well-known/security.txt"} <= set(routes)
     assert ("GET", "/api/v1/views/{view_id}/tickets") in ops
     assert "tickets/views/<int:view_id>/delete/" in routes
     assert len(routes) >= 25 and len(ops) >= 20
@@ -159,7 +163,13 @@ def world(make_user, make_team, make_customer, system):
 
     challenge = verification.challenge_start(actor=actor_for_user(lead),
                                              customer_id=customer.id, method_name="knowledge")
-    return {"challenge": challenge, "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
+    # An official channel, for the registry's pages and endpoints (and the trust page).
+    from trustdesk.channels import services as channels
+
+    channel = channels.channel_create(actor=admin, kind="phone", value="+44 20 7946 0000",
+                                      label="Billing line", may_ask=["order number"])
+    return {"channel": channel, "challenge": challenge,
+            "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
             "tokens": tokens, "job": job, "list_entry": entry, "route": route,
             "mail": held, "report": report}
@@ -200,6 +210,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "organisation_id": [str(world["org"].pk)],
         "signed": [world["survey"]],
         "challenge_id": [str(world["challenge"].challenge_id)],
+        "channel_id": [str(world["channel"].pk)],
     }
 
 
@@ -347,3 +358,28 @@ def test_monitoring_endpoints_answer_no_role_and_show_no_customer_data(
             assert not _leaks(_body(response), hidden + not_clear)
             assert str(world["customer"].id) not in _body(response)
             assert user.email not in _body(response)
+
+
+# Pages anyone may read without signing in. Each answers the same to every role and to
+# nobody, and shows nothing from the desk: no customer value, no agent, no ticket.
+PUBLIC_PAGES = ("/trust/", "/.well-known/security.txt")
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_public_pages_answer_everyone_the_same_and_show_no_desk_data(
+        role, world, make_user, console_client, settings):
+    settings.SECURITY_CONTACT = "mailto:security@example.com"
+    client = Client() if role is None else console_client(_user(make_user, world, role))
+    everything = [*PROFILE.values()] + [f for forms in EXTRA_FORMS.values() for f in forms]
+    for url in PUBLIC_PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = _body(response)
+        assert not _leaks(body, everything), url
+        assert str(world["customer"].id) not in body and "Card charged twice" not in body
+        assert "@example.com>" not in body and "Agent" not in body
+        assert "script-src" not in response["Content-Security-Policy"]
+        assert "default-src 'none'" in response["Content-Security-Policy"]
+        assert client.post(url).status_code == 405
+    page = _body(client.get("/trust/"))
+    assert "+44 20 7946 0000" in page and "support@example.com" in page

@@ -61,6 +61,8 @@ PERMISSIONS = {
                  "the support addresses",
     "mail.release": "Release or delete mail in the suspended queue",
     "mail.configure": "Change the gateway's allow and deny lists and the support addresses",
+    "channel.manage": "Add, change and remove the official channels published on the "
+                      "trust page",
 }
 
 _WORKER = {
@@ -78,7 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
         "ticket.assign", "datamap.read", "keys.view", "access.review", "role.manage",
         "jobs.view", "jobs.manage", "keys.rotate", "mail.view", "mail.release",
-        "mail.configure",
+        "mail.configure", "channel.manage",
     }),
     SECURITY_OFFICER: frozenset({"audit.read", "alert.read", "agent.view", "datamap.read",
                                  "keys.view", "access.review", "jobs.view", "mail.view",

@@ -13,6 +13,7 @@ from trustdesk import __version__
 from trustdesk.api import (
     access,
     audit,
+    channels,
     customers,
     jobs,
     macros,
@@ -60,6 +61,7 @@ api.add_router("", access.router)
 api.add_router("", jobs.router)
 api.add_router("", mail_policy.router)
 api.add_router("", mail_routes.router)
+api.add_router("", channels.router)
 api.add_router("", mail_queue.router)
 api.add_router("", mail_reports.router)
 

@@ -40,3 +40,21 @@ def field_policy(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             errors.append(checks.Error(f"TRUSTDESK_FIELD_POLICY: {exc.detail or exc}",
                                        id="trustdesk.E001"))
     return errors
+
+
+@checks.register()
+def security_contact(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """/.well-known/security.txt is served only with a valid contact (portal/securitytxt):
+    in production, say so when there is none or the value was refused."""
+    from trustdesk.portal import securitytxt
+
+    if not settings.PRODUCTION or securitytxt.contact():
+        return []
+    if settings.SECURITY_CONTACT:
+        return [checks.Error(
+            "TRUSTDESK_SECURITY_CONTACT must be one mailto: or https: URI (printable ASCII, "
+            "no spaces or line breaks); /.well-known/security.txt is not served.",
+            id="trustdesk.E010")]
+    return [checks.Warning(
+        "TRUSTDESK_SECURITY_CONTACT is not set: /.well-known/security.txt answers 404 and "
+        "the trust page gives no security contact.", id="trustdesk.W010")]

@@ -96,10 +96,12 @@ INSTALLED_APPS = [
     "trustdesk.accounts",
     "trustdesk.search",
     "trustdesk.customers",
+    "trustdesk.channels",
     "trustdesk.tickets",
     "trustdesk.verification",
     "trustdesk.mailgateway",
     "trustdesk.api",
+    "trustdesk.portal",
     "trustdesk.config",
 ]
 
@@ -241,8 +243,19 @@ DEFAULT_FROM_EMAIL = env.get("TRUSTDESK_FROM_EMAIL", "TrustDesk <support@localho
 # number and a link, never what it says. The link needs the console's address.
 NOTIFY_BY_EMAIL = env.get("TRUSTDESK_NOTIFY_BY_EMAIL", "true").lower() in ("1", "true", "yes")
 CONSOLE_URL = env.get("TRUSTDESK_CONSOLE_URL", "").rstrip("/")
+# The public trust page and security.txt (docs/trust.md): the customer-facing base URL
+# (default: the console's), who receives security reports (mailto: or https:, required
+# for /.well-known/security.txt to be served), who receives privacy requests, and how
+# many days ahead security.txt's Expires lies (under a year, RFC 9116).
+PUBLIC_URL = env.get("TRUSTDESK_PUBLIC_URL", "").rstrip("/")
+SECURITY_CONTACT = env.get("TRUSTDESK_SECURITY_CONTACT", "").strip()
+PRIVACY_CONTACT = env.get("TRUSTDESK_PRIVACY_CONTACT", "").strip()
+SECURITY_TXT_DAYS = min(controls.number(env, "TRUSTDESK_SECURITY_TXT_DAYS", 180), 364)
 
 LANGUAGE_CODE = "en"
+# The public pages speak these (chosen per request by trustdesk.portal, never by a
+# middleware: the console stays in English).
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

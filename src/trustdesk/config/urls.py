@@ -13,6 +13,8 @@ urlpatterns = [
     # Before allauth's: nobody adds, removes or swaps their own sign-in address.
     path("accounts/email/", signin_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
+    # The public pages, before the console's: no sign-in, their own CSP and language.
+    path("", include("trustdesk.portal.urls")),
     path("", include("trustdesk.console.urls")),
 ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from trustdesk import vault
+from trustdesk.core.publicurl import public_url
 from trustdesk.customers import delivery
 from trustdesk.customers.models import ContactNotice, Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import open_field
@@ -70,8 +71,6 @@ def send_notice(notice_id: int) -> bool:
 
 
 def _where() -> str:
-    from django.conf import settings
-
-    base = (getattr(settings, "PUBLIC_URL", "") or settings.CONSOLE_URL or "").rstrip("/")
-    return f", listed at {base}/trust/" if base else ""
+    base = public_url()
+    return f", listed at {base}/trust/#channels" if base else ""
 

@@ -29,7 +29,7 @@ from trustdesk.core.errors import Conflict, NotFound
 from trustdesk.customers.models import Customer, subject_for
 from trustdesk.customers.profiles import read_profile
 from trustdesk.jobs.registry import enqueue
-from trustdesk.mailgateway import addresses, references, routes
+from trustdesk.mailgateway import addresses, footer, references, routes
 from trustdesk.mailgateway.analysis.domains import normalise
 from trustdesk.mailgateway.models import InboundMail, OutboundMail, Route
 from trustdesk.tickets import cc as ticket_cc
@@ -119,7 +119,7 @@ def build(*, route: Route, ticket: Ticket, message: Message, to: Address, messag
     if in_reply_to:
         mail["In-Reply-To"] = in_reply_to
         mail["References"] = " ".join(refs)
-    mail.set_content(message.body, charset="utf-8")
+    mail.set_content(footer.with_footer(message.body), charset="utf-8")
     for attachment in message.attachment_list:
         if attachment.quarantined:  # never scanned: it stays inside, for who may see it
             continue

@@ -207,3 +207,11 @@ def route_update(*, actor: Actor, route_id, name=UNSET, team_id=UNSET, honour_dm
                object_id=route.pk, fields=changed,
                context=_context(route, previous_selector=previous))
     return route
+
+
+def published_addresses() -> list[tuple[str, str]]:
+    """(address, display name) of every active support address: the addresses customers
+    already get mail from, which the trust page lists as official email channels. Public
+    by nature (they are the From of every reply), so read without an actor."""
+    return list(Route.objects.filter(active=True).order_by("address")
+                .values_list("address", "name"))

@@ -23,7 +23,7 @@ from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.customers.models import subject_for
 from trustdesk.jobs.registry import enqueue
-from trustdesk.mailgateway import outbound, routes
+from trustdesk.mailgateway import footer, outbound, routes
 from trustdesk.mailgateway.models import OutboundMail
 from trustdesk.tickets import csat
 from trustdesk.tickets.models import Survey
@@ -57,9 +57,9 @@ def queue_survey(survey: Survey) -> OutboundMail | None:
     mail["Date"] = format_datetime(clock.now())
     mail["Message-ID"] = message_id
     mail["Auto-Submitted"] = "auto-generated"  # no auto-reply should answer it
-    mail.set_content(
+    mail.set_content(footer.with_footer(
         f"Your request #{ticket.pk} is solved.\n\nHow did we do? One click tells us:\n"
-        f"{link}\n\nThe link is yours alone and works for {csat.VALID_DAYS} days.\n",
+        f"{link}\n\nThe link is yours alone and works for {csat.VALID_DAYS} days.\n"),
         charset="utf-8")
     raw = mail.as_bytes(policy=outbound.POLICY)
     signed = bool(route.dkim_selector and route.dkim_key_sealed)

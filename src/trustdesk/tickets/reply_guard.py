@@ -1,7 +1,13 @@
 """Reply guard: before an agent's reply leaves, look for requests for secrets and for
 personal data that is not this ticket's customer's. Per ``settings.PII_REPLY_GUARD`` each
 check blocks (the reply is refused with an explanation), warns (it is sent, and the agent
-is told) or is off. Either way the event is audited, with entity names only."""
+is told) or is off. Either way the event is audited, with entity names only.
+
+What a reply may not ask for is what the ticket's channel promises customers it never asks
+for (the official-channel registry, ``channels``): each secret the guard detects maps onto
+the registry's never-ask vocabulary, and the explanation quotes the promise. The
+registry only adds to the built-in defaults, so a channel it says nothing about still
+blocks every detected secret (fail closed)."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from trustdesk import pii
 from trustdesk.access import fields as fp
 from trustdesk.audit.models import AuditEvent
 from trustdesk.audit.services import record
+from trustdesk.channels.selectors import promise_for
+from trustdesk.channels.vocabulary import GUARD_TO_NEVER_ASK, TICKET_CHANNEL_KIND
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import ConfigurationError
 from trustdesk.customers import visibility
@@ -62,10 +70,11 @@ def inspect(ticket: Ticket, body: str, *, actor: Actor) -> Verdict:
         asks = secret_requests(body)
         if asks:
             kinds = sorted({r.kind for r in asks})
+            promise = promise_for(TICKET_CHANNEL_KIND.get(ticket.channel))
             context["secret_requests"] = kinds
-            lines = [f"This reply {r.explanation}" for r in
-                     {r.kind: r for r in asks}.values()]
-            (blocked if asking_mode == "block" else warnings).extend(lines)
+            context["channel"] = promise.kind or "none"
+            (blocked if asking_mode == "block" else warnings).extend(
+                _explain(r, promise) for r in {r.kind: r for r in asks}.values())
     if modes["foreign_data"] != "off":
         foreign = _foreign_entities(actor, ticket, body)
         if foreign:
@@ -74,6 +83,14 @@ def inspect(ticket: Ticket, body: str, *, actor: Actor) -> Verdict:
                 entities=", ".join(e.replace("_", " ").lower() for e in foreign))
             (blocked if modes["foreign_data"] == "block" else warnings).append(line)
     return Verdict(blocked, warnings, context)
+
+
+def _explain(request, promise) -> str:
+    key = GUARD_TO_NEVER_ASK.get(request.kind)
+    line = f"This reply {request.explanation}"
+    # Every guard kind is mapped and a default; were one not, it still blocks (above),
+    # only without a promise to quote.
+    return f"{line} {promise.says(key)}" if key in promise.never_asks else line
 
 
 def _foreign_entities(actor: Actor, ticket: Ticket, body: str) -> list[str]:

@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 
 from trustdesk import vault
+from trustdesk.core.publicurl import public_url
 from trustdesk.customers import delivery
 from trustdesk.verification.methods.base import Method, Prompt
 from trustdesk.verification.models import Challenge
@@ -60,4 +61,4 @@ class EmailLink(Method):
 
 
 def _base() -> str:
-    return (getattr(settings, "PUBLIC_URL", "") or settings.CONSOLE_URL or "").rstrip("/")
+    return public_url()
