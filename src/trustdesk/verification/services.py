@@ -153,12 +153,15 @@ def challenge_answer(*, actor: Actor, challenge_id, answer: str) -> Answered:
                     state=verified.state(actor, customer.pk))
 
 
-def _passed(actor: Actor, customer: Customer, challenge: Challenge, chosen) -> Answered:
+def _passed(actor: Actor, customer: Customer, challenge: Challenge, chosen, *,
+            by: Actor | None = None) -> Answered:
+    """Record the factor for ``actor`` (the person the caller proved it to); ``by`` is
+    who acted, when not that person (the customer confirming a link)."""
     challenge.outcome, challenge.closed_at = Challenge.Outcome.PASSED, clock.now()
     challenge.save(update_fields=["attempts", "outcome", "closed_at"])
     state = verified.factor_passed(actor=actor, customer=customer, kind=chosen.kind,
                                    method=chosen.name)
-    _audit(actor, customer, "verification.pass", challenge, level=state.level)
+    _audit(by or actor, customer, "verification.pass", challenge, level=state.level)
     return Answered(matches=True, attempts_left=0, state=state)
 
 
@@ -212,7 +215,8 @@ def link_confirm(*, token: str) -> bool:
                 or not chosen.check(challenge, token)):
             return False
         sender = Actor(kind="agent", label=challenge.actor_label, user_id=challenge.user_id)
-        _passed(sender, challenge.customer, challenge, chosen)
+        _passed(sender, challenge.customer, challenge, chosen,
+                by=Actor.system("verification_link"))
     return True
 
 
