@@ -60,3 +60,14 @@ def move_clock(monkeypatch):
         real = dt.datetime.now(dt.UTC)
         monkeypatch.setattr(clock, "now", lambda: real + dt.timedelta(**delta))
     return move
+
+
+@pytest.fixture
+def payment_on_file(settings, tmp_path):
+    """The company's records hold the desk customer's last payment, 42.50 (a CSV)."""
+    from verification.callers import write_facts
+
+    path = tmp_path / "facts.csv"
+    write_facts(path, [(EMAIL, "payment_amount", "42.50", "2026-11-30")])
+    settings.VERIFICATION_FACTS_CSV = path
+    return "42.50"
