@@ -383,3 +383,73 @@ def test_public_pages_answer_everyone_the_same_and_show_no_desk_data(
         assert client.post(url).status_code == 405
     page = _body(client.get("/trust/"))
     assert "+44 20 7946 0000" in page and "support@example.com" in page
+
+
+# --- the caller-verification gates, per role ---------------------------------------------
+GATED_ROLES = sorted(r for r in ROLES if {"customer.update", "customer.reveal"}
+                     & ROLE_PERMISSIONS[r])
+
+
+@pytest.mark.verification_gates
+@pytest.mark.parametrize("role", GATED_ROLES)
+def test_gated_endpoints_refuse_an_unverified_caller(role, make_user, make_team,
+                                                     make_customer, console_client, system):
+    """Every role that may reveal or change a customer is refused at each gated endpoint,
+    API and console, reads (reveals) and writes (contact, card, erasure), until the
+    caller is verified: the gates are part of the matrix, not of one role's pages."""
+    from helpers import stored_profile
+    from trustdesk.audit.models import AuditEvent
+    from trustdesk.customers.models import Customer
+
+    team = make_team()
+    customer = make_customer(**PROFILE)
+    tickets.ticket_create(actor=system, customer_id=customer.id, subject="Refund",
+                          body="Where is it?", team_id=team.pk)
+    user = make_user(role, teams=[team], mfa=True)
+    client = console_client(user)  # a session, freshly re-authenticated: the most favoured
+    perms = ROLE_PERMISSIONS[role]
+    policy = field_policy()
+    revealable = [f for f in PROFILE if policy.decide(role, f) == fp.REVEALABLE]
+    writable = [f for f in ("email", "phone", "payment_card")
+                if policy.decide(role, f) != fp.HIDDEN]
+    refusals = []
+
+    def refused_api(method, url, data):
+        response = _send(client, method, url, data)
+        code = (response.json().get("error") or {}).get("code") \
+            if response.get("Content-Type", "").startswith("application/json") else None
+        if (response.status_code, code) != (403, "verification_required"):
+            refusals.append((method, url, data, response.status_code, code))
+
+    base = f"/api/v1/customers/{customer.id}"
+    if "customer.reveal" in perms:
+        assert revealable, role
+        for field in revealable:
+            refused_api("POST", f"{base}/reveal", {"field": field, "reason": REASON})
+            page = client.post(f"/customers/{customer.id}/fields/{field}/reveal/",
+                               {"reason": REASON})
+            if page.status_code != 403 or b"Verify the caller first" not in page.content:
+                refusals.append(("console reveal", field, page.status_code))
+    if "customer.update" in perms:
+        assert writable, role
+        new = {"email": "new.owner@evil.example", "phone": "+442079460999",
+               "payment_card": "4000056655665556"}
+        for field in writable:
+            refused_api("PATCH", base, {"profile": {field: new[field]}})
+        page = client.post(f"/customers/{customer.id}/",
+                           {"full_name": PROFILE["full_name"], "email": new["email"]})
+        if page.status_code != 400 or b"Verify the caller first" not in page.content:
+            refusals.append(("console update", page.status_code))
+    if "customer.erase" in perms:
+        refused_api("POST", f"{base}/erase", {"reason": "Customer asked to be forgotten"})
+        page = client.post(f"/customers/{customer.id}/erase/",
+                           {"reason": "Customer asked to be forgotten", "confirm": "on"},
+                           follow=True)
+        if b"Verify the caller first" not in page.content:
+            refusals.append(("console erase", page.status_code))
+    assert refusals == []
+    # Nothing was revealed, changed or erased.
+    assert Customer.objects.get(pk=customer.id).status == Customer.Status.ACTIVE
+    assert stored_profile(customer.id)["email"] == PROFILE["email"]
+    assert not AuditEvent.objects.filter(action__in=["customer.reveal", "customer.update",
+                                                     "customer.erase"]).exists()

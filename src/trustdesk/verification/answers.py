@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d %B %Y", "%d %b %Y", "%B %d %Y",
                  "%b %d %Y", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y", "%m-%d-%Y",
                  "%Y%m%d")
+# Marks NFKC leaves alone: the minus sign and the Arabic decimal and thousands separators.
+_AMOUNT_MARKS = str.maketrans({"\u2212": "-", "\u066b": ".", "\u066c": ","})
 _CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 
 
@@ -45,7 +47,7 @@ def amount(text: str) -> Decimal | None:
     """An amount of money to the cent, or ``None``: "£1,234.50", "1.234,50 €",
     "12,5", "EUR 12.50". A separator followed by one or two final digits is the
     decimal point; the others group thousands."""
-    kept = re.sub(r"[^\d.,\-]", "", fold(text))
+    kept = re.sub(r"[^\d.,\-]", "", fold(text).translate(_AMOUNT_MARKS))
     if not kept or not any(c.isdigit() for c in kept) or kept.count("-") > 1:
         return None
     negative = kept.startswith("-")
