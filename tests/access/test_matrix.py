@@ -82,6 +82,9 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert {"channels/<int:channel_id>/delete/", "trust/",
             ".well-known/security.txt"} <= set(routes)
     assert ("GET", "/api/v1/views/{view_id}/tickets") in ops
+    assert ("GET", "/api/v1/privacy/requests") in ops
+    assert {"privacy/requests/", "help/", "help/tickets/<int:ticket_id>/",
+            "help/link/<str:token>/", "help/confirm/<str:token>/", "help/data/"} <= set(routes)
     assert "tickets/views/<int:view_id>/delete/" in routes
     assert len(routes) >= 25 and len(ops) >= 20
 
@@ -168,6 +171,15 @@ def world(make_user, make_team, make_customer, system):
 
     channel = channels.channel_create(actor=admin, kind="phone", value="+44 20 7946 0000",
                                       label="Billing line", may_ask=["order number"])
+    # A privacy request the customer filed in the portal, in their own words (which no
+    # staff page or endpoint shows: the list says kind, state and when).
+    from trustdesk.core.actor import Actor
+    from trustdesk.customers import requests as privacy_requests
+
+    privacy_requests.request_file(
+        actor=Actor.customer(customer.id), kind="rectification",
+        details=f"My card is {PAN}, my phone {PROFILE['phone']}, born "
+                f"{PROFILE['date_of_birth']}, at {PROFILE['postal_address']}.")
     return {"channel": channel, "challenge": challenge,
             "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
@@ -327,6 +339,31 @@ def _body(response) -> str:
     return text
 
 
+
+
+# The customer portal: public too, but with forms (so POST is allowed). Whoever asks —
+# nobody, or any member of staff — gets the same signed-out pages: a staff session
+# is no portal session, and nothing from the desk is on them.
+PORTAL_PAGES = ("/help/", "/help/contact/")
+PORTAL_SIGNED_IN = ("/help/data/", "/help/new/", "/help/requests/new/")
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_portal_pages_answer_staff_as_strangers_and_show_no_desk_data(
+        role, world, make_user, console_client):
+    client = Client() if role is None else console_client(_user(make_user, world, role))
+    everything = [*PROFILE.values()] + [f for forms in EXTRA_FORMS.values() for f in forms]
+    for url in PORTAL_PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = _body(response)
+        assert not _leaks(body, everything), url
+        assert str(world["customer"].id) not in body and "Card charged twice" not in body
+        assert "script-src" not in response["Content-Security-Policy"]
+        assert "default-src 'none'" in response["Content-Security-Policy"]
+    for url in (*PORTAL_SIGNED_IN, f"/help/tickets/{world['ticket'].pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/help/?")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -17,6 +17,10 @@ def permissions_of(actor: Actor) -> frozenset[str]:
     """The permissions the actor holds now: its role's, narrowed by a token's scopes."""
     if actor.is_system:
         return frozenset(PERMISSIONS)
+    if actor.kind in ("customer", "anonymous"):
+        # Whatever role a forged or careless Actor carries: a customer or a stranger
+        # holds no staff permission, so every staff selector and service refuses them.
+        return frozenset()
     granted = grants.permissions_for(actor.role)
     if actor.scopes is not None:
         # A token never grants more than its owner's role: scopes only narrow.

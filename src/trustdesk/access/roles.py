@@ -61,6 +61,8 @@ PERMISSIONS = {
                  "the support addresses",
     "mail.release": "Release or delete mail in the suspended queue",
     "mail.configure": "Change the gateway's allow and deny lists and the support addresses",
+    "privacy_request.view": "See the privacy requests customers filed in the portal "
+                            "(copy, correction, erasure)",
     "channel.manage": "Add, change and remove the official channels published on the "
                       "trust page",
 }
@@ -87,7 +89,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                  "mail.release"}),
     PRIVACY_OFFICER: frozenset({
         "customer.view", "customer.update", "customer.erase", "customer.reveal",
-        "customer.verify", "datamap.read", "agent.view",
+        "customer.verify", "datamap.read", "agent.view", "privacy_request.view",
     }),
     AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
 }

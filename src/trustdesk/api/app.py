@@ -24,6 +24,7 @@ from trustdesk.api import (
     meta,
     notifications,
     organisations,
+    privacy_requests,
     reports,
     saved_views,
     sla,
@@ -64,6 +65,7 @@ api.add_router("", mail_routes.router)
 api.add_router("", channels.router)
 api.add_router("", mail_queue.router)
 api.add_router("", mail_reports.router)
+api.add_router("", privacy_requests.router)
 
 
 @api.exception_handler(TrustDeskError)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    kind: str  # "agent" | "token" | "system"
+    kind: str  # "agent" | "token" | "system" | "anonymous" | "customer"
     label: str  # what the audit trail shows: an email or a job name
     user_id: int | None = None
     role: str = ""
@@ -26,6 +26,10 @@ class Actor:
     # re-authentication timeout (a console session; never a bearer token). Services that
     # need it call ``access.policy.require_reauthentication``.
     reauthenticated: bool = False
+    # A customer signed in to the portal (kind "customer"): who they are. They hold no
+    # staff permission at all (``access.policy``); only the portal's own use cases,
+    # which narrow every read to this customer, accept them.
+    customer_id: str | None = None
 
     @classmethod
     def system(cls, job: str) -> Actor:
@@ -37,6 +41,17 @@ class Actor:
         """Someone not signed in, named by what they typed (a failed sign-in)."""
         return cls(kind="anonymous", label=attempted.strip().lower()[:254] or "(unknown)",
                    ip=ip, user_agent=user_agent[:256])
+
+    @classmethod
+    def customer(cls, customer_id, *, ip: str | None = None, user_agent: str = "",
+                 session_key: str = "") -> Actor:
+        """A customer signed in to the portal by a link to their own address."""
+        return cls(kind="customer", label=f"customer:{customer_id}", customer_id=str(customer_id),
+                   ip=ip, user_agent=user_agent[:256], session_key=session_key)
+
+    @property
+    def is_customer(self) -> bool:
+        return self.kind == "customer"
 
     @property
     def is_system(self) -> bool:

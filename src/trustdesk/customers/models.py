@@ -122,3 +122,6 @@ class ContactNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}:{self.field}"
+
+
+from trustdesk.customers.models_portal import DataRequest, PortalLink  # noqa: E402, F401

@@ -1,0 +1,63 @@
+"""The customer portal's rows: sign-in and confirmation links (one row per link, which
+also holds the portal session it starts), and the privacy requests customers file."""
+
+import uuid
+
+from django.db import models
+
+
+class PortalLink(models.Model):
+    """A link mailed to an address. Only keyed hashes of its secret and of the session it
+    starts are kept (``customers.portal``). A ``contact`` link holds what someone wrote
+    without signing in, sealed under the link's own key (``portal:<id>``) until the
+    address confirms it: then it becomes a ticket and the key is shredded."""
+
+    class Purpose(models.TextChoices):
+        SIGNIN = "signin"
+        CONTACT = "contact"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    # None for a contact from an address no customer has yet (made on confirmation).
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="portal_links")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    session_secret = models.CharField(max_length=64, blank=True)
+    session_expires_at = models.DateTimeField(null=True, blank=True)
+    address_sealed = models.BinaryField(null=True)
+    subject_sealed = models.BinaryField(null=True)
+    body_sealed = models.BinaryField(null=True)
+    ticket_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("purpose", "created_at")),)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} link {self.pk}"
+
+
+class DataRequest(models.Model):
+    """A customer's request for a copy of their data, a correction or erasure, filed in
+    the portal. The customer's words are sealed under their own key; fulfilling the
+    request is another use case's."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", "A copy of my data"
+        RECTIFICATION = "rectification", "A correction"
+        ERASURE = "erasure", "Erasure of my data"
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE,
+                                 related_name="data_requests")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    details_sealed = models.BinaryField(null=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} request {self.pk}"

@@ -1,0 +1,214 @@
+"""Customers signing in to the portal by a link to their own address, and the portal
+session the link starts.
+
+The request answers the same whether or not a customer has the address: a link goes
+only to the address on file (found through the blind index), and the work done — a
+keyed hash, a row, a message — is padded to one duration for both answers
+(``PORTAL_ANSWER_SECONDS``), so that neither the page nor its timing tells who is a
+customer. Links are single-use, expire after ``PORTAL_LINK_MINUTES`` and are kept only
+as a keyed hash of their secret in a scope of their own; they are confirmed by a POST
+from the link's page, so that a mail scanner fetching the link signs nobody in.
+Requests are limited per address, per client address and in total, through the
+counters the sign-in lockout uses.
+
+A confirmed link starts a portal session: its own cookie, its own keyed hash, its own
+expiry, nothing shared with the staff session. The customer themself passed an email
+factor (``verified.factor_passed`` with no member of staff).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hmac
+import random
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+
+from trustdesk import vault
+from trustdesk.accounts.counters import Counters, DatabaseCounters, RedisCounters
+from trustdesk.audit.services import record
+from trustdesk.core import clock
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import NotFound, RateLimited
+from trustdesk.core.publicurl import public_url
+from trustdesk.customers import delivery, verified
+from trustdesk.customers.models import Customer, PortalLink
+from trustdesk.customers.selectors import customer_for_contact
+
+SCOPE = "portal.link"
+SESSION_SCOPE = "portal.session"
+HOUR = 3600
+SYSTEM = Actor.system("portal")
+SIGNIN_TEXT = ("Someone asked to sign in to our customer portal with this address. To sign "
+               "in, open this link and press Sign in. It expires in {minutes} minutes and "
+               "works once.\n\n{url}\n\nIf it was not you, ignore this message: nothing "
+               "happens unless the link is used.")
+
+
+@dataclass(frozen=True)
+class Session:
+    customer_id: uuid.UUID
+    cookie: str  # "<link id>.<secret>": only its keyed hash is stored
+    expires_at: dt.datetime
+
+
+@cache
+def counters() -> Counters:
+    if settings.REDIS_URL:
+        return RedisCounters(settings.REDIS_URL, f"{settings.REDIS_PREFIX}portal:")
+    return DatabaseCounters()
+
+
+def limit(key: str, per_hour: int) -> bool:
+    """Count one under ``key``; whether the hour's allowance is spent."""
+    return counters().hit(f"portal:{key}", HOUR) > per_hour
+
+
+def address_key(address: str) -> str:
+    # The address itself never becomes a counter's key: its keyed hash does.
+    return vault.blind_index(SCOPE, "address:" + address.strip().lower())[:32]
+
+
+def minutes() -> int:
+    return int(getattr(settings, "PORTAL_LINK_MINUTES", 15))
+
+
+def pad(started: float) -> None:
+    """Sleep until the answer has taken ``PORTAL_ANSWER_SECONDS``, with a little jitter,
+    so a request that sent a message and one that did not take as long."""
+    floor = float(getattr(settings, "PORTAL_ANSWER_SECONDS", 0.4))
+    if floor > 0:
+        time.sleep(max(0.0, floor - (time.monotonic() - started))
+                   + random.uniform(0, floor / 10))
+
+
+def new_link(purpose: str, customer_id) -> tuple[PortalLink, str]:
+    nonce = secrets.token_urlsafe(24)
+    now = clock.now()
+    link = PortalLink(purpose=purpose, customer_id=customer_id, created_at=now,
+                      expires_at=now + dt.timedelta(minutes=minutes()))
+    link.secret = _hash(SCOPE, link.pk, nonce)
+    return link, f"{link.pk}.{nonce}"
+
+
+def link_url(token: str, page: str = "link") -> str:
+    return f"{public_url()}/help/{page}/{token}/"
+
+
+def signin_request(*, email: str, ip: str | None) -> None:
+    """Mail a sign-in link to ``email`` if, and only if, a customer has it on file. Says
+    nothing either way; ``RateLimited`` only for the client address or the total, which
+    tell nothing about the address asked for."""
+    started = time.monotonic()
+    try:
+        if limit(f"ip:{ip or '-'}", int(getattr(settings, "PORTAL_LINKS_PER_IP", 10))) or \
+                limit("total", int(getattr(settings, "PORTAL_LINKS_TOTAL", 500))):
+            raise RateLimited("Too many sign-in requests; try again later.", retry_after=HOUR)
+        email = (email or "").strip()[:254]
+        over = limit(f"address:{address_key(email)}",
+                     int(getattr(settings, "PORTAL_LINKS_PER_ADDRESS", 3)))
+        found = customer_for_contact(actor=SYSTEM, field="email", value=email)
+        link, token = new_link(PortalLink.Purpose.SIGNIN, found)
+        to = delivery.on_file(found, "email") if found is not None and not over else None
+        if to is None:
+            return
+        with transaction.atomic():
+            link.save()
+            record(actor=SYSTEM, action="portal.link_sent", object_type="customer",
+                   object_id=found, context={"link": str(link.pk)})
+        # Undeliverable: the same answer; the link simply never arrives.
+        with contextlib.suppress(delivery.Undeliverable):
+            delivery.send("email", to, subject="Your sign-in link",
+                          text=SIGNIN_TEXT.format(minutes=minutes(), url=link_url(token)))
+    finally:
+        pad(started)
+
+
+def _hash(scope: str, link_id, secret: str) -> str:
+    return vault.blind_index(scope, f"{link_id}:{secret}")
+
+
+def token_parts(token: str) -> tuple[uuid.UUID, str] | None:
+    link_id, dot, nonce = (token or "").partition(".")
+    if not dot or not nonce or len(token) > 120:
+        return None
+    try:
+        return uuid.UUID(link_id), nonce
+    except ValueError:
+        return None
+
+
+def use_link(token: str, *, purpose: str, ip: str | None) -> PortalLink:
+    """The unused, unexpired link ``token`` names, marked used (call inside the use
+    case's transaction). ``NotFound`` for anything else: wrong, used, expired, alike."""
+    if limit(f"confirm-ip:{ip or '-'}", int(getattr(settings, "PORTAL_CONFIRMS_PER_IP", 30))):
+        raise RateLimited("Too many attempts; try again later.", retry_after=HOUR)
+    parts = token_parts(token)
+    link = None if parts is None else PortalLink.objects.select_for_update().filter(
+        pk=parts[0], purpose=purpose).first()
+    if link is None or link.used_at is not None or link.expires_at <= clock.now() or \
+            not hmac.compare_digest(_hash(SCOPE, link.pk, parts[1]), link.secret):
+        raise NotFound("This link is not valid: it was used already, it expired, or it "
+                       "was mistyped.")
+    link.used_at = clock.now()
+    return link
+
+
+def start_session(link: PortalLink, customer: Customer, *, ip: str | None,
+                  method: str) -> Session:
+    """Begin the portal session of ``customer`` on ``link`` (inside the transaction)."""
+    secret = secrets.token_urlsafe(32)
+    hours = float(getattr(settings, "PORTAL_SESSION_HOURS", 8))
+    link.customer = customer
+    link.session_secret = _hash(SESSION_SCOPE, link.pk, secret)
+    link.session_expires_at = clock.now() + dt.timedelta(hours=hours)
+    link.save()
+    actor = Actor.customer(customer.pk, ip=ip)
+    verified.factor_passed(actor=actor, customer=customer, kind="email", method=method)
+    record(actor=actor, action="portal.signin", object_type="customer", object_id=customer.pk,
+           context={"link": str(link.pk), "method": method})
+    return Session(customer_id=customer.pk, cookie=f"{link.pk}.{secret}",
+                   expires_at=link.session_expires_at)
+
+
+@transaction.atomic
+def signin_confirm(*, token: str, ip: str | None) -> Session:
+    link = use_link(token, purpose=PortalLink.Purpose.SIGNIN, ip=ip)
+    customer = Customer.objects.filter(pk=link.customer_id,
+                                       status=Customer.Status.ACTIVE).first()
+    if customer is None:
+        raise NotFound("This link is not valid.")
+    return start_session(link, customer, ip=ip, method="portal_link")
+
+
+def session_actor(cookie: str, *, ip: str | None = None, user_agent: str = "") -> Actor | None:
+    """The customer whose live portal session ``cookie`` is, or None."""
+    parts = token_parts(cookie)
+    if parts is None:
+        return None
+    link = PortalLink.objects.filter(pk=parts[0]).exclude(session_secret="").select_related(
+        "customer").first()
+    if link is None or link.session_expires_at is None or \
+            link.session_expires_at <= clock.now() or link.customer is None or \
+            link.customer.status != Customer.Status.ACTIVE or \
+            not hmac.compare_digest(_hash(SESSION_SCOPE, link.pk, parts[1]),
+                                    link.session_secret):
+        return None
+    return Actor.customer(link.customer_id, ip=ip, user_agent=user_agent,
+                          session_key=str(link.pk))
+
+
+@transaction.atomic
+def signout(*, actor: Actor) -> None:
+    if actor.is_customer and actor.session_key:
+        PortalLink.objects.filter(pk=actor.session_key).update(session_secret="",
+                                                               session_expires_at=None)
+        record(actor=actor, action="portal.signout", object_type="customer",
+               object_id=actor.customer_id)

@@ -1,0 +1,88 @@
+"""Privacy requests filed by customers in the portal: a copy of their data, a correction,
+or erasure. Filing and listing only; fulfilling a request is its own use case.
+
+What the customer writes is sealed under their own key (erasing the customer erases
+it); the privacy officers' list shows the kind, the state and when, never the words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from trustdesk import vault
+from trustdesk.access import policy
+from trustdesk.audit.services import record
+from trustdesk.core import clock
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import PermissionDenied, RateLimited, ValidationError
+from trustdesk.customers.models import Customer, DataRequest, subject_for
+
+PURPOSE = "data_request"
+DETAILS_MAX = 2000
+OPEN_MAX = 10  # open requests per customer: enough for anyone, not a flood
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: int
+    customer_id: uuid.UUID
+    kind: str
+    status: str
+    created_at: dt.datetime
+
+
+def _row(r: DataRequest) -> RequestRow:
+    return RequestRow(id=r.pk, customer_id=r.customer_id, kind=r.kind, status=r.status,
+                      created_at=r.created_at)
+
+
+@transaction.atomic
+def request_file(*, actor: Actor, kind: str, details: str = "") -> RequestRow:
+    """The signed-in customer asks for ``kind`` (access, rectification, erasure)."""
+    if not actor.is_customer or not actor.customer_id:
+        raise PermissionDenied(detail=f"{actor.label} is not a signed-in customer")
+    if kind not in DataRequest.Kind.values:
+        raise ValidationError("Choose what you are asking for.", field="kind")
+    details = (details or "").replace("\x00", "").strip()
+    if len(details) > DETAILS_MAX:
+        raise ValidationError(f"Please write at most {DETAILS_MAX} characters.",
+                              field="details")
+    customer = Customer.objects.select_for_update().filter(
+        pk=actor.customer_id, status=Customer.Status.ACTIVE).first()
+    if customer is None:
+        raise PermissionDenied(detail="no active customer")
+    if DataRequest.objects.filter(customer=customer,
+                                  status=DataRequest.Status.OPEN).count() >= OPEN_MAX:
+        raise RateLimited("You have many requests open already; we will answer them first.",
+                          retry_after=86400)
+    row = DataRequest.objects.create(
+        customer=customer, kind=kind, created_at=clock.now(),
+        details_sealed=vault.seal_text(subject_for(customer.pk), PURPOSE, details)
+        if details else None)
+    record(actor=actor, action="privacy_request.file", object_type="customer",
+           object_id=customer.pk, context={"request": row.pk, "kind": kind})
+    return _row(row)
+
+
+@transaction.atomic
+def my_requests(*, actor: Actor) -> list[RequestRow]:
+    if not actor.is_customer or not actor.customer_id:
+        raise PermissionDenied(detail=f"{actor.label} is not a signed-in customer")
+    return [_row(r) for r in DataRequest.objects.filter(
+        customer_id=actor.customer_id).order_by("-created_at", "-id")[:50]]
+
+
+@transaction.atomic
+def request_list(*, actor: Actor, limit: int | None = None) -> list[RequestRow]:
+    """Every customer's requests, newest first (``privacy_request.view``); audited."""
+    policy.require(actor, "privacy_request.view")
+    limit = min(int(limit or getattr(settings, "PRIVACY_REQUESTS_PAGE", 200)), 500)
+    rows = [_row(r) for r in DataRequest.objects.order_by("-created_at", "-id")[:limit]]
+    record(actor=actor, action="privacy_request.list", object_type="privacy_request",
+           context={"count": len(rows)})
+    return rows
