@@ -107,7 +107,10 @@ def test_the_link_confirmed_by_the_customer_passes_for_the_agent_who_sent_it(des
     assert state.level == 1 and state.kinds == ("email",)
     assert Challenge.objects.get(pk=started.challenge_id).outcome == Challenge.Outcome.PASSED
     [passed] = events("verification.pass")
-    assert passed.actor_label == desk.agent.email and passed.context["method"] == "email_link"
+    # The customer confirmed it, not the agent: the trail says so, and for whom.
+    assert passed.actor_label == "system:verification_link"
+    assert passed.context["verified_for"] == desk.agent.email
+    assert passed.context["method"] == "email_link"
 
 
 def test_a_link_is_not_answered_by_the_agent(desk):

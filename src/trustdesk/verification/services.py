@@ -161,7 +161,8 @@ def _passed(actor: Actor, customer: Customer, challenge: Challenge, chosen, *,
     challenge.save(update_fields=["attempts", "outcome", "closed_at"])
     state = verified.factor_passed(actor=actor, customer=customer, kind=chosen.kind,
                                    method=chosen.name)
-    _audit(by or actor, customer, "verification.pass", challenge, level=state.level)
+    _audit(by or actor, customer, "verification.pass", challenge, level=state.level,
+           verified_for=actor.label if by else None)
     return Answered(matches=True, attempts_left=0, state=state)
 
 
@@ -221,8 +222,11 @@ def link_confirm(*, token: str) -> bool:
 
 
 def _audit(actor: Actor, customer: Customer, action: str, challenge: Challenge, *,
-           denied: bool = False, level: int | None = None) -> None:
+           denied: bool = False, level: int | None = None,
+           verified_for: str | None = None) -> None:
     context = {"method": challenge.method, "attempts": challenge.attempts}
+    if verified_for:
+        context["verified_for"] = verified_for
     if challenge.question:
         context["question"] = challenge.question
     if level is not None:
