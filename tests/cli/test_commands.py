@@ -157,8 +157,10 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
 
 
 def test_production_deploy_check_is_clean(tmp_path):
+    # A production deployment names where vulnerabilities are reported (security.txt).
     env = _env(tmp_path, TRUSTDESK_ENV="production", TRUSTDESK_ALLOWED_HOSTS="helpdesk.example.com",
-               TRUSTDESK_SECRET_KEY=secrets.token_urlsafe(64))
+               TRUSTDESK_SECRET_KEY=secrets.token_urlsafe(64),
+               TRUSTDESK_SECURITY_CONTACT="mailto:security@example.com")
     result = subprocess.run([*TRUSTDESK, "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

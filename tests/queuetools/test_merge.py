@@ -76,6 +76,9 @@ def test_out_of_reach_closed_itself_and_roles(two, make_ticket, make_team, make_
         merge.tickets_merge(actor=who, target_id=two["first"].pk, source_ids=[hidden.pk])
     with pytest.raises(NotFound):
         merge.tickets_merge(actor=who, target_id=hidden.pk, source_ids=[two["first"].pk])
+    with pytest.raises(NotFound):  # past 64 bits: no such ticket, not a database error
+        merge.tickets_merge(actor=who, target_id=96265032506116829813407744,
+                            source_ids=[two["first"].pk])
     with pytest.raises(ValidationError, match="itself"):
         merge.tickets_merge(actor=who, target_id=two["first"].pk,
                             source_ids=[two["first"].pk])

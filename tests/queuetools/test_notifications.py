@@ -120,3 +120,7 @@ def test_reading_and_marking(desk, console_client, api_client):
     assert api_client(desk["lead"]).post("/api/v1/notifications/read", {"ids": [mine.pk]},
                                          content_type="application/json").json() == {
         "marked": 0}
+    assert api_client(desk["grace"]).post("/api/v1/notifications/read",
+                                          {"ids": [2**80, mine.pk]},
+                                          content_type="application/json").json() == {
+        "marked": 1}

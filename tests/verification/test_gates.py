@@ -71,6 +71,7 @@ def test_a_reveal_is_refused_in_the_api_with_verification_required(desk, api_cli
     error = response.json()["error"]
     assert error["code"] == "verification_required"
     assert "needs level 1" in error["message"] and "not verified" in error["message"]
+    assert (error["needed"], error["held"]) == (1, 0)
     assert ACCOUNT not in response.content.decode()
     pass_factor(desk.actor, desk.customer.id, "email_link")
     response = client.post(url, {"field": "account_number", "reason": REASON},

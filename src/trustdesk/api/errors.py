@@ -29,10 +29,10 @@ def status_for(exc: errors.TrustDeskError) -> int:
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None,
-                   headers: dict | None = None) -> JsonResponse:
+                   headers: dict | None = None, extra: dict | None = None) -> JsonResponse:
     response = JsonResponse(
-        {"error": {"code": code, "message": message, "field": field}}, status=status
-    )
+        {"error": {"code": code, "message": message, "field": field, **(extra or {})}},
+        status=status)
     for key, value in (headers or {}).items():
         response[key] = value
     return response
@@ -44,5 +44,12 @@ def from_exception(exc: errors.TrustDeskError, *, path: str = "") -> JsonRespons
         # The specifics go to the log, never to the caller.
         log.warning("%s %s: %s", exc.code, path, exc.detail or exc.message)
     retry = getattr(exc, "retry_after", None)
+    # An error that guides the caller says how (a verification gate: the level needed
+    # and the level held); nothing else beyond code, message and field goes out.
+    extra = {k: v for k, v in exc.as_dict().items() if k in _GUIDES}
     return error_response(status, exc.code, exc.message, exc.field,
-                          headers={"Retry-After": str(retry)} if retry else None)
+                          headers={"Retry-After": str(retry)} if retry else None,
+                          extra=extra)
+
+
+_GUIDES = frozenset({"needed", "held"})

@@ -53,6 +53,8 @@ def tickets_merge(*, actor: Actor, target_id: int, source_ids: Iterable) -> Tick
     the target's customer; then all move, or nothing does."""
     policy.require(actor, "ticket.update")
     ids = _source_ids(target_id, source_ids)
+    if not 0 < target_id < 2**63:
+        raise NotFound()  # no such ticket; SQLite cannot even bind the number in IN (...)
     # Locked in id order, whichever is the target: two merges never wait on each other.
     locked = {t.pk: t for t in visible_tickets(actor).select_for_update()
               .filter(pk__in=[target_id, *ids]).order_by("pk")}

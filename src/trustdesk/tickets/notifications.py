@@ -148,7 +148,8 @@ def mark_read(*, actor: Actor, ids: Iterable[int] | None = None) -> int:
     """Mark the actor's own notifications read (all of them without ``ids``)."""
     rows = Notification.objects.filter(user_id=actor.user_id, read_at__isnull=True)
     if ids is not None:
-        rows = rows.filter(pk__in=[int(i) for i in ids])
+        # An id past 64 bits names nothing (and SQLite cannot bind it in IN (...)).
+        rows = rows.filter(pk__in=[int(i) for i in ids if 0 < int(i) < 2**63])
     return rows.update(read_at=clock.now())
 
 
