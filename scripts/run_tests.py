@@ -48,10 +48,30 @@ def _redis_url() -> str | None:
         return None
 
 
-def _pytest(label: str, extra_env: dict, report: Path, *args: str) -> dict:
-    env = {**os.environ, **extra_env}
-    code = _run(f"tests on {label}", [str(BIN / "pytest"), "-q", "-rs",
-                                      f"--junitxml={report}", *args], env)
+class _Run:
+    """One pytest run in a process of its own, its output kept in a file until it ends:
+    the two database runs go side by side (most of their time is spent waiting on
+    subprocesses, servers and the database, so two share the machine well)."""
+
+    def __init__(self, label: str, extra_env: dict, out: Path, *args: str) -> None:
+        self.label, self.report = label, out / f"{label.split()[0]}.xml"
+        self.log = open(out / f"{label.split()[0]}.log", "w+")  # noqa: SIM115 (closed in finish)
+        cmd = [str(BIN / "pytest"), "-q", "-rs", f"--junitxml={self.report}", *args]
+        print(f"\n=== started: tests on {label}: {' '.join(cmd)}", flush=True)
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **extra_env},
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+
+    def finish(self) -> dict:
+        code = self.process.wait()
+        self.log.seek(0)
+        print(f"\n=== tests on {self.label} (exit code {code})", flush=True)
+        shutil.copyfileobj(self.log, sys.stdout)
+        sys.stdout.flush()
+        self.log.close()
+        return _counts(self.label, self.report, code)
+
+
+def _counts(label: str, report: Path, code: int) -> dict:
     counts = {"passed": 0, "failed": 0, "skipped": 0, "skips": [], "code": code}
     if not report.exists():
         counts["failed"] += 1
@@ -85,16 +105,19 @@ def main() -> int:
     out = Path(tempfile.mkdtemp(prefix="trustdesk-reports-"))
     # Tests of a PostgreSQL deployment (marked ``postgres``: replicas on one database)
     # run in the PostgreSQL run only.
-    runs = [_pytest("SQLite", {"TRUSTDESK_TEST_DATABASE_URL": ""}, out / "sqlite.xml",
+    started = [_Run("SQLite", {"TRUSTDESK_TEST_DATABASE_URL": ""}, out,
                     "-m", "not postgres")]
     notes: list[str] = []
     url, source = _pg_url()
     if url:
-        runs.append(_pytest(f"PostgreSQL ({source})", {"TRUSTDESK_TEST_DATABASE_URL": url},
-                            out / "postgres.xml"))
+        # Every test that touches the database runs on both; the rest (pure analysers,
+        # subprocesses on a SQLite file of their own) once, in the SQLite run.
+        started.append(_Run(f"PostgreSQL ({source})", {"TRUSTDESK_TEST_DATABASE_URL": url},
+                            out, "--database-tests-only"))
     else:
         notes.append("PostgreSQL run (and the tests marked postgres) — no server at "
                      "127.0.0.1:5432 and TRUSTDESK_TEST_DATABASE_URL is not set")
+    runs = [run.finish() for run in started]
     shutil.rmtree(out, ignore_errors=True)
 
     passed = sum(r["passed"] for r in runs)

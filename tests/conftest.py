@@ -144,12 +144,37 @@ def console_client(db):
     return make
 
 
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
+                                "django_db_serialized_rollback", "live_server"})
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only", action="store_true",
+        help="run only the tests that use the test database (or are marked postgres): "
+             "make test's second database run, which need not repeat the rest")
+
+
+def _uses_the_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db") or item.get_closest_marker("postgres")
+                or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` are about a PostgreSQL deployment (several replicas on
     one database): on SQLite they are skipped with the reason said. ``make test``'s
-    SQLite run leaves them out (``-m "not postgres"``) and its PostgreSQL run runs them."""
+    SQLite run leaves them out (``-m "not postgres"``) and its PostgreSQL run runs them.
+
+    ``--database-tests-only`` keeps the tests that touch the test database: a test that
+    never does (a pure analyser, a subprocess on its own SQLite file) gives the same
+    answer whichever database the run is on, so one run of it is enough."""
     import os
 
+    if config.getoption("--database-tests-only"):
+        left = [item for item in items if not _uses_the_database(item)]
+        if left:
+            config.hook.pytest_deselected(items=left)
+            items[:] = [item for item in items if _uses_the_database(item)]
     if os.environ.get("TRUSTDESK_TEST_DATABASE_URL", "").startswith("postgres"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (TRUSTDESK_TEST_DATABASE_URL)")
