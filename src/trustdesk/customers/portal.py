@@ -14,6 +14,10 @@ counters the sign-in lockout uses.
 A confirmed link starts a portal session: its own cookie, its own keyed hash, its own
 expiry, nothing shared with the staff session. The customer themself passed an email
 factor (``verified.factor_passed`` with no member of staff).
+
+Access through the portal is access through a mailbox, so it ends when the address
+does: a change of the customer's email address, or their erasure, revokes every
+session and every unused link of theirs (``revoke``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from trustdesk import vault
 from trustdesk.accounts.counters import Counters, DatabaseCounters, RedisCounters
@@ -120,6 +125,12 @@ def signin_request(*, email: str, ip: str | None) -> None:
         if to is None:
             return
         with transaction.atomic():
+            # Under the customer's row lock, which a change of address takes too: the
+            # link is saved only while the address is still theirs, so the change
+            # either finds it (and revokes it) or came first (and there is none).
+            Customer.objects.select_for_update().filter(pk=found).first()
+            if customer_for_contact(actor=SYSTEM, field="email", value=email) != found:
+                return
             link.save()
             record(actor=SYSTEM, action="portal.link_sent", object_type="customer",
                    object_id=found, context={"link": str(link.pk)})
@@ -129,6 +140,47 @@ def signin_request(*, email: str, ip: str | None) -> None:
                           text=SIGNIN_TEXT.format(minutes=minutes(), url=link_url(token)))
     finally:
         pad(started)
+
+
+def contact_key(link: PortalLink) -> str:
+    """The vault subject a contact link's sealed message is kept under."""
+    return f"portal:{link.pk}"
+
+
+def revoke(*, actor: Actor, customer_id, reason: str, erased: bool = False) -> None:
+    """End every portal session of the customer and void every sign-in link of theirs
+    not yet used, in the caller's transaction: their email address changed (or they
+    were erased), and whoever reads the old mailbox must keep nothing of it. Erased,
+    the messages waiting for confirmation go too, their keys shredded once the erasure
+    commits: the words and the address they came from outlive no erasure. (Waiting
+    after a mere change, such a message would become a ticket of whoever has its
+    address then, not of this customer.)"""
+    now = clock.now()
+    unused = Q(used_at__isnull=True, purpose=PortalLink.Purpose.SIGNIN, expires_at__gt=now)
+    if erased:
+        unused |= Q(used_at__isnull=True, purpose=PortalLink.Purpose.CONTACT)
+    # Locked first: a confirmation running now either finished (its session is in
+    # these rows) or waits and then finds its link voided.
+    rows = list(PortalLink.objects.select_for_update().filter(
+        ~Q(session_secret="") | unused, customer_id=customer_id))
+    if not rows:
+        return
+    sessions = [r.pk for r in rows if r.session_secret]
+    links = [r for r in rows if r.used_at is None]
+    PortalLink.objects.filter(pk__in=sessions).update(session_secret="",
+                                                      session_expires_at=None)
+    PortalLink.objects.filter(pk__in=[r.pk for r in links]).update(
+        expires_at=now, address_sealed=None, subject_sealed=None, body_sealed=None)
+    keys = [contact_key(r) for r in links if r.purpose == PortalLink.Purpose.CONTACT]
+
+    def shred() -> None:
+        for key in keys:
+            vault.shred(key)
+    if keys:
+        transaction.on_commit(shred)
+    record(actor=actor, action="portal.revoke", object_type="customer",
+           object_id=customer_id, context={"reason": reason, "sessions": len(sessions),
+                                           "links": len(links)})
 
 
 def _hash(scope: str, link_id, secret: str) -> str:

@@ -38,10 +38,6 @@ CONTACT_TEXT = ("Someone used the contact form of our customer portal with this 
                 "about it.")
 
 
-def _subject(link: PortalLink) -> str:
-    return f"portal:{link.pk}"
-
-
 def _address(email: str) -> str:
     email = " ".join((email or "").split())[:254]
     local, at, domain = email.rpartition("@")
@@ -69,7 +65,7 @@ def contact_request(*, email: str, subject: str, body: str, ip: str | None) -> N
             return  # the address has had its share this hour: it gets nothing more
         found = customer_for_contact(actor=signin.SYSTEM, field="email", value=address)
         link, token = signin.new_link(PortalLink.Purpose.CONTACT, found)
-        key = _subject(link)
+        key = signin.contact_key(link)
         link.address_sealed = vault.seal_text(key, "portal.address", address)
         link.subject_sealed = vault.seal_text(key, "portal.subject", subject)
         link.body_sealed = vault.seal_text(key, "portal.body", body)
@@ -106,7 +102,7 @@ def contact_confirm(*, token: str, ip: str | None) -> tuple[signin.Session, int]
     shredded, and the person is signed in to the portal (the link proved the mailbox
     as a sign-in link does). Returns the session and the new ticket's id."""
     link = signin.use_link(token, purpose=PortalLink.Purpose.CONTACT, ip=ip)
-    key = _subject(link)
+    key = signin.contact_key(link)
     address = vault.open_text(key, "portal.address", bytes(link.address_sealed))
     subject = vault.open_text(key, "portal.subject", bytes(link.subject_sealed))
     body = vault.open_text(key, "portal.body", bytes(link.body_sealed))

@@ -1,0 +1,107 @@
+"""The portal against an attacker: what the old mailbox keeps once the address changes,
+what a held ticket shows, how many links one address or one network can ask for, how
+much a signed-in customer can write, and which addresses get mail at all."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from trustdesk import vault
+from trustdesk.audit.models import AuditEvent
+from trustdesk.customers import delivery
+from trustdesk.customers import portal as signin
+from trustdesk.customers import services as customers
+from trustdesk.customers.models import PortalLink
+from trustdesk.tickets.models import Ticket
+from trustdesk.vault.errors import SubjectErased
+
+from .conftest import link_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _ask(email, client=None, **extra):
+    return (client or Client()).post("/help/", {"email": email}, **extra)
+
+
+def _contact(email, client=None, **extra):
+    return (client or Client()).post("/help/contact/", {
+        "email": email, "subject": "My order", "body": "It has not arrived."}, **extra)
+
+
+# --- 1. a changed or erased address keeps nothing ---------------------------------------
+def test_an_email_change_ends_the_old_mailboxs_sessions_and_links(make_customer,
+                                                                   portal_client, system):
+    customer = make_customer(email="old@example.org")
+    client = portal_client(customer)
+    assert client.get("/help/data/").status_code == 200
+    _ask("old@example.org")
+    waiting = link_in(mail.outbox[-1])  # mailed, not yet used
+    customers.customer_update(actor=system, customer_id=customer.id,
+                              changes={"email": "new@example.org"})
+    assert client.get("/help/data/").status_code == 302  # signed out
+    assert Client().post(waiting).status_code == 404
+    assert not PortalLink.objects.exclude(session_secret="").exists()
+    event = AuditEvent.objects.get(action="portal.revoke")
+    assert event.customer == str(customer.id)
+    # The new address signs in as any would.
+    _ask("new@example.org")
+    assert mail.outbox[-1].to == ["new@example.org"]
+    assert Client().post(link_in(mail.outbox[-1])).status_code == 302
+
+
+def test_a_change_landing_while_a_link_is_made_leaves_no_link(make_customer, system,
+                                                              monkeypatch):
+    customer = make_customer(email="race@example.org")
+    on_file = delivery.on_file
+
+    def read_then_moved(customer_id, kind):
+        address = on_file(customer_id, kind)
+        customers.customer_update(actor=system, customer_id=customer.id,
+                                  changes={"email": "moved@example.org"})
+        return address
+    monkeypatch.setattr(delivery, "on_file", read_then_moved)
+    assert _ask("race@example.org").status_code == 200
+    assert not PortalLink.objects.exists()
+    assert "Your sign-in link" not in [m.subject for m in mail.outbox]
+
+
+def test_other_changes_and_the_same_address_keep_the_session(make_customer, portal_client,
+                                                              system):
+    customer = make_customer(email="same@example.org")
+    client = portal_client(customer)
+    customers.customer_update(actor=system, customer_id=customer.id,
+                              changes={"company": "Same Address Ltd"})
+    customers.customer_update(actor=system, customer_id=customer.id,
+                              changes={"email": " Same@Example.org"})
+    assert client.get("/help/data/").status_code == 200
+    assert not AuditEvent.objects.filter(action="portal.revoke").exists()
+
+
+def test_erasure_ends_sessions_and_voids_links_and_waiting_messages(
+        make_customer, portal_client, system, django_capture_on_commit_callbacks):
+    customer = make_customer(email="gone@example.org")
+    client = portal_client(customer)
+    _ask("gone@example.org")
+    _contact("gone@example.org")
+    waiting = link_in(mail.outbox[-1])
+    pending = PortalLink.objects.get(purpose=PortalLink.Purpose.CONTACT)
+    body = bytes(pending.body_sealed)
+    with django_capture_on_commit_callbacks(execute=True):
+        customers.customer_erase(actor=system, customer_id=customer.id,
+                                 reason="Asked to be forgotten")
+    with pytest.raises(SubjectErased):  # its key is gone: no copy of the words opens
+        vault.open_text(signin.contact_key(pending), "portal.body", body)
+    assert client.get("/help/data/").status_code == 302
+    links = PortalLink.objects.filter(customer_id=customer.id)
+    assert links.count() == 3
+    assert all(not x.session_secret and x.session_expires_at is None for x in links)
+    # What was written and the address it came from do not outlive the erasure.
+    contact = links.get(purpose=PortalLink.Purpose.CONTACT)
+    assert contact.address_sealed is None and contact.body_sealed is None
+    assert Client().post(waiting).status_code == 404
+    assert not Ticket.objects.exclude(customer_id=customer.id).exists()
+    assert AuditEvent.objects.filter(action="portal.revoke",
+                                     customer=str(customer.id)).count() == 1
