@@ -14,6 +14,7 @@ from trustdesk.customers import delivery
 from trustdesk.customers import portal as signin
 from trustdesk.customers import services as customers
 from trustdesk.customers.models import PortalLink
+from trustdesk.tickets import services as tickets
 from trustdesk.tickets.models import Ticket
 from trustdesk.vault.errors import SubjectErased
 
@@ -105,3 +106,35 @@ def test_erasure_ends_sessions_and_voids_links_and_waiting_messages(
     assert not Ticket.objects.exclude(customer_id=customer.id).exists()
     assert AuditEvent.objects.filter(action="portal.revoke",
                                      customer=str(customer.id)).count() == 1
+
+
+# --- 2. a held ticket is in nobody's view, the customer's included -----------------------
+def test_a_held_ticket_is_hidden_from_the_portal_until_released(make_customer, make_ticket,
+                                                                 portal_client, system):
+    customer = make_customer()
+    shown = make_ticket(customer, subject="Parcel missing")
+    held = make_ticket(customer, subject="Your account is locked",
+                       body="Confirm your password at http://evil.example/login")
+    tickets.ticket_hold(actor=system, ticket_id=held.pk, reason="phishing")
+    client = portal_client(customer)
+    home = client.get("/help/").content.decode()
+    assert "Parcel missing" in home and "Your account is locked" not in home
+    assert client.get(f"/help/tickets/{held.pk}/").status_code == 404
+    assert client.post(f"/help/tickets/{held.pk}/answer/",
+                       {"body": "Here is my password"}).status_code == 404
+    assert held.messages.count() == 1
+    assert client.get(f"/help/tickets/{shown.pk}/").status_code == 200
+    tickets.ticket_unhold(actor=system, ticket_id=held.pk)
+    assert "Your account is locked" in client.get("/help/").content.decode()
+    assert client.get(f"/help/tickets/{held.pk}/").status_code == 200
+
+
+def test_a_confirmed_phishing_ticket_stays_hidden(make_customer, make_ticket, portal_client,
+                                                  system):
+    customer = make_customer()
+    held = make_ticket(customer, subject="Your account is locked")
+    tickets.ticket_hold(actor=system, ticket_id=held.pk, reason="phishing")
+    tickets.ticket_unhold(actor=system, ticket_id=held.pk, close=True)
+    client = portal_client(customer)
+    assert "Your account is locked" not in client.get("/help/").content.decode()
+    assert client.get(f"/help/tickets/{held.pk}/").status_code == 404

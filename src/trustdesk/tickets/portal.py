@@ -5,7 +5,10 @@ own tickets: another customer's ticket, like a missing one, is ``NotFound``. Wha
 customer reads is the conversation only — their messages and the replies sent to them,
 never an internal note — and no agent-side information: no assignee, team, priority,
 tags, service level or mail verdict leaves this module. The values intake redacted
-stay masked (a session on a shared computer should not show a card number whole).
+stay masked (a session on a shared computer should not show a card number whole). A
+held ticket (reported as phishing) is not theirs to see, as it is in no agent's queue:
+it may carry an attacker's words and links in the customer's name, so it answers like
+a missing one until a security officer releases it — a confirmed one never does.
 
 Writing goes through the services the mail gateway uses, as the channel does (the
 system actor, "the customer wrote"): intake redaction, notifications, the service level
@@ -65,8 +68,8 @@ def _customer(actor: Actor) -> str:
 
 
 def _mine(actor: Actor):
-    return Ticket.objects.filter(customer_id=_customer(actor),
-                                 customer__status="active")
+    return Ticket.objects.filter(customer_id=_customer(actor), customer__status="active",
+                                 held_at__isnull=True)
 
 
 def _row(t: Ticket) -> TicketRow:
