@@ -138,3 +138,55 @@ def test_a_confirmed_phishing_ticket_stays_hidden(make_customer, make_ticket, po
     client = portal_client(customer)
     assert "Your account is locked" not in client.get("/help/").content.decode()
     assert client.get(f"/help/tickets/{held.pk}/").status_code == 404
+
+
+# --- 3. one limit per address however it is typed, one per IPv6 /64 ----------------------
+def test_every_spelling_of_an_address_shares_its_limit(make_customer, settings):
+    settings.PORTAL_LINKS_PER_ADDRESS = 2
+    make_customer(email="ada@bücher.example")
+    spellings = ("ada@bücher.example",  # as stored (NFC)
+                 " Ada@Bücher.Example ",
+                 "ADA@BU\u0308CHER.EXAMPLE",  # the ü decomposed (NFD), as the lookup takes it
+                 "ada@bu\u0308cher.example")
+    for n, email in enumerate(spellings):
+        assert _ask(email, REMOTE_ADDR=f"192.0.2.{n + 1}").status_code == 200
+    assert len(mail.outbox) == 2
+    # The contact form counts against the same address.
+    _contact("Ada@Bu\u0308cher.example", REMOTE_ADDR="192.0.2.9")
+    assert len(mail.outbox) == 2
+
+
+def test_the_address_key_follows_the_lookups_normalisation():
+    same = {signin.address_key(e) for e in (
+        "Ada@Example.com ", "ada@example.com", "\tADA@EXAMPLE.COM\n",
+        "ada@exa\u0301mple.com".replace("a\u0301", "á"), "ada@exa\u0301mple.com")}
+    assert len(same) == 2  # the plain and the accented domain: two addresses
+    assert signin.address_key("ada@example.com") != signin.address_key("bob@example.com")
+
+
+def test_an_ipv6_client_is_counted_by_its_64(settings):
+    settings.PORTAL_LINKS_PER_IP = 2
+    statuses = [_ask(f"a{n}@example.org", REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}").status_code
+                for n in range(3)]
+    assert statuses == [200, 200, 429]
+    # Anywhere in the /64, written any way: one client.
+    assert _ask("b@example.org", REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff"
+                ).status_code == 429
+    assert _ask("c@example.org", REMOTE_ADDR="2001:0db8:0001:0002:0:0:0:99").status_code == 429
+    assert _ask("d@example.org", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200  # next /64
+
+
+def test_an_ipv4_client_is_its_address_also_mapped(settings):
+    settings.PORTAL_LINKS_PER_IP = 1
+    assert _ask("a@example.org", REMOTE_ADDR="198.51.100.7").status_code == 200
+    assert _ask("b@example.org", REMOTE_ADDR="::ffff:198.51.100.7").status_code == 429
+    assert _ask("c@example.org", REMOTE_ADDR="198.51.100.8").status_code == 200
+
+
+def test_the_contact_form_and_confirmations_count_an_ipv6_64_too(settings):
+    settings.PORTAL_CONTACTS_PER_IP = 1
+    settings.PORTAL_CONFIRMS_PER_IP = 1
+    assert _contact("a@example.org", REMOTE_ADDR="2001:db8:9::1").status_code == 200
+    assert _contact("b@example.org", REMOTE_ADDR="2001:db8:9::2").status_code == 429
+    assert Client().post("/help/link/x/", REMOTE_ADDR="2001:db8:9::3").status_code == 404
+    assert Client().post("/help/link/x/", REMOTE_ADDR="2001:db8:9::4").status_code == 429

@@ -8,8 +8,11 @@ keyed hash, a row, a message — is padded to one duration for both answers
 customer. Links are single-use, expire after ``PORTAL_LINK_MINUTES`` and are kept only
 as a keyed hash of their secret in a scope of their own; they are confirmed by a POST
 from the link's page, so that a mail scanner fetching the link signs nobody in.
-Requests are limited per address, per client address and in total, through the
-counters the sign-in lockout uses.
+Requests are limited per address, per client and in total, through the counters the
+sign-in lockout uses. The address is counted in the form the customer lookup compares
+(``address_key``), so no other spelling of it earns a fresh allowance; a client is its
+IPv4 address or its IPv6 /64 (``client_key``), so rotating through one's own network
+does not either.
 
 A confirmed link starts a portal session: its own cookie, its own keyed hash, its own
 expiry, nothing shared with the staff session. The customer themself passed an email
@@ -25,9 +28,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hmac
+import ipaddress
 import random
 import secrets
 import time
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -41,11 +46,13 @@ from trustdesk.accounts.counters import Counters, DatabaseCounters, RedisCounter
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import NotFound, RateLimited
+from trustdesk.core.errors import NotFound, RateLimited, ValidationError
 from trustdesk.core.publicurl import public_url
 from trustdesk.customers import delivery, verified
 from trustdesk.customers.models import Customer, PortalLink
 from trustdesk.customers.selectors import customer_for_contact
+from trustdesk.privacy.inventory import get_inventory
+from trustdesk.privacy.values import normalise_value
 
 SCOPE = "portal.link"
 SESSION_SCOPE = "portal.session"
@@ -77,8 +84,34 @@ def limit(key: str, per_hour: int) -> bool:
 
 
 def address_key(address: str) -> str:
-    # The address itself never becomes a counter's key: its keyed hash does.
-    return vault.blind_index(SCOPE, "address:" + address.strip().lower())[:32]
+    """The counter key of an address: a keyed hash (the address itself never becomes a
+    counter's key) of the form the customer lookup compares — Unicode NFC, no
+    surrounding whitespace, lower case, as ``privacy.values`` stores it — so every
+    spelling that finds one customer shares one limit. Folded further still
+    (compatibility forms, full case folding): coarser than the lookup, never finer."""
+    spec = get_inventory().get(delivery.CHANNEL_FIELDS["email"])
+    # Not an address at all (or no email field): the same steps, unchecked.
+    value = unicodedata.normalize("NFC", address or "").strip().lower()
+    if spec is not None:
+        with contextlib.suppress(ValidationError):
+            value = normalise_value(spec, address or "")
+    value = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+    return vault.blind_index(SCOPE, "address:" + value)[:32]
+
+
+def client_key(ip: str | None) -> str:
+    """What the per-client limits count as one client: an IPv4 address (also when it
+    arrives IPv4-mapped through an IPv6 socket), or an IPv6 client's /64 — what one
+    subscriber is given, 2^64 addresses, each a fresh allowance if counted alone."""
+    try:
+        addr = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return ip or "-"
+    if addr.version == 6 and addr.ipv4_mapped:
+        return str(addr.ipv4_mapped)
+    if addr.version == 6:
+        return str(ipaddress.IPv6Network((int(addr), 64), strict=False))
+    return str(addr)
 
 
 def minutes() -> int:
@@ -113,7 +146,8 @@ def signin_request(*, email: str, ip: str | None) -> None:
     tell nothing about the address asked for."""
     started = time.monotonic()
     try:
-        if limit(f"ip:{ip or '-'}", int(getattr(settings, "PORTAL_LINKS_PER_IP", 10))) or \
+        per_ip = int(getattr(settings, "PORTAL_LINKS_PER_IP", 10))
+        if limit(f"ip:{client_key(ip)}", per_ip) or \
                 limit("total", int(getattr(settings, "PORTAL_LINKS_TOTAL", 500))):
             raise RateLimited("Too many sign-in requests; try again later.", retry_after=HOUR)
         email = (email or "").strip()[:254]
@@ -197,11 +231,19 @@ def token_parts(token: str) -> tuple[uuid.UUID, str] | None:
         return None
 
 
-def use_link(token: str, *, purpose: str, ip: str | None) -> PortalLink:
-    """The unused, unexpired link ``token`` names, marked used (call inside the use
-    case's transaction). ``NotFound`` for anything else: wrong, used, expired, alike."""
-    if limit(f"confirm-ip:{ip or '-'}", int(getattr(settings, "PORTAL_CONFIRMS_PER_IP", 30))):
+def count_confirmation(ip: str | None) -> None:
+    """Count one confirmation from the client; ``RateLimited`` past the hour's
+    allowance. Call before the confirmation's transaction: a wrong link rolls that back,
+    and its attempt must still count."""
+    if limit(f"confirm-ip:{client_key(ip)}",
+             int(getattr(settings, "PORTAL_CONFIRMS_PER_IP", 30))):
         raise RateLimited("Too many attempts; try again later.", retry_after=HOUR)
+
+
+def use_link(token: str, *, purpose: str) -> PortalLink:
+    """The unused, unexpired link ``token`` names, marked used (call inside the use
+    case's transaction, after ``count_confirmation``). ``NotFound`` for anything else:
+    wrong, used, expired, alike."""
     parts = token_parts(token)
     link = None if parts is None else PortalLink.objects.select_for_update().filter(
         pk=parts[0], purpose=purpose).first()
@@ -230,14 +272,15 @@ def start_session(link: PortalLink, customer: Customer, *, ip: str | None,
                    expires_at=link.session_expires_at)
 
 
-@transaction.atomic
 def signin_confirm(*, token: str, ip: str | None) -> Session:
-    link = use_link(token, purpose=PortalLink.Purpose.SIGNIN, ip=ip)
-    customer = Customer.objects.filter(pk=link.customer_id,
-                                       status=Customer.Status.ACTIVE).first()
-    if customer is None:
-        raise NotFound("This link is not valid.")
-    return start_session(link, customer, ip=ip, method="portal_link")
+    count_confirmation(ip)
+    with transaction.atomic():
+        link = use_link(token, purpose=PortalLink.Purpose.SIGNIN)
+        customer = Customer.objects.filter(pk=link.customer_id,
+                                           status=Customer.Status.ACTIVE).first()
+        if customer is None:
+            raise NotFound("This link is not valid.")
+        return start_session(link, customer, ip=ip, method="portal_link")
 
 
 def session_actor(cookie: str, *, ip: str | None = None, user_agent: str = "") -> Actor | None:
