@@ -9,11 +9,15 @@ from django.core import mail
 from django.test import Client
 
 from trustdesk import vault
+from trustdesk.api import errors as api_errors
 from trustdesk.audit.models import AuditEvent
-from trustdesk.customers import delivery
+from trustdesk.core.actor import Actor
+from trustdesk.core.errors import RateLimited
+from trustdesk.customers import delivery, requests
 from trustdesk.customers import portal as signin
 from trustdesk.customers import services as customers
-from trustdesk.customers.models import PortalLink
+from trustdesk.customers.models import DataRequest, PortalLink
+from trustdesk.tickets import portal
 from trustdesk.tickets import services as tickets
 from trustdesk.tickets.models import Ticket
 from trustdesk.vault.errors import SubjectErased
@@ -170,8 +174,8 @@ def test_an_ipv6_client_is_counted_by_its_64(settings):
                 for n in range(3)]
     assert statuses == [200, 200, 429]
     # Anywhere in the /64, written any way: one client.
-    assert _ask("b@example.org", REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff"
-                ).status_code == 429
+    refused = _ask("b@example.org", REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff")
+    assert refused.status_code == 429 and refused["Retry-After"] == "3600"
     assert _ask("c@example.org", REMOTE_ADDR="2001:0db8:0001:0002:0:0:0:99").status_code == 429
     assert _ask("d@example.org", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200  # next /64
 
@@ -190,3 +194,57 @@ def test_the_contact_form_and_confirmations_count_an_ipv6_64_too(settings):
     assert _contact("b@example.org", REMOTE_ADDR="2001:db8:9::2").status_code == 429
     assert Client().post("/help/link/x/", REMOTE_ADDR="2001:db8:9::3").status_code == 404
     assert Client().post("/help/link/x/", REMOTE_ADDR="2001:db8:9::4").status_code == 429
+
+
+# --- 4. a signed-in customer writes at most so much an hour --------------------------------
+def test_portal_writes_are_limited_per_customer(make_customer, make_ticket, portal_client,
+                                                settings):
+    settings.PORTAL_WRITES_PER_HOUR = 3
+    customer, other = make_customer(), make_customer()
+    mine = make_ticket(customer)
+    client = portal_client(customer)
+    assert client.post("/help/new/", {"subject": "One", "body": "First."}).status_code == 302
+    assert client.post(f"/help/tickets/{mine.pk}/answer/",
+                       {"body": "Second."}).status_code == 302
+    assert client.post("/help/requests/new/", {"kind": "access"}).status_code == 200
+    tickets_before = Ticket.objects.count()
+    messages_before = mine.messages.count()
+    # The fourth write of the hour, of any kind: refused, said so, nothing written.
+    opened = client.post("/help/new/", {"subject": "Flood", "body": "Words kept here."})
+    assert opened.status_code == 429 and opened["Retry-After"] == "3600"
+    page = opened.content.decode()
+    assert 'role="alert"' in page and "in the last hour" in page
+    assert "Words kept here." in page  # what was typed is not lost
+    answered = client.post(f"/help/tickets/{mine.pk}/answer/", {"body": "Flood."})
+    assert answered.status_code == 429 and answered["Retry-After"] == "3600"
+    assert "in the last hour" in answered.content.decode()
+    filed = client.post("/help/requests/new/", {"kind": "erasure", "details": "Kept."})
+    assert filed.status_code == 429 and "in the last hour" in filed.content.decode()
+    assert Ticket.objects.count() == tickets_before
+    assert mine.messages.count() == messages_before
+    assert DataRequest.objects.filter(customer_id=customer.id).count() == 1
+    # Another customer has their own allowance.
+    assert portal_client(other).post("/help/new/", {"subject": "Mine", "body": "Mine."}
+                                     ).status_code == 302
+
+
+def test_the_write_limit_is_a_use_case_rule(make_customer, make_ticket, settings):
+    settings.PORTAL_WRITES_PER_HOUR = 1
+    customer = make_customer()
+    actor = Actor.customer(customer.id)
+    first = portal.my_ticket_open(actor=actor, subject="One", body="First.")
+    for attempt in (lambda: portal.my_ticket_open(actor=actor, subject="Two", body="x"),
+                    lambda: portal.my_ticket_answer(actor=actor, ticket_id=first, body="x"),
+                    lambda: requests.request_file(actor=actor, kind="access")):
+        with pytest.raises(RateLimited) as refused:
+            attempt()
+        assert refused.value.retry_after == 3600
+        response = api_errors.from_exception(refused.value)
+        assert response.status_code == 429 and response["Retry-After"] == "3600"
+    assert Ticket.objects.filter(customer_id=customer.id).count() == 1
+
+
+def test_the_write_limit_defaults_to_thirty_an_hour():
+    from django.conf import settings
+
+    assert settings.PORTAL_WRITES_PER_HOUR == 30

@@ -1,4 +1,4 @@
-from trustdesk.core.errors import PermissionDenied, ValidationError
+from trustdesk.core.errors import PermissionDenied, RateLimited, ValidationError
 
 
 class NotSearchable(ValidationError):
@@ -22,3 +22,12 @@ class VerificationRequired(PermissionDenied):
 
     def as_dict(self) -> dict:
         return {**super().as_dict(), "needed": self.needed, "held": self.held}
+
+
+class TooManyWrites(RateLimited):
+    """A signed-in customer sent more from the portal — tickets opened, answers, privacy
+    requests — than ``PORTAL_WRITES_PER_HOUR`` allows; nothing was written."""
+
+    code = "portal_writes_limited"
+    message = ("You have written to us many times in the last hour; please try again "
+               "later.")

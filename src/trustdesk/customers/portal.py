@@ -18,6 +18,9 @@ A confirmed link starts a portal session: its own cookie, its own keyed hash, it
 expiry, nothing shared with the staff session. The customer themself passed an email
 factor (``verified.factor_passed`` with no member of staff).
 
+What a signed-in customer sends — tickets opened, answers, privacy requests — is
+limited per customer too (``count_write``, ``PORTAL_WRITES_PER_HOUR``).
+
 Access through the portal is access through a mailbox, so it ends when the address
 does: a change of the customer's email address, or their erasure, revokes every
 session and every unused link of theirs (``revoke``).
@@ -49,6 +52,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, RateLimited, ValidationError
 from trustdesk.core.publicurl import public_url
 from trustdesk.customers import delivery, verified
+from trustdesk.customers.errors import TooManyWrites
 from trustdesk.customers.models import Customer, PortalLink
 from trustdesk.customers.selectors import customer_for_contact
 from trustdesk.privacy.inventory import get_inventory
@@ -81,6 +85,16 @@ def counters() -> Counters:
 def limit(key: str, per_hour: int) -> bool:
     """Count one under ``key``; whether the hour's allowance is spent."""
     return counters().hit(f"portal:{key}", HOUR) > per_hour
+
+
+def count_write(customer_id) -> None:
+    """Count one write of a signed-in customer (a ticket opened, an answer, a privacy
+    request); ``TooManyWrites`` past the hour's allowance. Call first, before anything
+    is checked or written and outside the write's transaction: a refused or failed
+    attempt counts as well (rolled back, it would not), and a refused one writes
+    nothing."""
+    if limit(f"writes:{customer_id}", settings.PORTAL_WRITES_PER_HOUR):
+        raise TooManyWrites(retry_after=HOUR)
 
 
 def address_key(address: str) -> str:

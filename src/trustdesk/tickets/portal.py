@@ -27,6 +27,7 @@ from django.db import transaction
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied
+from trustdesk.customers import portal as signin
 from trustdesk.tickets import services
 from trustdesk.tickets.models import Channel, Direction, Status, Ticket
 from trustdesk.tickets.sealing import open_messages
@@ -115,8 +116,10 @@ def my_ticket(*, actor: Actor, ticket_id: int) -> Conversation:
 
 
 def my_ticket_open(*, actor: Actor, subject: str, body: str) -> int:
-    """Open a ticket with the customer's first message; returns its id."""
+    """Open a ticket with the customer's first message; returns its id. ``TooManyWrites``
+    past the customer's hourly allowance (``signin.count_write``)."""
     customer_id = _customer(actor)
+    signin.count_write(customer_id)
     return release(actor=actor, customer_id=customer_id, subject=subject, body=body)
 
 
@@ -132,6 +135,9 @@ def release(*, actor: Actor, customer_id, subject: str, body: str) -> int:
 
 
 def my_ticket_answer(*, actor: Actor, ticket_id: int, body: str) -> None:
+    """Add the customer's answer; ``TooManyWrites`` as for opening a ticket (counted
+    before the ticket is looked for: guessing numbers spends the allowance too)."""
+    signin.count_write(_customer(actor))
     if not _mine(actor).filter(pk=ticket_id).exists():
         raise NotFound()
     with transaction.atomic():
