@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils.html import escape
 
 from trustdesk import vault
 from trustdesk.api import errors as api_errors
@@ -248,3 +249,74 @@ def test_the_write_limit_defaults_to_thirty_an_hour():
     from django.conf import settings
 
     assert settings.PORTAL_WRITES_PER_HOUR == 30
+
+
+# --- 5. no mail to an IP literal or through a source route --------------------------------
+REFUSED = {
+    "ada@[192.0.2.1]": "not to an IP address",
+    "ada@[IPv6:2001:db8::1]": "not to an IP address",
+    "ada@192.0.2.1": "not to an IP address",
+    "ada@0177.0.0.01": "not to an IP address",  # 127.0.0.1 to inet_aton
+    "ada@127.1": "not to an IP address",
+    "ada@0x7f.0x1": "not to an IP address",
+    "victim%other.example@example.org": "per cent sign (%)",
+    "other.example!victim@example.org": "exclamation mark (!)",
+}
+
+
+def _visible(response, *typed) -> str:
+    import re
+
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    for text in typed:
+        page = page.replace(escape(text), "")
+    return page
+
+
+@pytest.mark.parametrize("email", sorted(REFUSED))
+def test_the_signin_form_refuses_ip_literals_and_source_routes(email):
+    response = _ask(email)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'role="alert"' in page and REFUSED[email] in page
+    assert escape(email) in page  # what was typed, to correct
+    assert mail.outbox == [] and not PortalLink.objects.exists()
+
+
+@pytest.mark.parametrize("email", sorted(REFUSED))
+def test_the_contact_form_refuses_them_too(email):
+    response = _contact(email)
+    assert response.status_code == 400 and REFUSED[email] in response.content.decode()
+    assert mail.outbox == [] and not PortalLink.objects.exists()
+
+
+def test_a_refused_address_answers_alike_for_a_customer_and_a_stranger(make_customer):
+    # Both stored before this rule (the profile accepts them): refused all the same.
+    make_customer(email="ops%team@example.org")
+    make_customer(email="ada@[192.0.2.1]")
+    for known, stranger in (("ops%team@example.org", "who%ever@example.org"),
+                            ("ada@[192.0.2.1]", "bob@[192.0.2.1]")):
+        a, b = _ask(known), _ask(stranger)
+        assert a.status_code == b.status_code == 400
+        assert _visible(a, known) == _visible(b, stranger)
+    assert mail.outbox == [] and not PortalLink.objects.exists()
+
+
+def test_a_malformed_address_is_told_so_and_a_good_one_still_gets_the_same_answer(
+        make_customer):
+    for email in ("", "no-at-sign", "two words@example.org", "a@localhost",
+                  '"quoted@evil.example"@example.org', "a" * 250 + "@example.org"):
+        response = _ask(email)
+        assert response.status_code == 400, email
+        assert "Enter your email address." in response.content.decode()
+    make_customer(email="fine@example.org")
+    known, unknown = _ask("fine@example.org"), _ask("nobody@example.org")
+    assert known.status_code == unknown.status_code == 200
+    assert _visible(known) == _visible(unknown)
+    assert [m.to for m in mail.outbox] == [["fine@example.org"]]
+
+
+def test_the_refusals_are_in_chinese_too():
+    response = _ask("ada@[192.0.2.1]", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert response.status_code == 400 and "IP" in response.content.decode()
+    assert "not to an IP address" not in response.content.decode()

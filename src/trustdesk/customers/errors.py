@@ -31,3 +31,17 @@ class TooManyWrites(RateLimited):
     code = "portal_writes_limited"
     message = ("You have written to us many times in the last hour; please try again "
                "later.")
+
+
+class AddressRefused(ValidationError):
+    """An address the portal sends nothing to, however well-formed: its domain is an IP
+    address (``ada@[192.0.2.1]``: no domain whose owner answers for it, and a way to
+    make the relay connect where an attacker chooses), or its local part holds ``%`` or
+    ``!`` (source routing: asking the next server to pass the message on to another).
+    ``reason`` is ``ip_literal`` or ``source_route``."""
+
+    code = "address_refused"
+
+    def __init__(self, message: str | None = None, *, reason: str, **kwargs) -> None:
+        super().__init__(message, field="email", **kwargs)
+        self.reason = reason

@@ -8,6 +8,9 @@ keyed hash, a row, a message — is padded to one duration for both answers
 customer. Links are single-use, expire after ``PORTAL_LINK_MINUTES`` and are kept only
 as a keyed hash of their secret in a scope of their own; they are confirmed by a POST
 from the link's page, so that a mail scanner fetching the link signs nobody in.
+The address typed is checked first, on its text alone (``checked_address``): nothing
+goes to an IP literal or through a source route (``%``, ``!``), and a malformed one is
+told so — the same for everyone, so the check tells nothing about who is a customer.
 Requests are limited per address, per client and in total, through the counters the
 sign-in lockout uses. The address is counted in the form the customer lookup compares
 (``address_key``), so no other spelling of it earns a fresh allowance; a client is its
@@ -33,6 +36,7 @@ import datetime as dt
 import hmac
 import ipaddress
 import random
+import re
 import secrets
 import time
 import unicodedata
@@ -52,7 +56,7 @@ from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, RateLimited, ValidationError
 from trustdesk.core.publicurl import public_url
 from trustdesk.customers import delivery, verified
-from trustdesk.customers.errors import TooManyWrites
+from trustdesk.customers.errors import AddressRefused, TooManyWrites
 from trustdesk.customers.models import Customer, PortalLink
 from trustdesk.customers.selectors import customer_for_contact
 from trustdesk.privacy.inventory import get_inventory
@@ -95,6 +99,47 @@ def count_write(customer_id) -> None:
     nothing."""
     if limit(f"writes:{customer_id}", settings.PORTAL_WRITES_PER_HOUR):
         raise TooManyWrites(retry_after=HOUR)
+
+
+def _numeric_host(domain: str) -> bool:
+    """Whether ``domain`` is an IP address written bare: any form ``ipaddress`` reads, or
+    a last label of digits or ``0x`` hex — no top-level domain is, and resolvers
+    read ``0177.0.0.1`` or ``127.1`` as an address (``inet_aton``)."""
+    try:
+        ipaddress.ip_address(domain)
+        return True
+    except ValueError:
+        return re.fullmatch(r"[0-9]+|0x[0-9a-f]*", domain.rstrip(".").rsplit(".", 1)[-1],
+                            re.IGNORECASE) is not None
+
+
+def checked_address(email: str) -> str:
+    """The address typed, without surrounding whitespace, if the portal will mail it.
+    ``ValidationError`` (field ``email``) when it is no address — as the profile's
+    email field takes them, with a dot in the domain — and ``AddressRefused`` for an IP
+    literal or a source route. Decided on the text only, never on who has it."""
+    address = (email or "").strip()
+    local, at, domain = address.rpartition("@")
+    malformed = ValidationError("Enter your email address.", field="email")
+    if not at or not local or not domain:
+        raise malformed
+    if domain.startswith("[") or _numeric_host(domain):
+        raise AddressRefused("Enter an address with a domain name: we send nothing to "
+                             "an IP address.", reason="ip_literal")
+    if "%" in local or "!" in local:
+        raise AddressRefused("Enter an address without % or ! before the @: we send "
+                             "nothing through another server.", reason="source_route")
+    # No dot: a name on our own network (localhost), nobody's mailbox out there.
+    if "." not in domain or len(address) > 254 or \
+            any(c.isspace() or c in ',;<>"\\' for c in address):
+        raise malformed
+    spec = get_inventory().get(delivery.CHANNEL_FIELDS["email"])
+    try:
+        if spec is not None:
+            normalise_value(spec, address)
+    except ValidationError:
+        raise malformed from None
+    return address
 
 
 def address_key(address: str) -> str:
@@ -156,15 +201,16 @@ def link_url(token: str, page: str = "link") -> str:
 
 def signin_request(*, email: str, ip: str | None) -> None:
     """Mail a sign-in link to ``email`` if, and only if, a customer has it on file. Says
-    nothing either way; ``RateLimited`` only for the client address or the total, which
-    tell nothing about the address asked for."""
+    nothing either way: ``ValidationError`` only for an address the portal would mail
+    nobody at (``checked_address``), ``RateLimited`` only for the client or the total,
+    none of which tells anything about who has the address."""
     started = time.monotonic()
     try:
+        email = checked_address(email)
         per_ip = int(getattr(settings, "PORTAL_LINKS_PER_IP", 10))
         if limit(f"ip:{client_key(ip)}", per_ip) or \
                 limit("total", int(getattr(settings, "PORTAL_LINKS_TOTAL", 500))):
             raise RateLimited("Too many sign-in requests; try again later.", retry_after=HOUR)
-        email = (email or "").strip()[:254]
         over = limit(f"address:{address_key(email)}",
                      int(getattr(settings, "PORTAL_LINKS_PER_ADDRESS", 3)))
         found = customer_for_contact(actor=SYSTEM, field="email", value=email)

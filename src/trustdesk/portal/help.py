@@ -25,10 +25,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_protect
 
-from trustdesk.core.errors import NotFound, RateLimited, TrustDeskError
+from trustdesk.core.errors import NotFound, RateLimited, TrustDeskError, ValidationError
 from trustdesk.customers import portal as signin
 from trustdesk.customers import portal_data, requests
-from trustdesk.customers.errors import TooManyWrites
+from trustdesk.customers.errors import AddressRefused, TooManyWrites
 from trustdesk.portal.views import PUBLIC_CSP, choose_language
 from trustdesk.tickets import portal as tickets
 from trustdesk.tickets.portal_contact import contact_confirm, contact_request
@@ -40,6 +40,14 @@ KINDS = ("access", "rectification", "erasure")
 
 def _error(exc: TrustDeskError) -> str:
     """What went wrong, in the page's language (the services' words are the staff's)."""
+    if isinstance(exc, AddressRefused) and exc.reason == "ip_literal":
+        return pgettext("customer portal", "Enter an address with a domain name, such as "
+                        "name@example.com: we send mail to domain names, not to an IP "
+                        "address.")
+    if isinstance(exc, AddressRefused):
+        return pgettext("customer portal", "Enter your address without a per cent sign (%) "
+                        "or an exclamation mark (!) before the @: such addresses pass mail "
+                        "on to another server, and we do not send to them.")
     if isinstance(exc, TooManyWrites):
         return pgettext("customer portal", "You have written to us many times in the last "
                         "hour. Please try again later; what you wrote is still below.")
@@ -123,7 +131,11 @@ def home(request, lang):
                      {"tickets": tickets.my_tickets(actor=request.customer),
                       "requests": requests.my_requests(actor=request.customer)})
     if request.method == "POST":
-        signin.signin_request(email=request.POST.get("email", ""), ip=_ip(request))
+        email = request.POST.get("email", "")
+        try:
+            signin.signin_request(email=email, ip=_ip(request))
+        except ValidationError as exc:  # on the address's text alone: alike for anyone
+            return _again(request, lang, "portal/help_signin.html", {"email": email}, exc)
         return _page(request, lang, "portal/help_sent.html")
     return _page(request, lang, "portal/help_signin.html")
 

@@ -38,21 +38,14 @@ CONTACT_TEXT = ("Someone used the contact form of our customer portal with this 
                 "about it.")
 
 
-def _address(email: str) -> str:
-    email = " ".join((email or "").split())[:254]
-    local, at, domain = email.rpartition("@")
-    if not at or not local or "." not in domain or any(c in email for c in " ,;<>\"\\"):
-        raise ValidationError("Enter your email address.", field="email")
-    return email
-
-
 def contact_request(*, email: str, subject: str, body: str, ip: str | None) -> None:
     """Keep what was written and mail a confirmation link to ``email``. Raises
-    ``ValidationError`` for a malformed form (whoever the address is) and
+    ``ValidationError`` for a malformed form or an address mailed nothing
+    (``signin.checked_address``; whoever the address is) and
     ``RateLimited`` for the client address or the total only."""
     started = time.monotonic()
     try:
-        address = _address(email)
+        address = signin.checked_address(email)
         subject, body = _clean_subject(subject), _clean_body(body)
         per_ip = int(getattr(settings, "PORTAL_CONTACTS_PER_IP", 5))
         total = int(getattr(settings, "PORTAL_CONTACTS_TOTAL", 200))
