@@ -251,6 +251,10 @@ PUBLIC_URL = env.get("TRUSTDESK_PUBLIC_URL", "").rstrip("/")
 SECURITY_CONTACT = env.get("TRUSTDESK_SECURITY_CONTACT", "").strip()
 PRIVACY_CONTACT = env.get("TRUSTDESK_PRIVACY_CONTACT", "").strip()
 SECURITY_TXT_DAYS = min(controls.number(env, "TRUSTDESK_SECURITY_TXT_DAYS", 180), 364)
+# The customer portal (docs/portal.md): tickets opened, answers and privacy requests one
+# signed-in customer may send in an hour. A stolen or shared session should not turn
+# into a flood of tickets, notifications and sealed rows.
+PORTAL_WRITES_PER_HOUR = controls.number(env, "TRUSTDESK_PORTAL_WRITES_PER_HOUR", 30)
 
 LANGUAGE_CODE = "en"
 # The public pages speak these (chosen per request by trustdesk.portal, never by a

@@ -1,4 +1,4 @@
-from trustdesk.core.errors import PermissionDenied, ValidationError
+from trustdesk.core.errors import PermissionDenied, RateLimited, ValidationError
 
 
 class NotSearchable(ValidationError):
@@ -22,3 +22,26 @@ class VerificationRequired(PermissionDenied):
 
     def as_dict(self) -> dict:
         return {**super().as_dict(), "needed": self.needed, "held": self.held}
+
+
+class TooManyWrites(RateLimited):
+    """A signed-in customer sent more from the portal — tickets opened, answers, privacy
+    requests — than ``PORTAL_WRITES_PER_HOUR`` allows; nothing was written."""
+
+    code = "portal_writes_limited"
+    message = ("You have written to us many times in the last hour; please try again "
+               "later.")
+
+
+class AddressRefused(ValidationError):
+    """An address the portal sends nothing to, however well-formed: its domain is an IP
+    address (``ada@[192.0.2.1]``: no domain whose owner answers for it, and a way to
+    make the relay connect where an attacker chooses), or its local part holds ``%`` or
+    ``!`` (source routing: asking the next server to pass the message on to another).
+    ``reason`` is ``ip_literal`` or ``source_route``."""
+
+    code = "address_refused"
+
+    def __init__(self, message: str | None = None, *, reason: str, **kwargs) -> None:
+        super().__init__(message, field="email", **kwargs)
+        self.reason = reason

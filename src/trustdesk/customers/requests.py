@@ -20,6 +20,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import PermissionDenied, RateLimited, ValidationError
+from trustdesk.customers import portal
 from trustdesk.customers.models import Customer, DataRequest, subject_for
 
 PURPOSE = "data_request"
@@ -41,32 +42,34 @@ def _row(r: DataRequest) -> RequestRow:
                       created_at=r.created_at)
 
 
-@transaction.atomic
 def request_file(*, actor: Actor, kind: str, details: str = "") -> RequestRow:
-    """The signed-in customer asks for ``kind`` (access, rectification, erasure)."""
+    """The signed-in customer asks for ``kind`` (access, rectification, erasure).
+    ``TooManyWrites`` past their hourly allowance of portal writes."""
     if not actor.is_customer or not actor.customer_id:
         raise PermissionDenied(detail=f"{actor.label} is not a signed-in customer")
+    portal.count_write(actor.customer_id)
     if kind not in DataRequest.Kind.values:
         raise ValidationError("Choose what you are asking for.", field="kind")
     details = (details or "").replace("\x00", "").strip()
     if len(details) > DETAILS_MAX:
         raise ValidationError(f"Please write at most {DETAILS_MAX} characters.",
                               field="details")
-    customer = Customer.objects.select_for_update().filter(
-        pk=actor.customer_id, status=Customer.Status.ACTIVE).first()
-    if customer is None:
-        raise PermissionDenied(detail="no active customer")
-    if DataRequest.objects.filter(customer=customer,
-                                  status=DataRequest.Status.OPEN).count() >= OPEN_MAX:
-        raise RateLimited("You have many requests open already; we will answer them first.",
-                          retry_after=86400)
-    row = DataRequest.objects.create(
-        customer=customer, kind=kind, created_at=clock.now(),
-        details_sealed=vault.seal_text(subject_for(customer.pk), PURPOSE, details)
-        if details else None)
-    record(actor=actor, action="privacy_request.file", object_type="customer",
-           object_id=customer.pk, context={"request": row.pk, "kind": kind})
-    return _row(row)
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().filter(
+            pk=actor.customer_id, status=Customer.Status.ACTIVE).first()
+        if customer is None:
+            raise PermissionDenied(detail="no active customer")
+        if DataRequest.objects.filter(customer=customer,
+                                      status=DataRequest.Status.OPEN).count() >= OPEN_MAX:
+            raise RateLimited("You have many requests open already; we will answer them "
+                              "first.", retry_after=86400)
+        row = DataRequest.objects.create(
+            customer=customer, kind=kind, created_at=clock.now(),
+            details_sealed=vault.seal_text(subject_for(customer.pk), PURPOSE, details)
+            if details else None)
+        record(actor=actor, action="privacy_request.file", object_type="customer",
+               object_id=customer.pk, context={"request": row.pk, "kind": kind})
+        return _row(row)
 
 
 @transaction.atomic

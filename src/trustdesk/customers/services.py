@@ -21,9 +21,9 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from trustdesk.customers import names, notices, organisations, verified
+from trustdesk.customers import delivery, names, notices, organisations, portal, verified
 from trustdesk.customers.models import Customer, CustomerField, subject_for
-from trustdesk.customers.profiles import CustomerProfile, build_profiles, seal_field
+from trustdesk.customers.profiles import CustomerProfile, build_profiles, open_field, seal_field
 from trustdesk.customers.reveal import clean_reason, without_personal_data
 from trustdesk.customers.visibility import apply, decisions, field_policy, known_customers
 from trustdesk.privacy.inventory import get_inventory
@@ -54,6 +54,16 @@ def _check_writable(actor: Actor, names, *, known: bool, overwrite: bool = True,
                                "is possible, and alerts security officers.",
                                permission="customer.need_to_know")
     return clean_reason(reason)
+
+
+def _email_changes(customer: Customer, cleaned: Mapping[str, str | None]) -> bool:
+    """Whether ``cleaned`` gives the customer another email address (or removes it):
+    compared as stored, so the same address typed another way changes nothing."""
+    name = delivery.CHANNEL_FIELDS["email"]
+    if name not in cleaned:
+        return False
+    row = CustomerField.objects.filter(customer=customer, name=name).first()
+    return (open_field(customer.pk, name, row.sealed) if row else None) != cleaned[name]
 
 
 def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None:
@@ -124,7 +134,8 @@ def customer_update(
     ``ReauthenticationRequired`` for restricted fields. A change of email, phone or
     payment details needs the caller verified (``verified.require_level``, raising
     ``VerificationRequired``) or ``verification_override`` with a reason; the old email
-    or phone is told of the change."""
+    or phone is told of the change, and a new email address ends every portal session
+    and unused sign-in link of the old one."""
     policy.require(actor, "customer.update")
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
@@ -140,6 +151,9 @@ def customer_update(
         actor=actor, customer_id=customer.pk, actions=verified.actions_for_fields(cleaned),
         override_reason=verification_override)
     notices.keep_replaced(customer, cleaned)
+    if _email_changes(customer, cleaned):
+        # The portal is entered through the mailbox: the old one's reader must lose it.
+        portal.revoke(actor=actor, customer_id=customer.pk, reason="email_change")
     _write_fields(customer, cleaned)
     customer.save(update_fields=["updated_at"])
     glass = reason is not None
@@ -197,6 +211,7 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
         customer.erased_by = actor.label
         customer.erasure_reason = reason
         customer.save()
+        portal.revoke(actor=actor, customer_id=customer.pk, reason="erase", erased=True)
         record(actor=actor, action="customer.erase", object_type="customer",
                object_id=customer.pk, reason=reason, context={"key_versions": destroyed})
     return apply(actor, build_profiles([customer]))[0]

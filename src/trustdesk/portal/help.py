@@ -25,9 +25,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_protect
 
-from trustdesk.core.errors import NotFound, RateLimited, TrustDeskError
+from trustdesk.core.errors import NotFound, RateLimited, TrustDeskError, ValidationError
 from trustdesk.customers import portal as signin
 from trustdesk.customers import portal_data, requests
+from trustdesk.customers.errors import AddressRefused, TooManyWrites
 from trustdesk.portal.views import PUBLIC_CSP, choose_language
 from trustdesk.tickets import portal as tickets
 from trustdesk.tickets.portal_contact import contact_confirm, contact_request
@@ -39,6 +40,17 @@ KINDS = ("access", "rectification", "erasure")
 
 def _error(exc: TrustDeskError) -> str:
     """What went wrong, in the page's language (the services' words are the staff's)."""
+    if isinstance(exc, AddressRefused) and exc.reason == "ip_literal":
+        return pgettext("customer portal", "Enter an address with a domain name, such as "
+                        "name@example.com: we send mail to domain names, not to an IP "
+                        "address.")
+    if isinstance(exc, AddressRefused):
+        return pgettext("customer portal", "Enter your address without a per cent sign (%) "
+                        "or an exclamation mark (!) before the @: such addresses pass mail "
+                        "on to another server, and we do not send to them.")
+    if isinstance(exc, TooManyWrites):
+        return pgettext("customer portal", "You have written to us many times in the last "
+                        "hour. Please try again later; what you wrote is still below.")
     return {
         "email": pgettext("customer portal", "Enter your email address."),
         "subject": pgettext("customer portal", "Write a subject of at most 200 characters."),
@@ -72,9 +84,10 @@ def help_page(*, signed_in: bool = False, methods=("GET", "HEAD")):
                     except NotFound:
                         response = _page(request, lang, "portal/help_error.html",
                                          {"missing": True}, status=404)
-                    except RateLimited:
+                    except RateLimited as exc:
                         response = _page(request, lang, "portal/help_error.html",
                                          {"limited": True}, status=429)
+                        _retry_after(response, exc)
             response["Content-Language"] = lang
             patch_vary_headers(response, ["Accept-Language", "Cookie"])
             return response
@@ -87,6 +100,20 @@ def _page(request, lang, template, context=None, status=200) -> HttpResponse:
                "signed_in": getattr(request, "customer", None) is not None,
                "other": [(c, n) for c, n in settings.LANGUAGES if c != lang]}
     return HttpResponse(render_to_string(template, context), status=status)
+
+
+def _retry_after(response: HttpResponse, exc: TrustDeskError) -> HttpResponse:
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _again(request, lang, template, context, exc: TrustDeskError) -> HttpResponse:
+    """The form once more, with what was typed and what went wrong: 429 with
+    ``Retry-After`` for a limit, 400 for the rest."""
+    limited = isinstance(exc, RateLimited)
+    return _retry_after(_page(request, lang, template, {**context, "error": _error(exc)},
+                              status=429 if limited else 400), exc)
 
 
 def _ip(request) -> str | None:
@@ -104,7 +131,11 @@ def home(request, lang):
                      {"tickets": tickets.my_tickets(actor=request.customer),
                       "requests": requests.my_requests(actor=request.customer)})
     if request.method == "POST":
-        signin.signin_request(email=request.POST.get("email", ""), ip=_ip(request))
+        email = request.POST.get("email", "")
+        try:
+            signin.signin_request(email=email, ip=_ip(request))
+        except ValidationError as exc:  # on the address's text alone: alike for anyone
+            return _again(request, lang, "portal/help_signin.html", {"email": email}, exc)
         return _page(request, lang, "portal/help_sent.html")
     return _page(request, lang, "portal/help_signin.html")
 
@@ -161,9 +192,9 @@ def answer(request, lang, ticket_id: int):
     except NotFound:
         raise
     except TrustDeskError as exc:
-        return _page(request, lang, "portal/help_ticket.html", {
+        return _again(request, lang, "portal/help_ticket.html", {
             "c": tickets.my_ticket(actor=request.customer, ticket_id=ticket_id),
-            "error": _error(exc), "body": request.POST.get("body", "")}, status=400)
+            "body": request.POST.get("body", "")}, exc)
     return _back(lang, f"/help/tickets/{ticket_id}/")
 
 
@@ -174,8 +205,7 @@ def new_ticket(request, lang):
         try:
             ticket_id = tickets.my_ticket_open(actor=request.customer, **form)
         except TrustDeskError as exc:
-            return _page(request, lang, "portal/help_new.html",
-                         {"form": form, "error": _error(exc)}, status=400)
+            return _again(request, lang, "portal/help_new.html", {"form": form}, exc)
         return _back(lang, f"/help/tickets/{ticket_id}/")
     return _page(request, lang, "portal/help_new.html", {"form": form})
 
@@ -203,11 +233,12 @@ def request_new(request, lang):
             requests.request_file(actor=request.customer, kind=request.POST.get("kind", ""),
                                   details=request.POST.get("details", ""))
         except TrustDeskError as exc:
-            if isinstance(exc, RateLimited | NotFound):
+            # Too many requests open: the limited page; too many writes: the form again.
+            if isinstance(exc, NotFound) or (isinstance(exc, RateLimited)
+                                             and not isinstance(exc, TooManyWrites)):
                 raise
-            return _page(request, lang, "portal/help_request.html",
-                         {"kinds": KINDS, "error": _error(exc),
-                          "details": request.POST.get("details", "")}, status=400)
+            return _again(request, lang, "portal/help_request.html",
+                          {"kinds": KINDS, "details": request.POST.get("details", "")}, exc)
         return _page(request, lang, "portal/help_request_filed.html")
     return _page(request, lang, "portal/help_request.html", {"kinds": KINDS})
 

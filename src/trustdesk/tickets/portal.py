@@ -5,7 +5,10 @@ own tickets: another customer's ticket, like a missing one, is ``NotFound``. Wha
 customer reads is the conversation only — their messages and the replies sent to them,
 never an internal note — and no agent-side information: no assignee, team, priority,
 tags, service level or mail verdict leaves this module. The values intake redacted
-stay masked (a session on a shared computer should not show a card number whole).
+stay masked (a session on a shared computer should not show a card number whole). A
+held ticket (reported as phishing) is not theirs to see, as it is in no agent's queue:
+it may carry an attacker's words and links in the customer's name, so it answers like
+a missing one until a security officer releases it — a confirmed one never does.
 
 Writing goes through the services the mail gateway uses, as the channel does (the
 system actor, "the customer wrote"): intake redaction, notifications, the service level
@@ -24,6 +27,7 @@ from django.db import transaction
 from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound, PermissionDenied
+from trustdesk.customers import portal as signin
 from trustdesk.tickets import services
 from trustdesk.tickets.models import Channel, Direction, Status, Ticket
 from trustdesk.tickets.sealing import open_messages
@@ -65,8 +69,8 @@ def _customer(actor: Actor) -> str:
 
 
 def _mine(actor: Actor):
-    return Ticket.objects.filter(customer_id=_customer(actor),
-                                 customer__status="active")
+    return Ticket.objects.filter(customer_id=_customer(actor), customer__status="active",
+                                 held_at__isnull=True)
 
 
 def _row(t: Ticket) -> TicketRow:
@@ -112,8 +116,10 @@ def my_ticket(*, actor: Actor, ticket_id: int) -> Conversation:
 
 
 def my_ticket_open(*, actor: Actor, subject: str, body: str) -> int:
-    """Open a ticket with the customer's first message; returns its id."""
+    """Open a ticket with the customer's first message; returns its id. ``TooManyWrites``
+    past the customer's hourly allowance (``signin.count_write``)."""
     customer_id = _customer(actor)
+    signin.count_write(customer_id)
     return release(actor=actor, customer_id=customer_id, subject=subject, body=body)
 
 
@@ -129,6 +135,9 @@ def release(*, actor: Actor, customer_id, subject: str, body: str) -> int:
 
 
 def my_ticket_answer(*, actor: Actor, ticket_id: int, body: str) -> None:
+    """Add the customer's answer; ``TooManyWrites`` as for opening a ticket (counted
+    before the ticket is looked for: guessing numbers spends the allowance too)."""
+    signin.count_write(_customer(actor))
     if not _mine(actor).filter(pk=ticket_id).exists():
         raise NotFound()
     with transaction.atomic():

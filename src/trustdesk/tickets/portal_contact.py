@@ -38,29 +38,18 @@ CONTACT_TEXT = ("Someone used the contact form of our customer portal with this 
                 "about it.")
 
 
-def _subject(link: PortalLink) -> str:
-    return f"portal:{link.pk}"
-
-
-def _address(email: str) -> str:
-    email = " ".join((email or "").split())[:254]
-    local, at, domain = email.rpartition("@")
-    if not at or not local or "." not in domain or any(c in email for c in " ,;<>\"\\"):
-        raise ValidationError("Enter your email address.", field="email")
-    return email
-
-
 def contact_request(*, email: str, subject: str, body: str, ip: str | None) -> None:
     """Keep what was written and mail a confirmation link to ``email``. Raises
-    ``ValidationError`` for a malformed form (whoever the address is) and
+    ``ValidationError`` for a malformed form or an address mailed nothing
+    (``signin.checked_address``; whoever the address is) and
     ``RateLimited`` for the client address or the total only."""
     started = time.monotonic()
     try:
-        address = _address(email)
+        address = signin.checked_address(email)
         subject, body = _clean_subject(subject), _clean_body(body)
         per_ip = int(getattr(settings, "PORTAL_CONTACTS_PER_IP", 5))
         total = int(getattr(settings, "PORTAL_CONTACTS_TOTAL", 200))
-        if signin.limit(f"contact-ip:{ip or '-'}", per_ip) or \
+        if signin.limit(f"contact-ip:{signin.client_key(ip)}", per_ip) or \
                 signin.limit("contact-total", total):
             raise RateLimited("Too many messages from here; try again later.",
                               retry_after=HOUR)
@@ -69,7 +58,7 @@ def contact_request(*, email: str, subject: str, body: str, ip: str | None) -> N
             return  # the address has had its share this hour: it gets nothing more
         found = customer_for_contact(actor=signin.SYSTEM, field="email", value=address)
         link, token = signin.new_link(PortalLink.Purpose.CONTACT, found)
-        key = _subject(link)
+        key = signin.contact_key(link)
         link.address_sealed = vault.seal_text(key, "portal.address", address)
         link.subject_sealed = vault.seal_text(key, "portal.subject", subject)
         link.body_sealed = vault.seal_text(key, "portal.body", body)
@@ -100,21 +89,22 @@ def _customer_for(address: str) -> Customer:
     return Customer.objects.get(pk=found)
 
 
-@transaction.atomic
 def contact_confirm(*, token: str, ip: str | None) -> tuple[signin.Session, int]:
     """The address confirmed: what was written becomes a ticket, the link's key is
     shredded, and the person is signed in to the portal (the link proved the mailbox
     as a sign-in link does). Returns the session and the new ticket's id."""
-    link = signin.use_link(token, purpose=PortalLink.Purpose.CONTACT, ip=ip)
-    key = _subject(link)
-    address = vault.open_text(key, "portal.address", bytes(link.address_sealed))
-    subject = vault.open_text(key, "portal.subject", bytes(link.subject_sealed))
-    body = vault.open_text(key, "portal.body", bytes(link.body_sealed))
-    customer = _customer_for(address)
-    ticket_id = portal.release(actor=Actor.customer(customer.pk, ip=ip),
-                               customer_id=customer.pk, subject=subject, body=body)
-    link.address_sealed = link.subject_sealed = link.body_sealed = None
-    link.ticket_id = ticket_id
-    session = signin.start_session(link, customer, ip=ip, method="portal_contact")
-    transaction.on_commit(lambda: vault.shred(key))
+    signin.count_confirmation(ip)
+    with transaction.atomic():
+        link = signin.use_link(token, purpose=PortalLink.Purpose.CONTACT)
+        key = signin.contact_key(link)
+        address = vault.open_text(key, "portal.address", bytes(link.address_sealed))
+        subject = vault.open_text(key, "portal.subject", bytes(link.subject_sealed))
+        body = vault.open_text(key, "portal.body", bytes(link.body_sealed))
+        customer = _customer_for(address)
+        ticket_id = portal.release(actor=Actor.customer(customer.pk, ip=ip),
+                                   customer_id=customer.pk, subject=subject, body=body)
+        link.address_sealed = link.subject_sealed = link.body_sealed = None
+        link.ticket_id = ticket_id
+        session = signin.start_session(link, customer, ip=ip, method="portal_contact")
+        transaction.on_commit(lambda: vault.shred(key))
     return session, ticket_id
