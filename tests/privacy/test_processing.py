@@ -267,3 +267,30 @@ def test_an_unknown_format_is_refused(make_user, console_client):
     response = console_client(make_user("privacy_officer")).get(
         "/privacy/processing/download/?format=docx", follow=True)
     assert b"The format must be one of json, html, pdf" in response.content
+
+
+def test_settings_refuse_a_wrong_processors_file_or_country(tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from trustdesk.config.processing import processing as read
+
+    bad = tmp_path / "processors.yaml"
+    bad.write_text("processors:\n  - name: smtp_relay\n    company: X\n    country: USA\n")
+    with pytest.raises(ImproperlyConfigured, match="line 4"):
+        read({"TRUSTDESK_PROCESSORS_PATH": str(bad)})
+    with pytest.raises(ImproperlyConfigured, match="TRUSTDESK_CONTROLLER_COUNTRY"):
+        read({"TRUSTDESK_CONTROLLER_COUNTRY": "Germany"})
+    assert read({})["CONTROLLER_NAME"] == "" and read({})["PROCESSORS_PATH"] is None
+
+
+def test_an_unprintable_pdf_is_a_conflict_at_the_api(settings, tmp_path, make_user,
+                                                     api_client):
+    settings.PROCESSING_PDF_FONT = None
+    _inventory(settings, tmp_path, "回复客户")
+    client = api_client(make_user("privacy_officer"))
+    response = client.get("/api/v1/privacy/processing-record/pdf")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "record_unprintable"
+    assert "回复客户" in client.get("/api/v1/privacy/processing-record").json()["fields"][0][
+        "purpose"]
+
