@@ -83,6 +83,10 @@ def test_the_matrix_sees_the_endpoints_that_matter():
             ".well-known/security.txt"} <= set(routes)
     assert ("GET", "/api/v1/views/{view_id}/tickets") in ops
     assert ("GET", "/api/v1/privacy/requests") in ops
+    assert {("GET", "/api/v1/privacy/processing-record"),
+            ("GET", "/api/v1/privacy/processing-record/html"),
+            ("GET", "/api/v1/privacy/processing-record/pdf")} <= set(ops)
+    assert {"privacy/processing/", "privacy/processing/download/"} <= set(routes)
     assert {"privacy/requests/", "help/", "help/tickets/<int:ticket_id>/",
             "help/link/<str:token>/", "help/confirm/<str:token>/", "help/data/"} <= set(routes)
     assert "tickets/views/<int:view_id>/delete/" in routes

@@ -65,6 +65,8 @@ PERMISSIONS = {
                             "(copy, correction, erasure)",
     "channel.manage": "Add, change and remove the official channels published on the "
                       "trust page",
+    "processing_record.view": "Read and export the record of processing activities "
+                              "(GDPR Art. 30)",
 }
 
 _WORKER = {
@@ -82,14 +84,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
         "ticket.assign", "datamap.read", "keys.view", "access.review", "role.manage",
         "jobs.view", "jobs.manage", "keys.rotate", "mail.view", "mail.release",
-        "mail.configure", "channel.manage",
+        "mail.configure", "channel.manage", "processing_record.view",
     }),
     SECURITY_OFFICER: frozenset({"audit.read", "alert.read", "agent.view", "datamap.read",
                                  "keys.view", "access.review", "jobs.view", "mail.view",
-                                 "mail.release"}),
+                                 "mail.release", "processing_record.view"}),
     PRIVACY_OFFICER: frozenset({
         "customer.view", "customer.update", "customer.erase", "customer.reveal",
         "customer.verify", "datamap.read", "agent.view", "privacy_request.view",
+        "processing_record.view",
     }),
     AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
 }

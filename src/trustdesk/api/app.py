@@ -25,6 +25,7 @@ from trustdesk.api import (
     notifications,
     organisations,
     privacy_requests,
+    processing,
     reports,
     saved_views,
     sla,
@@ -66,6 +67,7 @@ api.add_router("", channels.router)
 api.add_router("", mail_queue.router)
 api.add_router("", mail_reports.router)
 api.add_router("", privacy_requests.router)
+api.add_router("", processing.router)
 
 
 @api.exception_handler(TrustDeskError)

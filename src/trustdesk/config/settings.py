@@ -16,7 +16,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.config import controls, mail, metrics_dir, verification
+from trustdesk.config import controls, mail, metrics_dir, processing, verification
 
 env = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -350,6 +350,9 @@ globals().update(mail.mail(env, database_engine=DATABASES["default"]["ENGINE"]))
 
 # --- Caller verification: gates, codes, facts, SMS (config/verification.py) -------------
 globals().update(verification.verification(env, data_dir=DATA_DIR, production=PRODUCTION))
+
+# --- The record of processing activities: controller, DPO, processors (config/processing.py)
+globals().update(processing.processing(env))
 
 # --- TrustDesk ----------------------------------------------------------------------------
 DATA_INVENTORY_PATH = Path(

@@ -7,10 +7,11 @@ class MailGatewayConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from trustdesk.mailgateway import outbound, references
+        from trustdesk.mailgateway import outbound, processing, references
         from trustdesk.mailgateway.sealing import register_columns
 
         register_columns()
+        processing.connect()
         outbound.register_columns()
         references.register_columns()
         from trustdesk.tickets import hooks
