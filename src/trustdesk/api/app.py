@@ -26,6 +26,7 @@ from trustdesk.api import (
     organisations,
     privacy_requests,
     reports,
+    retention,
     saved_views,
     sla,
     ticket_tools,
@@ -66,6 +67,7 @@ api.add_router("", channels.router)
 api.add_router("", mail_queue.router)
 api.add_router("", mail_reports.router)
 api.add_router("", privacy_requests.router)
+api.add_router("", retention.router)
 
 
 @api.exception_handler(TrustDeskError)
