@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from trustdesk.api.auth import actor
@@ -86,7 +86,7 @@ def _hold(h) -> HoldOut:
 @router.post("/privacy/retention/preview", response={201: RunOut, **ERRORS})
 def retention_preview(request):
     """Count what a run as of now would delete; recorded as a proposed run to approve."""
-    return 201, _run(services.preview(actor=actor(request)))
+    return Status(201, _run(services.preview(actor=actor(request))))
 
 
 @router.get("/privacy/retention/runs", response={200: list[RunOut], **ERRORS})
@@ -114,8 +114,9 @@ def hold_list(request, query: Query[HoldQuery]):
 
 @router.post("/privacy/holds", response={201: HoldOut, **ERRORS})
 def hold_set(request, payload: HoldIn):
-    return 201, _hold(holds.hold_set(actor=actor(request), customer_id=payload.customer_id,
-                                     ticket_id=payload.ticket_id, reason=payload.reason))
+    return Status(201, _hold(holds.hold_set(
+        actor=actor(request), customer_id=payload.customer_id, ticket_id=payload.ticket_id,
+        reason=payload.reason)))
 
 
 @router.post("/privacy/holds/{hold_id}/release", response={200: HoldOut, **ERRORS})
