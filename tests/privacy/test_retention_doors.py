@@ -143,3 +143,16 @@ def test_the_most_specific_ticket_rule_wins():
     assert inventory.ticket_retention_days("email", "closed") == 730
     assert inventory.ticket_retention_days("email", "open") is None
     assert parse_inventory(_BASE).tickets == ()
+
+
+@pytest.mark.django_db
+def test_the_hourly_schedule_runs_a_batch_of_the_approved_run(due, settings):
+    from trustdesk.jobs import registry
+    from trustdesk.retention.jobs import retention_run
+
+    assert "privacy.retention" in {s.name for s in registry.schedules()}
+    settings.RETENTION_AUTO = False
+    assert retention_run.call() == 0
+    settings.RETENTION_AUTO = True
+    assert retention_run.call() == 3  # two fields, then the customer shredded
+    assert RetentionRun.objects.get().status == "done"

@@ -88,7 +88,12 @@ def _runnable(actor: Actor) -> RetentionRun | None:
         latest = RetentionRun.objects.filter(auto=True).order_by("-as_of").first()
         if latest is not None and latest.as_of.astimezone(dt.UTC).date() >= today:
             return None  # today's automatic run is done
-        return _approve(actor, _propose(actor, auto=True))
+        try:
+            with transaction.atomic():
+                return _approve(actor, _propose(actor, auto=True))
+        except Conflict:
+            # Another worker (or the command line) approved one meanwhile: work on it.
+            return RetentionRun.objects.filter(active=True).first()
 
 
 def run_next(*, actor: Actor = SYSTEM, limit: int | None = None) -> runner.Batch:
