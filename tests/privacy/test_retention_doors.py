@@ -156,3 +156,18 @@ def test_the_hourly_schedule_runs_a_batch_of_the_approved_run(due, settings):
     settings.RETENTION_AUTO = True
     assert retention_run.call() == 3  # two fields, then the customer shredded
     assert RetentionRun.objects.get().status == "done"
+
+
+@pytest.mark.django_db
+def test_an_id_past_64_bits_is_no_such_run_hold_or_ticket(due, make_user, console_client):
+    client = console_client(make_user("privacy_officer", mfa=True))
+    huge = 2**64
+    for url in (f"/api/v1/privacy/retention/runs/{huge}",):
+        assert client.get(url).status_code == 404
+    for url in (f"/api/v1/privacy/retention/runs/{huge}/approve",
+                f"/api/v1/privacy/holds/{huge}/release"):
+        assert client.post(url).status_code == 404, url
+    response = client.post("/api/v1/privacy/holds", {
+        "customer_id": str(due.id), "ticket_id": huge, "reason": "Case 3"},
+        content_type="application/json")
+    assert response.status_code in (400, 404) and not LegalHold.objects.exists()

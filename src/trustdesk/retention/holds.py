@@ -19,6 +19,7 @@ from trustdesk.core.errors import Conflict, NotFound, ValidationError
 from trustdesk.customers.models import Customer
 from trustdesk.customers.reveal import without_personal_data
 from trustdesk.privacy.models import LegalHold
+from trustdesk.retention.selectors import storable
 from trustdesk.tickets.models import Ticket
 
 MAX_REASON = 500
@@ -40,8 +41,8 @@ def hold_set(*, actor: Actor, customer_id: uuid.UUID, reason: str,
     reason = _reason(reason)
     if not Customer.objects.filter(pk=customer_id).exists():
         raise NotFound(field="customer_id")
-    if ticket_id is not None and not Ticket.objects.filter(pk=ticket_id,
-                                                           customer_id=customer_id).exists():
+    if ticket_id is not None and not (storable(ticket_id) and Ticket.objects.filter(
+            pk=ticket_id, customer_id=customer_id).exists()):
         raise NotFound(field="ticket_id")
     hold = LegalHold.objects.create(customer_id=customer_id, ticket_id=ticket_id,
                                     reason=reason, set_by=actor.label,
@@ -56,7 +57,8 @@ def hold_set(*, actor: Actor, customer_id: uuid.UUID, reason: str,
 def hold_release(*, actor: Actor, hold_id: int) -> LegalHold:
     policy.require(actor, "legal_hold.manage")
     policy.require_reauthentication(actor)  # retention may delete what it kept
-    hold = LegalHold.objects.select_for_update().filter(pk=hold_id).first()
+    hold = LegalHold.objects.select_for_update().filter(pk=hold_id).first() \
+        if storable(hold_id) else None
     if hold is None:
         raise NotFound()
     if hold.released_at is not None:

@@ -13,6 +13,12 @@ from trustdesk.core.errors import NotFound
 from trustdesk.privacy.models import LegalHold, RetentionRun
 
 
+def storable(number: int | None) -> bool:
+    """A row id PostgreSQL can compare: a number past 64 bits is no such row, not a
+    database error."""
+    return number is not None and 0 < number < 2**63
+
+
 def run_list(*, actor: Actor, limit: int = 20) -> list[RetentionRun]:
     policy.require(actor, "retention.view")
     return list(RetentionRun.objects.all()[:max(1, min(limit, 200))])
@@ -20,7 +26,7 @@ def run_list(*, actor: Actor, limit: int = 20) -> list[RetentionRun]:
 
 def run_get(*, actor: Actor, run_id: int) -> RetentionRun:
     policy.require(actor, "retention.view")
-    run = RetentionRun.objects.filter(pk=run_id).first()
+    run = RetentionRun.objects.filter(pk=run_id).first() if storable(run_id) else None
     if run is None:
         raise NotFound()
     return run

@@ -23,6 +23,7 @@ from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.models import RetentionRun
 from trustdesk.retention import candidates, runner
 from trustdesk.retention.jobs import retention_run
+from trustdesk.retention.selectors import storable
 
 Status = RetentionRun.Status
 SYSTEM = runner.ACTOR
@@ -70,7 +71,8 @@ def approve(*, actor: Actor, run_id: int) -> RetentionRun:
     """Approve a preview: the run deletes what was due at the preview's ``as_of``."""
     policy.require(actor, "retention.run")
     policy.require_reauthentication(actor)  # deletion cannot be undone
-    run = RetentionRun.objects.select_for_update().filter(pk=run_id).first()
+    run = RetentionRun.objects.select_for_update().filter(pk=run_id).first() \
+        if storable(run_id) else None
     if run is None:
         raise NotFound()
     if run.status != Status.PROPOSED:
