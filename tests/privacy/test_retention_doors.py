@@ -171,3 +171,15 @@ def test_an_id_past_64_bits_is_no_such_run_hold_or_ticket(due, make_user, consol
         "customer_id": str(due.id), "ticket_id": huge, "reason": "Case 3"},
         content_type="application/json")
     assert response.status_code in (400, 404) and not LegalHold.objects.exists()
+
+
+def test_the_datamap_shows_the_ticket_rules():
+    import json
+
+    out = io.StringIO()
+    call_command("datamap", "show", stdout=out)
+    assert "chat   closed  1y" in out.getvalue()
+    out = io.StringIO()
+    call_command("datamap", "show", "--format", "json", stdout=out)
+    assert {"channel": "chat", "status": "closed", "retention": "1y",
+            "retention_days": 365} in json.loads(out.getvalue())["tickets"]
