@@ -90,6 +90,16 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert {"privacy/requests/", "help/", "help/tickets/<int:ticket_id>/",
             "help/link/<str:token>/", "help/confirm/<str:token>/", "help/data/"} <= set(routes)
     assert "tickets/views/<int:view_id>/delete/" in routes
+    # Retention: the preview, approval and run status; legal holds (reads and writes).
+    assert {("POST", "/api/v1/privacy/retention/preview"),
+            ("GET", "/api/v1/privacy/retention/runs"),
+            ("GET", "/api/v1/privacy/retention/runs/{run_id}"),
+            ("POST", "/api/v1/privacy/retention/runs/{run_id}/approve"),
+            ("GET", "/api/v1/privacy/holds"), ("POST", "/api/v1/privacy/holds"),
+            ("POST", "/api/v1/privacy/holds/{hold_id}/release")} <= set(ops)
+    assert {"privacy/retention/", "privacy/retention/preview/",
+            "privacy/retention/runs/<int:run_id>/approve/", "privacy/holds/",
+            "privacy/holds/<int:hold_id>/release/"} <= set(routes)
     assert len(routes) >= 25 and len(ops) >= 20
 
 
@@ -184,7 +194,15 @@ def world(make_user, make_team, make_customer, system):
         actor=Actor.customer(customer.id), kind="rectification",
         details=f"My card is {PAN}, my phone {PROFILE['phone']}, born "
                 f"{PROFILE['date_of_birth']}, at {PROFILE['postal_address']}.")
-    return {"channel": channel, "challenge": challenge,
+    # A legal hold on the customer and a previewed retention run, for the retention
+    # pages and endpoints (approve, release).
+    from trustdesk.retention import holds as legal_holds
+    from trustdesk.retention import services as retention
+
+    hold = legal_holds.hold_set(actor=system, customer_id=customer.id,
+                                ticket_id=ticket.pk, reason="Matrix case 7")
+    run = retention.preview(actor=system)
+    return {"hold": hold, "run": run, "channel": channel, "challenge": challenge,
             "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
             "tokens": tokens, "job": job, "list_entry": entry, "route": route,
@@ -227,6 +245,8 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "signed": [world["survey"]],
         "challenge_id": [str(world["challenge"].challenge_id)],
         "channel_id": [str(world["channel"].pk)],
+        "hold_id": [str(world["hold"].pk)],
+        "run_id": [str(world["run"].pk)],
     }
 
 

@@ -20,7 +20,7 @@ NUMERIC = ["TRUSTDESK_ATTACHMENT_MAX_BYTES", "TRUSTDESK_KEY_CACHE_SECONDS",
            "TRUSTDESK_AUDIT_RETENTION_DAYS", "TRUSTDESK_AUDIT_CHECKPOINT_EVERY",
            "TRUSTDESK_REVEAL_SECONDS", "TRUSTDESK_SEARCH_LIMIT",
            "TRUSTDESK_SEARCH_WINDOW_SECONDS", "TRUSTDESK_READY_AUDIT_LAG_SECONDS",
-           "TRUSTDESK_PORTAL_WRITES_PER_HOUR"]
+           "TRUSTDESK_PORTAL_WRITES_PER_HOUR", "TRUSTDESK_RETENTION_BATCH"]
 POLICIES = {
     "not JSON": ("{agent: email}", "must be JSON"),
     "a list": ('["agent"]', "must be an object of roles"),
@@ -62,6 +62,11 @@ def test_a_bad_lockout_stops_check(tmp_path, value):
     ("TRUSTDESK_METRICS_TOKEN", "too-short"), ("TRUSTDESK_TRUSTED_PROXIES", "proxy.local")])
 def test_a_bad_operations_setting_stops_check(tmp_path, variable, value):
     _refused(_run(tmp_path, ["check"], **{variable: value}), variable)
+
+
+def test_a_bad_retention_approval_setting_stops_check(tmp_path):
+    _refused(_run(tmp_path, ["check"], TRUSTDESK_RETENTION_AUTO="sometimes"),
+             "TRUSTDESK_RETENTION_AUTO", "'sometimes'")
 
 
 def test_production_logs_json_and_development_text(tmp_path):

@@ -63,6 +63,10 @@ PERMISSIONS = {
     "mail.configure": "Change the gateway's allow and deny lists and the support addresses",
     "privacy_request.view": "See the privacy requests customers filed in the portal "
                             "(copy, correction, erasure)",
+    "retention.view": "See what retention would delete (counts, never values), its runs "
+                      "and the legal holds",
+    "retention.run": "Approve a retention run: delete what its preview counted",
+    "legal_hold.manage": "Set and release legal holds, which pause retention",
     "channel.manage": "Add, change and remove the official channels published on the "
                       "trust page",
     "processing_record.view": "Read and export the record of processing activities "
@@ -84,7 +88,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
         "ticket.assign", "datamap.read", "keys.view", "access.review", "role.manage",
         "jobs.view", "jobs.manage", "keys.rotate", "mail.view", "mail.release",
-        "mail.configure", "channel.manage", "processing_record.view",
+        "mail.configure", "channel.manage", "processing_record.view", "retention.view",
     }),
     SECURITY_OFFICER: frozenset({"audit.read", "alert.read", "agent.view", "datamap.read",
                                  "keys.view", "access.review", "jobs.view", "mail.view",
@@ -92,7 +96,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     PRIVACY_OFFICER: frozenset({
         "customer.view", "customer.update", "customer.erase", "customer.reveal",
         "customer.verify", "datamap.read", "agent.view", "privacy_request.view",
-        "processing_record.view",
+        "processing_record.view", "retention.view", "retention.run", "legal_hold.manage",
     }),
     AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
 }

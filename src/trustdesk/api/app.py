@@ -27,6 +27,7 @@ from trustdesk.api import (
     privacy_requests,
     processing,
     reports,
+    retention,
     saved_views,
     sla,
     ticket_tools,
@@ -68,6 +69,7 @@ api.add_router("", mail_queue.router)
 api.add_router("", mail_reports.router)
 api.add_router("", privacy_requests.router)
 api.add_router("", processing.router)
+api.add_router("", retention.router)
 
 
 @api.exception_handler(TrustDeskError)

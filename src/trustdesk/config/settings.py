@@ -16,7 +16,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.config import controls, mail, metrics_dir, processing, verification
+from trustdesk.config import controls, mail, metrics_dir, processing, retention, verification
 
 env = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "trustdesk.tickets",
     "trustdesk.verification",
     "trustdesk.mailgateway",
+    "trustdesk.retention",
     "trustdesk.api",
     "trustdesk.portal",
     "trustdesk.config",
@@ -347,6 +348,9 @@ globals().update(controls.jobs(env, database_engine=DATABASES["default"]["ENGINE
 
 # --- The mail gateway: SMTP listener, sender authentication, policy (config/mail.py) ----
 globals().update(mail.mail(env, database_engine=DATABASES["default"]["ENGINE"]))
+
+# --- Retention enforcement: approval, batch size (config/retention.py) --------------------
+globals().update(retention.retention(env))
 
 # --- Caller verification: gates, codes, facts, SMS (config/verification.py) -------------
 globals().update(verification.verification(env, data_dir=DATA_DIR, production=PRODUCTION))

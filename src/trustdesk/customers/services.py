@@ -197,11 +197,22 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
             record(actor=actor, action="customer.verification_override",
                    object_type="customer", object_id=customer.pk, reason=override or "",
                    context={"actions": ["erase"]})
+    customer = shred(actor=actor, customer_id=customer.pk, reason=reason)
+    return apply(actor, build_profiles([customer]))[0]
+
+
+def shred(*, actor: Actor, customer_id: uuid.UUID, reason: str,
+          context: dict | None = None) -> Customer:
+    """The crypto-shredding itself, shared by ``customer_erase`` (after its checks) and
+    retention enforcement (``trustdesk.retention``): destroy the key, then leave only the
+    erasure record — who (``actor.label``), when, why — audited as ``customer.erase``.
+    ``reason`` must already be free of personal data."""
+    policy.require(actor, "customer.erase")
     # The key goes first, outside the transaction: if what follows fails, the data is
     # already unreadable (fail closed) and erasing again completes the record.
-    destroyed = vault.shred(subject_for(customer.pk))
+    destroyed = vault.shred(subject_for(customer_id))
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        customer = Customer.objects.select_for_update().get(pk=customer_id)
         CustomerField.objects.filter(customer=customer).delete()
         search.forget_customer(customer.pk)  # the words their fields and messages held
         cards.forget(subject_for(customer.pk))
@@ -213,5 +224,16 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
         customer.save()
         portal.revoke(actor=actor, customer_id=customer.pk, reason="erase", erased=True)
         record(actor=actor, action="customer.erase", object_type="customer",
-               object_id=customer.pk, reason=reason, context={"key_versions": destroyed})
-    return apply(actor, build_profiles([customer]))[0]
+               object_id=customer.pk, reason=reason,
+               context={"key_versions": destroyed, **(context or {})})
+    return customer
+
+
+def fields_expire(*, actor: Actor, customer: Customer, names: list[str]) -> None:
+    """Remove fields whose retention ran out (``trustdesk.retention``), as removing them
+    by hand does: the row, its blind index and search words, a card's vault token. The
+    caller holds the customer's row lock and records the removal in its transaction."""
+    policy.require(actor, "customer.erase")
+    if not transaction.get_connection().in_atomic_block:
+        raise Conflict("Expired fields are removed inside the run's transaction.")
+    _write_fields(customer, dict.fromkeys(names))

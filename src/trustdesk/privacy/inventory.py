@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from trustdesk.privacy import ticket_retention
 from trustdesk.privacy.errors import InventoryError
 from trustdesk.vault.cards import is_sensitive_authentication_name
 
@@ -61,6 +62,7 @@ class Inventory:
     path: str
     fields: tuple[FieldSpec, ...]
     by_name: dict[str, FieldSpec]
+    tickets: tuple[ticket_retention.TicketRule, ...] = ()
 
     def get(self, name: str) -> FieldSpec | None:
         return self.by_name.get(name)
@@ -72,6 +74,9 @@ class Inventory:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
+
+    def ticket_retention_days(self, channel: str, status: str) -> int | None:
+        return ticket_retention.days_for(self.tickets, channel, status)
 
 
 def _line(node: yaml.Node) -> int:
@@ -98,6 +103,19 @@ def _choice(path, node: yaml.Node, key: str, allowed: tuple[str, ...]) -> str:
             path, _line(node), f"'{key}' must be one of {', '.join(allowed)}; got {value!r}"
         )
     return value
+
+
+def _retention(path, node: yaml.Node) -> tuple[str, int]:
+    """"3y" → ("3y", 1095): a year is 365 days and a month 30, so a period is a fixed
+    number of days whatever the calendar (docs/privacy.md)."""
+    retention = _scalar(path, node, "retention")
+    match = _RETENTION.match(retention)
+    if not match or int(match.group(1)) == 0:
+        raise InventoryError(
+            path, _line(node),
+            f"retention {retention!r} must be a positive number and a unit (d, w, m, y)",
+        )
+    return retention, int(match.group(1)) * _UNIT_DAYS[match.group(2)]
 
 
 def _field(path, node: yaml.Node) -> FieldSpec:
@@ -127,13 +145,7 @@ def _field(path, node: yaml.Node) -> FieldSpec:
             f"'{name}' would hold card security codes or PINs, which may never be stored "
             "(PCI DSS 3.3.1)",
         )
-    retention = _scalar(path, items["retention"], "retention")
-    match = _RETENTION.match(retention)
-    if not match or int(match.group(1)) == 0:
-        raise InventoryError(
-            path, _line(items["retention"]),
-            f"retention {retention!r} must be a positive number and a unit (d, w, m, y)",
-        )
+    retention, retention_days = _retention(path, items["retention"])
     return FieldSpec(
         name=name,
         label=_scalar(path, items["label"], "label") if "label" in items
@@ -145,7 +157,7 @@ def _field(path, node: yaml.Node) -> FieldSpec:
         legal_basis=_choice(path, items["legal_basis"], "legal_basis", LEGAL_BASES),
         required=_bool(path, items["required"], "required"),
         retention=retention,
-        retention_days=int(match.group(1)) * _UNIT_DAYS[match.group(2)],
+        retention_days=retention_days,
         searchable=_bool(path, items["searchable"], "searchable") if "searchable" in items
         else False,
         line=_line(node),
@@ -165,7 +177,7 @@ def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
     if not isinstance(root, yaml.MappingNode):
         raise InventoryError(path, 1, "the file must be a mapping with 'version' and 'fields'")
     top = {str(k.value): v for k, v in root.value}
-    unknown = set(top) - {"version", "fields"}
+    unknown = set(top) - {"version", "fields", "tickets"}
     if unknown:
         key = next(k for k, _ in root.value if k.value in unknown)
         raise InventoryError(path, _line(key), f"unknown key '{key.value}'")
@@ -183,7 +195,10 @@ def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
             raise InventoryError(path, spec.line, f"field '{spec.name}' is declared twice")
         seen.add(spec.name)
         fields.append(spec)
-    return Inventory(path=path, fields=tuple(fields), by_name={f.name: f for f in fields})
+    tickets = ticket_retention.parse_rules(path, top["tickets"], _retention) \
+        if "tickets" in top else ()
+    return Inventory(path=path, fields=tuple(fields), by_name={f.name: f for f in fields},
+                     tickets=tickets)
 
 
 def load_inventory(path: Path | str) -> Inventory:

@@ -71,6 +71,12 @@ def forget_customer(customer_id: uuid.UUID) -> int:
     return deleted
 
 
+def forget_tickets(ticket_ids: list[int]) -> int:
+    """Retention: the words of these tickets' subjects and messages."""
+    deleted, _ = Term.objects.filter(ticket_id__in=ticket_ids).delete()
+    return deleted
+
+
 def move_messages(*, from_ticket_ids: list[int], to_ticket_id: int) -> int:
     """Merged tickets: their messages' words now find the ticket they moved to. Subjects
     stay with their own tickets (a merged ticket is still found, and says where it went)."""

@@ -22,7 +22,10 @@ class Command(BaseCommand):
         inventory = get_inventory()
         if format == "json":
             rows = [{k: v for k, v in asdict(f).items() if k != "line"} for f in inventory.fields]
-            self.stdout.write(json.dumps({"path": inventory.path, "fields": rows}, indent=2))
+            tickets = [{k: v for k, v in asdict(r).items() if k != "line"}
+                       for r in inventory.tickets]
+            self.stdout.write(json.dumps({"path": inventory.path, "fields": rows,
+                                          "tickets": tickets}, indent=2))
             return
         rows = [
             [f.name, f.category, f.sensitivity, "yes" if f.required else "no", f.retention,
@@ -39,3 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(line([c.upper() for c in COLUMNS]))
         for row in rows:
             self.stdout.write(line(row))
+        if inventory.tickets:
+            self.stdout.write("Finished tickets (with their messages), after last activity:")
+            for rule in inventory.tickets:
+                self.stdout.write(f"  {rule.channel:<6} {rule.status:<7} {rule.retention}")
