@@ -76,8 +76,12 @@ def _over(key: str, limit: int) -> bool:
     return _counters().hit(key, HOUR) > limit
 
 
+def _blocked(customer: Customer) -> bool:
+    return bool(_counters().locked_until(f"blocked:{customer.pk}"))
+
+
 def _refuse_blocked(customer: Customer) -> None:
-    if _counters().locked_until(f"blocked:{customer.pk}"):
+    if _blocked(customer):
         raise RateLimited("This customer cannot be verified for the rest of the hour: "
                           "too many failed attempts. Security officers have been told.",
                           retry_after=HOUR)
@@ -133,6 +137,9 @@ def challenge_answer(*, actor: Actor, challenge_id, answer: str) -> Answered:
                               field="answer")
     with transaction.atomic():
         challenge = _open_challenge(actor, challenge_id)
+        # A block stops the guessing, not only new challenges: one opened before it
+        # (by this person or a colleague) is no way round it.
+        _refuse_blocked(challenge.customer)
         chosen = method(challenge.method)
         if chosen is None or not chosen.answered_by_agent:
             raise Conflict("This method is not answered here: the customer confirms the "
@@ -198,7 +205,8 @@ def _failed_challenge(actor: Actor, customer: Customer) -> None:
 def link_confirm(*, token: str) -> bool:
     """The customer opened the link sent to their registered email and pressed
     Confirm: the factor is recorded for the person who sent it. ``False`` for a token
-    that is wrong, used, expired or not a link's (one answer for all)."""
+    that is wrong, used, expired or not a link's, or for a customer blocked for the
+    hour (one answer for all: the page says nothing of the customer)."""
     parts = token_parts(token)
     if parts is None:
         return False
@@ -213,6 +221,7 @@ def link_confirm(*, token: str) -> bool:
         if (challenge is None or challenge.outcome != Challenge.Outcome.OPEN
                 or challenge.expires_at <= clock.now()
                 or challenge.customer.status != Customer.Status.ACTIVE
+                or _blocked(challenge.customer)
                 or not chosen.check(challenge, token)):
             return False
         sender = Actor(kind="agent", label=challenge.actor_label, user_id=challenge.user_id)
