@@ -5,6 +5,8 @@ that only look like the record, and the attacks of docs/verification.md's threat
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
@@ -14,7 +16,7 @@ from trustdesk.core.errors import RateLimited
 from trustdesk.customers import services as customers
 from trustdesk.customers import verified
 from trustdesk.customers.models import CallerFactor, Customer
-from trustdesk.verification import services
+from trustdesk.verification import answers, services
 from trustdesk.verification.models import Challenge
 from verification.callers import mailed_code, mailed_link, pass_factor
 
@@ -85,3 +87,39 @@ def test_a_blocked_customer_cannot_be_verified_by_a_link_sent_before(desk, setti
     response = Client().post(f"/verify/{token}/")
     assert response.status_code == 410
     assert "This link is not valid any more." in response.content.decode()
+
+
+# --- an amount is read as written, never made up from its digits --------------------------
+@pytest.mark.parametrize(("typed", "record"), [
+    ("1e5", "15"), ("1e5", "100000"), ("12abc34", "1234"), ("12abc34", "12.34"),
+    ("4x2.50", "42.50"), ("42.5O0", "42.50"), ("1 e 5", "15"), ("12/50", "1250"),
+    ("42-50", "4250"), ("42.50-", "42.50"), ("4\u00b75", "45"),
+])
+def test_letters_or_marks_between_digits_are_no_amount(typed, record):
+    assert answers.amount(typed) is None
+    assert not answers.same("payment_amount", typed, record)
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("£42.50", "42.50"), ("42.50 EUR", "42.50"), ("EUR42,50", "42.50"),
+    ("1'234.50", "1234.50"), ("1\u2019234.50", "1234.50"), ("1\u00a0234,50 €", "1234.50"),
+    ("\u221242.50", "-42.50"), ("٤٢٫٥٠", "42.50"), ("٤٬٢٣٤٫٥٠ ر.س", "4234.50"),
+    ("Rs. 1,234", "1234.00"), ("USD -5", "-5.00"), ("42.50.", "42.50"),
+])
+def test_currency_signs_separators_and_other_digits_are_still_read(typed, value):
+    assert answers.amount(typed) == Decimal(value)
+
+
+def test_a_knowledge_answer_spelt_with_an_exponent_does_not_pass(desk, settings, tmp_path):
+    from verification.callers import EMAIL, write_facts
+
+    path = tmp_path / "facts.csv"
+    write_facts(path, [(EMAIL, "payment_amount", "15.00", "2026-11-30")])
+    settings.VERIFICATION_FACTS_CSV = path
+    started = services.challenge_start(actor=desk.actor, customer_id=desk.customer.id,
+                                       method_name="knowledge")
+    answered = services.challenge_answer(actor=desk.actor, challenge_id=started.challenge_id,
+                                         answer="1e5")
+    assert answered.matches is False
+    assert services.challenge_answer(actor=desk.actor, challenge_id=started.challenge_id,
+                                     answer="15").matches is True
