@@ -123,3 +123,59 @@ def test_a_knowledge_answer_spelt_with_an_exponent_does_not_pass(desk, settings,
     assert answered.matches is False
     assert services.challenge_answer(actor=desk.actor, challenge_id=started.challenge_id,
                                      answer="15").matches is True
+
+
+# --- guessing across challenges ------------------------------------------------------------
+@pytest.mark.parametrize("counters", ["database", "redis"])
+def test_leaving_each_challenge_one_short_of_failing_still_blocks(
+        desk, settings, payment_on_file, make_user, as_actor, counters):
+    """Two wrong answers, then a new challenge (by the same person or a colleague), never
+    runs a challenge out: the wrong answers are counted for the customer all the same."""
+    import counters_backend
+
+    counters_backend.use(counters, settings)
+    settings.VERIFICATION_STARTS_PER_HOUR = 100
+    people = [desk.actor, as_actor(make_user("agent", teams=[desk.team]))]
+    allowed = 3 * settings.VERIFICATION_ATTEMPTS
+    wrong = 0
+    for round_ in range(allowed):
+        who = people[round_ % 2]
+        started = services.challenge_start(actor=who, customer_id=desk.customer.id,
+                                           method_name="knowledge")
+        for _ in range(settings.VERIFICATION_ATTEMPTS - 1):
+            services.challenge_answer(actor=who, challenge_id=started.challenge_id,
+                                      answer=f"{wrong + 1}.00")
+            wrong += 1
+            if wrong == allowed:
+                break
+        if wrong == allowed:
+            break
+    assert not Challenge.objects.filter(outcome=Challenge.Outcome.FAILED).exists()
+    [alert] = Alert.objects.filter(kind=Alert.Kind.VERIFICATION_FAILURES)
+    assert alert.customer_id == desk.customer.id
+    last = who
+    for who in people:
+        with pytest.raises(RateLimited, match="rest of the hour"):
+            services.challenge_start(actor=who, customer_id=desk.customer.id,
+                                     method_name="knowledge")
+    # Not even the right answer, in a challenge still open.
+    with pytest.raises(RateLimited):
+        services.challenge_answer(actor=last, challenge_id=started.challenge_id,
+                                  answer=payment_on_file)
+    assert not CallerFactor.objects.exists()
+
+
+def test_fewer_wrong_answers_than_three_failed_challenges_do_not_block(desk, settings,
+                                                                      payment_on_file):
+    for i in range(3 * settings.VERIFICATION_ATTEMPTS - 1):
+        if i % 2 == 0:  # two wrong answers to each
+            started = services.challenge_start(actor=desk.actor,
+                                               customer_id=desk.customer.id,
+                                               method_name="knowledge")
+        services.challenge_answer(actor=desk.actor, challenge_id=started.challenge_id,
+                                  answer="1.00")
+    assert not Alert.objects.filter(kind=Alert.Kind.VERIFICATION_FAILURES).exists()
+    started = services.challenge_start(actor=desk.actor, customer_id=desk.customer.id,
+                                       method_name="knowledge")
+    assert services.challenge_answer(actor=desk.actor, challenge_id=started.challenge_id,
+                                     answer=payment_on_file).matches

@@ -4,7 +4,8 @@ Each is audited in its own transaction (a failed answer too: failure is what gue
 looks like). Limits, shared by every server process through the counters the sign-in
 lockout uses: challenges per person per customer per hour, codes and links sent to one
 customer per hour (a flood of codes is a nuisance and a way to wear a customer into
-reading one out), attempts per challenge, and failed challenges per customer per hour,
+reading one out), attempts per challenge, and wrong answers per customer per hour (as
+many as three failed challenges hold, in however many challenges they were given),
 after which the customer cannot be verified for the rest of the hour and security
 officers are alerted.
 """
@@ -36,7 +37,7 @@ from trustdesk.verification.methods.link import token_parts
 from trustdesk.verification.models import Challenge
 
 HOUR = 3600
-FAILED_CHALLENGES = 3  # per customer per hour, then no more for the hour
+FAILED_CHALLENGES = 3  # their wrong answers per customer per hour, then no more
 ANSWER_MAX = 200
 
 
@@ -154,8 +155,7 @@ def challenge_answer(*, actor: Actor, challenge_id, answer: str) -> Answered:
             challenge.outcome, challenge.closed_at = Challenge.Outcome.FAILED, clock.now()
         challenge.save(update_fields=["attempts", "outcome", "closed_at"])
         _audit(actor, customer, "verification.fail", challenge, denied=True)
-        if challenge.outcome == Challenge.Outcome.FAILED:
-            _failed_challenge(actor, customer)
+        _wrong_answer(actor, customer, limit)
     return Answered(matches=False, attempts_left=max(limit - challenge.attempts, 0),
                     state=verified.state(actor, customer.pk))
 
@@ -194,9 +194,13 @@ def _open_challenge(actor: Actor, challenge_id) -> Challenge:
     return challenge
 
 
-def _failed_challenge(actor: Actor, customer: Customer) -> None:
-    failures = _counters().hit(f"failed:{customer.pk}", HOUR)
-    if failures >= FAILED_CHALLENGES:
+def _wrong_answer(actor: Actor, customer: Customer, attempts: int) -> None:
+    # Wrong answers are counted for the customer, not only challenges run out: leaving
+    # each challenge one answer short of failing and starting another (or asking a
+    # colleague to) would otherwise guess on for ever. The block comes after as many
+    # wrong answers as FAILED_CHALLENGES challenges hold.
+    failures = _counters().hit(f"wrong:{customer.pk}", HOUR)
+    if failures >= FAILED_CHALLENGES * max(attempts, 1):
         _counters().lock(f"blocked:{customer.pk}", HOUR)
         alert_verification_failures(actor=actor, customer_id=customer.pk,
                                     failures=failures, window=HOUR)
