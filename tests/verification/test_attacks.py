@@ -15,8 +15,9 @@ from trustdesk.audit.models import AuditEvent
 from trustdesk.core.errors import RateLimited
 from trustdesk.customers import services as customers
 from trustdesk.customers import verified
+from trustdesk.customers.delivery import Undeliverable
 from trustdesk.customers.models import CallerFactor, Customer
-from trustdesk.verification import answers, services
+from trustdesk.verification import answers, selectors, services
 from trustdesk.verification.models import Challenge
 from verification.callers import mailed_code, mailed_link, pass_factor
 
@@ -179,3 +180,64 @@ def test_fewer_wrong_answers_than_three_failed_challenges_do_not_block(desk, set
                                        method_name="knowledge")
     assert services.challenge_answer(actor=desk.actor, challenge_id=started.challenge_id,
                                      answer=payment_on_file).matches
+
+
+# --- codes never land in the log -------------------------------------------------------------
+STAND_IN_SMS = ("trustdesk.customers.delivery.ConsoleSms", "trustdesk.customers.delivery.FileSms")
+STAND_IN_MAIL = ("django.core.mail.backends.console.EmailBackend",
+                 "django.core.mail.backends.filebased.EmailBackend")
+
+
+@pytest.mark.parametrize("backend", STAND_IN_SMS)
+def test_in_production_no_code_is_texted_through_a_stand_in(desk, settings, capsys, backend):
+    settings.PRODUCTION = True
+    settings.SMS_BACKEND = backend
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    panel = selectors.verification_panel(actor=desk.actor, customer_id=desk.customer.id)
+    offers = {m.name: m.available for m in panel.methods}
+    assert offers["sms_code"] is False
+    with pytest.raises(Undeliverable):
+        services.challenge_start(actor=desk.actor, customer_id=desk.customer.id,
+                                 method_name="sms_code")
+    assert "verification code" not in capsys.readouterr().out
+    assert not settings.SMS_FILE_DIR.exists()
+    assert not Challenge.objects.filter(outcome=Challenge.Outcome.OPEN).exists()
+
+
+@pytest.mark.parametrize("backend", STAND_IN_MAIL)
+@pytest.mark.parametrize("method", ["email_code", "email_link"])
+def test_in_production_no_code_or_link_is_mailed_through_a_stand_in(desk, settings, capsys,
+                                                                    tmp_path, backend,
+                                                                    method):
+    settings.PRODUCTION = True
+    settings.EMAIL_BACKEND = backend
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    panel = selectors.verification_panel(actor=desk.actor, customer_id=desk.customer.id)
+    assert {m.name: m.available for m in panel.methods}[method] is False
+    with pytest.raises(Undeliverable):
+        services.challenge_start(actor=desk.actor, customer_id=desk.customer.id,
+                                 method_name=method)
+    out = capsys.readouterr().out
+    assert "verification code" not in out and "/verify/" not in out
+    assert not (tmp_path / "mail").exists()
+
+
+def test_in_development_the_stand_ins_still_carry_codes(desk, settings, capsys):
+    settings.SMS_BACKEND = "trustdesk.customers.delivery.ConsoleSms"
+    services.challenge_start(actor=desk.actor, customer_id=desk.customer.id,
+                             method_name="sms_code")
+    assert "Your verification code is" in capsys.readouterr().out
+
+
+def test_the_production_check_says_which_methods_a_stand_in_turns_off(settings):
+    from trustdesk.config.checks import verification_channels
+
+    settings.PRODUCTION = False
+    assert verification_channels() == []
+    settings.PRODUCTION = True
+    settings.SMS_BACKEND = "trustdesk.customers.delivery.FileSms"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    [found] = verification_channels()
+    assert found.id == "trustdesk.W011" and "TRUSTDESK_SMS_BACKEND" in found.msg
+    settings.SMS_BACKEND = "myprovider.Sms"
+    assert verification_channels() == []
