@@ -241,3 +241,36 @@ def test_the_production_check_says_which_methods_a_stand_in_turns_off(settings):
     assert found.id == "trustdesk.W011" and "TRUSTDESK_SMS_BACKEND" in found.msg
     settings.SMS_BACKEND = "myprovider.Sms"
     assert verification_channels() == []
+
+
+# --- the records asked about are the customer's own ----------------------------------------
+def test_the_account_number_the_records_are_asked_by_is_changed_only_at_level_two(
+        desk, settings, tmp_path):
+    """An impostor asks to have "their" account number corrected to one they hold, then
+    answers a question from that account's records: the change is refused first."""
+    from trustdesk.customers.errors import VerificationRequired
+    from verification.callers import ACCOUNT, write_facts
+
+    path = tmp_path / "facts.csv"
+    write_facts(path, [(ACCOUNT, "payment_amount", "42.50", "2026-11-30"),
+                       ("ACCT-IMPOSTOR", "payment_amount", "99.00", "2026-11-30")])
+    settings.VERIFICATION_FACTS_CSV = path
+    with pytest.raises(VerificationRequired) as refused:
+        customers.customer_update(actor=desk.actor, customer_id=desk.customer.id,
+                                  changes={"account_number": "ACCT-IMPOSTOR"})
+    assert (refused.value.needed, refused.value.held) == (2, 0)
+    assert "account number" in refused.value.message
+    started = services.challenge_start(actor=desk.actor, customer_id=desk.customer.id,
+                                       method_name="knowledge")
+    assert not services.challenge_answer(actor=desk.actor, challenge_id=started.challenge_id,
+                                         answer="99.00").matches
+    # With the caller verified to the level, or on a reason, it changes.
+    customers.customer_update(actor=desk.actor, customer_id=desk.customer.id,
+                              changes={"account_number": "ACCT-27182818"},
+                              verification_override=OVERRIDE)
+
+
+def test_other_fields_change_without_verification(desk):
+    customers.customer_update(actor=desk.actor, customer_id=desk.customer.id,
+                              changes={"company": "Kinsella Holdings"})
+    assert not Alert.objects.filter(kind=Alert.Kind.VERIFICATION_OVERRIDE).exists()
