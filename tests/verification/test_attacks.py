@@ -274,3 +274,25 @@ def test_other_fields_change_without_verification(desk):
     customers.customer_update(actor=desk.actor, customer_id=desk.customer.id,
                               changes={"company": "Kinsella Holdings"})
     assert not Alert.objects.filter(kind=Alert.Kind.VERIFICATION_OVERRIDE).exists()
+
+
+# --- one customer's panel answers for that customer only ------------------------------------
+def test_a_challenge_answered_on_another_customers_panel_is_not_found(desk, console_client,
+                                                                      make_customer):
+    other = make_customer(email="someone.else@example.net")
+    client = console_client(desk.agent)
+    client.post(f"/customers/{other.id}/verification/start/", {"method": "email_code"},
+                HTTP_HX_REQUEST="true")
+    challenge = Challenge.objects.get()
+    response = client.post(
+        f"/customers/{desk.customer.id}/verification/{challenge.pk}/answer/",
+        {"answer": mailed_code()}, HTTP_HX_REQUEST="true")
+    assert response["X-TrustDesk-Status"] == "404"
+    assert "The answer matches." not in response.content.decode()
+    assert not CallerFactor.objects.exists()
+    assert Challenge.objects.get().attempts == 0
+    # On its own customer's panel it answers as ever.
+    response = client.post(f"/customers/{other.id}/verification/{challenge.pk}/answer/",
+                           {"answer": mailed_code()}, HTTP_HX_REQUEST="true")
+    assert "The answer matches." in response.content.decode()
+    assert verified.state(desk.actor, other.id).level == 1

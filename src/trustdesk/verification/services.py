@@ -126,9 +126,12 @@ def challenge_start(*, actor: Actor, customer_id, method_name: str) -> Started:
                    expires_at=challenge.expires_at)
 
 
-def challenge_answer(*, actor: Actor, challenge_id, answer: str) -> Answered:
+def challenge_answer(*, actor: Actor, challenge_id, answer: str,
+                     customer_id=None) -> Answered:
     """Check what the caller said against an open challenge of ``actor``'s. Answers
-    only whether it matches; a match records the factor for ``actor``."""
+    only whether it matches; a match records the factor for ``actor``. With
+    ``customer_id`` (a door that shows one customer), a challenge of another customer
+    is not found: "matches" on one customer's panel must mean that customer."""
     policy.require(actor, "customer.verify")
     answer = (answer or "").strip()
     if not answer:
@@ -137,7 +140,7 @@ def challenge_answer(*, actor: Actor, challenge_id, answer: str) -> Answered:
         raise ValidationError(f"Keep the answer under {ANSWER_MAX} characters.",
                               field="answer")
     with transaction.atomic():
-        challenge = _open_challenge(actor, challenge_id)
+        challenge = _open_challenge(actor, challenge_id, customer_id=customer_id)
         # A block stops the guessing, not only new challenges: one opened before it
         # (by this person or a colleague) is no way round it.
         _refuse_blocked(challenge.customer)
@@ -173,9 +176,10 @@ def _passed(actor: Actor, customer: Customer, challenge: Challenge, chosen, *,
     return Answered(matches=True, attempts_left=0, state=state)
 
 
-def _open_challenge(actor: Actor, challenge_id) -> Challenge:
+def _open_challenge(actor: Actor, challenge_id, *, customer_id=None) -> Challenge:
     try:
         pk = uuid.UUID(str(challenge_id))
+        customer_pk = uuid.UUID(str(customer_id)) if customer_id is not None else None
     except ValueError:
         raise NotFound() from None
     # Another person's challenge is not found: a code read out to one agent is no
@@ -183,7 +187,7 @@ def _open_challenge(actor: Actor, challenge_id) -> Challenge:
     challenge = (Challenge.objects.select_for_update().select_related("customer")
                  .filter(pk=pk, user_id=actor.user_id, actor_label=actor.label[:254])
                  .first())
-    if challenge is None:
+    if challenge is None or customer_pk not in (None, challenge.customer_id):
         raise NotFound()
     if challenge.outcome != Challenge.Outcome.OPEN:
         raise Conflict("This verification is over: start a new one.")
