@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from trustdesk.access.models import Alert
@@ -296,3 +297,79 @@ def test_a_challenge_answered_on_another_customers_panel_is_not_found(desk, cons
                            {"answer": mailed_code()}, HTTP_HX_REQUEST="true")
     assert "The answer matches." in response.content.decode()
     assert verified.state(desk.actor, other.id).level == 1
+
+
+# --- what a code or an answer leaves behind -------------------------------------------------
+def test_no_code_or_answer_reaches_the_log_the_audit_trail_or_a_response(
+        desk, api_client, settings, payment_on_file, caplog):
+    import logging
+
+    from verification.callers import texted_code
+
+    caplog.set_level(logging.DEBUG)
+    client = api_client(desk.agent)
+    said = {}
+    for name in ("sms_code", "email_code", "knowledge"):
+        started = client.post(f"/api/v1/customers/{desk.customer.id}/verification/challenges",
+                              {"method": name}, content_type="application/json")
+        assert started.status_code == 201
+        right = {"sms_code": lambda: texted_code(settings), "email_code": mailed_code,
+                 "knowledge": lambda: "£42.50"}[name]()
+        wrong = "41.99" if name == "knowledge" else f"{(int(right) + 1) % 10 ** 6:06d}"
+        said[name] = (right, wrong)
+        for answer in (wrong, right):
+            response = client.post(
+                f"/api/v1/verification/challenges/{started.json()['challenge_id']}/answer",
+                {"answer": answer}, content_type="application/json")
+            assert response.status_code == 200
+            assert answer not in response.content.decode()
+            assert "42.50" not in response.content.decode()
+        assert started.json()["prompt"].count("42") == 0
+    logged = "\n".join(r.getMessage() + repr(r.__dict__) for r in caplog.records)
+    trail = "\n".join(f"{e.reason} {e.context}" for e in AuditEvent.objects.all())
+    for right, wrong in said.values():
+        for secret in (right, wrong, "42.50"):
+            assert secret not in logged, secret
+            assert secret not in trail, secret
+    assert AuditEvent.objects.filter(action="verification.pass").count() == 3
+
+
+# --- forged forms and malformed input --------------------------------------------------------
+def test_the_console_forms_and_the_api_by_session_need_the_csrf_token(desk, console_client):
+    forger = Client(enforce_csrf_checks=True)
+    forger.force_login(desk.agent)
+    base = f"/customers/{desk.customer.id}/verification/"
+    assert forger.post(base + "start/", {"method": "email_code"},
+                       HTTP_HX_REQUEST="true").status_code == 403
+    assert forger.post(f"/api/v1/customers/{desk.customer.id}/verification/challenges",
+                       {"method": "email_code"},
+                       content_type="application/json").status_code == 403
+    console_client(desk.agent).post(base + "start/", {"method": "email_code"},
+                                    HTTP_HX_REQUEST="true")
+    challenge = Challenge.objects.get()
+    assert forger.post(f"{base}{challenge.pk}/answer/", {"answer": mailed_code()},
+                       HTTP_HX_REQUEST="true").status_code == 403
+    assert Challenge.objects.get().attempts == 0 and len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("body", [b'{"method": "\xff\xfe"}', b"\xff\x00",
+                                  b'{"method": "email_code\\u0000"}',
+                                  b'{"method": "' + b"x" * 100_000 + b'"}',
+                                  b'{"method": ["email_code"]}', b"[]"])
+def test_an_undecodable_or_oversized_method_starts_nothing(desk, api_client, body):
+    response = api_client(desk.agent).post(
+        f"/api/v1/customers/{desk.customer.id}/verification/challenges", body,
+        content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert not Challenge.objects.exists() and mail.outbox == []
+
+
+@pytest.mark.parametrize("body", [b"method=%ff%fe", b"method=email_code%00",
+                                  b"method=" + b"x" * 100_000, b"\xff\xfe=\xff"])
+def test_the_console_starts_nothing_on_a_malformed_method(desk, console_client, body):
+    response = console_client(desk.agent).post(
+        f"/customers/{desk.customer.id}/verification/start/", body,
+        content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true")
+    assert response["X-TrustDesk-Status"] == "400"
+    assert "Choose a verification method." in response.content.decode()
+    assert not Challenge.objects.exists() and mail.outbox == []
