@@ -133,7 +133,8 @@ def test_an_unverified_change_of_email_is_refused_with_guidance(browser_page, wa
     expect(guidance).to_be_visible()
     expect(guidance).to_contain_text("Verify the caller in the panel above")
     expect(page.get_by_text(re.compile(r"Verify the caller first: to change the email "
-                                       r"address or phone number needs level 2"))
+                                       r"address, phone number or account number needs "
+                                       r"level 2"))
            ).to_be_visible()
     expect(page.get_by_label("Change without verification, because…")).to_be_visible()
     assert stored_profile(customer.id)["email"] == EMAIL

@@ -157,14 +157,29 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
 
 
 def test_production_deploy_check_is_clean(tmp_path):
-    # A production deployment names where vulnerabilities are reported (security.txt).
+    # A production deployment names where vulnerabilities are reported (security.txt),
+    # and sends mail and text messages off the machine (verification codes go by them).
     env = _env(tmp_path, TRUSTDESK_ENV="production", TRUSTDESK_ALLOWED_HOSTS="helpdesk.example.com",
                TRUSTDESK_SECRET_KEY=secrets.token_urlsafe(64),
-               TRUSTDESK_SECURITY_CONTACT="mailto:security@example.com")
+               TRUSTDESK_SECURITY_CONTACT="mailto:security@example.com",
+               TRUSTDESK_SMTP_RELAY="relay.example.com:587",
+               TRUSTDESK_SMS_BACKEND="sms_provider.Sms")
     result = subprocess.run([*TRUSTDESK, "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_deploy_check_says_codes_would_stay_on_the_machine(tmp_path):
+    env = _env(tmp_path, TRUSTDESK_ENV="production", TRUSTDESK_ALLOWED_HOSTS="helpdesk.example.com",
+               TRUSTDESK_SECRET_KEY=secrets.token_urlsafe(64),
+               TRUSTDESK_SECURITY_CONTACT="mailto:security@example.com",
+               TRUSTDESK_SMTP_RELAY="relay.example.com:587", TRUSTDESK_SMS_BACKEND="console")
+    result = subprocess.run([*TRUSTDESK, "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "trustdesk.W011" in result.stderr and "TRUSTDESK_SMS_BACKEND" in result.stderr
+    assert "TRUSTDESK_EMAIL_BACKEND" not in result.stderr
 
 
 def test_development_secret_is_generated_once_and_private(tmp_path):

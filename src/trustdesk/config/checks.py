@@ -58,3 +58,24 @@ def security_contact(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     return [checks.Warning(
         "TRUSTDESK_SECURITY_CONTACT is not set: /.well-known/security.txt answers 404 and "
         "the trust page gives no security contact.", id="trustdesk.W010")]
+
+
+@checks.register()
+def verification_channels(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """In production, a code or link is never sent through a backend that keeps it on
+    this machine (customers.delivery.STAND_INS): say which methods that turns off."""
+    from trustdesk.customers import delivery
+
+    if not settings.PRODUCTION:
+        return []
+    found = []
+    for kind, variable, methods in (
+            ("email", "TRUSTDESK_EMAIL_BACKEND", "email codes and links"),
+            ("phone", "TRUSTDESK_SMS_BACKEND", "text-message codes")):
+        if not delivery.reaches_customer(kind):
+            found.append(checks.Warning(
+                f"{variable} keeps messages on this machine (the log, a file): "
+                f"caller verification by {methods} is not offered, since a code sent "
+                "there would reach whoever reads it, not the customer.",
+                id="trustdesk.W011"))
+    return found

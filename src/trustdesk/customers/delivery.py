@@ -26,6 +26,17 @@ from trustdesk.customers.models import Customer
 from trustdesk.customers.profiles import read_profile
 
 CHANNEL_FIELDS = {"email": "email", "phone": "phone"}
+# Backends that keep what is "sent" on this machine (printed to the log, written to a
+# file, held in memory): stand-ins for development. A code or a link sent through one
+# reaches whoever reads the log or the disk, never the customer.
+STAND_INS = frozenset({
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "trustdesk.customers.delivery.FileSms",
+    "trustdesk.customers.delivery.ConsoleSms",
+})
 
 
 class Undeliverable(Unavailable):
@@ -40,6 +51,16 @@ def on_file(customer_id, kind: str) -> str | None:
         return None
     value = (profile.profile.get(CHANNEL_FIELDS[kind]) or "").strip()
     return value or None
+
+
+def reaches_customer(kind: str) -> bool:
+    """Whether a message by ``kind`` ("email" or "phone") leaves this machine for the
+    customer. In production a stand-in backend is no channel for a secret: a
+    verification code sent through it would pass whoever reads the log."""
+    if not getattr(settings, "PRODUCTION", False):
+        return True
+    backend = settings.EMAIL_BACKEND if kind == "email" else settings.SMS_BACKEND
+    return backend not in STAND_INS
 
 
 def send(kind: str, to: str, *, subject: str, text: str) -> None:

@@ -31,7 +31,7 @@ from trustdesk.privacy.inventory import get_inventory
 
 ACTIONS = {
     "reveal": "reveal account data",
-    "contact_change": "change the email address or phone number",
+    "contact_change": "change the email address, phone number or account number",
     "payment_change": "change payment details",
     "erase": "erase the customer",
 }
@@ -39,6 +39,11 @@ LEVELS = {0: "not verified", 1: "verified by one factor", 2: "verified by two fa
 # Where a customer is reached, and where codes and links go: changing one is how an
 # account is taken over, so it needs two factors and the old one hears of it.
 CONTACT_TYPES = frozenset({"email", "phone"})
+# What the company's records find the customer by (verification.facts asks them by it;
+# the email address is one already). Changed on a caller's word, the records would
+# answer for another account, the caller's own, and a question from them would prove
+# nothing: as strict as a change of contact.
+RECORD_KEYS = frozenset({"account_number"})
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,8 @@ def actions_for_fields(names) -> list[str]:
         spec = inventory.get(name)
         if spec is None:
             continue
-        if spec.type in CONTACT_TYPES and "contact_change" not in actions:
+        if (spec.type in CONTACT_TYPES or name in RECORD_KEYS) and \
+                "contact_change" not in actions:
             actions.append("contact_change")
         if (spec.tokenized or spec.category == "financial") and \
                 "payment_change" not in actions:

@@ -18,6 +18,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d %B %Y", "%d %b %Y", "%B
                  "%Y%m%d")
 # Marks NFKC leaves alone: the minus sign and the Arabic decimal and thousands separators.
 _AMOUNT_MARKS = str.maketrans({"\u2212": "-", "\u066b": ".", "\u066c": ","})
+# Inside a number: digits, the decimal point, and what groups thousands (a comma, a dot,
+# a space, an apostrophe as in "1'234.50").
+_AMOUNT_NUMBER = re.compile(r"[\d.,\s'\u2019]+")
 _CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 
 
@@ -46,16 +49,25 @@ def digits(text: str) -> str:
 def amount(text: str) -> Decimal | None:
     """An amount of money to the cent, or ``None``: "£1,234.50", "1.234,50 €",
     "12,5", "EUR 12.50". A separator followed by one or two final digits is the
-    decimal point; the others group thousands."""
-    kept = re.sub(r"[^\d.,\-]", "", fold(text).translate(_AMOUNT_MARKS))
-    if not kept or not any(c.isdigit() for c in kept) or kept.count("-") > 1:
+    decimal point; the others group thousands. A currency's sign or code goes before or
+    after the number, never inside it: "1e5" or "12abc34" is no amount (read as their
+    digits, they would be 15 and 1234, an answer nobody gave)."""
+    text = fold(text).translate(_AMOUNT_MARKS)
+    first = next((i for i, c in enumerate(text) if c.isdigit()), None)
+    if first is None:
         return None
-    negative = kept.startswith("-")
-    kept = kept.lstrip("-")
+    last = max(i for i, c in enumerate(text) if c.isdigit())
+    while first and text[first - 1] in ".,":  # ".5" is half of one
+        first -= 1
+    before, number, after = text[:first], text[first:last + 1], text[last + 1:]
+    if (not _AMOUNT_NUMBER.fullmatch(number) or before.count("-") > 1 or "-" in after):
+        return None
+    negative = "-" in before
+    kept = re.sub(r"[\s'\u2019]", "", number)
     match = re.search(r"[.,](\d{1,2})$", kept)
     whole, cents = (kept[:match.start()], match.group(1)) if match else (kept, "")
     whole = re.sub(r"[.,]", "", whole)
-    if "-" in whole or (whole and not whole.isdigit()) or (not whole and not cents):
+    if (whole and not whole.isdigit()) or (not whole and not cents):
         return None
     try:
         value = Decimal(f"{whole or '0'}.{cents or '0'}").quantize(Decimal("0.01"))

@@ -4,7 +4,8 @@ Each is audited in its own transaction (a failed answer too: failure is what gue
 looks like). Limits, shared by every server process through the counters the sign-in
 lockout uses: challenges per person per customer per hour, codes and links sent to one
 customer per hour (a flood of codes is a nuisance and a way to wear a customer into
-reading one out), attempts per challenge, and failed challenges per customer per hour,
+reading one out), attempts per challenge, and wrong answers per customer per hour (as
+many as three failed challenges hold, in however many challenges they were given),
 after which the customer cannot be verified for the rest of the hour and security
 officers are alerted.
 """
@@ -36,7 +37,7 @@ from trustdesk.verification.methods.link import token_parts
 from trustdesk.verification.models import Challenge
 
 HOUR = 3600
-FAILED_CHALLENGES = 3  # per customer per hour, then no more for the hour
+FAILED_CHALLENGES = 3  # their wrong answers per customer per hour, then no more
 ANSWER_MAX = 200
 
 
@@ -76,8 +77,12 @@ def _over(key: str, limit: int) -> bool:
     return _counters().hit(key, HOUR) > limit
 
 
+def _blocked(customer: Customer) -> bool:
+    return bool(_counters().locked_until(f"blocked:{customer.pk}"))
+
+
 def _refuse_blocked(customer: Customer) -> None:
-    if _counters().locked_until(f"blocked:{customer.pk}"):
+    if _blocked(customer):
         raise RateLimited("This customer cannot be verified for the rest of the hour: "
                           "too many failed attempts. Security officers have been told.",
                           retry_after=HOUR)
@@ -121,9 +126,12 @@ def challenge_start(*, actor: Actor, customer_id, method_name: str) -> Started:
                    expires_at=challenge.expires_at)
 
 
-def challenge_answer(*, actor: Actor, challenge_id, answer: str) -> Answered:
+def challenge_answer(*, actor: Actor, challenge_id, answer: str,
+                     customer_id=None) -> Answered:
     """Check what the caller said against an open challenge of ``actor``'s. Answers
-    only whether it matches; a match records the factor for ``actor``."""
+    only whether it matches; a match records the factor for ``actor``. With
+    ``customer_id`` (a door that shows one customer), a challenge of another customer
+    is not found: "matches" on one customer's panel must mean that customer."""
     policy.require(actor, "customer.verify")
     answer = (answer or "").strip()
     if not answer:
@@ -132,7 +140,10 @@ def challenge_answer(*, actor: Actor, challenge_id, answer: str) -> Answered:
         raise ValidationError(f"Keep the answer under {ANSWER_MAX} characters.",
                               field="answer")
     with transaction.atomic():
-        challenge = _open_challenge(actor, challenge_id)
+        challenge = _open_challenge(actor, challenge_id, customer_id=customer_id)
+        # A block stops the guessing, not only new challenges: one opened before it
+        # (by this person or a colleague) is no way round it.
+        _refuse_blocked(challenge.customer)
         chosen = method(challenge.method)
         if chosen is None or not chosen.answered_by_agent:
             raise Conflict("This method is not answered here: the customer confirms the "
@@ -147,8 +158,7 @@ def challenge_answer(*, actor: Actor, challenge_id, answer: str) -> Answered:
             challenge.outcome, challenge.closed_at = Challenge.Outcome.FAILED, clock.now()
         challenge.save(update_fields=["attempts", "outcome", "closed_at"])
         _audit(actor, customer, "verification.fail", challenge, denied=True)
-        if challenge.outcome == Challenge.Outcome.FAILED:
-            _failed_challenge(actor, customer)
+        _wrong_answer(actor, customer, limit)
     return Answered(matches=False, attempts_left=max(limit - challenge.attempts, 0),
                     state=verified.state(actor, customer.pk))
 
@@ -166,9 +176,10 @@ def _passed(actor: Actor, customer: Customer, challenge: Challenge, chosen, *,
     return Answered(matches=True, attempts_left=0, state=state)
 
 
-def _open_challenge(actor: Actor, challenge_id) -> Challenge:
+def _open_challenge(actor: Actor, challenge_id, *, customer_id=None) -> Challenge:
     try:
         pk = uuid.UUID(str(challenge_id))
+        customer_pk = uuid.UUID(str(customer_id)) if customer_id is not None else None
     except ValueError:
         raise NotFound() from None
     # Another person's challenge is not found: a code read out to one agent is no
@@ -176,7 +187,7 @@ def _open_challenge(actor: Actor, challenge_id) -> Challenge:
     challenge = (Challenge.objects.select_for_update().select_related("customer")
                  .filter(pk=pk, user_id=actor.user_id, actor_label=actor.label[:254])
                  .first())
-    if challenge is None:
+    if challenge is None or customer_pk not in (None, challenge.customer_id):
         raise NotFound()
     if challenge.outcome != Challenge.Outcome.OPEN:
         raise Conflict("This verification is over: start a new one.")
@@ -187,9 +198,13 @@ def _open_challenge(actor: Actor, challenge_id) -> Challenge:
     return challenge
 
 
-def _failed_challenge(actor: Actor, customer: Customer) -> None:
-    failures = _counters().hit(f"failed:{customer.pk}", HOUR)
-    if failures >= FAILED_CHALLENGES:
+def _wrong_answer(actor: Actor, customer: Customer, attempts: int) -> None:
+    # Wrong answers are counted for the customer, not only challenges run out: leaving
+    # each challenge one answer short of failing and starting another (or asking a
+    # colleague to) would otherwise guess on for ever. The block comes after as many
+    # wrong answers as FAILED_CHALLENGES challenges hold.
+    failures = _counters().hit(f"wrong:{customer.pk}", HOUR)
+    if failures >= FAILED_CHALLENGES * max(attempts, 1):
         _counters().lock(f"blocked:{customer.pk}", HOUR)
         alert_verification_failures(actor=actor, customer_id=customer.pk,
                                     failures=failures, window=HOUR)
@@ -198,7 +213,8 @@ def _failed_challenge(actor: Actor, customer: Customer) -> None:
 def link_confirm(*, token: str) -> bool:
     """The customer opened the link sent to their registered email and pressed
     Confirm: the factor is recorded for the person who sent it. ``False`` for a token
-    that is wrong, used, expired or not a link's (one answer for all)."""
+    that is wrong, used, expired or not a link's, or for a customer blocked for the
+    hour (one answer for all: the page says nothing of the customer)."""
     parts = token_parts(token)
     if parts is None:
         return False
@@ -213,6 +229,7 @@ def link_confirm(*, token: str) -> bool:
         if (challenge is None or challenge.outcome != Challenge.Outcome.OPEN
                 or challenge.expires_at <= clock.now()
                 or challenge.customer.status != Customer.Status.ACTIVE
+                or _blocked(challenge.customer)
                 or not chosen.check(challenge, token)):
             return False
         sender = Actor(kind="agent", label=challenge.actor_label, user_id=challenge.user_id)

@@ -63,6 +63,7 @@ def verification_answer(request, customer_id, challenge_id):
     try:
         answered = services.challenge_answer(actor=actor(request),
                                              challenge_id=challenge_id,
+                                             customer_id=customer_id,
                                              answer=request.POST.get("answer", ""))
     except TrustDeskError as exc:
         return fragment(request, PANEL, _panel(request, customer_id, error=exc.message),

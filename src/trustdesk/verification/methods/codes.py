@@ -30,9 +30,12 @@ class _Code(Method):
     channel = ""  # "email" | "phone"
 
     def available(self, customer_id) -> bool:
-        return delivery.on_file(customer_id, self.channel) is not None
+        return (delivery.reaches_customer(self.channel)
+                and delivery.on_file(customer_id, self.channel) is not None)
 
     def begin(self, challenge: Challenge) -> Prompt:
+        if not delivery.reaches_customer(self.channel):
+            raise delivery.Undeliverable(detail=f"{self.channel} backend is a stand-in")
         to = delivery.on_file(challenge.customer_id, self.channel)
         if to is None:
             raise delivery.Undeliverable(detail=f"no {self.channel} on file")

@@ -39,12 +39,14 @@ class EmailLink(Method):
     answered_by_agent = False
 
     def available(self, customer_id) -> bool:
-        return delivery.on_file(customer_id, "email") is not None and bool(_base())
+        return (delivery.reaches_customer("email") and bool(_base())
+                and delivery.on_file(customer_id, "email") is not None)
 
     def begin(self, challenge: Challenge) -> Prompt:
         to = delivery.on_file(challenge.customer_id, "email")
-        if to is None or not _base():
-            raise delivery.Undeliverable(detail="no email on file or no public URL")
+        if to is None or not _base() or not delivery.reaches_customer("email"):
+            raise delivery.Undeliverable(detail="no email on file, no public URL or the "
+                                                "email backend is a stand-in")
         nonce = secrets.token_urlsafe(24)
         challenge.secret = nonce_hash(challenge, nonce)
         url = f"{_base()}/verify/{challenge.id}.{nonce}/"
