@@ -51,16 +51,19 @@ def run_batch(*, run_id: int, limit: int | None = None) -> Batch:
     ``retention.approve`` event."""
     actor = ACTOR
     limit = limit or settings.RETENTION_BATCH
-    done, finished, moved = 0, False, True
+    done, finished, moved, first = 0, False, True, True
     while moved and not finished and done < limit:
+        # One batch counts once, even when its first chunks delete nothing (a phase
+        # that only moves on); ``first`` (nothing deleted yet) lets an outsized customer
+        # through so that a batch always makes progress.
         deleted, finished, moved = _chunk(actor, run_id, budget=limit - done,
-                                          first=done == 0)
-        done += deleted
+                                          first=done == 0, counts=first)
+        done, first = done + deleted, False
     return Batch(run_id=run_id, objects=done, finished=finished)
 
 
 def _chunk(actor: Actor, run_id: int, *, budget: int,
-           first: bool) -> tuple[int, bool, bool]:
+           first: bool, counts: bool) -> tuple[int, bool, bool]:
     """(objects deleted, run finished, cursor or phase moved)."""
     with transaction.atomic():
         run = RetentionRun.objects.select_for_update().get(pk=run_id)
@@ -77,7 +80,7 @@ def _chunk(actor: Actor, run_id: int, *, budget: int,
             run.cursor = cursor
         run.done = candidates.add(run.done or candidates.empty(), delta)
         run.status = Status.RUNNING
-        run.batches += 1 if first else 0
+        run.batches += 1 if counts else 0
         if objects := candidates.objects(delta):
             record(actor=actor, action="retention.delete", object_type="retention_run",
                    object_id=run.pk, context={"as_of": run.as_of.isoformat(), **delta})
