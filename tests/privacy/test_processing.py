@@ -154,8 +154,10 @@ def test_the_json_schema_is_stable():
     data = json.loads(as_json(processing.build()))
     assert data["schema_version"] == processing.SCHEMA_VERSION == 1
     assert set(data) == {"schema_version", "generated_at", "controller", "subjects", "fields",
-                         "purposes", "recipients", "channels", "transfers", "measures",
-                         "inventory"}
+                         "ticket_retention", "purposes", "recipients", "channels",
+                         "transfers", "measures", "inventory"}
+    assert set(data["ticket_retention"][0]) == {"channel", "status", "retention",
+                                                "retention_days"}
     assert set(data["controller"]) == {"name", "contact", "country", "dpo_contact"}
     assert set(data["fields"][0]) == {"subject", "name", "label", "category", "sensitivity",
                                       "purpose", "legal_basis", "retention", "retention_days",
@@ -294,3 +296,15 @@ def test_an_unprintable_pdf_is_a_conflict_at_the_api(settings, tmp_path, make_us
     assert "回复客户" in client.get("/api/v1/privacy/processing-record").json()["fields"][0][
         "purpose"]
 
+
+
+def test_the_tickets_retention_is_the_inventorys_rules():
+    record = processing.build()
+    rules = get_inventory().tickets
+    assert rules, "the shipped inventory declares ticket retention"
+    assert [(t.channel, t.status, t.retention_days) for t in record.ticket_retention] == [
+        (r.channel, r.status, r.retention_days) for r in rules]
+    html = as_html(record)
+    assert html.count("data-ticket-retention") == len(rules)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(as_pdf(record))).pages)
+    assert "Tickets and their messages" in text and rules[0].retention in text

@@ -100,12 +100,24 @@ class Measure:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketRetention:
+    """How long finished tickets (their messages and files with them) are kept: the
+    inventory's ``tickets:`` rules, which retention enforcement applies."""
+
+    channel: str  # a channel, or "*" for every channel
+    status: str  # solved or closed
+    retention: str
+    retention_days: int
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     schema_version: int
     generated_at: dt.datetime
     controller: Controller
     subjects: tuple[SubjectCategory, ...]
     fields: tuple[DataField, ...]
+    ticket_retention: tuple[TicketRetention, ...]
     purposes: tuple[Purpose, ...]
     recipients: tuple[Recipient, ...]
     channels: tuple[ChannelEntry, ...]
@@ -164,6 +176,12 @@ def _subjects(fields: tuple[DataField, ...]) -> tuple[SubjectCategory, ...]:
     )
 
 
+def ticket_retention() -> tuple[TicketRetention, ...]:
+    return tuple(TicketRetention(channel=r.channel, status=r.status, retention=r.retention,
+                                 retention_days=r.retention_days)
+                 for r in get_inventory().tickets)
+
+
 def build() -> Record:
     """The record as the product is configured now."""
     from trustdesk.privacy import processing_measures, processing_recipients, processing_staff
@@ -173,6 +191,7 @@ def build() -> Record:
     recipients = processing_recipients.recipients()
     return Record(schema_version=SCHEMA_VERSION, generated_at=clock.now(),
                   controller=controller(), subjects=_subjects(fields), fields=fields,
+                  ticket_retention=ticket_retention(),
                   purposes=_purposes(fields), recipients=recipients, channels=channels,
                   transfers=processing_recipients.transfers(recipients),
                   measures=processing_measures.measures(channels),

@@ -55,6 +55,12 @@ def _lines(record: Record) -> Iterator[tuple[str, str]]:
         yield "p", (f"{SUBJECTS[f.subject]}; {f.category}; {f.sensitivity}. Purpose: "
                     f"{f.purpose}. Legal basis: {basis(f.legal_basis)}. Retention: "
                     f"{f.retention}.")
+    yield "b", "Tickets and their messages"
+    for t in record.ticket_retention:
+        yield "p", (f"{'Every channel' if t.channel == '*' else t.channel}, {t.status}: "
+                    f"{t.retention}.")
+    if not record.ticket_retention:
+        yield "p", "Kept for as long as their customer."
     yield "h2", "Recipients"
     for r in record.recipients:
         yield "b", r.name
