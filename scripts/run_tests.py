@@ -5,6 +5,9 @@ PostgreSQL: ``TRUSTDESK_TEST_DATABASE_URL`` if set; otherwise the local server a
 127.0.0.1:5432 if one answers (a throw-away ``test_trustdesk`` database is created and
 dropped). Redis likewise: ``TRUSTDESK_TEST_REDIS_URL``, or 127.0.0.1:6379 database 15.
 Under CI (``CI=true``) every test must run: a skip is a failure.
+
+Three pytest processes run side by side: the tests that touch the database on SQLite,
+the same on PostgreSQL, and once the tests that never touch it.
 """
 
 from __future__ import annotations
@@ -54,17 +57,18 @@ class _Run:
     subprocesses, servers and the database, so two share the machine well)."""
 
     def __init__(self, label: str, extra_env: dict, out: Path, *args: str) -> None:
-        self.label, self.report = label, out / f"{label.split()[0]}.xml"
-        self.log = open(out / f"{label.split()[0]}.log", "w+")  # noqa: SIM115 (closed in finish)
+        name = label.split(" (")[0].replace(" ", "-")
+        self.label, self.report = label, out / f"{name}.xml"
+        self.log = open(out / f"{name}.log", "w+")  # noqa: SIM115 (closed in finish)
         cmd = [str(BIN / "pytest"), "-q", "-rs", f"--junitxml={self.report}", *args]
-        print(f"\n=== started: tests on {label}: {' '.join(cmd)}", flush=True)
+        print(f"\n=== started: tests, {label}: {' '.join(cmd)}", flush=True)
         self.process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **extra_env},
                                         stdout=self.log, stderr=subprocess.STDOUT)
 
     def finish(self) -> dict:
         code = self.process.wait()
         self.log.seek(0)
-        print(f"\n=== tests on {self.label} (exit code {code})", flush=True)
+        print(f"\n=== tests, {self.label} (exit code {code})", flush=True)
         shutil.copyfileobj(self.log, sys.stdout)
         sys.stdout.flush()
         self.log.close()
@@ -105,13 +109,14 @@ def main() -> int:
     out = Path(tempfile.mkdtemp(prefix="trustdesk-reports-"))
     # Tests of a PostgreSQL deployment (marked ``postgres``: replicas on one database)
     # run in the PostgreSQL run only.
-    started = [_Run("SQLite", {"TRUSTDESK_TEST_DATABASE_URL": ""}, out,
-                    "-m", "not postgres")]
+    # Every test that touches the database runs on both; the rest (pure analysers,
+    # subprocesses on a SQLite file of their own) once, in a third run beside them.
+    sqlite = {"TRUSTDESK_TEST_DATABASE_URL": ""}
+    started = [_Run("SQLite", sqlite, out, "-m", "not postgres", "--database-tests-only"),
+               _Run("no database", sqlite, out, "-m", "not postgres", "--no-database-tests")]
     notes: list[str] = []
     url, source = _pg_url()
     if url:
-        # Every test that touches the database runs on both; the rest (pure analysers,
-        # subprocesses on a SQLite file of their own) once, in the SQLite run.
         started.append(_Run(f"PostgreSQL ({source})", {"TRUSTDESK_TEST_DATABASE_URL": url},
                             out, "--database-tests-only"))
     else:

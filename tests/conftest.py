@@ -152,7 +152,11 @@ def pytest_addoption(parser):
     parser.addoption(
         "--database-tests-only", action="store_true",
         help="run only the tests that use the test database (or are marked postgres): "
-             "make test's second database run, which need not repeat the rest")
+             "make test runs these on each database")
+    parser.addoption(
+        "--no-database-tests", action="store_true",
+        help="run only the tests that never touch the test database: make test runs "
+             "these once, beside the two database runs")
 
 
 def _uses_the_database(item) -> bool:
@@ -165,16 +169,18 @@ def pytest_collection_modifyitems(config, items):
     one database): on SQLite they are skipped with the reason said. ``make test``'s
     SQLite run leaves them out (``-m "not postgres"``) and its PostgreSQL run runs them.
 
-    ``--database-tests-only`` keeps the tests that touch the test database: a test that
-    never does (a pure analyser, a subprocess on its own SQLite file) gives the same
-    answer whichever database the run is on, so one run of it is enough."""
+    ``--database-tests-only`` keeps the tests that touch the test database, and
+    ``--no-database-tests`` the others: a test that never does (a pure analyser, a
+    subprocess on its own SQLite file) gives the same answer whichever database the run
+    is on, so one run of it is enough."""
     import os
 
-    if config.getoption("--database-tests-only"):
-        left = [item for item in items if not _uses_the_database(item)]
-        if left:
-            config.hook.pytest_deselected(items=left)
-            items[:] = [item for item in items if _uses_the_database(item)]
+    for option, keep in (("--database-tests-only", True), ("--no-database-tests", False)):
+        if config.getoption(option):
+            left = [item for item in items if _uses_the_database(item) != keep]
+            if left:
+                config.hook.pytest_deselected(items=left)
+                items[:] = [item for item in items if _uses_the_database(item) == keep]
     if os.environ.get("TRUSTDESK_TEST_DATABASE_URL", "").startswith("postgres"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (TRUSTDESK_TEST_DATABASE_URL)")
