@@ -13,6 +13,24 @@ def fail(error: type[Exception], where: str, node: yaml.Node, problem: str):
     raise error(f"{where} line {node.start_mark.line + 1}: {problem}")
 
 
+def mapping(node: yaml.Node, *, where: str, error: type[Exception], noun: str,
+            keys, required, example: str) -> dict[str, yaml.Node]:
+    """One list item's ``key: value`` pairs, every key known and the ``required`` ones
+    present; ``example`` shows the shape (``"name:, entity:, regex: …"``)."""
+    if not isinstance(node, yaml.MappingNode):
+        fail(error, where, node, f"each {noun} must be a mapping ({example})")
+    fields: dict[str, yaml.Node] = {}
+    for key, value in node.value:
+        if key.value not in keys:
+            fail(error, where, key, f"unknown key {key.value!r}; expected one of "
+                 + ", ".join(sorted(keys)))
+        fields[key.value] = value
+    for key in required:
+        if key not in fields:
+            fail(error, where, node, f"{noun} is missing {key!r}")
+    return fields
+
+
 def parse_list(source: str, *, where: str, key: str, noun: str, error: type[Exception],
                one: Callable[[str, yaml.Node], object]) -> list:
     """The items of ``source``'s ``<key>:`` list (or of a bare list), each built by

@@ -73,17 +73,9 @@ def load_text(source: str, *, where: str = "<recognizers>") -> list[CustomRecogn
 
 
 def _one(where: str, node: yaml.Node) -> CustomRecognizer:
-    if not isinstance(node, yaml.MappingNode):
-        _fail(where, node, "each recognizer must be a mapping (name:, entity:, regex: …)")
-    fields: dict[str, yaml.Node] = {}
-    for key, value in node.value:
-        if key.value not in _KEYS:
-            _fail(where, key, f"unknown key {key.value!r}; expected one of "
-                  + ", ".join(sorted(_KEYS)))
-        fields[key.value] = value
-    for key in _REQUIRED:
-        if key not in fields:
-            _fail(where, node, f"recognizer is missing {key!r}")
+    fields = yamllist.mapping(node, where=where, error=RecognizerConfigError, noun="recognizer",
+                              keys=_KEYS, required=_REQUIRED,
+                              example="name:, entity:, regex: …")
     name = _scalar(where, fields["name"], "name")
     if not _NAME.fullmatch(name):
         _fail(where, fields["name"], f"name {name!r} must be lower_snake_case")

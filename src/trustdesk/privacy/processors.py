@@ -60,17 +60,9 @@ def _text(where: str, node: yaml.Node, key: str) -> str:
 
 
 def _one(where: str, node: yaml.Node) -> Processor:
-    if not isinstance(node, yaml.MappingNode):
-        _fail(where, node, "each processor must be a mapping (name:, company:, country: …)")
-    fields: dict[str, yaml.Node] = {}
-    for key, value in node.value:
-        if key.value not in _KEYS:
-            _fail(where, key, f"unknown key {key.value!r}; expected one of "
-                  + ", ".join(sorted(_KEYS)))
-        fields[key.value] = value
-    for key in ("name", "company", "country"):
-        if key not in fields:
-            _fail(where, node, f"processor is missing {key!r}")
+    fields = yamllist.mapping(node, where=where, error=ProcessorsError, noun="processor",
+                              keys=_KEYS, required=("name", "company", "country"),
+                              example="name:, company:, country: …")
     name = _text(where, fields["name"], "name")
     if name not in RECIPIENTS:
         _fail(where, fields["name"], f"{name!r} is no recipient TrustDesk has; use one of "

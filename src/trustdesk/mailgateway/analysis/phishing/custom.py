@@ -84,17 +84,9 @@ def load_text(source: str, *, where: str = "<signals>") -> list[CustomSignal]:
 
 
 def _one(where: str, node: yaml.Node) -> CustomSignal:
-    if not isinstance(node, yaml.MappingNode):
-        _fail(where, node, "each signal must be a mapping (name:, weight:, explanation: …)")
-    fields: dict[str, yaml.Node] = {}
-    for key, value in node.value:
-        if key.value not in _KEYS:
-            _fail(where, key, f"unknown key {key.value!r}; expected one of "
-                  + ", ".join(sorted(_KEYS)))
-        fields[key.value] = value
-    for key in ("name", "weight", "explanation"):
-        if key not in fields:
-            _fail(where, node, f"signal is missing {key!r}")
+    fields = yamllist.mapping(node, where=where, error=SignalConfigError, noun="signal",
+                              keys=_KEYS, required=("name", "weight", "explanation"),
+                              example="name:, weight:, explanation: …")
     if not any(key in fields for key in _MATCHERS):
         _fail(where, node, "signal needs at least one of " + ", ".join(_MATCHERS))
     name = _scalar(where, fields["name"], "name")
