@@ -25,6 +25,7 @@ from trustdesk.customers.visibility import known_customers
 from trustdesk.privacy import deadlines, dsr_rules
 
 REASON_MAX = 1000
+KINDS = tuple(DataRequest.Kind.choices)  # for the front doors, which hold no models
 @transaction.atomic
 def dsr_file(*, actor: Actor, customer_id, kind: str) -> RequestRow:
     """A member of staff files ``kind`` for a customer who asked by phone or letter.
