@@ -18,6 +18,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, ValidationError
+from trustdesk.customers import dsr_clock
 from trustdesk.customers.dsr_clock import open_duplicate, start_clock
 from trustdesk.customers.models import Customer, DataRequest
 from trustdesk.customers.requests import RequestRow, row_of
@@ -94,6 +95,12 @@ def dsr_extend(*, actor: Actor, request_id, reason: str) -> RequestRow:
         raise ValidationError(f"Please write at most {REASON_MAX} characters.",
                               field="reason")
     rule = dsr_rules.rule_named(row.jurisdiction)
+    now = clock.now()
+    if row.due_at is not None and now >= dsr_clock.effective_due(row, now):
+        # Art. 12(3): the requester is told of an extension within the first period;
+        # one granted after the deadline would hide a breach.
+        raise Conflict("The deadline has passed; an extension must be given before it.",
+                       field="reason")
     if row.extensions >= rule.extensions:
         raise Conflict(f"{rule.label} allows {rule.extensions} extension(s) of "
                        f"{rule.extension or 'no time'}; this request has had "
@@ -102,7 +109,7 @@ def dsr_extend(*, actor: Actor, request_id, reason: str) -> RequestRow:
     row.extensions += 1
     row.due_at = deadlines.due_at(row.created_at, rule, extensions=row.extensions,
                                   paused=row.paused_total)
-    row.extension_reason, row.extended_by, row.extended_at = reason, actor.label, clock.now()
+    row.extension_reason, row.extended_by, row.extended_at = reason, actor.label, now
     row.save(update_fields=["extensions", "due_at", "extension_reason", "extended_by",
                             "extended_at"])
     _audit(actor, "privacy_request.extend", row, extensions=row.extensions,
