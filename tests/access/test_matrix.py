@@ -190,7 +190,7 @@ def world(make_user, make_team, make_customer, system):
     from trustdesk.core.actor import Actor
     from trustdesk.customers import requests as privacy_requests
 
-    privacy_requests.request_file(
+    filed = privacy_requests.request_file(
         actor=Actor.customer(customer.id), kind="rectification",
         details=f"My card is {PAN}, my phone {PROFILE['phone']}, born "
                 f"{PROFILE['date_of_birth']}, at {PROFILE['postal_address']}.")
@@ -202,7 +202,7 @@ def world(make_user, make_team, make_customer, system):
     hold = legal_holds.hold_set(actor=system, customer_id=customer.id,
                                 ticket_id=ticket.pk, reason="Matrix case 7")
     run = retention.preview(actor=system)
-    return {"hold": hold, "run": run, "channel": channel, "challenge": challenge,
+    return {"request": filed, "hold": hold, "run": run, "channel": channel, "challenge": challenge,
             "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
             "tokens": tokens, "job": job, "list_entry": entry, "route": route,
@@ -247,6 +247,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "channel_id": [str(world["channel"].pk)],
         "hold_id": [str(world["hold"].pk)],
         "run_id": [str(world["run"].pk)],
+        "request_id": [str(world["request"].id)],
     }
 
 
@@ -514,3 +515,53 @@ def test_gated_endpoints_refuse_an_unverified_caller(role, make_user, make_team,
     assert stored_profile(customer.id)["email"] == PROFILE["email"]
     assert not AuditEvent.objects.filter(action__in=["customer.reveal", "customer.update",
                                                      "customer.erase"]).exists()
+
+
+# The privacy requests' writes (docs/dsr.md): each role × each operation, over a bearer
+# token and a console session, against what the role's permissions say.
+_DSR_WRITES = (("file", "privacy_request.file"), ("pause", "privacy_request.manage"),
+               ("resume", "privacy_request.manage"), ("extend", "privacy_request.manage"),
+               ("close", "privacy_request.manage"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, api_client,
+                                                console_client):
+    from trustdesk.customers.models import DataRequest
+
+    user = make_user(role, mfa=True)
+    held = ROLE_PERMISSIONS[role]
+    for client, base in ((api_client(user), "/api/v1/privacy/requests"),
+                         (console_client(user), "/privacy/requests")):
+        customer = make_customer(country="DE")
+        api = base.startswith("/api/")
+        for op, permission in _DSR_WRITES:
+            row = DataRequest.objects.filter(customer_id=customer.id).first()
+            if op == "file":
+                url = base if api else f"{base}/file/"
+                data = {"customer_id": str(customer.id), "kind": "access"}
+            else:
+                if row is None:  # filed by nobody in this role: file it as the portal does
+                    from trustdesk.core.actor import Actor
+                    from trustdesk.customers import requests as privacy_requests
+
+                    privacy_requests.request_file(actor=Actor.customer(customer.id),
+                                                  kind="access")
+                    row = DataRequest.objects.get(customer_id=customer.id)
+                url = f"{base}/{row.pk}/{op}" + ("" if api else "/")
+                data = {"reason": REASON} if op == "extend" else {}
+            response = (client.post(url, data=data, content_type="application/json") if api
+                        else client.post(url, data))
+            allowed = permission in held
+            # Agents file only for customers they need to know: one they do not is not
+            # found, as an unknown one is.
+            unseen = op == "file" and role in ("agent", "senior_agent")
+            done = {200, 201} if api else {302}
+            expected = ({404} if unseen else done) if allowed else ({403} if api else
+                                                                    {302, 403})
+            assert response.status_code in expected, (role, op, response.status_code)
+            changed = DataRequest.objects.filter(customer_id=customer.id)
+            if op == "close":
+                assert changed.filter(status="closed").exists() == allowed, (role, op)
+            if op == "pause" and allowed:
+                assert changed.filter(paused_at__isnull=False).exists(), role

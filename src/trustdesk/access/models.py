@@ -23,6 +23,8 @@ class Alert(models.Model):
         VERIFICATION_OVERRIDE = "verification_override", "Verification overridden"
         # A customer's caller failed verification again and again: someone is guessing.
         VERIFICATION_FAILURES = "verification_failures", "Repeated failed verification"
+        # A privacy request was not answered by its legal deadline (docs/dsr.md).
+        DSR_BREACH = "dsr_breach", "Privacy request past its deadline"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -63,6 +63,10 @@ PERMISSIONS = {
     "mail.configure": "Change the gateway's allow and deny lists and the support addresses",
     "privacy_request.view": "See the privacy requests customers filed in the portal "
                             "(copy, correction, erasure)",
+    "privacy_request.file": "File a privacy request on a customer's behalf (a request "
+                            "made by phone or mail)",
+    "privacy_request.manage": "Extend a privacy request's deadline, pause it for the "
+                              "requester's identity, resume and close it",
     "retention.view": "See what retention would delete (counts, never values), its runs "
                       "and the legal holds",
     "retention.run": "Approve a retention run: delete what its preview counted",
@@ -76,7 +80,7 @@ PERMISSIONS = {
 _WORKER = {
     "ticket.view", "ticket.create", "ticket.reply", "ticket.update", "customer.view",
     "customer.create", "customer.update", "customer.reveal", "customer.verify", "agent.view",
-    "datamap.read",
+    "datamap.read", "privacy_request.file",
 }
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     AGENT: frozenset(_WORKER),
@@ -96,7 +100,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     PRIVACY_OFFICER: frozenset({
         "customer.view", "customer.update", "customer.erase", "customer.reveal",
         "customer.verify", "datamap.read", "agent.view", "privacy_request.view",
-        "processing_record.view", "retention.view", "retention.run", "legal_hold.manage",
+        "privacy_request.file", "privacy_request.manage", "processing_record.view",
+        "retention.view", "retention.run", "legal_hold.manage",
     }),
     AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
 }

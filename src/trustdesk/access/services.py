@@ -111,6 +111,16 @@ def alert_key_rotation_due(*, actor: Actor, which: str, due) -> Alert | None:
         reason=f"The {label} were due for rotation on {due:%Y-%m-%d}")
 
 
+def alert_dsr_breach(*, actor: Actor, customer_id, request_id: int, jurisdiction: str,
+                     due) -> Alert:
+    """Raise an alert: a privacy request ran past its legal deadline. Names the request
+    and the rule, never what the customer asked. Call in the transaction that flags it."""
+    return Alert.objects.create(
+        kind=Alert.Kind.DSR_BREACH, actor_label=actor.label, customer_id=customer_id,
+        field=f"request:{request_id}"[:64],
+        reason=f"Privacy request {request_id} ({jurisdiction}) was due {due:%Y-%m-%d %H:%M} UTC")
+
+
 # Administration must stay possible: the admin role always keeps these.
 ADMIN_FLOOR = frozenset({"agent.view", "agent.manage", "role.manage"})
 

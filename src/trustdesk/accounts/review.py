@@ -47,6 +47,12 @@ ACTION_PERMISSION = {
     "team.create": "team.manage",
     "audit.view": "audit.read", "audit.export": "audit.read", "audit.verify": "audit.read",
     "access.review": "access.review", "access.review_applied": "agent.manage",
+    "privacy_request.list": "privacy_request.view",
+    "privacy_request.file": "privacy_request.file",
+    "privacy_request.extend": "privacy_request.manage",
+    "privacy_request.pause": "privacy_request.manage",
+    "privacy_request.resume": "privacy_request.manage",
+    "privacy_request.close": "privacy_request.manage",
 }
 # Reassigning a ticket is recorded as ticket.update naming these fields.
 _ASSIGN_FIELDS = {"assignee_id", "team_id"}

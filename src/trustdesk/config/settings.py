@@ -16,7 +16,15 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.config import controls, mail, metrics_dir, processing, retention, verification
+from trustdesk.config import (
+    controls,
+    dsr,
+    mail,
+    metrics_dir,
+    processing,
+    retention,
+    verification,
+)
 
 env = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -351,6 +359,8 @@ globals().update(mail.mail(env, database_engine=DATABASES["default"]["ENGINE"]))
 
 # --- Retention enforcement: approval, batch size (config/retention.py) --------------------
 globals().update(retention.retention(env))
+# --- Data-subject request deadlines: rules, default country, reminders (config/dsr.py) ---
+globals().update(dsr.dsr(env))
 
 # --- Caller verification: gates, codes, facts, SMS (config/verification.py) -------------
 globals().update(verification.verification(env, data_dir=DATA_DIR, production=PRODUCTION))

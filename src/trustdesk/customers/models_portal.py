@@ -1,6 +1,7 @@
 """The customer portal's rows: sign-in and confirmation links (one row per link, which
 also holds the portal session it starts), and the privacy requests customers file."""
 
+import datetime as dt
 import uuid
 
 from django.db import models
@@ -41,8 +42,12 @@ class PortalLink(models.Model):
 
 class DataRequest(models.Model):
     """A customer's request for a copy of their data, a correction or erasure, filed in
-    the portal. The customer's words are sealed under their own key; fulfilling the
-    request is another use case's."""
+    the portal or by a member of staff on their behalf. The customer's words are sealed
+    under their own key; fulfilling the request is another use case's.
+
+    The legal clock (docs/dsr.md): the rule of the customer's country (``jurisdiction``)
+    gives ``due_at``, the first moment the answer is late; an extension (once, or as
+    often as the rule allows) and time paused for identity checks move it later."""
 
     class Kind(models.TextChoices):
         ACCESS = "access", "A copy of my data"
@@ -51,6 +56,7 @@ class DataRequest(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open"
+        CLOSED = "closed"
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE,
                                  related_name="data_requests")
@@ -58,6 +64,27 @@ class DataRequest(models.Model):
     details_sealed = models.BinaryField(null=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(db_index=True)
+    # Who filed it for the customer (a member of staff's label); blank: the portal.
+    filed_by = models.CharField(max_length=254, blank=True)
+    # The rule's name (privacy/deadlines.py); blank for requests filed before deadlines.
+    jurisdiction = models.CharField(max_length=16, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    extensions = models.PositiveSmallIntegerField(default=0)
+    # The privacy officer's own words, kept here and never in the audit trail.
+    extension_reason = models.TextField(blank=True)
+    extended_by = models.CharField(max_length=254, blank=True)
+    extended_at = models.DateTimeField(null=True, blank=True)
+    # Waiting for the requester's identity: the clock stops at ``paused_at``, and the
+    # time paused, once resumed, is added to ``due_at`` (kept in ``paused_total``).
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_total = models.DurationField(default=dt.timedelta(0))
+    breached_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("customer", "kind", "status")),)
 
     def __str__(self) -> str:
         return f"{self.kind} request {self.pk}"

@@ -20,7 +20,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import PermissionDenied, RateLimited, ValidationError
-from trustdesk.customers import portal
+from trustdesk.customers import dsr_clock, portal
 from trustdesk.customers.models import Customer, DataRequest, subject_for
 
 PURPOSE = "data_request"
@@ -35,11 +35,27 @@ class RequestRow:
     kind: str
     status: str
     created_at: dt.datetime
+    # The legal clock (docs/dsr.md); ``due_at`` moves on while ``paused``.
+    jurisdiction: str = ""
+    due_at: dt.datetime | None = None
+    days_left: int | None = None
+    paused: bool = False
+    extended: bool = False
+    breached: bool = False
+    filed_by: str = ""
 
 
-def _row(r: DataRequest) -> RequestRow:
+def row_of(r: DataRequest) -> RequestRow:
+    now = clock.now()
     return RequestRow(id=r.pk, customer_id=r.customer_id, kind=r.kind, status=r.status,
-                      created_at=r.created_at)
+                      created_at=r.created_at, jurisdiction=r.jurisdiction,
+                      due_at=dsr_clock.effective_due(r, now),
+                      days_left=dsr_clock.days_left(r, now), paused=r.paused_at is not None,
+                      extended=r.extensions > 0, breached=r.breached_at is not None,
+                      filed_by=r.filed_by)
+
+
+_row = row_of
 
 
 def request_file(*, actor: Actor, kind: str, details: str = "") -> RequestRow:
@@ -63,12 +79,22 @@ def request_file(*, actor: Actor, kind: str, details: str = "") -> RequestRow:
                                       status=DataRequest.Status.OPEN).count() >= OPEN_MAX:
             raise RateLimited("You have many requests open already; we will answer them "
                               "first.", retry_after=86400)
-        row = DataRequest.objects.create(
+        if existing := dsr_clock.open_duplicate(customer, kind):
+            # Filed twice (a double click, a second tab): the open request stands, with
+            # its clock; the second text is not kept.
+            record(actor=actor, action="privacy_request.file", object_type="customer",
+                   object_id=customer.pk, context={"request": existing.pk, "kind": kind,
+                                                   "existing": True})
+            return _row(existing)
+        row = DataRequest(
             customer=customer, kind=kind, created_at=clock.now(),
             details_sealed=vault.seal_text(subject_for(customer.pk), PURPOSE, details)
             if details else None)
+        dsr_clock.start_clock(row)
+        row.save()
         record(actor=actor, action="privacy_request.file", object_type="customer",
-               object_id=customer.pk, context={"request": row.pk, "kind": kind})
+               object_id=customer.pk, context={"request": row.pk, "kind": kind,
+                                               "jurisdiction": row.jurisdiction})
         return _row(row)
 
 

@@ -15,3 +15,11 @@ class PrivacyConfig(AppConfig):
             get_inventory()
         except InventoryError as exc:
             raise ImproperlyConfigured(exc.message) from exc
+        # Likewise the request-deadline rules (docs/dsr.md).
+        from trustdesk.core.errors import ConfigurationError
+        from trustdesk.privacy.dsr_rules import rules
+
+        try:
+            rules()
+        except ConfigurationError as exc:
+            raise ImproperlyConfigured(exc.message) from exc
