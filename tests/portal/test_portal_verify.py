@@ -237,3 +237,23 @@ def test_the_page_is_under_the_portal_csp_and_in_chinese(customer, portal_client
     page = response.content.decode()
     assert "<script" not in page
     assert "验证" in page
+
+
+def test_asking_for_a_code_counts_against_the_portal_writes(customer, portal_client,
+                                                             settings):
+    settings.PORTAL_WRITES_PER_HOUR = 1
+    client = portal_client(customer)
+    send_code(client)
+    response = client.post("/help/verify/")
+    assert response.status_code == 429 and response["Retry-After"]
+    assert len(texts(settings)) == 1
+
+
+def test_codes_sent_by_staff_and_by_the_portal_share_one_send_limit(
+        customer, portal_client, settings, make_user, as_actor):
+    settings.VERIFICATION_SENDS_PER_HOUR = 1
+    services.challenge_start(actor=as_actor(make_user("agent")), customer_id=customer.id,
+                             method_name="sms_code")
+    response = portal_client(customer).post("/help/verify/")
+    assert response.status_code == 429
+    assert len(texts(settings)) == 1
