@@ -88,7 +88,8 @@ def test_the_matrix_sees_the_endpoints_that_matter():
             ("GET", "/api/v1/privacy/processing-record/pdf")} <= set(ops)
     assert {"privacy/processing/", "privacy/processing/download/"} <= set(routes)
     assert {"privacy/requests/", "help/", "help/tickets/<int:ticket_id>/",
-            "help/link/<str:token>/", "help/confirm/<str:token>/", "help/data/"} <= set(routes)
+            "help/link/<str:token>/", "help/confirm/<str:token>/", "help/data/",
+            "help/verify/", "help/verify/answer/"} <= set(routes)
     assert "tickets/views/<int:view_id>/delete/" in routes
     # Retention: the preview, approval and run status; legal holds (reads and writes).
     assert {("POST", "/api/v1/privacy/retention/preview"),
@@ -370,7 +371,7 @@ def _body(response) -> str:
 # nobody, or any member of staff — gets the same signed-out pages: a staff session
 # is no portal session, and nothing from the desk is on them.
 PORTAL_PAGES = ("/help/", "/help/contact/")
-PORTAL_SIGNED_IN = ("/help/data/", "/help/new/", "/help/requests/new/")
+PORTAL_SIGNED_IN = ("/help/data/", "/help/new/", "/help/requests/new/", "/help/verify/")
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])

@@ -121,8 +121,13 @@ def test_signing_in_records_the_customers_own_email_factor(make_customer):
     Client().post(link_in(mail.outbox[0]))
     factor = CallerFactor.objects.get(customer_id=customer.id)
     assert factor.user_id is None and factor.kind == "email"
-    # The customer's own factor gives no member of staff anything.
-    assert verified.state(Actor.customer(customer.id), customer.id).level == 0
+    # The customer's own factor is theirs (level 1 in the portal); it gives no member
+    # of staff anything, nor any other actor without a user.
+    assert verified.state(Actor.customer(customer.id), customer.id).level == 1
+    other = make_customer(email="other.factor@example.org")
+    assert verified.state(Actor.customer(other.id), customer.id).level == 0
+    assert verified.state(Actor.system("jobs"), customer.id).level == 0
+    assert verified.state(Actor.anonymous("x"), customer.id).level == 0
     assert verified.verified_customers(Actor.customer(customer.id), [customer.id]) == set()
 
 

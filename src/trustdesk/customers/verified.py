@@ -69,15 +69,20 @@ def required(action: str) -> int:
 
 def state(actor: Actor, customer_id) -> State:
     """The verification ``actor`` holds for this customer, now. Factors are the
-    actor's own: a colleague's verification of the same caller is theirs."""
+    actor's own: a colleague's verification of the same caller is theirs. A customer
+    signed in to the portal holds the factors they proved there (recorded with no
+    member of staff), of their own account only."""
     now = clock.now()
     kinds: dict[str, dt.datetime] = {}
+    rows = CallerFactor.objects.none()
     if actor.user_id is not None:
-        rows = CallerFactor.objects.filter(
-            customer_id=customer_id, user_id=actor.user_id,
-            passed_at__gt=now - window()).order_by("passed_at")
-        for kind, passed in rows.values_list("kind", "passed_at"):
-            kinds[kind] = passed  # the newest of each kind
+        rows = CallerFactor.objects.filter(customer_id=customer_id, user_id=actor.user_id)
+    elif actor.is_customer and actor.customer_id and \
+            str(actor.customer_id) == str(customer_id):
+        rows = CallerFactor.objects.filter(customer_id=customer_id, user_id__isnull=True)
+    rows = rows.filter(passed_at__gt=now - window()).order_by("passed_at")
+    for kind, passed in rows.values_list("kind", "passed_at"):
+        kinds[kind] = passed  # the newest of each kind
     level = min(len(kinds), 2)
     expires = min(kinds.values()) + window() if kinds else None
     return State(customer_id=_uuid(customer_id), level=level, kinds=tuple(kinds),

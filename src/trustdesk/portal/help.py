@@ -32,6 +32,7 @@ from trustdesk.customers.errors import AddressRefused, TooManyWrites
 from trustdesk.portal.views import PUBLIC_CSP, choose_language
 from trustdesk.tickets import portal as tickets
 from trustdesk.tickets.portal_contact import contact_confirm, contact_request
+from trustdesk.verification.portal import my_verification
 
 # The trust page's policy, with forms that post back to this site only.
 HELP_CSP = {**PUBLIC_CSP, "form-action": [SELF]}
@@ -129,7 +130,8 @@ def home(request, lang):
     if request.customer is not None:
         return _page(request, lang, "portal/help_home.html",
                      {"tickets": tickets.my_tickets(actor=request.customer),
-                      "requests": requests.my_requests(actor=request.customer)})
+                      "requests": requests.my_requests(actor=request.customer),
+                      "verification": my_verification(actor=request.customer)})
     if request.method == "POST":
         email = request.POST.get("email", "")
         try:

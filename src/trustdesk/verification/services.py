@@ -8,6 +8,11 @@ reading one out), attempts per challenge, and wrong answers per customer per hou
 many as three failed challenges hold, in however many challenges they were given),
 after which the customer cannot be verified for the rest of the hour and security
 officers are alerted.
+
+``start_for`` and ``answer_for`` are the flow itself, after authorisation: the staff's
+use cases call them once ``customer.verify`` is checked, the portal's
+(``verification.portal``) once the actor is the signed-in customer, so a customer
+verifying themself meets the same limits, hashing and audit as a caller on the line.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from trustdesk.core.errors import Conflict, NotFound, RateLimited, ValidationErr
 from trustdesk.customers import verified
 from trustdesk.customers.delivery import Undeliverable
 from trustdesk.customers.models import Customer
-from trustdesk.verification.methods import Prompt, method
+from trustdesk.verification.methods import Method, Prompt, method
 from trustdesk.verification.methods.knowledge import NoQuestion
 from trustdesk.verification.methods.link import token_parts
 from trustdesk.verification.models import Challenge
@@ -96,7 +101,13 @@ def challenge_start(*, actor: Actor, customer_id, method_name: str) -> Started:
     chosen = method(method_name)
     if chosen is None:
         raise ValidationError("Choose a verification method.", field="method")
-    customer = _customer(customer_id)
+    return start_for(actor=actor, customer=_customer(customer_id), chosen=chosen)
+
+
+def start_for(*, actor: Actor, customer: Customer, chosen: Method) -> Started:
+    """Begin a challenge of ``actor``'s for ``customer``, once the use case has decided
+    that ``actor`` may (the staff's permission, or the customer themself in the
+    portal): one set of limits, one way of sending, one audit trail for both."""
     _refuse_blocked(customer)
     if _over(f"start:{actor.user_id or actor.label}:{customer.pk}",
              int(settings.VERIFICATION_STARTS_PER_HOUR)):
@@ -112,7 +123,7 @@ def challenge_start(*, actor: Actor, customer_id, method_name: str) -> Started:
                           actor_label=actor.label[:254], method=chosen.name,
                           expires_at=clock.now() + dt.timedelta(minutes=minutes))
     try:
-        prompt = chosen.begin(challenge)
+        prompt = chosen.begin(challenge, self_service=actor.is_customer)
     except NoQuestion:
         raise Conflict("No records of this customer to ask about: use a code instead.",
                        field="method") from None
@@ -133,6 +144,14 @@ def challenge_answer(*, actor: Actor, challenge_id, answer: str,
     ``customer_id`` (a door that shows one customer), a challenge of another customer
     is not found: "matches" on one customer's panel must mean that customer."""
     policy.require(actor, "customer.verify")
+    return answer_for(actor=actor, challenge_id=challenge_id, answer=answer,
+                      customer_id=customer_id)
+
+
+def answer_for(*, actor: Actor, challenge_id, answer: str, customer_id=None) -> Answered:
+    """Check an answer to an open challenge of ``actor``'s, once the use case has
+    decided that ``actor`` may: the same attempt limit, wrong-answer block and audit
+    for the staff and for the customer in the portal."""
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError("Type what the caller said.", field="answer")

@@ -24,9 +24,10 @@ class Method:
     def available(self, customer_id: uuid.UUID) -> bool:
         raise NotImplementedError
 
-    def begin(self, challenge: Challenge) -> Prompt:
+    def begin(self, challenge: Challenge, *, self_service: bool = False) -> Prompt:
         """Prepare ``challenge`` (saved by the caller after this returns) and send what
-        must be sent. Raise ``Undeliverable`` when it cannot be sent."""
+        must be sent. Raise ``Undeliverable`` when it cannot be sent. ``self_service``:
+        the customer asked for it themself, in the portal, and types the answer there."""
         raise NotImplementedError
 
     def check(self, challenge: Challenge, answer: str) -> bool:

@@ -20,6 +20,11 @@ LENGTH = 6
 TEXT = ("Your verification code is {code}. It expires in {minutes} minutes. Tell it only "
         "to the support agent in a call or chat that you started with us; we never ask "
         "for it in any other way.")
+# Asked for in the portal, the code is typed there by the customer: nobody should ever
+# hear it, so the message says no agent will ask for it.
+SELF_TEXT = ("Your verification code is {code}. It expires in {minutes} minutes. Type it "
+             "only into our customer portal, on the page where you asked for it. Nobody "
+             "from us will ever ask you to read it out.")
 
 
 def code_hash(challenge: Challenge, code: str) -> str:
@@ -33,7 +38,7 @@ class _Code(Method):
         return (delivery.reaches_customer(self.channel)
                 and delivery.on_file(customer_id, self.channel) is not None)
 
-    def begin(self, challenge: Challenge) -> Prompt:
+    def begin(self, challenge: Challenge, *, self_service: bool = False) -> Prompt:
         if not delivery.reaches_customer(self.channel):
             raise delivery.Undeliverable(detail=f"{self.channel} backend is a stand-in")
         to = delivery.on_file(challenge.customer_id, self.channel)
@@ -43,7 +48,8 @@ class _Code(Method):
         challenge.secret = code_hash(challenge, code)
         minutes = int(settings.VERIFICATION_CODE_MINUTES)
         delivery.send(self.channel, to, subject="Your verification code",
-                      text=TEXT.format(code=code, minutes=minutes))
+                      text=(SELF_TEXT if self_service else TEXT).format(
+                          code=code, minutes=minutes))
         return Prompt(text=f"A code was sent to the customer's registered {self.where}. "
                            "Ask the caller to read it out.", answer_label="Code")
 

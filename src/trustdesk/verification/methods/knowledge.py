@@ -25,7 +25,7 @@ class Knowledge(Method):
         # Cheap: a connected system is asked only when a question is begun.
         return facts.configured() or facts.card_on_file(customer_id)
 
-    def begin(self, challenge: Challenge) -> Prompt:
+    def begin(self, challenge: Challenge, *, self_service: bool = False) -> Prompt:
         held = facts.facts_for(challenge.customer_id)
         if not held:
             raise NoQuestion()

@@ -42,7 +42,7 @@ class EmailLink(Method):
         return (delivery.reaches_customer("email") and bool(_base())
                 and delivery.on_file(customer_id, "email") is not None)
 
-    def begin(self, challenge: Challenge) -> Prompt:
+    def begin(self, challenge: Challenge, *, self_service: bool = False) -> Prompt:
         to = delivery.on_file(challenge.customer_id, "email")
         if to is None or not _base() or not delivery.reaches_customer("email"):
             raise delivery.Undeliverable(detail="no email on file, no public URL or the "
