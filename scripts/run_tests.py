@@ -107,10 +107,10 @@ def main() -> int:
     if redis := _redis_url():
         os.environ["TRUSTDESK_TEST_REDIS_URL"] = redis
     out = Path(tempfile.mkdtemp(prefix="trustdesk-reports-"))
-    # Tests of a PostgreSQL deployment (marked ``postgres``: replicas on one database)
-    # run in the PostgreSQL run only.
     # Every test that touches the database runs on both; the rest (pure analysers,
     # subprocesses on a SQLite file of their own) once, in a third run beside them.
+    # Tests of a PostgreSQL deployment (marked ``postgres``: replicas on one database)
+    # run in the PostgreSQL run only.
     sqlite = {"TRUSTDESK_TEST_DATABASE_URL": ""}
     started = [_Run("SQLite", sqlite, out, "-m", "not postgres", "--database-tests-only"),
                _Run("no database", sqlite, out, "-m", "not postgres", "--no-database-tests")]
