@@ -217,3 +217,22 @@ def test_auto_approval_runs_once_a_day(backlog, settings):
     run = RetentionRun.objects.get()
     assert run.auto and run.approved_by == "system:retention" and run.done == run.preview
     assert services.run_next().run_id is None  # today's is done
+
+
+def test_a_legal_hold_refuses_an_erasure_until_released(backlog, system, make_user, as_actor):
+    officer = dataclasses.replace(as_actor(make_user("privacy_officer")), reauthenticated=True)
+    first, second = backlog["gone"][0], backlog["gone"][1]
+    hold = holds.hold_set(actor=officer, customer_id=first.id, reason="Case 2024-17")
+    # A hold on one ticket of theirs keeps the customer whole too.
+    holds.hold_set(actor=officer, customer_id=second.id,
+                   ticket_id=backlog["tickets"][1].pk, reason="Dispute 88")
+    for customer in (first, second):
+        with pytest.raises(Conflict, match="legal hold"):
+            customers.customer_erase(actor=officer, customer_id=customer.id,
+                                     reason="Erasure request")
+        assert Customer.objects.get(pk=customer.id).status == "active"
+        assert CustomerField.objects.filter(customer_id=customer.id).count() == 2
+    assert not AuditEvent.objects.filter(action="customer.erase").exists()
+    holds.hold_release(actor=officer, hold_id=hold.pk)
+    customers.customer_erase(actor=officer, customer_id=first.id, reason="Erasure request")
+    assert Customer.objects.get(pk=first.id).status == "erased"

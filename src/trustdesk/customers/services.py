@@ -26,6 +26,7 @@ from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, open_field, seal_field
 from trustdesk.customers.reveal import clean_reason, without_personal_data
 from trustdesk.customers.visibility import apply, decisions, field_policy, known_customers
+from trustdesk.privacy import holds
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
 from trustdesk.search import services as search
@@ -185,6 +186,11 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
         raise NotFound()
     if customer.status == Customer.Status.ERASED:
         raise Conflict("This customer has already been erased.")
+    # A legal hold outranks an erasure request (GDPR Art. 17(3)(e)): nothing of theirs
+    # is destroyed until a privacy officer releases it.
+    if holds.is_held(customer.pk):
+        raise Conflict("This customer's data is under a legal hold: it cannot be erased "
+                       "until the hold is released.")
     # Asked on the caller's word, erasure is the one change that cannot be put right:
     # the gate holds here, and an override's alert is written before the key goes.
     if verification_override is None:

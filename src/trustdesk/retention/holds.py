@@ -1,7 +1,7 @@
 """Setting and releasing legal holds (``legal_hold.manage``), every change audited.
 
-While a hold is active retention deletes nothing it keeps (``privacy.holds``, which is
-also what erasure will ask). Releasing one lets deletion go ahead, so it needs a fresh
+While a hold is active retention deletes nothing it keeps, and erasure refuses
+(``privacy.holds``). Releasing one lets deletion go ahead, so it needs a fresh
 re-authentication, as approving a run does.
 """
 
