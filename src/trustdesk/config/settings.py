@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "trustdesk.verification",
     "trustdesk.mailgateway",
     "trustdesk.retention",
+    "trustdesk.dsr",
     "trustdesk.api",
     "trustdesk.portal",
     "trustdesk.config",

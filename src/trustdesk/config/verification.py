@@ -14,7 +14,8 @@ from trustdesk.config.controls import number
 
 # What each gated action needs by default: reading out or revealing account data, one
 # factor; changing where the customer is reached or paid, or erasing them, two.
-DEFAULT_GATES = {"reveal": 1, "contact_change": 2, "payment_change": 2, "erase": 2}
+DEFAULT_GATES = {"reveal": 1, "contact_change": 2, "payment_change": 2, "erase": 2,
+                 "privacy_request": 2}
 SMS_BACKENDS = {
     "file": "trustdesk.customers.delivery.FileSms",
     "console": "trustdesk.customers.delivery.ConsoleSms",

@@ -18,6 +18,10 @@ class Customer(TimeStampedModel):
     erased_at = models.DateTimeField(null=True, blank=True)
     erased_by = models.CharField(max_length=254, blank=True)
     erasure_reason = models.TextField(blank=True)
+    # Processing restricted at the customer's request (GDPR Art. 18): the data is kept,
+    # and neither changed nor used, until a privacy officer lifts it (``trustdesk.dsr``).
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    restricted_by_request = models.BigIntegerField(null=True, blank=True)
     # The company the customer belongs to (``customers.organisations``), if any.
     organisation = models.ForeignKey("Organisation", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="customers")

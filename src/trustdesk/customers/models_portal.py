@@ -53,10 +53,27 @@ class DataRequest(models.Model):
         ACCESS = "access", "A copy of my data"
         RECTIFICATION = "rectification", "A correction"
         ERASURE = "erasure", "Erasure of my data"
+        RESTRICTION = "restriction", "Restriction of processing"
+        OBJECTION = "objection", "Objection to a use of my data"
 
     class Status(models.TextChoices):
         OPEN = "open"
         CLOSED = "closed"
+
+    class Outcome(models.TextChoices):
+        FULFILLED = "fulfilled", "Fulfilled"
+        REFUSED = "refused", "Refused under an exception"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CLOSED = "closed", "Closed"
+
+    class Exemption(models.TextChoices):
+        # Why a request is refused, or not carried out in full (docs/dsr.md).
+        LEGAL_HOLD = "legal_hold", "A legal hold keeps the data"
+        FRAUD = "fraud_investigation", "A fraud investigation"
+        LEGAL_CLAIMS = "legal_claims", "Needed for legal claims"
+        LEGAL_OBLIGATION = "legal_obligation", "A legal obligation to keep it"
+        IDENTITY = "identity_not_verified", "The requester's identity was not verified"
+        UNFOUNDED = "manifestly_unfounded", "Manifestly unfounded or excessive"
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE,
                                  related_name="data_requests")
@@ -82,6 +99,18 @@ class DataRequest(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.CharField(max_length=254, blank=True)
+    # Fulfilment (``trustdesk.dsr``). An objection names the purpose objected to.
+    purpose = models.CharField(max_length=64, blank=True)
+    # Nothing is released or changed before the requester is who they say: when and how
+    # that was established (a verification level, or a member of staff's recorded
+    # reason), and by whom.
+    identity_verified_at = models.DateTimeField(null=True, blank=True)
+    identity_method = models.CharField(max_length=64, blank=True)
+    identity_by = models.CharField(max_length=254, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    exception = models.CharField(max_length=24, choices=Exemption.choices, blank=True)
+    # The officer's words for a refusal, kept here like an extension's, not in the trail.
+    exception_reason = models.TextField(blank=True)
 
     class Meta:
         indexes = (models.Index(fields=("customer", "kind", "status")),)

@@ -34,6 +34,8 @@ ACTIONS = {
     "contact_change": "change the email address, phone number or account number",
     "payment_change": "change payment details",
     "erase": "erase the customer",
+    "privacy_request": "act on a privacy request (release a copy of the data, correct, "
+                       "erase or restrict it)",
 }
 LEVELS = {0: "not verified", 1: "verified by one factor", 2: "verified by two factors"}
 # Where a customer is reached, and where codes and links go: changing one is how an
