@@ -29,6 +29,7 @@ from trustdesk.core.errors import NotFound, RateLimited, TrustDeskError, Validat
 from trustdesk.customers import portal as signin
 from trustdesk.customers import portal_data, requests
 from trustdesk.customers.errors import AddressRefused, TooManyWrites
+from trustdesk.dsr.export_download import my_exports
 from trustdesk.portal.views import PUBLIC_CSP, choose_language
 from trustdesk.tickets import portal as tickets
 from trustdesk.tickets.portal_contact import contact_confirm, contact_request
@@ -131,6 +132,7 @@ def home(request, lang):
         return _page(request, lang, "portal/help_home.html",
                      {"tickets": tickets.my_tickets(actor=request.customer),
                       "requests": requests.my_requests(actor=request.customer),
+                      "exports": my_exports(actor=request.customer),
                       "verification": my_verification(actor=request.customer)})
     if request.method == "POST":
         email = request.POST.get("email", "")
@@ -216,7 +218,8 @@ def new_ticket(request, lang):
 def data(request, lang):
     return _page(request, lang, "portal/help_data.html",
                  {"fields": [_translated(f) for f in portal_data.my_data(
-                     actor=request.customer)]})
+                     actor=request.customer)],
+                  "exports": my_exports(actor=request.customer)})
 
 
 def _translated(f):
