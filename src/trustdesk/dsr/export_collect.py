@@ -120,7 +120,7 @@ class Conversations:
             return
         profile = read_profile(customer_id)
         if profile is not None:
-            others.add(profile.profile.values())
+            others.add_person(profile.profile)
 
     # --- messages ------------------------------------------------------------------
     def _messages(self, ticket: Ticket, others: Others, mine: bool) -> Iterator[dict]:
@@ -161,7 +161,8 @@ class Conversations:
             user = User.objects.filter(pk=user_id).values_list("full_name", "email",
                                                                "role").first()
             self._staff[user_id] = tuple(user) if user else ("", "", "")
-        return self._staff[user_id][:2]
+        name, email, _role = self._staff[user_id]
+        return (name, email, *name.split())
 
     def _role(self, user_id) -> str:
         from trustdesk.access.roles import ROLE_LABELS

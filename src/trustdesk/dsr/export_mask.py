@@ -52,12 +52,19 @@ class Others:
                 self._literals.add(value)
                 self._pattern = None
 
+    def add_person(self, profile: dict[str, str], name_field: str = "full_name") -> None:
+        """Another person's profile values, and each word of their name on its own
+        ("Dear Ada" names her as surely as her full name does)."""
+        self.add(profile.values())
+        self.add((profile.get(name_field) or "").split())
+
     def _compiled(self) -> re.Pattern | None:
         if self._pattern is None and self._literals:
             # Longest first, so a full name goes before the first name within it.
             alternatives = sorted(self._literals, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(v) for v in alternatives),
-                                       re.IGNORECASE)
+            self._pattern = re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(v) for v in alternatives) + r")(?!\w)",
+                re.IGNORECASE)
         return self._pattern
 
     def scrub(self, text: str, *, opened_for=None) -> str:
