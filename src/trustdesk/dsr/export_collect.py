@@ -21,8 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from django.db.models import Prefetch
+from itertools import islice
 
 from trustdesk import vault
 from trustdesk.accounts.models import User
@@ -38,7 +37,10 @@ from trustdesk.tickets.sealing import open_attachment_data, open_attachment_meta
 from trustdesk.tickets.withhold import customer_text
 
 SYSTEM = Actor.system("dsr export")
-CHUNK = 50  # rows per fetch: messages carry their sealed bodies
+CHUNK = 100  # tickets per fetch
+# Messages per fetch: each carries its sealed body (up to the message limit) and is
+# held opened beside it while the batch is written.
+MESSAGES = 20
 STAFF = "TrustDesk staff"
 OTHER_MESSAGE = "A message from another person, withheld."
 
@@ -124,14 +126,23 @@ class Conversations:
 
     # --- messages ------------------------------------------------------------------
     def _messages(self, ticket: Ticket, others: Others, mine: bool) -> Iterator[dict]:
-        files = Prefetch("attachments", queryset=Attachment.objects.defer("data"))
-        rows = (Message.objects.filter(ticket=ticket)
-                .exclude(direction=Direction.NOTE).order_by("created_at", "id")
-                .prefetch_related(files))
-        for message in rows.iterator(chunk_size=CHUNK):
-            yield self._message(ticket, message, others, mine)
+        rows = (Message.objects.filter(ticket=ticket).exclude(direction=Direction.NOTE)
+                .order_by("created_at", "id").iterator(chunk_size=MESSAGES))
+        # The files of each batch of messages in one query, without their bytes; not
+        # prefetch_related, whose caches tie each row into a reference cycle that only
+        # the garbage collector frees (memory would grow with the history).
+        while batch := list(islice(rows, MESSAGES)):
+            files: dict[int, list[Attachment]] = {}
+            for attachment in Attachment.objects.filter(
+                    message_id__in=[m.pk for m in batch]).defer("data").order_by("id"):
+                files.setdefault(attachment.message_id, []).append(attachment)
+            for message in batch:
+                yield self._message(ticket, message, others, mine,
+                                    files.get(message.pk, []))
+            del batch
 
-    def _message(self, ticket, message: Message, others: Others, mine: bool) -> dict:
+    def _message(self, ticket, message: Message, others: Others, mine: bool,
+                 files: list[Attachment]) -> dict:
         inbound = message.direction == Direction.INBOUND
         entry = {"at": message.created_at, "direction": message.direction,
                  "channel": message.channel, "attachments": []}
@@ -139,7 +150,7 @@ class Conversations:
             return {**entry, "from": "another person", "withheld": True,
                     "body": OTHER_MESSAGE,
                     "attachments": [self._withheld_file(a, "another person's file")
-                                    for a in message.attachments.all()]}
+                                    for a in files]}
         body = vault.open_text(subject_for(ticket.customer_id), body_purpose(message),
                                bytes(message.body_sealed))
         if inbound:
@@ -151,7 +162,7 @@ class Conversations:
                           "body": others.scrub(body, opened_for=self.customer_id
                                                if mine else None)})
         entry["attachments"] = [self._file(ticket, a, others, mine)
-                                for a in message.attachments.all()]
+                                for a in files]
         return entry
 
     def _staff_names(self, user_id) -> tuple[str, ...]:

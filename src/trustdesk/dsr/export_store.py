@@ -83,7 +83,9 @@ class SealedWriter:
         self._buffer += data
         self.size += len(data)
         while len(self._buffer) >= CHUNK:
-            self._seal(bytes(self._buffer[:CHUNK]))
+            with memoryview(self._buffer) as view:
+                chunk = bytes(view[:CHUNK])
+            self._seal(chunk)
             del self._buffer[:CHUNK]
         return len(data)
 
