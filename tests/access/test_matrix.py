@@ -89,7 +89,7 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert {"privacy/processing/", "privacy/processing/download/"} <= set(routes)
     assert {"privacy/requests/", "help/", "help/tickets/<int:ticket_id>/",
             "help/link/<str:token>/", "help/confirm/<str:token>/", "help/data/",
-            "help/verify/", "help/verify/answer/"} <= set(routes)
+            "help/verify/", "help/verify/answer/", "help/export/<str:token>/"} <= set(routes)
     assert "tickets/views/<int:view_id>/delete/" in routes
     # Retention: the preview, approval and run status; legal holds (reads and writes).
     assert {("POST", "/api/v1/privacy/retention/preview"),
@@ -203,11 +203,30 @@ def world(make_user, make_team, make_customer, system):
     hold = legal_holds.hold_set(actor=system, customer_id=customer.id,
                                 ticket_id=ticket.pk, reason="Matrix case 7")
     run = retention.preview(actor=system)
-    return {"request": filed, "hold": hold, "run": run, "channel": channel, "challenge": challenge,
+    # The customer's copy of their data, issued: its link is filled into every route
+    # that takes a token, and no staff session may fetch it (there is no staff door).
+    export_token = _export_for(customer, make_user)
+    return {"export_token": export_token,
+            "request": filed, "hold": hold, "run": run, "channel": channel, "challenge": challenge,
             "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
             "tokens": tokens, "job": job, "list_entry": entry, "route": route,
             "mail": held, "report": report}
+
+
+def _export_for(customer, make_user) -> str:
+    from django.core import mail as outbox
+
+    from trustdesk.accounts.actors import actor_for_user
+    from trustdesk.core import clock
+    from trustdesk.customers.models import DataRequest
+    from trustdesk.dsr.export import fulfil_access
+
+    asked = DataRequest.objects.create(customer_id=customer.id, kind="access",
+                                       created_at=clock.now(),
+                                       identity_verified_at=clock.now())
+    fulfil_access(actor=actor_for_user(make_user("privacy_officer")), request_id=asked.pk)
+    return re.search(r"/help/export/([^/\s]+)/", outbox.outbox[-1].body).group(1)
 
 
 def _suspended_mail(route):
@@ -231,7 +250,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "user_id": [str(user.pk)],
         "token_id": [str(token_id)],
         "role": ["agent"],
-        "token": world["tokens"],
+        "token": [*world["tokens"], world["export_token"]],
         "field": list(PROFILE),
         "job_id": [str(world["job"].id)],
         "entry_id": [str(world["list_entry"].pk)],
@@ -390,6 +409,13 @@ def test_portal_pages_answer_staff_as_strangers_and_show_no_desk_data(
     for url in (*PORTAL_SIGNED_IN, f"/help/tickets/{world['ticket'].pk}/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/help/?")
+    # The customer's copy: a staff session is no portal session, and gets no copy.
+    export = f"/help/export/{world['export_token']}/"
+    for response in (client.get(export), client.post(export)):
+        assert response.status_code == 302 and response["Location"].startswith("/help/?")
+    from trustdesk.dsr.models import Export
+
+    assert not Export.objects.filter(used_at__isnull=False).exists()
 
 
 @pytest.mark.parametrize("role", ROLES)
