@@ -166,3 +166,16 @@ def test_a_tampered_file_is_refused_whole(issued, portal_client):
     response = portal_client(customer).post(export_path())
     assert response.status_code == 503
     assert Export.objects.get(pk=result.export_id).used_at is None
+
+
+def test_a_download_that_finds_the_file_gone_says_used(issued, monkeypatch):
+    customer, _result = issued
+    token = export_path().split("/")[3]
+    from trustdesk.core.actor import Actor
+
+    actor = Actor.customer(customer.id)
+    stale = export_download.export_link(actor=actor, token=token)
+    b"".join(export_download.export_download(actor=actor, token=token).chunks())
+    monkeypatch.setattr(export_download, "export_link", lambda **kw: stale)
+    with pytest.raises(export_download.LinkUsed):
+        export_download.export_download(actor=actor, token=token)

@@ -28,7 +28,7 @@ from trustdesk import vault
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import Gone, NotFound, PermissionDenied
+from trustdesk.core.errors import Gone, NotFound, PermissionDenied, Unavailable
 from trustdesk.customers.models import Customer
 from trustdesk.dsr import export_store as store
 from trustdesk.dsr.export import LINK_PURPOSE, secret_hash
@@ -118,7 +118,14 @@ def export_link(*, actor: Actor | None, token: str) -> Export:
 def export_download(*, actor: Actor, token: str) -> Download:
     export = export_link(actor=actor, token=token)
     # Whole and readable before it is claimed: a vault failure raises here, unclaimed.
-    size = store.verify(export.pk)
+    try:
+        size = store.verify(export.pk)
+    except FileNotFoundError:
+        # A download that began at the same moment claimed it and finished first.
+        if Export.objects.filter(pk=export.pk, used_at__isnull=False).exists():
+            raise LinkUsed() from None
+        log.error("dsr: the file of export %s is missing", export.pk)
+        raise Unavailable(detail=f"export {export.pk}: no file") from None
     with transaction.atomic():
         now = clock.now()
         claimed = Export.objects.filter(pk=export.pk, used_at__isnull=True,
