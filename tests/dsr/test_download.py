@@ -179,3 +179,11 @@ def test_a_download_that_finds_the_file_gone_says_used(issued, monkeypatch):
     monkeypatch.setattr(export_download, "export_link", lambda **kw: stale)
     with pytest.raises(export_download.LinkUsed):
         export_download.export_download(actor=actor, token=token)
+
+
+def test_the_pages_speak_the_customers_language(issued, portal_client):
+    customer, _result = issued
+    client = portal_client(customer)
+    page = client.get(export_path() + "?lang=zh-hans").content.decode()
+    assert "您的数据副本" in page and "下载" in page
+    assert "您的副本已准备好" in client.get("/help/?lang=zh-hans").content.decode()
