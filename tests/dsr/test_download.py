@@ -77,8 +77,8 @@ def test_strangers_and_other_customers_learn_nothing(issued, make_customer, port
     assert answers == {(404, 2)}  # all alike: the same page as an unknown link
     assert Export.objects.get(pk=result.export_id).used_at is None
     # No session: a sign-in first, for any link, sound or not.
-    assert Client().post(path).status_code == 302
-    assert Client().post(unknown).status_code == 404
+    routed = [g for g in (path, *guesses) if "%2F" not in g]  # the router's own 404
+    assert {Client().post(g)["Location"] for g in routed} == {"/help/?lang=en"}
     # Staff sessions are nobody in the portal; and no console or API door exists.
     assert not [p for p in ("/privacy/requests/1/export/", "/api/v1/privacy/requests/1/export")
                 if Client().get(p).status_code == 200]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from trustdesk import vault
+from trustdesk.access.roles import ROLE_LABELS
 from trustdesk.accounts.models import User
 from trustdesk.core.actor import Actor
 from trustdesk.customers.models import subject_for
@@ -176,8 +177,6 @@ class Conversations:
         return (name, email, *name.split())
 
     def _role(self, user_id) -> str:
-        from trustdesk.access.roles import ROLE_LABELS
-
         if user_id is None:
             return STAFF
         self._staff_names(user_id)

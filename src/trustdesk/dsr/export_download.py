@@ -99,9 +99,15 @@ def _find(token: str) -> Export:
 def export_link(*, actor: Actor | None, token: str) -> Export:
     """The export ``token`` names, if ``actor`` is its customer's portal session and it
     can still be fetched; raises otherwise (see the module docstring). ``actor`` None
-    (no session) raises ``PermissionDenied`` once the link is known to be sound: the
-    portal asks the customer to sign in."""
-    export = _find(token)
+    (no session) raises ``PermissionDenied`` for any link, sound or not, so that the
+    answer tells a stranger nothing: the portal asks them to sign in. Only the link of
+    an erased customer's copy says so (``CustomerErased``), to whoever holds its secret."""
+    try:
+        export = _find(token)
+    except NotFound:
+        if actor is None:  # a stranger is asked to sign in for any link, sound or not
+            raise PermissionDenied(detail="export link without a portal session") from None
+        raise
     if export.customer.status != Customer.Status.ACTIVE:
         raise CustomerErased()
     if actor is None:
