@@ -128,3 +128,38 @@ def test_a_failed_transaction_leaves_no_file(make_customer, officer, access_requ
     request.refresh_from_db()
     assert request.status == "open" and not Export.objects.exists()
     assert not list(store.export_dir().iterdir())
+
+
+def test_an_unwritable_directory_is_unavailable_and_leaves_the_request_open(
+        make_customer, officer, access_request, settings, tmp_path):
+    from trustdesk.core.errors import Unavailable
+
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the directory should be")
+    settings.EXPORT_DIR = blocked
+    request = access_request(make_customer())
+    with pytest.raises(Unavailable):
+        fulfil_access(actor=officer, request_id=request.pk)
+    request.refresh_from_db()
+    assert request.status == "open"
+
+
+def test_a_vault_failure_while_building_leaves_nothing(make_customer, make_ticket, officer,
+                                                      access_request, monkeypatch):
+    from trustdesk.vault.errors import KeyProviderUnavailable
+
+    customer = make_customer()
+    make_ticket(customer)
+    request = access_request(customer)
+    real = store.vault.seal
+
+    def failing(subject, purpose, plaintext):
+        if purpose.startswith("export.end"):
+            raise KeyProviderUnavailable(detail="test")
+        return real(subject, purpose, plaintext)
+    monkeypatch.setattr(store.vault, "seal", failing)
+    with pytest.raises(KeyProviderUnavailable):
+        fulfil_access(actor=officer, request_id=request.pk)
+    assert not list(store.export_dir().iterdir())
+    request.refresh_from_db()
+    assert request.status == "open" and not Export.objects.exists()

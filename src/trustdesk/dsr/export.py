@@ -29,7 +29,7 @@ from trustdesk.access import policy
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import Conflict, NotFound
+from trustdesk.core.errors import Conflict, NotFound, Unavailable
 from trustdesk.core.publicurl import public_url
 from trustdesk.customers import delivery
 from trustdesk.customers.models import Customer, DataRequest
@@ -104,10 +104,16 @@ def fulfil_access(*, actor: Actor, request_id) -> ExportIssued:
     if profile is None or profile.status != Customer.Status.ACTIVE:
         raise Conflict("The customer was erased: there is nothing left to give.")
     export_id = uuid.uuid4()
-    writer = store.SealedWriter(export_id)
+    try:
+        writer = store.SealedWriter(export_id)
+    except OSError as exc:
+        raise _unwritable(exc) from exc
     try:
         counts = build(writer, Sources(row.customer_id, profile.profile, row))
         writer.finish()
+    except OSError as exc:
+        writer.abort()
+        raise _unwritable(exc) from exc
     except BaseException:
         writer.abort()
         raise
@@ -117,6 +123,11 @@ def fulfil_access(*, actor: Actor, request_id) -> ExportIssued:
         store.remove(export_id)
         raise
     return _mail(issued, token, row.customer_id)
+
+
+def _unwritable(exc: OSError) -> Unavailable:
+    return Unavailable("The copy could not be written; try again later.",
+                       detail=f"export directory: {type(exc).__name__}: {exc.strerror}")
 
 
 @transaction.atomic

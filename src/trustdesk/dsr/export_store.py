@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from django.conf import settings
 from trustdesk import vault
 from trustdesk.vault.errors import CiphertextInvalid
 
+log = logging.getLogger("trustdesk.dsr")
 MAGIC = b"TDEXPORT1\n"
 CHUNK = 256 * 1024
 # A ciphertext is the chunk and the vault's few bytes of header and tag: a length
@@ -51,12 +53,15 @@ def path_for(export_id) -> Path:
 
 
 def remove(export_id) -> None:
-    """Shred the subject, then delete the file (either order leaves nothing readable;
-    the key first, so a failed delete still leaves nothing to open)."""
-    vault.shred(subject_for(export_id))
-    for path in (path_for(export_id), _partial(export_id)):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+    """Shred the subject and delete the file. The key first, so a failed delete still
+    leaves nothing to open; the file goes even when the shred fails (the vault away),
+    and the shred's error is raised after it, for the caller to try again."""
+    try:
+        vault.shred(subject_for(export_id))
+    finally:
+        for path in (path_for(export_id), _partial(export_id)):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
 
 
 def _partial(export_id) -> Path:
@@ -116,9 +121,14 @@ class SealedWriter:
         return final
 
     def abort(self) -> None:
+        """Called while another error is on its way up: that error is the one to tell,
+        so a failure here is only logged (the cleanup job tries the shred again)."""
         with contextlib.suppress(OSError):
             self._file.close()
-        remove(self.export_id)
+        try:
+            remove(self.export_id)
+        except Exception:
+            log.exception("dsr: could not remove the aborted export %s", self.export_id)
 
 
 def _invalid(detail: str) -> CiphertextInvalid:
