@@ -187,3 +187,27 @@ def test_the_pages_speak_the_customers_language(issued, portal_client):
     page = client.get(export_path() + "?lang=zh-hans").content.decode()
     assert "您的数据副本" in page and "下载" in page
     assert "您的副本已准备好" in client.get("/help/?lang=zh-hans").content.decode()
+
+
+def test_guessing_links_is_limited_per_client(issued, settings):
+    settings.PORTAL_CONFIRMS_PER_IP = 3
+    client = Client()
+    answers = [client.post(f"/help/export/{'0' * 32}.guess{i}/").status_code
+               for i in range(5)]
+    assert answers[:3] == [302, 302, 302] and answers[3:] == [429, 429]
+
+
+def test_the_portal_opens_while_the_vault_is_away(issued, portal_client, monkeypatch):
+    customer, _result = issued
+    client = portal_client(customer)
+    real = vault.open
+
+    def failing(subject, purpose, sealed):
+        if subject.startswith("export:"):
+            raise KeyProviderUnavailable(detail="test")
+        return real(subject, purpose, sealed)
+    monkeypatch.setattr(export_download.vault, "open_text",
+                        lambda s, p, b: failing(s, p, b).decode())
+    home = client.get("/help/")
+    assert home.status_code == 200 and "Your copy is ready" in home.content.decode()
+    assert "/help/export/" not in home.content.decode()

@@ -33,6 +33,7 @@ from trustdesk.customers.models import Customer
 from trustdesk.dsr import export_store as store
 from trustdesk.dsr.export import LINK_PURPOSE, secret_hash
 from trustdesk.dsr.models import Export
+from trustdesk.vault.errors import VaultError
 
 log = logging.getLogger("trustdesk.dsr")
 SYSTEM = Actor.system("dsr export cleanup")
@@ -167,10 +168,15 @@ def my_exports(*, actor: Actor) -> list[ReadyExport]:
                                  customer__status=Customer.Status.ACTIVE)
     out = []
     for export in rows.order_by("-created_at")[:10]:
-        token = vault.open_text(store.subject_for(export.pk),
-                                f"{LINK_PURPOSE}:{export.pk}", bytes(export.link_sealed))
+        try:
+            token = vault.open_text(store.subject_for(export.pk),
+                                    f"{LINK_PURPOSE}:{export.pk}", bytes(export.link_sealed))
+        except VaultError:
+            # The vault is away: the portal still opens, saying the copy is ready; the
+            # link (in the mail, or here once the vault is back) is not lost.
+            token = ""
         out.append(ReadyExport(request_id=export.request_id, expires_at=export.expires_at,
-                               url=f"/help/export/{token}/"))
+                               url=f"/help/export/{token}/" if token else ""))
     return out
 
 
