@@ -120,7 +120,7 @@ def fulfil_access(*, actor: Actor, request_id) -> ExportIssued:
     try:
         issued, token = _issue(actor, row.pk, export_id, writer, counts)
     except BaseException:
-        store.remove(export_id)
+        writer.abort()  # the finished file and its subject, logged if the vault is away
         raise
     return _mail(issued, token, row.customer_id)
 

@@ -49,7 +49,7 @@ def verification(customer_id) -> Iterator[dict]:
                              .values_list("kind", "method", "passed_at")
                              .iterator(chunk_size=CHUNK)):
         yield {"what": "factor passed", "at": at, "kind": kind, "method": method,
-               "result": "passed"}
+               "result": "passed", "closed_at": at}
     for method, outcome, at, closed in (Challenge.objects.filter(customer_id=customer_id)
                                         .order_by("created_at", "id")
                                         .values_list("method", "outcome", "created_at",

@@ -123,7 +123,7 @@ class SealedWriter:
     def abort(self) -> None:
         """Called while another error is on its way up: that error is the one to tell,
         so a failure here is only logged (the cleanup job tries the shred again)."""
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):  # ValueError: closed already
             self._file.close()
         try:
             remove(self.export_id)
