@@ -85,14 +85,17 @@ def consent_available() -> bool:
     return bool(_consent_models())
 
 
-def privacy_requests(customer_id) -> Iterator[dict]:
+def privacy_requests(customer_id, *, answering: int | None = None) -> Iterator[dict]:
+    """Each request; the one this copy answers is closed only once the copy is made,
+    so it says so rather than "open"."""
     for row in (DataRequest.objects.filter(customer_id=customer_id)
                 .order_by("created_at", "id")
                 .values("id", "kind", "status", "created_at", "due_at", "closed_at",
                         "outcome").iterator(chunk_size=CHUNK)):
         yield {"request": row["id"], "kind": row["kind"], "received": row["created_at"],
                "due": row["due_at"], "closed": row["closed_at"],
-               "outcome": row["outcome"] or row["status"]}
+               "outcome": "answered by this copy" if row["id"] == answering
+               else row["outcome"] or row["status"]}
 
 
 class AccessReport:

@@ -43,7 +43,8 @@ class Sources:
             "conversations": self.conversations.tickets,
             "verification": lambda: records.verification(self.customer_id),
             "consent": lambda: records.consent(self.customer_id),
-            "privacy_requests": lambda: records.privacy_requests(self.customer_id),
+            "privacy_requests": lambda: records.privacy_requests(self.customer_id,
+                                                                 answering=self.request.pk),
             "access_report": lambda: iter(records.AccessReport(self.customer_id)),
         }
 
@@ -102,6 +103,15 @@ TITLES = {"profile": "Your profile", "conversations": "Your conversations with u
           "access_report": "Who accessed your data (by role)"}
 
 
+HEADERS = {"label": "Data", "purpose": "Why we keep it", "kept_for": "Kept for",
+           "at": "When", "action": "What happened", "object": "To", "by": "By whom",
+           "what": "What", "closed_at": "Ended", "request": "Request"}
+
+
+def _header(key: str) -> str:
+    return HEADERS.get(key) or key.replace("_", " ").capitalize()
+
+
 def _e(value) -> str:
     value = _plain(value)
     return html.escape("" if value is None else str(value), quote=True)
@@ -146,7 +156,7 @@ def write_html(out: io.TextIOBase, sources: Sources, generated: str) -> None:
         header = False
         for item in make():
             if not header:
-                out.write("<table><tr>" + "".join(f"<th>{_e(k)}</th>" for k in item)
+                out.write("<table><tr>" + "".join(f"<th>{_e(_header(k))}</th>" for k in item)
                           + "</tr>")
                 header = True
             _row(out, item)
