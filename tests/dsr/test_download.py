@@ -211,3 +211,30 @@ def test_the_portal_opens_while_the_vault_is_away(issued, portal_client, monkeyp
     home = client.get("/help/")
     assert home.status_code == 200 and "Your copy is ready" in home.content.decode()
     assert "/help/export/" not in home.content.decode()
+
+
+def test_the_job_removes_a_crashed_builds_file_and_leaves_others_alone(db, settings):
+    import os
+    import uuid
+
+    directory = export_store.export_dir()
+    stray = directory / f"{uuid.uuid4().hex}.partial"
+    fresh = directory / f"{uuid.uuid4().hex}.partial"
+    foreign = directory / "notes.txt"
+    for path in (stray, fresh, foreign):
+        path.write_bytes(b"x")
+    day_ago = clock.now().timestamp() - 2 * 86400
+    os.utime(stray, (day_ago, day_ago))
+    os.utime(foreign, (day_ago, day_ago))
+    assert export_cleanup.call() == 1
+    assert not stray.exists() and fresh.exists() and foreign.exists()
+    assert not AuditEvent.objects.filter(action="privacy_request.export_remove").exists()
+
+
+def test_a_removal_by_the_job_is_audited(issued):
+    _customer, result = issued
+    Export.objects.filter(pk=result.export_id).update(
+        expires_at=clock.now() - dt.timedelta(seconds=1))
+    export_cleanup.call()
+    event = AuditEvent.objects.get(action="privacy_request.export_remove")
+    assert event.context == {"export": str(result.export_id)}
