@@ -83,6 +83,16 @@ def test_the_matrix_sees_the_endpoints_that_matter():
             ".well-known/security.txt"} <= set(routes)
     assert ("GET", "/api/v1/views/{view_id}/tickets") in ops
     assert ("GET", "/api/v1/privacy/requests") in ops
+    assert {("GET", "/api/v1/privacy/requests/{request_id}"),
+            ("POST", "/api/v1/privacy/requests/{request_id}/identity"),
+            ("POST", "/api/v1/privacy/requests/{request_id}/fulfil"),
+            ("POST", "/api/v1/privacy/requests/{request_id}/refuse"),
+            ("POST", "/api/v1/privacy/restrictions/{customer_id}/lift")} <= set(ops)
+    assert {"privacy/requests/<int:request_id>/",
+            "privacy/requests/<int:request_id>/fulfil/",
+            "privacy/requests/<int:request_id>/refuse/",
+            "privacy/requests/<int:request_id>/identity/",
+            "privacy/requests/<int:request_id>/lift-restriction/"} <= set(routes)
     assert {("GET", "/api/v1/privacy/processing-record"),
             ("GET", "/api/v1/privacy/processing-record/html"),
             ("GET", "/api/v1/privacy/processing-record/pdf")} <= set(ops)
@@ -548,7 +558,8 @@ def test_gated_endpoints_refuse_an_unverified_caller(role, make_user, make_team,
 # token and a console session, against what the role's permissions say.
 _DSR_WRITES = (("file", "privacy_request.file"), ("pause", "privacy_request.manage"),
                ("resume", "privacy_request.manage"), ("extend", "privacy_request.manage"),
-               ("close", "privacy_request.manage"))
+               ("identity", "privacy_request.file"), ("close", "privacy_request.manage"),
+               ("refuse", "privacy_request.manage"), ("fulfil", "privacy_request.manage"))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -564,6 +575,13 @@ def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, 
         api = base.startswith("/api/")
         for op, permission in _DSR_WRITES:
             row = DataRequest.objects.filter(customer_id=customer.id).first()
+            if op in ("refuse", "fulfil"):  # each on a request of its own, still open
+                from trustdesk.core.actor import Actor
+                from trustdesk.customers import requests as privacy_requests
+
+                row = DataRequest.objects.get(pk=privacy_requests.request_file(
+                    actor=Actor.customer(customer.id),
+                    kind="restriction" if op == "fulfil" else "erasure").id)
             if op == "file":
                 url = base if api else f"{base}/file/"
                 data = {"customer_id": str(customer.id), "kind": "access"}
@@ -575,14 +593,17 @@ def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, 
                     privacy_requests.request_file(actor=Actor.customer(customer.id),
                                                   kind="access")
                     row = DataRequest.objects.get(customer_id=customer.id)
+                if op == "identity":  # confirmed at filing (the gates are off here)
+                    DataRequest.objects.filter(pk=row.pk).update(identity_verified_at=None)
                 url = f"{base}/{row.pk}/{op}" + ("" if api else "/")
-                data = {"reason": REASON} if op == "extend" else {}
+                data = {"reason": REASON} if op == "extend" else \
+                    {"exemption": "legal_claims", "reason": REASON} if op == "refuse" else {}
             response = (client.post(url, data=data, content_type="application/json") if api
                         else client.post(url, data))
             allowed = permission in held
             # Agents file only for customers they need to know: one they do not is not
             # found, as an unknown one is.
-            unseen = op == "file" and role in ("agent", "senior_agent")
+            unseen = op in ("file", "identity") and role in ("agent", "senior_agent")
             done = {200, 201} if api else {302}
             expected = ({404} if unseen else done) if allowed else ({403} if api else
                                                                     {302, 403})
@@ -592,3 +613,11 @@ def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, 
                 assert changed.filter(status="closed").exists() == allowed, (role, op)
             if op == "pause" and allowed:
                 assert changed.filter(paused_at__isnull=False).exists(), role
+            if op == "identity" and not unseen:
+                assert changed.filter(identity_verified_at__isnull=False).exists() == \
+                    allowed, (role, op)
+            if op == "refuse":
+                assert changed.filter(outcome="refused").exists() == allowed, (role, op)
+            if op == "fulfil":
+                assert changed.filter(kind="restriction", outcome="fulfilled").exists() == \
+                    allowed, (role, op)

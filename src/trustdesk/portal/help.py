@@ -37,7 +37,7 @@ from trustdesk.verification.portal import my_verification
 
 # The trust page's policy, with forms that post back to this site only.
 HELP_CSP = {**PUBLIC_CSP, "form-action": [SELF]}
-KINDS = ("access", "rectification", "erasure")
+KINDS = ("access", "rectification", "erasure", "restriction", "objection")
 
 
 def _error(exc: TrustDeskError) -> str:
@@ -235,8 +235,9 @@ def _translated(f):
 def request_new(request, lang):
     if request.method == "POST":
         try:
-            requests.request_file(actor=request.customer, kind=request.POST.get("kind", ""),
-                                  details=request.POST.get("details", ""))
+            filed = requests.request_file(actor=request.customer,
+                                          kind=request.POST.get("kind", ""),
+                                          details=request.POST.get("details", ""))
         except TrustDeskError as exc:
             # Too many requests open: the limited page; too many writes: the form again.
             if isinstance(exc, NotFound) or (isinstance(exc, RateLimited)
@@ -244,7 +245,8 @@ def request_new(request, lang):
                 raise
             return _again(request, lang, "portal/help_request.html",
                           {"kinds": KINDS, "details": request.POST.get("details", "")}, exc)
-        return _page(request, lang, "portal/help_request_filed.html")
+        return _page(request, lang, "portal/help_request_filed.html",
+                     {"verified": filed.identity_verified})
     return _page(request, lang, "portal/help_request.html", {"kinds": KINDS})
 
 
