@@ -117,6 +117,8 @@ def test_an_expired_link_answers_expired_and_the_job_removes_it(issued, portal_c
     assert export.removed_at is not None and export.used_at is None
     assert not export_store.path_for(export.pk).exists()
     assert export_cleanup.call() == 0  # idempotent
+    after = client.post(path)  # removed by the job: still "expired", not "used"
+    assert after.status_code == 410 and b'data-state="expired"' in after.content
 
 
 def test_the_link_lifetime_is_a_setting(make_customer, officer, access_request, settings):
