@@ -150,6 +150,10 @@ def customer_update(
     confirmed (``dsr_identity.vouches``) stands in for the caller's verification, and is
     the one way to change a customer whose processing is restricted."""
     policy.require(actor, "customer.update")
+    if identity_request is not None:
+        # A request's word is a privacy officer's to act on (``dsr.services``), not a way
+        # round the caller's verification for whoever knows its number.
+        policy.require(actor, "privacy_request.manage")
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound()
@@ -200,6 +204,8 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
     the caller's verification.
     """
     policy.require(actor, "customer.erase")
+    if identity_request is not None:
+        policy.require(actor, "privacy_request.manage")  # as for ``customer_update``
     policy.require_reauthentication(actor)  # erasure cannot be undone
     # The reason outlives the key: no contact detail typed into it may stay behind.
     reason = without_personal_data((reason or "").strip())
