@@ -377,3 +377,30 @@ def test_a_request_the_agent_may_not_see_is_not_found_open_or_closed(make_custom
     for pk in (closed.id, still_open.id, 2**62):
         with pytest.raises(NotFound):
             dsr.dsr_confirm_identity(actor=agent, request_id=pk)
+
+
+def test_an_erasure_half_done_is_completed_though_a_hold_came_in_between(
+        make_customer, officer, system, monkeypatch):
+    from trustdesk.customers import portal
+
+    customer = make_customer(phone="+44 20 7946 0958")
+    pk = _filed(officer, customer, "erasure")
+    revoke = portal.revoke
+
+    def fails(**kwargs):
+        monkeypatch.setattr(portal, "revoke", revoke)
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(portal, "revoke", fails)
+    with pytest.raises(RuntimeError):
+        services.dsr_fulfil(actor=officer, request_id=pk)
+    # The key is gone (fail closed), the record is not written yet.
+    assert Customer.objects.get(pk=customer.id).status == "active"
+    assert DataRequest.objects.get(pk=pk).status == "open"
+    # A hold placed now can keep nothing: the data is unreadable already. Fulfilling
+    # again completes the erasure record rather than leaving it half done for good.
+    holds.hold_set(actor=system, customer_id=customer.id, reason="Case 2025-18")
+    row = services.dsr_fulfil(actor=officer, request_id=pk)
+    assert row.outcome == "fulfilled"
+    assert Customer.objects.get(pk=customer.id).status == "erased"
+    assert not CustomerField.objects.filter(customer_id=customer.id).exists()
