@@ -593,7 +593,9 @@ def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, 
                     privacy_requests.request_file(actor=Actor.customer(customer.id),
                                                   kind="access")
                     row = DataRequest.objects.get(customer_id=customer.id)
-                if op == "identity":  # confirmed at filing (the gates are off here)
+                # Confirmed at filing (the gates are off here); a clock pauses only for
+                # an identity still awaited.
+                if op in ("pause", "identity"):
                     DataRequest.objects.filter(pk=row.pk).update(identity_verified_at=None)
                 url = f"{base}/{row.pk}/{op}" + ("" if api else "/")
                 data = {"reason": REASON} if op == "extend" else \

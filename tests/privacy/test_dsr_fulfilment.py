@@ -290,3 +290,117 @@ def test_the_command_line_acts_as_the_named_officer(make_customer, make_user, of
         call_command("privacy-requests", "list", "--user", agent.email)
     with pytest.raises(CommandError, match="No account"):
         call_command("privacy-requests", "list", "--user", "nobody@example.com")
+
+
+def test_verifying_in_the_portal_confirms_only_what_the_customer_filed(make_customer,
+                                                                      officer):
+    # Taken by phone from a caller nobody verified: whoever rang may not be the customer.
+    customer = make_customer(phone="+44 20 7946 0958")
+    phoned = dsr.dsr_file(actor=officer, customer_id=customer.id, kind="erasure")
+    assert not phoned.identity_verified
+    me = Actor.customer(customer.id)
+    _prove(me, customer, "email")
+    mine = requests.request_file(actor=me, kind="access")
+    # The customer verifies in the portal for their own request: that proves nothing
+    # about the caller's.
+    _prove(me, customer, "email", "phone")
+    assert requests.my_identity_proved(actor=me) == 1
+    assert DataRequest.objects.get(pk=mine.id).identity_verified_at is not None
+    assert DataRequest.objects.get(pk=phoned.id).identity_verified_at is None
+    with pytest.raises(Conflict):
+        services.dsr_fulfil(actor=officer, request_id=phoned.id)
+    assert Customer.objects.get(pk=customer.id).status == Customer.Status.ACTIVE
+
+
+def test_the_clock_pauses_only_for_an_identity_still_awaited_and_in_time(
+        make_customer, officer, freeze):
+    freeze(dt.datetime(2025, 3, 10, 9, tzinfo=UTC))
+    confirmed = _filed(officer, make_customer(country="DE"), "access")
+    with pytest.raises(Conflict, match="confirmed"):
+        dsr.dsr_pause(actor=officer, request_id=confirmed)
+    waiting = dsr.dsr_file(actor=officer, customer_id=make_customer(country="DE").id,
+                           kind="erasure")
+    assert not waiting.identity_verified
+    # Past the deadline (the hourly watch has not flagged it yet): a pause would move
+    # the deadline after the fact and hide the breach.
+    freeze(dt.datetime(2025, 4, 11, 0, 30, tzinfo=UTC))
+    with pytest.raises(Conflict, match="deadline"):
+        dsr.dsr_pause(actor=officer, request_id=waiting.id)
+    stored = DataRequest.objects.get(pk=waiting.id)
+    assert stored.paused_at is None and stored.due_at == dt.datetime(2025, 4, 11, tzinfo=UTC)
+
+
+def test_a_restricted_customer_joins_no_organisation(make_customer, make_user, as_actor,
+                                                     officer):
+    from trustdesk.customers import organisations
+    from trustdesk.customers.models import Organisation
+
+    customer = make_customer()
+    services.dsr_fulfil(actor=officer, request_id=_filed(officer, customer, "restriction"))
+    org = Organisation.objects.create(name="Acme")
+    supervisor = as_actor(make_user("supervisor"))
+    with pytest.raises(Conflict, match="restricted"):
+        organisations.customer_set_organisation(actor=supervisor, customer_id=customer.id,
+                                                organisation_id=org.pk)
+    assert Customer.objects.get(pk=customer.id).organisation_id is None
+
+
+def test_only_a_privacy_officer_acts_on_a_requests_word(make_customer, make_user,
+                                                        as_actor, officer):
+    # An agent who knows of a confirmed correction request cannot use it to skip the
+    # verification a change of email needs.
+    customer = make_customer()
+    pk = _filed(officer, customer, "rectification")
+    agent = as_actor(make_user("agent"))
+    _prove(agent, customer, "email")  # need-to-know, but one factor only
+    with pytest.raises(PermissionDenied):
+        customers.customer_update(actor=agent, customer_id=customer.id,
+                                  changes={"email": "attacker@example.net"},
+                                  identity_request=pk)
+    erasure = _filed(officer, customer, "erasure")
+    with pytest.raises(PermissionDenied):
+        customers.customer_erase(actor=agent, customer_id=customer.id, reason="Asked",
+                                 identity_request=erasure)
+    assert read_profile(customer.id).profile["email"] != "attacker@example.net"
+
+
+def test_a_request_the_agent_may_not_see_is_not_found_open_or_closed(make_customer,
+                                                                     make_user, as_actor,
+                                                                     officer):
+    from trustdesk.core.errors import NotFound
+
+    stranger = make_customer()
+    closed = dsr.dsr_file(actor=officer, customer_id=stranger.id, kind="access")
+    dsr.dsr_close(actor=officer, request_id=closed.id)
+    still_open = dsr.dsr_file(actor=officer, customer_id=stranger.id, kind="erasure")
+    agent = as_actor(make_user("agent"))
+    for pk in (closed.id, still_open.id, 2**62):
+        with pytest.raises(NotFound):
+            dsr.dsr_confirm_identity(actor=agent, request_id=pk)
+
+
+def test_an_erasure_half_done_is_completed_though_a_hold_came_in_between(
+        make_customer, officer, system, monkeypatch):
+    from trustdesk.customers import portal
+
+    customer = make_customer(phone="+44 20 7946 0958")
+    pk = _filed(officer, customer, "erasure")
+    revoke = portal.revoke
+
+    def fails(**kwargs):
+        monkeypatch.setattr(portal, "revoke", revoke)
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(portal, "revoke", fails)
+    with pytest.raises(RuntimeError):
+        services.dsr_fulfil(actor=officer, request_id=pk)
+    # The key is gone (fail closed), the record is not written yet.
+    assert Customer.objects.get(pk=customer.id).status == "active"
+    assert DataRequest.objects.get(pk=pk).status == "open"
+    # A hold placed now can keep nothing: the data is unreadable already. Fulfilling
+    # again completes the erasure record rather than leaving it half done for good.
+    holds.hold_set(actor=system, customer_id=customer.id, reason="Case 2025-18")
+    row = services.dsr_fulfil(actor=officer, request_id=pk)
+    assert row.outcome == "fulfilled"
+    assert Customer.objects.get(pk=customer.id).status == "erased"
+    assert not CustomerField.objects.filter(customer_id=customer.id).exists()

@@ -60,7 +60,10 @@ def dsr_file(*, actor: Actor, customer_id, kind: str) -> RequestRow:
     return row_of(row)
 
 
-def open_request(request_id) -> DataRequest:
+def open_request(request_id, *, seen_by: Actor | None = None) -> DataRequest:
+    """The request, locked, if it is open. With ``seen_by``, a request about a customer
+    that actor has no need to know is not found, open or closed: its state is theirs
+    to know no more than its customer."""
     try:
         pk = int(request_id)
     except (TypeError, ValueError):
@@ -68,7 +71,8 @@ def open_request(request_id) -> DataRequest:
     if not 0 < pk < 2**63:
         raise NotFound()
     row = DataRequest.objects.select_for_update().filter(pk=pk).first()
-    if row is None:
+    if row is None or (seen_by is not None and row.customer_id not in known_customers(
+            seen_by, [row.customer_id])):
         raise NotFound()
     if row.status != DataRequest.Status.OPEN:
         raise Conflict("This request is closed.")
@@ -123,12 +127,21 @@ def dsr_extend(*, actor: Actor, request_id, reason: str) -> RequestRow:
 
 @transaction.atomic
 def dsr_pause(*, actor: Actor, request_id) -> RequestRow:
-    """Stop the clock while the requester proves who they are."""
+    """Stop the clock while the requester proves who they are (GDPR Art. 12(6)): only
+    then, and only before the deadline. A requester already confirmed is waited for no
+    longer, and a pause after the deadline would move it after the fact, hiding the
+    breach (as an extension would, ``dsr_extend``)."""
     policy.require(actor, "privacy_request.manage")
     row = open_request(request_id)
     if row.paused_at is not None:
         raise Conflict("The clock of this request is paused already.")
-    row.paused_at = clock.now()
+    if row.identity_verified_at is not None:
+        raise Conflict("The requester's identity is confirmed: the clock no longer waits "
+                       "for it.")
+    now = clock.now()
+    if row.due_at is not None and now >= row.due_at:
+        raise Conflict("The deadline has passed; the clock cannot be paused after it.")
+    row.paused_at = now
     row.save(update_fields=["paused_at"])
     audit(actor, "privacy_request.pause", row)
     return row_of(row)
@@ -180,9 +193,7 @@ def dsr_confirm_identity(*, actor: Actor, request_id,
     if actor.is_system:
         raise PermissionDenied("A person confirms a requester's identity.",
                                permission="privacy_request.file")
-    row = open_request(request_id)
-    if row.customer_id not in known_customers(actor, [row.customer_id]):
-        raise NotFound()
+    row = open_request(request_id, seen_by=actor)
     if row.identity_verified_at is not None:
         raise Conflict("The requester's identity is confirmed already.")
     method, reason = dsr_identity.level_held(actor, row.customer_id), None

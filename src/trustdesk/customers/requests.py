@@ -112,9 +112,11 @@ def request_file(*, actor: Actor, kind: str, details: str = "") -> RequestRow:
 
 @transaction.atomic
 def my_identity_proved(*, actor: Actor) -> int:
-    """The signed-in customer has just verified in the portal: every open request of
-    theirs still waiting for their identity is confirmed, and its clock runs again.
-    Returns how many; nothing happens below the level requests need."""
+    """The signed-in customer has just verified in the portal: every open request they
+    filed there still waiting for their identity is confirmed, and its clock runs again.
+    Returns how many; nothing happens below the level requests need. A request staff
+    took by phone or letter is not among them: the customer proving who they are says
+    nothing of who made it (the member of staff confirms that, ``dsr_confirm_identity``)."""
     if not actor.is_customer or not actor.customer_id:
         raise PermissionDenied(detail=f"{actor.label} is not a signed-in customer")
     method = dsr_identity.level_held(actor, actor.customer_id)
@@ -122,7 +124,7 @@ def my_identity_proved(*, actor: Actor) -> int:
         return 0
     rows = list(DataRequest.objects.select_for_update().filter(
         customer_id=actor.customer_id, status=DataRequest.Status.OPEN,
-        identity_verified_at__isnull=True))
+        identity_verified_at__isnull=True, filed_by=""))
     for row in rows:
         dsr_identity.mark_verified(row, actor=actor, method=f"portal {method}")
         row.save(update_fields=["identity_verified_at", "identity_method", "identity_by",

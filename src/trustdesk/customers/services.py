@@ -38,7 +38,7 @@ from trustdesk.privacy import holds
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
 from trustdesk.search import services as search
-from trustdesk.vault import cards, tokens
+from trustdesk.vault import cards, keys, tokens
 
 
 def _check_writable(actor: Actor, names, *, known: bool, overwrite: bool = True,
@@ -150,6 +150,10 @@ def customer_update(
     confirmed (``dsr_identity.vouches``) stands in for the caller's verification, and is
     the one way to change a customer whose processing is restricted."""
     policy.require(actor, "customer.update")
+    if identity_request is not None:
+        # A request's word is a privacy officer's to act on (``dsr.services``), not a way
+        # round the caller's verification for whoever knows its number.
+        policy.require(actor, "privacy_request.manage")
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound()
@@ -200,6 +204,8 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
     the caller's verification.
     """
     policy.require(actor, "customer.erase")
+    if identity_request is not None:
+        policy.require(actor, "privacy_request.manage")  # as for ``customer_update``
     policy.require_reauthentication(actor)  # erasure cannot be undone
     # The reason outlives the key: no contact detail typed into it may stay behind.
     reason = without_personal_data((reason or "").strip())
@@ -211,8 +217,10 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
     if customer.status == Customer.Status.ERASED:
         raise Conflict("This customer has already been erased.")
     # A legal hold outranks an erasure request (GDPR Art. 17(3)(e)): nothing of theirs
-    # is destroyed until a privacy officer releases it.
-    if holds.is_held(customer.pk):
+    # is destroyed until a privacy officer releases it. An erasure whose key went
+    # already (its record's transaction failed) is completed: the hold can keep nothing.
+    if holds.is_held(customer.pk) and not keys.keystore().is_shredded(
+            subject_for(customer.pk)):
         raise Conflict("This customer's data is under a legal hold: it cannot be erased "
                        "until the hold is released.")
     # Asked on the caller's word, erasure is the one change that cannot be put right:
