@@ -169,9 +169,10 @@ class OffHours(Detector):
                     _shifted(e, pivot))
             team = world.teams.get(label, "")
             if team and team not in team_hist:
-                team_hist[team] = Counter(e.at.hour for q in world.by_actor
-                                          if world.teams.get(q) == team
-                                          for e in world.by_actor[q])
+                hist = Counter(e.at.hour for q in world.by_actor if world.teams.get(q) == team
+                               for e in world.by_actor[q])
+                total = sum(hist.values()) or 1
+                team_hist[team] = {h: hist.get(h, 0) / total for h in range(24)}
             for session in _sessions(evs, gap):
                 reads = [e for e in session if e.is_read]
                 if len(reads) < p["min_reads"]:
@@ -188,11 +189,9 @@ class OffHours(Detector):
                     outside = reads
                     off_person = None
                 off_business = sum(not world.in_business_hours(e) for e in reads) * 2 >= len(reads)
-                hist = team_hist.get(team)
-                if hist:
-                    total = sum(hist.values())
-                    share = median([hist.get(e.at.hour, 0) / total for e in reads])
-                    off_team = share < p["team_share"]
+                share = team_hist.get(team)
+                if share:
+                    off_team = median([share[e.at.hour] for e in reads]) < p["team_share"]
                 else:
                     off_team = off_business
                 if off_person is False:
@@ -272,14 +271,16 @@ class NoTicket(Detector):
                                                         after=after) for c in found):
                         seen[w][f"search:{e.ref}"] = (e, p["search_weight"],
                                                       _what(e) + ", leading to no ticket")
-            windows[label] = {w: list(v.values()) for w, v in seen.items()}
+            windows[label] = _sliding([x for v in seen.values() for x in v.values()],
+                                      start, width)
         totals = {label: {w: sum(x[1] for x in v) for w, v in ws.items()}
                   for label, ws in windows.items()}
-        n_windows = max(1, int((world.end - start) / width) + 1)
+        active = _active_windows(world, width)
         out = []
         for label, ws in windows.items():
+            # Only the windows each peer worked in: a week of holiday is no week of care.
             peer_values = [totals[q].get(w, 0.0) for q in world.peers(label)
-                           for w in range(n_windows)]
+                           for w in active[q]]
             for w, items in ws.items():
                 value = totals[label][w]
                 if value < p["min_customers"]:
@@ -293,6 +294,31 @@ class NoTicket(Detector):
                                          f"theirs in {p['window_days']:g} days; usually "
                                          f"{median(peer_values):g} in their role"))
         return merge(out, gap=p["merge_hours"] * HOUR)
+
+
+def _sliding(items: list[tuple[Event, float, str]], start: dt.datetime,
+             width: dt.timedelta) -> dict[int, list[tuple[Event, float, str]]]:
+    """For each window (numbered from ``start``), the heaviest run of ``items`` within
+    ``width`` of each other that ends in it: a slow habit split by a window's edge is
+    still counted whole."""
+    items = sorted(items, key=lambda x: (x[0].at, x[0].line))
+    best: dict[int, tuple[float, int, int]] = {}
+    j, total = 0, 0.0
+    for i, (e, weight, _) in enumerate(items):
+        total += weight
+        while items[j][0].at <= e.at - width:
+            total -= items[j][1]
+            j += 1
+        w = int((e.at - start) / width)
+        if total > best.get(w, (0.0,))[0]:
+            best[w] = (total, j, i)
+    return {w: items[j:i + 1] for w, (_, j, i) in best.items()}
+
+
+def _active_windows(world: World, width: dt.timedelta) -> dict[str, set[int]]:
+    """For each person, the windows (numbered from the trail's start) they worked in."""
+    return {label: {int((e.at - world.start) / width) for e in evs}
+            for label, evs in world.by_actor.items()}
 
 
 _UUIDISH = re.compile(r"^\d+$")
@@ -356,8 +382,10 @@ class Enumeration(Detector):
         return merge(out, gap=p["merge_hours"] * HOUR)
 
     def _sequential(self, label: str, evs: list[Event], width: dt.timedelta) -> list[Alert]:
-        numbered = [e for e in evs if e.allowed and _UUIDISH.match(e.object_id or "")
-                    and e.object_type in ("customer", "ticket", "attachment")]
+        # Customers' and attachments' numbers only: working a queue opens tickets in the
+        # order they arrived, which is consecutive numbers and no enumeration.
+        numbered = [e for e in evs if e.allowed and e.object_type in ("customer", "attachment")
+                    and _UUIDISH.match(e.object_id or "")]
         out, run = [], []
         for e in numbered:
             if run and (e.object_type != run[-1].object_type or e.at - run[-1].at > width
@@ -368,36 +396,44 @@ class Enumeration(Detector):
             run.append(e)
         if len(run) >= self.p["sequential_run"]:
             out.append(self._run_alert(label, run))
-        return out
+        # One ticket's attachments are numbered in a row too: a walk spans customers.
+        return [a for a, run in out if len({e.customer for e in run}) * 5 >= len(run) * 4]
 
-    def _run_alert(self, label, run):
+    def _run_alert(self, label, run) -> tuple[Alert, list[Event]]:
         return alert(self.name, label, 60 + 2 * len(run), [(e, _what(e)) for e in run],
                      summary=f"opened {len(run)} {run[0].object_type} records by consecutive "
-                             f"numbers ({run[0].object_id} to {run[-1].object_id})")
+                             f"numbers ({run[0].object_id} to {run[-1].object_id})"), list(run)
 
     def _guessing(self, label: str, evs: list[Event], width: dt.timedelta) -> list[Alert]:
         searches = [e for e in evs if e.action == "customer.list" and e.context.get("searched")]
-        out = []
+        episodes: list[list[Event]] = []
         j = 0
-        flagged_until = None
         for i, e in enumerate(searches):
+            if episodes and e.at - episodes[-1][-1].at <= width and \
+                    episodes[-1][-1] is searches[i - 1]:
+                episodes[-1].append(e)  # the guessing goes on
+                continue
             while searches[j].at < e.at - width:
                 j += 1
             window = searches[j:i + 1]
             values = {str(h) for s in window for h in (s.context.get("searched") or {}).values()}
             empty = sum(1 for s in window if not s.context.get("ids"))
-            limited = sum(1 for s in window if s.context.get("rate_limited"))
-            if flagged_until is not None and e.at <= flagged_until:
-                continue
+            limited = any(s.context.get("rate_limited") for s in window)
             if (len(values) >= self.p["min_guesses"]
                     and empty >= self.p["empty_share"] * len(window)) or (
                     limited and len(values) >= self.p["min_guesses"] / 2):
-                flagged_until = e.at + width
-                out.append(alert(self.name, label, 60 + 2 * len(values) + 10 * bool(limited), [
-                    (s, _what(s)) for s in window],
-                    summary=f"{len(values)} different values searched in "
-                            f"{self.p['window_minutes']:g} minutes, {empty} finding nobody"
-                            + (", stopped by the search limit" if limited else "")))
+                episodes.append(list(window))
+        out = []
+        for window in episodes:
+            values = {str(h) for s in window for h in (s.context.get("searched") or {}).values()}
+            empty = sum(1 for s in window if not s.context.get("ids"))
+            limited = any(s.context.get("rate_limited") for s in window)
+            minutes = (window[-1].at - window[0].at).total_seconds() / 60
+            out.append(alert(self.name, label, 60 + 2 * len(values) + 10 * limited, [
+                (s, _what(s)) for s in window],
+                summary=f"{len(values)} different values searched in {minutes:.0f} minutes, "
+                        f"{empty} finding nobody"
+                        + (", stopped by the search limit" if limited else "")))
         return out
 
 
@@ -561,10 +597,10 @@ class Departure(Detector):
             lines = [(e, _what(e) + " after " + what) for e in after]
             score = 90 if after else 0
             recent_w = sum(self._weight(e) for e in recent)
-            usual = self._usual(world, label, base_start, window_start)
+            usual = self._usual(world, label, base_start, window_start, t)
             days_active = len({e.local.date() for e in recent}) or 1
             per_day = recent_w / days_active
-            if recent_w >= p["min_reads"] and per_day >= p["ratio"] * max(usual, 1):
+            if usual and recent_w >= p["min_reads"] and per_day >= p["ratio"] * usual:
                 score = max(score, min(95, 55 + 10 * per_day / max(usual, 1)))
                 heavy = sorted(recent, key=lambda e: -self._weight(e))
                 lines += [(e, _what(e) + f" before {what}") for e in heavy]
@@ -575,7 +611,7 @@ class Departure(Detector):
                     + (f"; {len(after)} actions after it" if after else ""))))
         return merge(out, gap=p["merge_hours"] * HOUR)
 
-    def _usual(self, world: World, label: str, start, end) -> float:
+    def _usual(self, world: World, label: str, start, end, until) -> float:
         """Their usual weighted reads per active day before the window, or their
         role's when they have too little history."""
         def per_day(who, a, b):
@@ -587,7 +623,8 @@ class Departure(Detector):
         own = per_day(label, start, end)
         if len(own) >= 5:
             return median(own)
-        return median([v for q in world.peers(label) for v in per_day(q, start, end)])
+        # Too little history of their own: their role's usual day, over the same days.
+        return median([v for q in world.peers(label) for v in per_day(q, start, until)])
 
 
 def _ua_family(agent: str) -> str:
@@ -679,7 +716,7 @@ class GuardOverrides(Detector):
                 elif e.overridden:
                     d[("overrides", w)].append(e)
             per[label] = d
-        n = max(1, int((world.end - world.start) / width) + 1)
+        active = _active_windows(world, width)
         out = []
         for label, d in per.items():
             peers = world.peers(label)
@@ -687,7 +724,7 @@ class GuardOverrides(Detector):
                 minimum = p["min_blocks"] if kind == "blocks" else p["min_overrides"]
                 if len(evs) < minimum:
                     continue
-                peer = [len(per[q].get((kind, x), ())) for q in peers for x in range(n)]
+                peer = [len(per[q].get((kind, x), ())) for q in peers for x in active[q]]
                 z = robust_z(len(evs), peer, floor=1.0)
                 if z < p["peer_z"]:
                     continue

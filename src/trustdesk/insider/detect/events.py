@@ -53,6 +53,28 @@ class Event:
     context: dict = field(default_factory=dict)
     local: dt.datetime | None = None  # set by ``World``: the time where the actor is
 
+    # Derived once, read by every detector:
+    customer: str = field(init=False, default="")  # the one customer concerned, if any
+    is_view: bool = field(init=False, default=False)  # a customer opened or revealed
+    is_search: bool = field(init=False, default=False)  # searched by value or words
+    is_export: bool = field(init=False, default=False)
+    is_read: bool = field(init=False, default=False)  # views, searches, exports, downloads
+
+    def __post_init__(self) -> None:
+        action, allowed = self.action, self.outcome == "allowed"
+        if self.object_type == "customer" and self.object_id:
+            self.customer = self.object_id
+        else:
+            value = self.context.get("customer")
+            self.customer = "" if value is None else str(value)
+        self.is_view = allowed and action in VIEWS
+        self.is_search = action == SEARCH and bool(
+            self.context.get("searched") or self.context.get("words")
+            or self.context.get("match"))
+        self.is_export = allowed and action.endswith(".export")
+        self.is_read = (self.is_view or self.is_export or action == SEARCH
+                        or (allowed and action == DOWNLOAD))
+
     @property
     def ref(self) -> str:
         """How evidence names this event: its uid, else its id, else its line."""
@@ -63,44 +85,15 @@ class Event:
         return self.outcome == "allowed"
 
     @property
-    def customer(self) -> str:
-        """The one customer concerned, if any."""
-        if self.object_type == "customer" and self.object_id:
-            return self.object_id
-        return _text(self.context.get("customer"))
-
-    @property
     def customers(self) -> list[str]:
         """Every customer the event names: the one concerned, or those listed."""
-        one = self.customer
-        if one:
-            return [one]
+        if self.customer:
+            return [self.customer]
         for key in ("customers", "ids") if self.object_type == "customer" else ("customers",):
             listed = self.context.get(key)
             if isinstance(listed, list):
                 return [_text(c) for c in listed if c]
         return []
-
-    @property
-    def is_view(self) -> bool:
-        return self.action in VIEWS and self.allowed
-
-    @property
-    def is_search(self) -> bool:
-        """A search by value or words (a plain listing is not one)."""
-        return self.action == SEARCH and bool(
-            self.context.get("searched") or self.context.get("words")
-            or self.context.get("match"))
-
-    @property
-    def is_export(self) -> bool:
-        return self.action.endswith(".export") and self.allowed
-
-    @property
-    def is_read(self) -> bool:
-        """Customer data read: views, reveals, searches, exports, downloads."""
-        return (self.is_view or self.is_export or (self.action == DOWNLOAD and self.allowed)
-                or self.action == SEARCH)
 
     @property
     def break_glass(self) -> bool:
@@ -113,15 +106,20 @@ class Event:
 
 
 def _time(value, lineno: int) -> dt.datetime:
-    if not isinstance(value, str) or not value:
+    if type(value) is not str or not value:
         raise MalformedEvent(lineno, "'at' must be an ISO time")
     try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise MalformedEvent(lineno, f"'at' is not an ISO time: {value[:40]!r}") from None
     if moment.tzinfo is None:
         raise MalformedEvent(lineno, "'at' has no time zone")
-    return moment.astimezone(dt.UTC)
+    return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)
+
+
+def _str(data: dict, key: str) -> str:
+    value = data.get(key)
+    return value if type(value) is str else ("" if value is None else str(value))
 
 
 def parse_line(text: str, lineno: int) -> Event:
@@ -129,38 +127,36 @@ def parse_line(text: str, lineno: int) -> Event:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise MalformedEvent(lineno, f"not valid JSON ({exc.msg} at column "
-                                     f"{exc.colno})") from None
-    if not isinstance(data, dict):
+        raise MalformedEvent(lineno, f"not valid JSON ({getattr(exc, 'msg', exc)} at column "
+                                     f"{getattr(exc, 'colno', '?')})") from None
+    if type(data) is not dict:
         raise MalformedEvent(lineno, "not a JSON object")
     action = data.get("action")
-    if not isinstance(action, str) or not action:
+    if type(action) is not str or not action:
         raise MalformedEvent(lineno, "'action' is missing")
     actor = data.get("actor")
-    if isinstance(actor, str):
+    if type(actor) is str:
         actor = {"label": actor}
-    if not isinstance(actor, dict):
+    if type(actor) is not dict:
         raise MalformedEvent(lineno, "'actor' must be an object")
-    label, user_id = _text(actor.get("label")), _text(actor.get("user_id"))
+    label, user_id = _str(actor, "label"), _str(actor, "user_id")
     if not label and not user_id:
         raise MalformedEvent(lineno, "'actor' has neither label nor user_id")
     obj = data.get("object") or {}
-    if not isinstance(obj, dict):
+    if type(obj) is not dict:
         raise MalformedEvent(lineno, "'object' must be an object")
     context = data.get("context") or {}
-    if not isinstance(context, dict):
+    if type(context) is not dict:
         raise MalformedEvent(lineno, "'context' must be an object")
     fields = data.get("fields") or ()
-    if not isinstance(fields, list | tuple):
+    if type(fields) not in (list, tuple):
         raise MalformedEvent(lineno, "'fields' must be a list")
     return Event(
-        line=lineno, at=_time(data.get("at"), lineno), action=action,
-        actor=label or f"user:{user_id}", actor_kind=_text(actor.get("kind")), user_id=user_id,
-        id=_text(data.get("id")), uid=_text(data.get("uid")),
-        object_type=_text(obj.get("type")), object_id=_text(obj.get("id")),
-        outcome=_text(data.get("outcome")) or "allowed", ip=_text(data.get("ip")),
-        user_agent=_text(data.get("user_agent")), reason=_text(data.get("reason")),
-        fields=tuple(_text(f) for f in fields), context=context)
+        lineno, _time(data.get("at"), lineno), action, label or f"user:{user_id}",
+        _str(actor, "kind"), user_id, _str(data, "id"), _str(data, "uid"),
+        _str(obj, "type"), _str(obj, "id"), _str(data, "outcome") or "allowed",
+        _str(data, "ip"), _str(data, "user_agent"), _str(data, "reason"),
+        tuple(f if type(f) is str else str(f) for f in fields), context)
 
 
 def read_events(lines: Iterable[str | bytes], *, max_errors: int = 20) -> list[Event]:
@@ -184,8 +180,12 @@ def read_events(lines: Iterable[str | bytes], *, max_errors: int = 20) -> list[E
                 break
     if errors:
         raise MalformedEvent.many(errors)
-    events.sort(key=lambda e: (e.at, e.line))
+    events.sort(key=_order)
     return events
+
+
+def _order(e: Event):
+    return e.at, e.line
 
 
 def iter_file(path) -> Iterator[bytes]:

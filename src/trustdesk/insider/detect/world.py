@@ -80,8 +80,8 @@ class World:
 
     def in_business_hours(self, e: Event) -> bool:
         hours = self.settings.business_hours
-        moment = e.at.astimezone(_zone(hours.timezone if hours.fixed_zone
-                                       else self.timezone(e.actor)))
+        moment = (e.at.astimezone(_zone(hours.timezone)) if hours.fixed_zone or e.local is None
+                  else e.local)
         if moment.date() in hours.holidays or moment.isoweekday() not in hours.days:
             return False
         minute = moment.hour * 60 + moment.minute
@@ -93,9 +93,13 @@ class World:
         if label not in self._ticket:
             out: dict[str, list[dt.datetime]] = defaultdict(list)
             for e in self.by_actor.get(label, ()):
-                if e.action in TICKET_WORK or (e.action.startswith("ticket.") and e.allowed):
-                    for c in e.customers:
-                        out[c].append(e.at)
+                if e.action in TICKET_WORK or (e.action.startswith("ticket.")
+                                               and e.outcome == "allowed"):
+                    if e.customer:
+                        out[e.customer].append(e.at)
+                    else:
+                        for c in e.customers:
+                            out[c].append(e.at)
             self._ticket[label] = dict(out)
         return self._ticket[label]
 
