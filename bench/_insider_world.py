@@ -6,7 +6,8 @@ Ordinary work: shifts that start at each person's own hour, a lunch break, weeke
 (Asia-Pacific covers weekends by rotation), ticket-driven customer views (the queue
 listed, the ticket opened, the customer opened, a reply or a note, now and then an
 attachment or a revealed field), callers looked up by a search and then given a ticket
-(or not), colleagues' customers opened during a hand-over, one busy incident day per team,
+(or not), colleagues' customers opened during a hand-over (now and then one nobody had a
+ticket for), one busy incident day per team,
 on-call nights, public holidays, vacations (up to sixteen days), new joiners with a week
 or two of history, billing's daily report exports, browser updates, sign-ins from the
 office, from home and now and then from a hotel, the odd blocked reply and verification
@@ -202,7 +203,7 @@ def _search(trail: Trail, p: Person, at: dt.datetime, found: list[str], *, ip=No
         fields=["full_name", "email"] if found else [], ip=ip)
 
 
-def _day(trail: Trail, p: Person, day: int, busy: bool):
+def _day(trail: Trail, p: Person, day: int, busy: bool, team_of: dict):
     rng = trail.rng
     if not _works(p, day):
         return
@@ -241,8 +242,10 @@ def _day(trail: Trail, p: Person, day: int, busy: bool):
                 trail.add(now + dt.timedelta(minutes=3), p, "ticket.create", "ticket",
                           trail.ticket_id, ctx={"customer": c, "attachments": 0}, ip=ip)
         elif roll < 0.075:  # a colleague's customer, during a hand-over
-            trail.add(now, p, "customer.view", "customer", trail.customer(),
-                      fields=["full_name"], ip=ip)
+            mates = [q for q in team_of[p.team] if q is not p and q.handled]
+            c = rng.choice(rng.choice(mates).handled[-40:]) if mates and rng.random() < 0.8 \
+                else trail.customer()  # now and then a customer nobody had a ticket for
+            trail.add(now, p, "customer.view", "customer", c, fields=["full_name"], ip=ip)
         elif roll < 0.09 and p.handled:  # a customer they had a ticket for
             trail.add(now, p, "customer.view", "customer", rng.choice(p.handled[-200:]),
                       fields=["full_name"], ip=ip)
@@ -311,9 +314,10 @@ def month(seed: int, plant=SCENARIOS) -> tuple[list[str], dict, list[Person]]:
     if dormant:  # silent after its first days: the person moved on, the account stayed
         dormant.last_day = rng.randrange(2, 5)
     busy = {team: rng.randrange(DAYS) for team in TEAMS}
+    team_of = {team: [p for p in staff if p.team == team] for team in TEAMS}
     for day in range(DAYS):
         for p in staff:
-            _day(trail, p, day, busy[p.team] == day)
+            _day(trail, p, day, busy[p.team] == day, team_of)
     for name, p in chosen.items():
         planted[name] = (p.label, *globals()[f"_plant_{name}"](trail, p))
     return trail.lines(), planted, staff

@@ -8,6 +8,7 @@ one (``merge``): one alert per person, per detector, per window."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -148,8 +149,9 @@ def mad(values, centre: float | None = None) -> float:
 
 def robust_z(value: float, values, *, floor: float = 1.0) -> float:
     """How far ``value`` lies above the bulk of ``values``, in robust standard
-    deviations (1.4826 × MAD), the spread never taken below ``floor`` nor a fifth of
-    the median — so a quiet baseline does not turn every small count into a surprise."""
+    deviations (1.4826 × MAD), the spread never taken below ``floor``, a fifth of the
+    median, nor the square root of the median (the chance spread of a count) — so a
+    quiet baseline does not turn every small count into a surprise."""
     centre = median(values)
-    spread = max(1.4826 * mad(values, centre), 0.2 * centre, floor)
+    spread = max(1.4826 * mad(values, centre), 0.2 * centre, math.sqrt(max(centre, 0)), floor)
     return (value - centre) / spread

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from collections import Counter, defaultdict
 
@@ -238,10 +239,15 @@ class NoTicket(Detector):
         "before_days": Param(30, "ticket work this long before a read gives it a reason"),
         "after_hours": Param(4, "ticket work this long after a read gives it a reason "
                                 "(a caller looked up, then a ticket opened)"),
+        "team_handover": Param(True, "a customer someone in the same team did ticket work "
+                                     "on has a reason too (a hand-over)"),
+        "handover_days": Param(7, "how recent that colleague's ticket work must be"),
         "window_days": Param(7, "the window over which reads without a reason are counted"),
         "min_customers": Param(6, "reads without a reason in a window below which nothing "
                                   "is judged"),
         "peer_z": Param(4.0, "how many robust deviations above their role's usual count"),
+        "own_z": Param(4.0, "how many robust deviations above their own other windows — "
+                            "judged with at least half of ``peer_z`` above their role"),
         "break_glass_weight": Param(3.0, "what one read breaking the glass counts for"),
         "search_weight": Param(0.5, "what one search leading to no ticket counts for"),
         "merge_hours": Param(24 * 8, "alerts closer than this become one"),
@@ -250,6 +256,7 @@ class NoTicket(Detector):
     def run(self, world: World) -> list[Alert]:
         p = self.p
         before, after = p["before_days"] * DAY, p["after_hours"] * HOUR
+        handover = p["handover_days"] * DAY
         width = p["window_days"] * DAY
         start = world.start
         windows: dict[str, dict[int, list[tuple[Event, float, str]]]] = {}
@@ -263,6 +270,10 @@ class NoTicket(Detector):
                                                _what(e) + " (no need to know)")
                     elif not world.has_ticket_context(label, e.customer, e.at,
                                                       before=before, after=after):
+                        if p["team_handover"] and world.has_ticket_context(
+                                label, e.customer, e.at, before=handover, after=after,
+                                team=True):
+                            continue  # a colleague's customer, taken over
                         seen[w].setdefault(e.customer, (e, 1.0, _what(e) + " with no ticket "
                                                         "of theirs"))
                 elif e.is_search and e.allowed:
@@ -286,7 +297,10 @@ class NoTicket(Detector):
                 if value < p["min_customers"]:
                     continue
                 z = robust_z(value, peer_values, floor=1.0)
-                if z < p["peer_z"]:
+                # Their own other weeks, where they worked: a habit that changed.
+                own = [totals[label].get(x, 0.0) for x in active[label] if x != w]
+                z_own = robust_z(value, own, floor=1.0) if len(own) >= 2 else 0.0
+                if z < p["peer_z"] and not (z >= 0.6 * p["peer_z"] and z_own >= p["own_z"]):
                     continue
                 out.append(alert(self.name, label, 45 + 3 * z + 2 * value,
                                  [(e, what) for e, _, what in items],
@@ -575,24 +589,25 @@ class Departure(Detector):
             label = world.label_of_user.get(uid)
             if e.action == "agent.update" and label:
                 if e.context.get("is_active") is False:
-                    yield label, e, "the account was disabled"
+                    yield label, e, "the account was disabled", True
                 old = role.get(uid) or world.settings.people.get(label, {}).get("role")
                 if (new_role and old and "role" in e.fields
                         and ROLE_RANK.get(new_role, 0) < ROLE_RANK.get(old, 0)):
-                    yield label, e, f"the role went from {old} to {new_role}"
+                    yield label, e, f"the role went from {old} to {new_role}", False
             if new_role:
                 role[uid] = new_role
 
     def run(self, world: World) -> list[Alert]:
         p = self.p
         out = []
-        for label, change, what in self._changes(world):
+        for label, change, what, disabled in self._changes(world):
             evs = world.by_actor.get(label, [])
             t = change.at
             window_start = t - p["before_days"] * DAY
             base_start = window_start - p["baseline_days"] * DAY
             recent = [e for e in evs if window_start <= e.at < t and e.is_read]
-            after = [e for e in evs if e.at > t and e.action != "auth.logout"
+            # After a role reduction work goes on; after a disable nothing should.
+            after = [e for e in evs if disabled and e.at > t and e.action != "auth.logout"
                      and (e.is_read or e.action.startswith(("ticket.", "customer.")))]
             lines = [(e, _what(e) + " after " + what) for e in after]
             score = 90 if after else 0
@@ -699,7 +714,8 @@ class GuardOverrides(Detector):
         "min_blocks": Param(5, "blocked replies in the window below which nothing is judged"),
         "min_overrides": Param(3, "verification overrides in the window below which nothing "
                                   "is judged"),
-        "peer_z": Param(4.0, "how many robust deviations above their role"),
+        "peer_z": Param(4.0, "how many chance deviations above the count their role's rate "
+                             "gives for as much work"),
         "merge_hours": Param(24 * 7, "alerts closer than this become one"),
     }
 
@@ -707,32 +723,39 @@ class GuardOverrides(Detector):
         p = self.p
         width = p["window_days"] * DAY
         per: dict[str, dict[tuple[str, int], list[Event]]] = {}
+        work: dict[str, Counter] = {}  # events per window: how much they did
         for label, evs in world.by_actor.items():
             d: dict[tuple[str, int], list[Event]] = defaultdict(list)
+            n: Counter = Counter()
             for e in evs:
                 w = int((e.at - world.start) / width)
+                n[w] += 1
                 if e.action == REPLY_BLOCKED:
                     d[("blocks", w)].append(e)
                 elif e.overridden:
                     d[("overrides", w)].append(e)
-            per[label] = d
-        active = _active_windows(world, width)
+            per[label], work[label] = d, n
         out = []
         for label, d in per.items():
             peers = world.peers(label)
-            for (kind, _w), evs in d.items():
+            for (kind, w), evs in d.items():
                 minimum = p["min_blocks"] if kind == "blocks" else p["min_overrides"]
                 if len(evs) < minimum:
                     continue
-                peer = [len(per[q].get((kind, x), ())) for q in peers for x in active[q]]
-                z = robust_z(len(evs), peer, floor=1.0)
+                # Someone who works more meets the guard more: compare rates. The count
+                # expected at their role's usual rate, and its chance spread (Poisson).
+                rate = median([len(per[q].get((kind, x), ())) / n
+                               for q in peers for x, n in work[q].items() if n])
+                expected = rate * work[label][w]
+                z = (len(evs) - expected) / math.sqrt(max(expected, 1.0))
                 if z < p["peer_z"]:
                     continue
                 words = "blocked replies" if kind == "blocks" else "verification overrides"
                 out.append(alert(self.name, label, 50 + 3 * z + 2 * len(evs),
                                  [(e, _what(e)) for e in evs],
                                  summary=f"{len(evs)} {words} in {p['window_days']:g} days; "
-                                         f"usually {median(peer):g} in their role"))
+                                         f"{expected:.1f} expected at their role's rate for "
+                                         "as much work"))
         return merge(out, gap=p["merge_hours"] * HOUR)
 
 

@@ -103,9 +103,29 @@ class World:
             self._ticket[label] = dict(out)
         return self._ticket[label]
 
+    def team_ticket_times(self, label: str) -> dict[str, list[dt.datetime]]:
+        """For each customer, when someone else in ``label``'s team did ticket work on
+        them: a colleague's customer opened during a hand-over has a reason too."""
+        team = self.teams.get(label)
+        if not team:
+            return {}
+        key = f"team:{team}"
+        if key not in self._ticket:
+            out: dict[str, list[dt.datetime]] = defaultdict(list)
+            for member in self.by_actor:
+                if self.teams.get(member) == team:
+                    for c, times in self.ticket_times(member).items():
+                        out[c].extend(times)
+            self._ticket[key] = {c: sorted(t) for c, t in out.items()}
+        return self._ticket[key]
+
     def has_ticket_context(self, label: str, customer: str, at: dt.datetime, *,
-                           before: dt.timedelta, after: dt.timedelta) -> bool:
-        times = self.ticket_times(label).get(customer)
+                           before: dt.timedelta, after: dt.timedelta,
+                           team: bool = False) -> bool:
+        """Whether ``label`` (or, with ``team``, anyone in their team) did ticket work on
+        ``customer`` from ``before`` before ``at`` to ``after`` after it."""
+        times = (self.team_ticket_times(label) if team else self.ticket_times(label)
+                 ).get(customer)
         if not times:
             return False
         i = bisect.bisect_left(times, at - before)
