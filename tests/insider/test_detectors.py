@@ -252,3 +252,23 @@ def test_a_detector_can_be_switched_off_and_tuned(normal_lines):
                 if a["detector"] == "enumeration"]
     assert not run(t, only="enumeration", extra="detectors:\n  enumeration: "
                                                 "{min_customers: 100}\n")
+
+
+def test_no_ticket_accepts_a_colleagues_customer_taken_over():
+    t = Trail().normal()
+    mate = "agent1@example.org"
+    for d in range(7, 14):
+        for k in range(3):
+            c = t.ticket_work(day(d, 9 + k), mate)
+            t.add(day(d, 15 + k / 2), SNOOP, "customer.view", "customer", c)
+    assert run(t, only="no_ticket") == []
+    assert _alerts_on(run(t, only="no_ticket", extra="detectors:\n  no_ticket: "
+                                                     "{team_handover: false}\n"))
+
+
+def test_work_after_a_role_reduction_is_no_departure():
+    t = Trail().normal(days=21)
+    t.add(day(1), "admin@example.org", "agent.create", "agent", 13, user_id=2,
+          ctx={"role": "senior_agent"})
+    _disable(t, day(10, 18), 13, fields=["role"], role="agent", is_active=True)
+    assert run(t, only="departure") == []
