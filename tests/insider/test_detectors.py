@@ -146,7 +146,9 @@ def test_bulk_export_fires_on_a_day_of_exports_and_downloads():
 
 
 def test_dormant_fires_when_a_silent_account_wakes_up_and_not_after_a_holiday():
-    away = {SNOOP: set(range(3, 27)), "agent2@example.org": set(range(4, 15))}
+    # agent2 has two weeks off; agent5 a long leave, back to their tickets.
+    away = {SNOOP: set(range(3, 27)), "agent2@example.org": set(range(4, 15)),
+            "agent5@example.org": set(range(2, 27))}
     t = Trail().normal(days=35, skip=away)
     for k in range(40):
         t.add(day(29, 22) + dt.timedelta(minutes=k), SNOOP, "customer.view", "customer",

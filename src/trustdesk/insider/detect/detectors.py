@@ -515,8 +515,9 @@ class BulkExport(Detector):
 
 class Dormant(Detector):
     name = "dormant"
-    explanation = ("An account silent for weeks suddenly reads customer data — more in its "
-                   "first days back than its own usual day, or from a new address.")
+    explanation = ("An account silent for weeks suddenly reads customer data — not its old "
+                   "ticket work at its old pace from a known address, but reads without "
+                   "tickets, more than its usual day, or from a new address.")
     params = {
         "dormant_days": Param(21, "silence this long makes an account dormant"),
         "return_days": Param(2, "the days after its return that are looked at"),
@@ -542,7 +543,14 @@ class Dormant(Detector):
                 known_ips = {x.ip for x in before if x.ip}
                 new_ip = bool({x.ip for x in back if x.ip} - known_ips)
                 per_day = len(reads) / p["return_days"]
-                if usual and per_day < usual and not new_ip:
+                # Someone back from leave goes back to their tickets; an account woken by
+                # somebody else is used to read. Ticket work, at no more than twice their
+                # usual pace, from a known address, is a return.
+                viewed = [x for x in reads if x.customer]
+                worked = sum(world.has_ticket_context(label, x.customer, x.at, before=DAY,
+                                                      after=4 * HOUR) for x in viewed)
+                ticket_driven = viewed and worked * 2 >= len(viewed)
+                if ticket_driven and not new_ip and per_day <= 2 * max(usual, 1):
                     continue
                 score = 50 + min(25, silence.days - p["dormant_days"]) + 15 * new_ip + min(
                     10, per_day / max(usual, 1))
