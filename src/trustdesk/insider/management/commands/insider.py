@@ -48,8 +48,8 @@ class Command(BaseCommand):
         except detect.InsiderError as exc:
             raise CommandError(str(exc)) from None
         for a in alerts:
-            self.stdout.write(json.dumps(a.as_json(), ensure_ascii=False,
-                                         separators=(",", ":")))
+            # ASCII only: a line separator in a label or a reason stays one line.
+            self.stdout.write(json.dumps(a.as_json(), separators=(",", ":")))
 
     def _detectors(self, **_):
         for name, cls in detect.KNOWN.items():
