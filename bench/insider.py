@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -121,6 +122,7 @@ def run(seeds) -> dict:
         "days": world.DAYS, "recall": recall,
         "false_alerts_per_agent_month": round(sum(false_rates) / len(false_rates), 3),
         "seconds": round(max(seconds), 2), "cpu_seconds": round(max(cpu_seconds), 2),
+        "load_average": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
         "events": events,
         "detected_by": {k: dict(v) for k, v in detected_by.items()},
         "false_alerts_by_detector": dict(by_detector),
