@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "trustdesk.mailgateway",
     "trustdesk.retention",
     "trustdesk.dsr",
+    "trustdesk.insider",
     "trustdesk.api",
     "trustdesk.portal",
     "trustdesk.config",
