@@ -21,7 +21,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from trustdesk.customers import delivery, names, notices, organisations, portal, verified
+from trustdesk.customers import consent, delivery, names, notices, organisations, portal, verified
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, open_field, seal_field
 from trustdesk.customers.reveal import clean_reason, without_personal_data
@@ -100,19 +100,32 @@ def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None
                                value=value)
 
 
+def remove_fields(customer: Customer, names: list[str]) -> None:
+    """Remove fields as a write of ``None`` does (``customers.consent``: consent withdrawn
+    or an objection). The caller holds the customer's row lock and audits it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise Conflict("Fields are removed inside the use case's transaction.")
+    _write_fields(customer, dict.fromkeys(names))
+    customer.save(update_fields=["updated_at"])
+
+
 @transaction.atomic
-def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProfile:
+def customer_create(*, actor: Actor, profile: Mapping[str, Any],
+                    consent_how: str | None = None) -> CustomerProfile:
     """Create a customer. Raises ``UndeclaredField``, ``MissingRequiredField``,
     ``InvalidFieldValue`` or ``SensitiveAuthenticationData`` (naming the field) before
-    anything is written."""
+    anything is written; a consent-based field needs ``consent_how`` (how the customer
+    gave it: recorded as their consent)."""
     policy.require(actor, "customer.create")
     # The input's shape first (an undeclared field, a security code: never stored), then
     # the policy: a new customer is nobody's yet, so its answer per field is what counts.
     cleaned = validate_profile(get_inventory(), profile)
     _check_writable(actor, profile.keys(), known=True, overwrite=False)
+    consents = consent.check_writes(actor, None, cleaned, consent_how=consent_how)
     # Writing from an organisation's domain makes the new customer one of its people.
     customer = Customer.objects.create(organisation_id=organisations.for_email(
         cleaned.get("email")))
+    consent.grant_for_writes(actor, customer, consents, consent_how)
     _write_fields(customer, cleaned)
     record(actor=actor, action="customer.create", object_type="customer",
            object_id=customer.pk, fields=[k for k, v in cleaned.items() if v is not None],
@@ -125,7 +138,7 @@ def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProf
 def customer_update(
     *, actor: Actor, customer_id: uuid.UUID, changes: Mapping[str, Any],
     break_glass: bool = False, reason: str | None = None,
-    verification_override: str | None = None,
+    verification_override: str | None = None, consent_how: str | None = None,
 ) -> CustomerProfile:
     """Change some profile fields; ``None`` or an empty value removes an optional field.
 
@@ -136,7 +149,8 @@ def customer_update(
     payment details needs the caller verified (``verified.require_level``, raising
     ``VerificationRequired``) or ``verification_override`` with a reason; the old email
     or phone is told of the change, and a new email address ends every portal session
-    and unused sign-in link of the old one."""
+    and unused sign-in link of the old one. A consent-based field is written only with
+    the customer's consent on record, or ``consent_how`` recording it now."""
     policy.require(actor, "customer.update")
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
@@ -148,6 +162,7 @@ def customer_update(
                              reason=reason)
     existing = {name: "" for name in customer.fields.values_list("name", flat=True)}
     cleaned = validate_profile(get_inventory(), changes, existing=existing)
+    consents = consent.check_writes(actor, customer.pk, cleaned, consent_how=consent_how)
     override = verified.require_level(
         actor=actor, customer_id=customer.pk, actions=verified.actions_for_fields(cleaned),
         override_reason=verification_override)
@@ -155,6 +170,7 @@ def customer_update(
     if _email_changes(customer, cleaned):
         # The portal is entered through the mailbox: the old one's reader must lose it.
         portal.revoke(actor=actor, customer_id=customer.pk, reason="email_change")
+    consent.grant_for_writes(actor, customer, consents, consent_how)
     _write_fields(customer, cleaned)
     customer.save(update_fields=["updated_at"])
     glass = reason is not None
