@@ -269,8 +269,8 @@ def test_objecting_to_a_fields_purpose_removes_it_and_keeps_it_out(own_inventory
 
 def test_nothing_is_allowed_for_an_undeclared_purpose_or_a_restricted_customer(
         make_customer):
-    from trustdesk.customers.models import Customer
     from trustdesk.core import clock
+    from trustdesk.customers.models import Customer
 
     ada = make_customer()
     assert consent_selectors.allowed(ada.id, "satisfaction_surveys")
@@ -315,3 +315,28 @@ def test_roles_without_consent_manage_are_refused(make_user, make_customer):
             consent.consent_give(actor=actor_for_user(make_user(role)), customer_id=lin.id,
                                  purpose="field:preferred_language", how="phone")
     assert not Consent.objects.exists()
+
+
+def test_a_legal_hold_keeps_the_value_while_the_consent_is_withdrawn(make_customer, system):
+    from trustdesk.retention import holds as legal_holds
+
+    lin = make_customer(preferred_language="zh", consent_how="phone")
+    legal_holds.hold_set(actor=system, customer_id=lin.id, reason="Case 12")
+    row = Consent.objects.get(customer_id=lin.id)
+    consent.consent_withdraw(actor=system, customer_id=lin.id, consent_id=row.pk,
+                             how="email")
+    assert CustomerField.objects.filter(customer_id=lin.id,
+                                        name="preferred_language").exists()
+    assert not consent_selectors.allowed(lin.id, "field:preferred_language")
+    [withdrawn] = _events("consent.withdraw")
+    assert withdrawn["context"]["kept_for_hold"] == "preferred_language"
+    assert not withdrawn.get("fields")
+
+
+@pytest.mark.parametrize("raw", ["²", "١", "-3", "0", str(2**64), "3.0", "", None])
+def test_odd_consent_ids_are_not_found(raw, make_customer, system):
+    lin = make_customer(preferred_language="zh", consent_how="phone")
+    with pytest.raises(NotFound):
+        consent.consent_withdraw(actor=system, customer_id=lin.id, consent_id=raw,
+                                 how="email")
+    assert Consent.objects.get(customer_id=lin.id).withdrawn_at is None

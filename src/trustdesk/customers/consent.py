@@ -32,6 +32,7 @@ from trustdesk.customers.consent_selectors import (
 )
 from trustdesk.customers.models import Consent, Customer, Method, Objection, subject_for
 from trustdesk.customers.visibility import decisions
+from trustdesk.privacy import holds
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.purposes import FIELD_PURPOSE, PurposeSpec
 
@@ -129,11 +130,26 @@ def consent_give(*, actor: Actor, customer_id: uuid.UUID, purpose: str,
                      None if actor.is_customer else wording)
 
 
-def _remove_field(actor: Actor, customer: Customer, name: str) -> None:
+def _remove(customer: Customer, spec: PurposeSpec | None) -> tuple[list[str], dict]:
+    """A field's value goes with its consent or an objection — unless a legal hold keeps
+    the customer's data (GDPR Art. 17(3)(e)): then it is kept, unused, until released.
+    Returns (fields removed, audit context)."""
+    if spec is None or not spec.field:
+        return [], {}
+    if holds.is_held(customer.pk):
+        return [], {"kept_for_hold": spec.field}
     # services imports this module for its write check; imported here to break the loop.
     from trustdesk.customers import services
 
-    services.remove_fields(customer, [name])
+    services.remove_fields(customer, [spec.field])
+    return [spec.field], {}
+
+
+def _consent_id(raw) -> int | None:
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+        return None  # a number a form or path could not hold: not found, as a wrong one
+    return int(text)
 
 
 def consent_withdraw(*, actor: Actor, customer_id: uuid.UUID, consent_id: int,
@@ -143,8 +159,9 @@ def consent_withdraw(*, actor: Actor, customer_id: uuid.UUID, consent_id: int,
     _count(actor)
     with transaction.atomic():
         customer = _customer(actor, customer_id)
-        row = Consent.objects.select_for_update().filter(
-            pk=consent_id, customer=customer).first() if str(consent_id).isdigit() else None
+        wanted = _consent_id(consent_id)
+        row = None if wanted is None else Consent.objects.select_for_update().filter(
+            pk=wanted, customer=customer).first()
         if row is None:
             raise NotFound()
         spec = get_inventory().purpose(row.purpose)
@@ -157,12 +174,10 @@ def consent_withdraw(*, actor: Actor, customer_id: uuid.UUID, consent_id: int,
         row.withdrawn_at, row.withdrawn_by, row.withdrawal_method = (
             clock.now(), actor.label, method)
         row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_method"])
-        removed = [spec.field] if spec is not None and spec.field else []
-        for name in removed:
-            _remove_field(actor, customer, name)
+        removed, kept = _remove(customer, spec)
         record(actor=actor, action="consent.withdraw", object_type="customer",
                object_id=customer.pk, fields=removed,
-               context={"purpose": row.purpose, "how": method, "consent": row.pk})
+               context={"purpose": row.purpose, "how": method, "consent": row.pk, **kept})
         return row
 
 
@@ -190,12 +205,10 @@ def object_to(*, actor: Actor, customer_id: uuid.UUID, purpose: str,
             return existing
         row = Objection.objects.create(customer=customer, purpose=spec.name, at=clock.now(),
                                        by=actor.label, method=method, request_id=request_id)
-        removed = [spec.field] if spec.field else []
-        for name in removed:
-            _remove_field(actor, customer, name)
+        removed, kept = _remove(customer, spec)
         record(actor=actor, action="consent.object", object_type="customer",
                object_id=customer.pk, fields=removed,
-               context={"purpose": spec.name, "how": method, "request": request_id})
+               context={"purpose": spec.name, "how": method, "request": request_id, **kept})
         return row
 
 

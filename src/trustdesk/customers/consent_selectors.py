@@ -68,10 +68,19 @@ def allowed(customer_id, purpose: str) -> bool:
 
 
 def wording_of(consent: Consent) -> str:
-    """The words agreed to: the inventory's, or those staff typed (sealed)."""
+    """The words agreed to: the inventory's, or those staff typed (opened from the
+    vault: for the customer's own copy of their data, never for a list — they may name
+    anything, and no field policy can judge free text)."""
     if consent.wording_sealed is not None:
         return vault.open_text(subject_for(consent.customer_id), WORDING,
                                bytes(consent.wording_sealed))
+    return consent.wording
+
+
+def shown_wording(consent: Consent) -> str:
+    """What lists show: the inventory's words, or a note that staff typed their own."""
+    if consent.wording_sealed is not None:
+        return "(the words recorded by staff, kept encrypted)"
     return consent.wording
 
 
