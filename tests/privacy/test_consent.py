@@ -224,7 +224,7 @@ def test_objection_stops_surveys_for_that_customer_only(make_customer, make_tick
     ada, lin = make_customer(), make_customer()
     row = consent.object_to(actor=system, customer_id=ada.id,
                             purpose="satisfaction_surveys", request_id=17)
-    assert (row.request_id, row.method) == (17, "email")
+    assert (row.request_id, row.method) == (17, "request")
     assert not consent_selectors.allowed(ada.id, "satisfaction_surveys")
     assert consent_selectors.allowed(lin.id, "satisfaction_surveys")
     for who in (ada, lin):
@@ -236,7 +236,7 @@ def test_objection_stops_surveys_for_that_customer_only(make_customer, make_tick
                               purpose="satisfaction_surveys", how="phone")
     assert again.pk == row.pk and Objection.objects.count() == 1
     [objected, repeated] = _events("consent.object")
-    assert objected["context"] == {"purpose": "satisfaction_surveys", "how": "email",
+    assert objected["context"] == {"purpose": "satisfaction_surveys", "how": "request",
                                    "request": 17}
     assert repeated["context"]["existing"] is True
 

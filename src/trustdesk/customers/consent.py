@@ -197,7 +197,7 @@ def object_to(*, actor: Actor, customer_id: uuid.UUID, purpose: str,
             raise Conflict(f"{spec.label} rests on {spec.legal_basis.replace('_', ' ')}, "
                            "which cannot be objected to: the right to object covers "
                            "legitimate interests and public tasks only (GDPR Art. 21).")
-        method = _method(actor, how or ("email" if request_id else None))
+        method = _method(actor, how or ("request" if request_id else None))
         if existing := objection(customer.pk, spec.name):
             record(actor=actor, action="consent.object", object_type="customer",
                    object_id=customer.pk, context={"purpose": spec.name, "how": method,

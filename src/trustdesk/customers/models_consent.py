@@ -20,6 +20,7 @@ class Method(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     WEB_FORM = "web_form", "On a web form of ours"
     IMPORTED = "imported", "Imported from another system"
+    REQUEST = "request", "In a privacy request"
 
 
 class Consent(models.Model):

@@ -26,6 +26,7 @@ HOW = {
     "in_person": pgettext_lazy("customer portal", "in person"),
     "web_form": pgettext_lazy("customer portal", "on a web form of ours"),
     "imported": pgettext_lazy("customer portal", "brought over from another system of ours"),
+    "request": pgettext_lazy("customer portal", "in a privacy request"),
 }
 
 
