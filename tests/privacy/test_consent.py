@@ -340,3 +340,11 @@ def test_odd_consent_ids_are_not_found(raw, make_customer, system):
         consent.consent_withdraw(actor=system, customer_id=lin.id, consent_id=raw,
                                  how="email")
     assert Consent.objects.get(customer_id=lin.id).withdrawn_at is None
+
+
+def test_the_record_of_processing_lists_the_inventorys_purposes():
+    from trustdesk.privacy import processing
+
+    record = processing.build()
+    [surveys] = [p for p in record.purposes if p.purpose.startswith("Satisfaction surveys")]
+    assert surveys.legal_bases == ("legitimate_interests",) and surveys.fields == ()
