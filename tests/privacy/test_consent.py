@@ -291,14 +291,15 @@ def test_an_agent_records_consent_only_for_a_customer_they_serve(make_user, make
     row = consent.consent_give(actor=grace, customer_id=served.id,
                                purpose="field:preferred_language", how="phone")
     assert row.given_by == grace.label
-    with pytest.raises(PermissionDenied):
+    # A customer they do not serve answers as one that does not exist.
+    with pytest.raises(NotFound):
         consent.consent_give(actor=grace, customer_id=stranger.id,
                              purpose="field:preferred_language", how="phone")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         consent_selectors.consent_list(actor=grace, customer_id=stranger.id)
     other = consent.consent_give(actor=system, customer_id=stranger.id,
                                  purpose="field:preferred_language", how="phone")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         consent.consent_withdraw(actor=grace, customer_id=stranger.id, consent_id=other.pk,
                                  how="phone")
     # Another customer's consent named under the served one's id is not found.

@@ -55,7 +55,10 @@ def test_the_api_lists_gives_withdraws_and_objects(desk, api_client):
 def test_the_api_refuses_roles_and_strangers(desk, make_user, make_customer, api_client):
     stranger = make_customer()
     agent = api_client(desk["agent"])
-    assert agent.get(f"/api/v1/customers/{stranger.id}/consents").status_code == 403
+    import uuid
+
+    for unseen in (stranger.id, uuid.uuid4()):  # not served and missing: alike
+        assert agent.get(f"/api/v1/customers/{unseen}/consents").status_code == 404
     billing = api_client(make_user("billing", mfa=True))
     url = f"/api/v1/customers/{desk['lin'].id}/consents"
     assert billing.get(url).status_code == 403

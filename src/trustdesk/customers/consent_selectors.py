@@ -110,13 +110,12 @@ def visible_purposes(actor: Actor, *, known: bool) -> tuple[PurposeSpec, ...]:
 def require_serving(actor: Actor, customer_id) -> Customer:
     """The active customer, if the actor has a need to know them: consent is recorded by
     whoever serves the customer, and by nobody else (no break-glass: nothing here is
-    urgent). Missing and not theirs answer alike where need-to-know is the reason."""
+    urgent). Missing and not theirs answer alike (``NotFound``)."""
     customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
-        raise NotFound()
-    if customer.pk not in known_customers(actor, [customer.pk]):
-        raise PermissionDenied("You have no need to know this customer.",
-                               permission="customer.need_to_know")
+    if customer is None or customer.pk not in known_customers(actor, [customer.pk]):
+        # As filing a privacy request for them: whether the customer exists is nothing
+        # an agent who does not serve them learns here.
+        raise NotFound(detail=f"{actor.label} has no need to know {customer_id}")
     return customer
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from trustdesk.access import policy
 from trustdesk.console.views.base import actor, console_view
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import PermissionDenied
+from trustdesk.core.errors import NotFound, PermissionDenied
 from trustdesk.customers import consent, consent_selectors
 
 
@@ -22,7 +22,7 @@ def section(a: Actor, customer_id) -> dict:
         return {}
     try:
         states = consent_selectors.consent_list(actor=a, customer_id=customer_id)
-    except PermissionDenied:
+    except (PermissionDenied, NotFound):
         return {}
     return {"consents": [{"state": s, "history": [
                 (c, consent_selectors.shown_wording(c)) for c in s.history]} for s in states],
