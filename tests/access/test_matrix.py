@@ -83,13 +83,23 @@ def test_the_matrix_sees_the_endpoints_that_matter():
             ".well-known/security.txt"} <= set(routes)
     assert ("GET", "/api/v1/views/{view_id}/tickets") in ops
     assert ("GET", "/api/v1/privacy/requests") in ops
+    assert {("GET", "/api/v1/privacy/requests/{request_id}"),
+            ("POST", "/api/v1/privacy/requests/{request_id}/identity"),
+            ("POST", "/api/v1/privacy/requests/{request_id}/fulfil"),
+            ("POST", "/api/v1/privacy/requests/{request_id}/refuse"),
+            ("POST", "/api/v1/privacy/restrictions/{customer_id}/lift")} <= set(ops)
+    assert {"privacy/requests/<int:request_id>/",
+            "privacy/requests/<int:request_id>/fulfil/",
+            "privacy/requests/<int:request_id>/refuse/",
+            "privacy/requests/<int:request_id>/identity/",
+            "privacy/requests/<int:request_id>/lift-restriction/"} <= set(routes)
     assert {("GET", "/api/v1/privacy/processing-record"),
             ("GET", "/api/v1/privacy/processing-record/html"),
             ("GET", "/api/v1/privacy/processing-record/pdf")} <= set(ops)
     assert {"privacy/processing/", "privacy/processing/download/"} <= set(routes)
     assert {"privacy/requests/", "help/", "help/tickets/<int:ticket_id>/",
             "help/link/<str:token>/", "help/confirm/<str:token>/", "help/data/",
-            "help/verify/", "help/verify/answer/"} <= set(routes)
+            "help/verify/", "help/verify/answer/", "help/export/<str:token>/"} <= set(routes)
     assert "tickets/views/<int:view_id>/delete/" in routes
     # Consents and objections (reads and writes), and the portal's page.
     assert {("GET", "/api/v1/customers/{customer_id}/consents"),
@@ -217,12 +227,30 @@ def world(make_user, make_team, make_customer, system):
     given = consent.consent_give(actor=system, customer_id=customer.id,
                                  purpose="field:preferred_language", how="phone",
                                  wording=f"Agreed on {PROFILE['phone']}")
-    return {"consent": given, "request": filed, "hold": hold, "run": run, "channel": channel,
-            "challenge": challenge,
+    # The customer's copy of their data, issued: its link is filled into every route
+    # that takes a token, and no staff session may fetch it (there is no staff door).
+    export_token = _export_for(customer, make_user)
+    return {"consent": given, "export_token": export_token,
+            "request": filed, "hold": hold, "run": run, "channel": channel, "challenge": challenge,
             "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
             "tokens": tokens, "job": job, "list_entry": entry, "route": route,
             "mail": held, "report": report}
+
+
+def _export_for(customer, make_user) -> str:
+    from django.core import mail as outbox
+
+    from trustdesk.accounts.actors import actor_for_user
+    from trustdesk.core import clock
+    from trustdesk.customers.models import DataRequest
+    from trustdesk.dsr.export import fulfil_access
+
+    asked = DataRequest.objects.create(customer_id=customer.id, kind="access",
+                                       created_at=clock.now(),
+                                       identity_verified_at=clock.now())
+    fulfil_access(actor=actor_for_user(make_user("privacy_officer")), request_id=asked.pk)
+    return re.search(r"/help/export/([^/\s]+)/", outbox.outbox[-1].body).group(1)
 
 
 def _suspended_mail(route):
@@ -246,7 +274,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "user_id": [str(user.pk)],
         "token_id": [str(token_id)],
         "role": ["agent"],
-        "token": world["tokens"],
+        "token": [*world["tokens"], world["export_token"]],
         "field": list(PROFILE),
         "job_id": [str(world["job"].id)],
         "entry_id": [str(world["list_entry"].pk)],
@@ -407,6 +435,13 @@ def test_portal_pages_answer_staff_as_strangers_and_show_no_desk_data(
     for url in (*PORTAL_SIGNED_IN, f"/help/tickets/{world['ticket'].pk}/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/help/?")
+    # The customer's copy: a staff session is no portal session, and gets no copy.
+    export = f"/help/export/{world['export_token']}/"
+    for response in (client.get(export), client.post(export)):
+        assert response.status_code == 302 and response["Location"].startswith("/help/?")
+    from trustdesk.dsr.models import Export
+
+    assert not Export.objects.filter(used_at__isnull=False).exists()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -539,7 +574,8 @@ def test_gated_endpoints_refuse_an_unverified_caller(role, make_user, make_team,
 # token and a console session, against what the role's permissions say.
 _DSR_WRITES = (("file", "privacy_request.file"), ("pause", "privacy_request.manage"),
                ("resume", "privacy_request.manage"), ("extend", "privacy_request.manage"),
-               ("close", "privacy_request.manage"))
+               ("identity", "privacy_request.file"), ("close", "privacy_request.manage"),
+               ("refuse", "privacy_request.manage"), ("fulfil", "privacy_request.manage"))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -555,6 +591,13 @@ def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, 
         api = base.startswith("/api/")
         for op, permission in _DSR_WRITES:
             row = DataRequest.objects.filter(customer_id=customer.id).first()
+            if op in ("refuse", "fulfil"):  # each on a request of its own, still open
+                from trustdesk.core.actor import Actor
+                from trustdesk.customers import requests as privacy_requests
+
+                row = DataRequest.objects.get(pk=privacy_requests.request_file(
+                    actor=Actor.customer(customer.id),
+                    kind="restriction" if op == "fulfil" else "erasure").id)
             if op == "file":
                 url = base if api else f"{base}/file/"
                 data = {"customer_id": str(customer.id), "kind": "access"}
@@ -566,14 +609,19 @@ def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, 
                     privacy_requests.request_file(actor=Actor.customer(customer.id),
                                                   kind="access")
                     row = DataRequest.objects.get(customer_id=customer.id)
+                # Confirmed at filing (the gates are off here); a clock pauses only for
+                # an identity still awaited.
+                if op in ("pause", "identity"):
+                    DataRequest.objects.filter(pk=row.pk).update(identity_verified_at=None)
                 url = f"{base}/{row.pk}/{op}" + ("" if api else "/")
-                data = {"reason": REASON} if op == "extend" else {}
+                data = {"reason": REASON} if op == "extend" else \
+                    {"exemption": "legal_claims", "reason": REASON} if op == "refuse" else {}
             response = (client.post(url, data=data, content_type="application/json") if api
                         else client.post(url, data))
             allowed = permission in held
             # Agents file only for customers they need to know: one they do not is not
             # found, as an unknown one is.
-            unseen = op == "file" and role in ("agent", "senior_agent")
+            unseen = op in ("file", "identity") and role in ("agent", "senior_agent")
             done = {200, 201} if api else {302}
             expected = ({404} if unseen else done) if allowed else ({403} if api else
                                                                     {302, 403})
@@ -583,6 +631,14 @@ def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, 
                 assert changed.filter(status="closed").exists() == allowed, (role, op)
             if op == "pause" and allowed:
                 assert changed.filter(paused_at__isnull=False).exists(), role
+            if op == "identity" and not unseen:
+                assert changed.filter(identity_verified_at__isnull=False).exists() == \
+                    allowed, (role, op)
+            if op == "refuse":
+                assert changed.filter(outcome="refused").exists() == allowed, (role, op)
+            if op == "fulfil":
+                assert changed.filter(kind="restriction", outcome="fulfilled").exists() == \
+                    allowed, (role, op)
 
 
 # Consents (docs/privacy.md): each role × each write, over a bearer token and a console

@@ -86,6 +86,30 @@ def test_an_address_that_keeps_failing_is_throttled(backend, make_user, settings
 
 
 @pytest.mark.django_db
+def test_an_ipv6_subscriber_is_one_address_however_it_rotates(backend, make_user, settings):
+    settings.LOCKOUT = {**settings.LOCKOUT, "ip": {"attempts": 4, "window": 900, "lock": 900}}
+    victim = make_user("agent")
+    client = Client()
+    # Four addresses of one /64, written every which way: one client's four failures.
+    for n, ip in enumerate(("2001:db8:5:7::1", "2001:DB8:5:7:0:0:0:2",
+                            "2001:db8:5:7:ffff::9", "2001:0db8:0005:0007::a")):
+        _login(client, f"guess{n}@example.com", "wrong password!", ip=ip)
+    assert GENERIC in _login(client, victim.email, ip="2001:db8:5:7:abcd::1").content
+    assert _login(client, victim.email, ip="2001:db8:5:8::1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_ipv4_address_is_the_same_client_when_mapped_into_ipv6(backend, make_user,
+                                                                  settings):
+    settings.LOCKOUT = {**settings.LOCKOUT, "ip": {"attempts": 2, "window": 900, "lock": 900}}
+    victim = make_user("agent")
+    client = Client()
+    _login(client, "guess1@example.com", "wrong password!", ip="198.51.100.7")
+    _login(client, "guess2@example.com", "wrong password!", ip="::ffff:198.51.100.7")
+    assert GENERIC in _login(client, victim.email, ip="198.51.100.7").content
+
+
+@pytest.mark.django_db
 def test_per_role_override(backend, make_user, settings):
     settings.LOCKOUT = {**settings.LOCKOUT, "roles": {"agent": {"attempts": 2}}}
     user = make_user("agent")

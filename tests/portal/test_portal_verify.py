@@ -257,3 +257,26 @@ def test_codes_sent_by_staff_and_by_the_portal_share_one_send_limit(
     response = portal_client(customer).post("/help/verify/")
     assert response.status_code == 429
     assert len(texts(settings)) == 1
+
+
+@pytest.mark.verification_gates
+def test_a_request_filed_below_the_level_waits_until_the_customer_verifies(
+        customer, portal_client, settings):
+    from trustdesk.customers.models import DataRequest
+
+    client = portal_client(customer)
+    filed = client.post("/help/requests/new/", {"kind": "access", "details": ""})
+    assert filed.status_code == 200 and b"data-verify-first" in filed.content
+    row = DataRequest.objects.get(customer_id=customer.id)
+    assert row.paused_at is not None and row.identity_verified_at is None
+    challenge = send_code(client)
+    assert answer(client, challenge, texted_code(settings)).status_code == 302
+    row.refresh_from_db()
+    assert row.identity_verified_at is not None and row.paused_at is None
+    assert row.identity_method.startswith("portal level 2")
+    event = AuditEvent.objects.filter(action="privacy_request.identity").latest("id")
+    assert event.object_id == str(row.pk) and event.actor_label == f"customer:{customer.id}"
+    # Verified now: the next request goes ahead at once.
+    again = client.post("/help/requests/new/", {"kind": "erasure", "details": ""})
+    assert b"data-verify-first" not in again.content
+    assert DataRequest.objects.get(customer_id=customer.id, kind="erasure").paused_at is None

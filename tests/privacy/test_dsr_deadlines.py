@@ -209,6 +209,8 @@ def test_a_rule_without_extension_refuses_one(make_customer, officer):
         dsr.dsr_extend(actor=officer, request_id=row.id, reason="Busy")
 
 
+# Unconfirmed (the shipped levels): the clock pauses only while the identity is awaited.
+@pytest.mark.verification_gates
 def test_a_pause_for_identity_adds_to_the_due_date(make_customer, officer, freeze):
     freeze(at(2025, 3, 10))
     row = dsr.dsr_file(actor=officer, customer_id=make_customer(country="DE").id,
@@ -244,6 +246,8 @@ def test_a_breach_is_flagged_on_the_day_after_the_due_day(make_customer, officer
     assert listed.breached and listed.days_left == -2
 
 
+# Unconfirmed (the shipped levels): the clock pauses only while the identity is awaited.
+@pytest.mark.verification_gates
 def test_closed_and_paused_requests_are_not_breached(make_customer, officer, freeze):
     freeze(at(2025, 3, 10))
     closed = dsr.dsr_file(actor=officer, customer_id=make_customer().id, kind="access")

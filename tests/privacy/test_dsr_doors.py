@@ -25,6 +25,8 @@ def freeze(monkeypatch):
     return move
 
 
+# Unconfirmed (the shipped levels): the clock pauses only while the identity is awaited.
+@pytest.mark.verification_gates
 def test_the_list_shows_the_clock_and_the_endpoints_drive_it(make_customer, make_user,
                                                               api_client, console_client,
                                                               freeze):

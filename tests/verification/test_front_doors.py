@@ -40,7 +40,7 @@ def test_the_panel_says_the_state_the_methods_and_the_gates(desk, api_client):
     assert body["state"] == {"level": 0, "label": "not verified", "factors": [],
                              "expires_at": None}
     assert body["gates"] == {"reveal": 1, "contact_change": 2, "payment_change": 2,
-                             "erase": 2}
+                             "erase": 2, "privacy_request": 2}
     methods = {m["name"]: m for m in body["methods"]}
     assert set(methods) == {"email_code", "sms_code", "email_link", "knowledge"}
     assert methods["email_code"]["available"] and methods["sms_code"]["available"]

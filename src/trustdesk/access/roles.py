@@ -62,11 +62,14 @@ PERMISSIONS = {
     "mail.release": "Release or delete mail in the suspended queue",
     "mail.configure": "Change the gateway's allow and deny lists and the support addresses",
     "privacy_request.view": "See the privacy requests customers filed in the portal "
-                            "(copy, correction, erasure)",
+                            "(copy, correction, erasure, restriction, objection), each "
+                            "with its timeline",
     "privacy_request.file": "File a privacy request on a customer's behalf (a request "
-                            "made by phone or mail)",
+                            "made by phone or mail), and confirm the identity of a "
+                            "requester verified on the line",
     "privacy_request.manage": "Extend a privacy request's deadline, pause it for the "
-                              "requester's identity, resume and close it",
+                              "requester's identity, resume and close it; carry it out "
+                              "or refuse it under an exemption; lift a restriction",
     "retention.view": "See what retention would delete (counts, never values), its runs "
                       "and the legal holds",
     "retention.run": "Approve a retention run: delete what its preview counted",

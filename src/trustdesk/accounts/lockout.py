@@ -22,6 +22,7 @@ from trustdesk.accounts.counters import counters
 from trustdesk.audit.services import record
 from trustdesk.core import metrics
 from trustdesk.core.actor import Actor
+from trustdesk.core.clients import client_key
 
 log = logging.getLogger("trustdesk.accounts")
 
@@ -36,7 +37,8 @@ def account_key(email: str) -> str:
 
 
 def ip_key(ip: str | None) -> str:
-    return f"ip:{ip or 'unknown'}"
+    # One client however its address is written, and one IPv6 subscriber's /64.
+    return f"ip:{client_key(ip) if ip else 'unknown'}"
 
 
 def _account(email: str) -> tuple[str, str]:

@@ -265,6 +265,21 @@ SECURITY_TXT_DAYS = min(controls.number(env, "TRUSTDESK_SECURITY_TXT_DAYS", 180)
 # signed-in customer may send in an hour. A stolen or shared session should not turn
 # into a flood of tickets, notifications and sealed rows.
 PORTAL_WRITES_PER_HOUR = controls.number(env, "TRUSTDESK_PORTAL_WRITES_PER_HOUR", 30)
+# Sign-in and confirmation links: how long one lasts, how long its session, and the
+# hourly limits per address (spent silently), per client and in total.
+PORTAL_LINK_MINUTES = controls.number(env, "TRUSTDESK_PORTAL_LINK_MINUTES", 15)
+PORTAL_SESSION_HOURS = controls.number(env, "TRUSTDESK_PORTAL_SESSION_HOURS", 8)
+PORTAL_LINKS_PER_ADDRESS = controls.number(env, "TRUSTDESK_PORTAL_LINKS_PER_ADDRESS", 3)
+PORTAL_LINKS_PER_IP = controls.number(env, "TRUSTDESK_PORTAL_LINKS_PER_IP", 10)
+PORTAL_LINKS_TOTAL = controls.number(env, "TRUSTDESK_PORTAL_LINKS_TOTAL", 500)
+PORTAL_CONTACTS_PER_IP = controls.number(env, "TRUSTDESK_PORTAL_CONTACTS_PER_IP", 5)
+PORTAL_CONTACTS_TOTAL = controls.number(env, "TRUSTDESK_PORTAL_CONTACTS_TOTAL", 200)
+PORTAL_CONFIRMS_PER_IP = controls.number(env, "TRUSTDESK_PORTAL_CONFIRMS_PER_IP", 30)
+
+# The copy of a customer's data (docs/dsr.md): sealed files, one per export, beside the
+# other local state unless told otherwise; the one-time link's lifetime in hours.
+EXPORT_DIR = Path(env.get("TRUSTDESK_EXPORT_DIR") or DATA_DIR / "exports").expanduser()
+EXPORT_LINK_HOURS = controls.number(env, "TRUSTDESK_EXPORT_LINK_HOURS", 72)
 
 LANGUAGE_CODE = "en"
 # The public pages speak these (chosen per request by trustdesk.portal, never by a

@@ -1,5 +1,5 @@
-"""The customers app's jobs: telling a replaced email or phone of the change, and the
-deadline watch of privacy requests (docs/dsr.md)."""
+"""The customers app's jobs: telling a replaced email or phone of the change, the
+deadline watch of privacy requests (docs/dsr.md), and forgetting dead portal links."""
 
 from __future__ import annotations
 
@@ -51,5 +51,15 @@ def dsr_reminder_email(request_id: int, user_id: int) -> bool:
     return True
 
 
+@job(attempts=3, backoff=300)
+def portal_prune() -> int:
+    """Delete portal links nobody can use any more (``portal_prune.prune``)."""
+    from trustdesk.customers.portal_prune import prune
+
+    return prune()
+
+
 schedule("privacy.dsr_watch", dsr_watch, every=dt.timedelta(hours=1),
          offset=dt.timedelta(minutes=23))
+schedule("portal.prune", portal_prune, every=dt.timedelta(days=1),
+         offset=dt.timedelta(hours=4, minutes=17))

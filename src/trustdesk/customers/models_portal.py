@@ -62,7 +62,7 @@ class DataRequest(models.Model):
 
     class Outcome(models.TextChoices):
         FULFILLED = "fulfilled", "Fulfilled"
-        REFUSED = "refused", "Refused under an exception"
+        REFUSED = "refused", "Refused under an exemption"
         WITHDRAWN = "withdrawn", "Withdrawn"
         CLOSED = "closed", "Closed"
 
@@ -108,9 +108,9 @@ class DataRequest(models.Model):
     identity_method = models.CharField(max_length=64, blank=True)
     identity_by = models.CharField(max_length=254, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-    exception = models.CharField(max_length=24, choices=Exemption.choices, blank=True)
+    exemption = models.CharField(max_length=24, choices=Exemption.choices, blank=True)
     # The officer's words for a refusal, kept here like an extension's, not in the trail.
-    exception_reason = models.TextField(blank=True)
+    exemption_reason = models.TextField(blank=True)
 
     class Meta:
         indexes = (models.Index(fields=("customer", "kind", "status")),)

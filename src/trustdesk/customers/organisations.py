@@ -138,6 +138,10 @@ def customer_set_organisation(*, actor: Actor, customer_id: uuid.UUID,
         pk=customer_id, status=Customer.Status.ACTIVE).first()
     if customer is None or customer.pk not in known_customers(actor, [customer.pk]):
         raise NotFound()
+    if customer.restricted_at is not None:
+        # GDPR Art. 18: restricted data is stored, not changed (``customer_update``).
+        raise Conflict("Processing of this customer's data is restricted: it changes only "
+                       "through a correction request.")
     if organisation_id is not None and not Organisation.objects.filter(
             pk=organisation_id).exists():
         raise ValidationError("Unknown organisation.", field="organisation_id")

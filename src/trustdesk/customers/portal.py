@@ -53,6 +53,7 @@ from trustdesk.accounts.counters import Counters, DatabaseCounters, RedisCounter
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
+from trustdesk.core.clients import client_key
 from trustdesk.core.errors import NotFound, RateLimited, ValidationError
 from trustdesk.core.publicurl import public_url
 from trustdesk.customers import delivery, verified
@@ -156,21 +157,6 @@ def address_key(address: str) -> str:
             value = normalise_value(spec, address or "")
     value = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
     return vault.blind_index(SCOPE, "address:" + value)[:32]
-
-
-def client_key(ip: str | None) -> str:
-    """What the per-client limits count as one client: an IPv4 address (also when it
-    arrives IPv4-mapped through an IPv6 socket), or an IPv6 client's /64 — what one
-    subscriber is given, 2^64 addresses, each a fresh allowance if counted alone."""
-    try:
-        addr = ipaddress.ip_address(ip or "")
-    except ValueError:
-        return ip or "-"
-    if addr.version == 6 and addr.ipv4_mapped:
-        return str(addr.ipv4_mapped)
-    if addr.version == 6:
-        return str(ipaddress.IPv6Network((int(addr), 64), strict=False))
-    return str(addr)
 
 
 def minutes() -> int:

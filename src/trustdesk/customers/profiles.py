@@ -28,6 +28,8 @@ class CustomerProfile:
     # Field → what the reader's policy decided (visible, masked, revealable, locked) for
     # each field present; empty for the unfiltered profile inside the customers app.
     access: dict[str, str] = field(default_factory=dict)
+    # Processing restricted at the customer's request (GDPR Art. 18, ``trustdesk.dsr``).
+    restricted: bool = False
 
     @property
     def display_name(self) -> str:
@@ -59,7 +61,8 @@ def build_profiles(customers: Iterable[Customer]) -> list[CustomerProfile]:
         CustomerProfile(id=c.pk, status=c.status, created_at=c.created_at,
                         updated_at=c.updated_at, profile=values[c.pk],
                         erased_at=c.erased_at, erased_by=c.erased_by,
-                        erasure_reason=c.erasure_reason)
+                        erasure_reason=c.erasure_reason,
+                        restricted=c.restricted_at is not None)
         for c in customers
     ]
 
@@ -67,7 +70,7 @@ def build_profiles(customers: Iterable[Customer]) -> list[CustomerProfile]:
 def _profile_query(customer_id):
     return Customer.objects.filter(pk=customer_id).values_list(
         "status", "created_at", "updated_at", "erased_at", "erased_by", "erasure_reason",
-        "fields__name", "fields__sealed")
+        "restricted_at", "fields__name", "fields__sealed")
 
 
 def read_profile(customer_id: uuid.UUID) -> CustomerProfile | None:
@@ -83,13 +86,14 @@ def read_profile(customer_id: uuid.UUID) -> CustomerProfile | None:
         rows = cur.fetchall()
     if not rows:
         return None
-    status, created_at, updated_at, erased_at, erased_by, erasure_reason = rows[0][:6]
+    status, created_at, updated_at, erased_at, erased_by, erasure_reason, restricted = \
+        rows[0][:7]
     values = {name: open_field(customer_id, name, sealed) for *_, name, sealed in rows
               if name is not None} if status == Customer.Status.ACTIVE else {}
     return CustomerProfile(id=customer_id, status=status, created_at=_aware(created_at),
                            updated_at=_aware(updated_at), profile=values,
                            erased_at=_aware(erased_at), erased_by=erased_by,
-                           erasure_reason=erasure_reason)
+                           erasure_reason=erasure_reason, restricted=restricted is not None)
 
 
 def _aware(value):

@@ -20,7 +20,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import PermissionDenied, RateLimited, ValidationError
-from trustdesk.customers import dsr_clock, portal
+from trustdesk.customers import dsr_clock, dsr_identity, portal
 from trustdesk.customers.models import Customer, DataRequest, subject_for
 
 PURPOSE = "data_request"
@@ -43,6 +43,12 @@ class RequestRow:
     extended: bool = False
     breached: bool = False
     filed_by: str = ""
+    # Fulfilment (``trustdesk.dsr``): whether the requester is verified, and how it ended.
+    identity_verified: bool = False
+    outcome: str = ""
+    exemption: str = ""
+    purpose: str = ""
+    closed_at: dt.datetime | None = None
 
 
 def row_of(r: DataRequest) -> RequestRow:
@@ -52,7 +58,9 @@ def row_of(r: DataRequest) -> RequestRow:
                       due_at=dsr_clock.effective_due(r, now),
                       days_left=dsr_clock.days_left(r, now), paused=r.paused_at is not None,
                       extended=r.extensions > 0, breached=r.breached_at is not None,
-                      filed_by=r.filed_by)
+                      filed_by=r.filed_by, identity_verified=r.identity_verified_at is not None,
+                      outcome=r.outcome, exemption=r.exemption, purpose=r.purpose,
+                      closed_at=r.closed_at)
 
 
 _row = row_of
@@ -91,11 +99,40 @@ def request_file(*, actor: Actor, kind: str, details: str = "") -> RequestRow:
             details_sealed=vault.seal_text(subject_for(customer.pk), PURPOSE, details)
             if details else None)
         dsr_clock.start_clock(row)
+        # Below the level a request needs, the customer is asked to verify in the
+        # portal, and the clock waits for them.
+        dsr_identity.at_filing(row, actor=actor, wait=True)
         row.save()
         record(actor=actor, action="privacy_request.file", object_type="customer",
                object_id=customer.pk, context={"request": row.pk, "kind": kind,
-                                               "jurisdiction": row.jurisdiction})
+                                               "jurisdiction": row.jurisdiction,
+                                               "identity": bool(row.identity_verified_at)})
         return _row(row)
+
+
+@transaction.atomic
+def my_identity_proved(*, actor: Actor) -> int:
+    """The signed-in customer has just verified in the portal: every open request they
+    filed there still waiting for their identity is confirmed, and its clock runs again.
+    Returns how many; nothing happens below the level requests need. A request staff
+    took by phone or letter is not among them: the customer proving who they are says
+    nothing of who made it (the member of staff confirms that, ``dsr_confirm_identity``)."""
+    if not actor.is_customer or not actor.customer_id:
+        raise PermissionDenied(detail=f"{actor.label} is not a signed-in customer")
+    method = dsr_identity.level_held(actor, actor.customer_id)
+    if method is None:
+        return 0
+    rows = list(DataRequest.objects.select_for_update().filter(
+        customer_id=actor.customer_id, status=DataRequest.Status.OPEN,
+        identity_verified_at__isnull=True, filed_by=""))
+    for row in rows:
+        dsr_identity.mark_verified(row, actor=actor, method=f"portal {method}")
+        row.save(update_fields=["identity_verified_at", "identity_method", "identity_by",
+                                "paused_at", "paused_total", "due_at"])
+        record(actor=actor, action="privacy_request.identity", object_type="privacy_request",
+               object_id=row.pk, context={"customer": str(row.customer_id), "kind": row.kind,
+                                          "method": row.identity_method})
+    return len(rows)
 
 
 @transaction.atomic

@@ -21,7 +21,16 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from trustdesk.customers import consent, delivery, names, notices, organisations, portal, verified
+from trustdesk.customers import (
+    consent,
+    delivery,
+    dsr_identity,
+    names,
+    notices,
+    organisations,
+    portal,
+    verified,
+)
 from trustdesk.customers.models import Customer, CustomerField, subject_for
 from trustdesk.customers.profiles import CustomerProfile, build_profiles, open_field, seal_field
 from trustdesk.customers.reveal import clean_reason, without_personal_data
@@ -30,7 +39,7 @@ from trustdesk.privacy import holds
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.privacy.values import validate_profile
 from trustdesk.search import services as search
-from trustdesk.vault import cards, tokens
+from trustdesk.vault import cards, keys, tokens
 
 
 def _check_writable(actor: Actor, names, *, known: bool, overwrite: bool = True,
@@ -138,8 +147,8 @@ def customer_create(*, actor: Actor, profile: Mapping[str, Any],
 def customer_update(
     *, actor: Actor, customer_id: uuid.UUID, changes: Mapping[str, Any],
     break_glass: bool = False, reason: str | None = None,
-    verification_override: str | None = None, consent_how: str | None = None,
-) -> CustomerProfile:
+    verification_override: str | None = None, identity_request: int | None = None,
+    consent_how: str | None = None) -> CustomerProfile:
     """Change some profile fields; ``None`` or an empty value removes an optional field.
 
     The field policy holds as for reads (``_check_writable``): ``NotFound`` for a field
@@ -150,20 +159,36 @@ def customer_update(
     ``VerificationRequired``) or ``verification_override`` with a reason; the old email
     or phone is told of the change, and a new email address ends every portal session
     and unused sign-in link of the old one. A consent-based field is written only with
-    the customer's consent on record, or ``consent_how`` recording it now."""
+    the customer's consent on record, or ``consent_how`` recording it now.
+
+    ``identity_request``: a rectification request whose requester's identity is
+    confirmed (``dsr_identity.vouches``) stands in for the caller's verification, and is
+    the one way to change a customer whose processing is restricted."""
     policy.require(actor, "customer.update")
+    if identity_request is not None:
+        # A request's word is a privacy officer's to act on (``dsr.services``), not a way
+        # round the caller's verification for whoever knows its number.
+        policy.require(actor, "privacy_request.manage")
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound()
     if customer.status != Customer.Status.ACTIVE:
         raise Conflict("This customer's data has been erased.")
+    vouched = dsr_identity.vouches(identity_request, customer_id=customer.pk,
+                                   kind="rectification") \
+        if identity_request is not None else None
+    if customer.restricted_at is not None and vouched is None:
+        # GDPR Art. 18: restricted data is stored, not used or changed — but it may be
+        # corrected, which is often why it was restricted.
+        raise Conflict("Processing of this customer's data is restricted: it changes only "
+                       "through a correction request.")
     known = customer.pk in known_customers(actor, [customer.pk])
     reason = _check_writable(actor, changes.keys(), known=known, break_glass=break_glass,
                              reason=reason)
     existing = {name: "" for name in customer.fields.values_list("name", flat=True)}
     cleaned = validate_profile(get_inventory(), changes, existing=existing)
     consents = consent.check_writes(actor, customer.pk, cleaned, consent_how=consent_how)
-    override = verified.require_level(
+    override = None if vouched is not None else verified.require_level(
         actor=actor, customer_id=customer.pk, actions=verified.actions_for_fields(cleaned),
         override_reason=verification_override)
     notices.keep_replaced(customer, cleaned)
@@ -178,7 +203,8 @@ def customer_update(
            object_id=customer.pk, fields=cleaned.keys(),
            reason="; ".join(r for r in (reason, override) if r),
            context={"break_glass": glass, **(
-               {"verification_override": True} if override else {})})
+               {"verification_override": True} if override else {}), **(
+               {"request": vouched.pk} if vouched is not None else {})})
     if glass:
         alert_break_glass(actor=actor, customer_id=customer.pk,
                           field=f"write:{','.join(sorted(cleaned))}"[:64], reason=reason)
@@ -186,12 +212,17 @@ def customer_update(
 
 
 def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
-                   verification_override: str | None = None) -> CustomerProfile:
+                   verification_override: str | None = None,
+                   identity_request: int | None = None) -> CustomerProfile:
     """Erase a customer by crypto-shredding: their key is destroyed, so every copy of
     their data — profile, messages, attachments, card and PII tokens, in the database,
     its dumps and backups — becomes unreadable. What remains is the erasure record: who, when, why.
+    An erasure request whose requester is verified (``identity_request``) stands in for
+    the caller's verification.
     """
     policy.require(actor, "customer.erase")
+    if identity_request is not None:
+        policy.require(actor, "privacy_request.manage")  # as for ``customer_update``
     policy.require_reauthentication(actor)  # erasure cannot be undone
     # The reason outlives the key: no contact detail typed into it may stay behind.
     reason = without_personal_data((reason or "").strip())
@@ -203,13 +234,17 @@ def customer_erase(*, actor: Actor, customer_id: uuid.UUID, reason: str,
     if customer.status == Customer.Status.ERASED:
         raise Conflict("This customer has already been erased.")
     # A legal hold outranks an erasure request (GDPR Art. 17(3)(e)): nothing of theirs
-    # is destroyed until a privacy officer releases it.
-    if holds.is_held(customer.pk):
+    # is destroyed until a privacy officer releases it. An erasure whose key went
+    # already (its record's transaction failed) is completed: the hold can keep nothing.
+    if holds.is_held(customer.pk) and not keys.keystore().is_shredded(
+            subject_for(customer.pk)):
         raise Conflict("This customer's data is under a legal hold: it cannot be erased "
                        "until the hold is released.")
     # Asked on the caller's word, erasure is the one change that cannot be put right:
     # the gate holds here, and an override's alert is written before the key goes.
-    if verification_override is None:
+    if identity_request is not None:
+        dsr_identity.vouches(identity_request, customer_id=customer.pk, kind="erasure")
+    elif verification_override is None:
         verified.require_level(actor=actor, customer_id=customer.pk, actions="erase")
     else:
         with transaction.atomic():

@@ -29,6 +29,7 @@ from trustdesk.core.errors import NotFound, RateLimited, TrustDeskError, Validat
 from trustdesk.customers import portal as signin
 from trustdesk.customers import portal_data, requests
 from trustdesk.customers.errors import AddressRefused, TooManyWrites
+from trustdesk.dsr.export_download import my_exports
 from trustdesk.portal.views import PUBLIC_CSP, choose_language
 from trustdesk.tickets import portal as tickets
 from trustdesk.tickets.portal_contact import contact_confirm, contact_request
@@ -36,7 +37,7 @@ from trustdesk.verification.portal import my_verification
 
 # The trust page's policy, with forms that post back to this site only.
 HELP_CSP = {**PUBLIC_CSP, "form-action": [SELF]}
-KINDS = ("access", "rectification", "erasure")
+KINDS = ("access", "rectification", "erasure", "restriction", "objection")
 
 
 def _error(exc: TrustDeskError) -> str:
@@ -131,6 +132,7 @@ def home(request, lang):
         return _page(request, lang, "portal/help_home.html",
                      {"tickets": tickets.my_tickets(actor=request.customer),
                       "requests": requests.my_requests(actor=request.customer),
+                      "exports": my_exports(actor=request.customer),
                       "verification": my_verification(actor=request.customer)})
     if request.method == "POST":
         email = request.POST.get("email", "")
@@ -216,7 +218,8 @@ def new_ticket(request, lang):
 def data(request, lang):
     return _page(request, lang, "portal/help_data.html",
                  {"fields": [_translated(f) for f in portal_data.my_data(
-                     actor=request.customer)]})
+                     actor=request.customer)],
+                  "exports": my_exports(actor=request.customer)})
 
 
 def _translated(f):
@@ -232,8 +235,9 @@ def _translated(f):
 def request_new(request, lang):
     if request.method == "POST":
         try:
-            requests.request_file(actor=request.customer, kind=request.POST.get("kind", ""),
-                                  details=request.POST.get("details", ""))
+            filed = requests.request_file(actor=request.customer,
+                                          kind=request.POST.get("kind", ""),
+                                          details=request.POST.get("details", ""))
         except TrustDeskError as exc:
             # Too many requests open: the limited page; too many writes: the form again.
             if isinstance(exc, NotFound) or (isinstance(exc, RateLimited)
@@ -241,7 +245,8 @@ def request_new(request, lang):
                 raise
             return _again(request, lang, "portal/help_request.html",
                           {"kinds": KINDS, "details": request.POST.get("details", "")}, exc)
-        return _page(request, lang, "portal/help_request_filed.html")
+        return _page(request, lang, "portal/help_request_filed.html",
+                     {"verified": filed.identity_verified})
     return _page(request, lang, "portal/help_request.html", {"kinds": KINDS})
 
 

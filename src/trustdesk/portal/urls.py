@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trustdesk.portal import consents, help, verify, views
+from trustdesk.portal import consents, exports, help, verify, views
 
 app_name = "portal"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("help/consents/", consents.consents, name="help_consents"),
     path("help/requests/new/", help.request_new, name="help_request"),
     path("help/contact/", help.contact, name="help_contact"),
+    path("help/export/<str:token>/", exports.export, name="help_export"),
     path("help/verify/", verify.verify, name="help_verify"),
     path("help/verify/answer/", verify.verify_answer, name="help_verify_answer"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),

@@ -19,6 +19,7 @@ from trustdesk.core.errors import (
     Unavailable,
     ValidationError,
 )
+from trustdesk.customers import requests
 from trustdesk.portal.help import _back, _ip, _page, _retry_after, help_page
 from trustdesk.verification import portal as verification
 
@@ -83,6 +84,8 @@ def verify_answer(request, lang):
         return _failed(request, lang, CODE_PAGE, {**context, "over": isinstance(
             exc, Conflict | RateLimited)}, exc)
     if answered.matches:
+        # Requests waiting for the customer to show it is them can now go ahead.
+        requests.my_identity_proved(actor=request.customer)
         return _back(lang, "/help/verify/")
     wrong = pgettext("customer portal", "That code is not right.")
     return _page(request, lang, CODE_PAGE, {**context, "error": wrong,

@@ -17,9 +17,11 @@ from trustdesk.tickets.models import Message, Ticket
 
 def expired_fields(inventory: Inventory, as_of: dt.datetime):
     """Field rows due, of active customers with no open ticket and no hold of any kind
-    (a hold on one ticket keeps the profile that says whose the ticket is)."""
+    (a hold on one ticket keeps the profile that says whose the ticket is), whose
+    processing is not restricted (GDPR Art. 18: restricted data is kept)."""
     return (CustomerField.objects
-            .filter(customer__status=Customer.Status.ACTIVE)
+            .filter(customer__status=Customer.Status.ACTIVE,
+                    customer__restricted_at__isnull=True)
             .annotate(last=rules.last_activity("customer_id"),
                       open=rules.has_open_ticket("customer_id"),
                       held=holds.customer_held("customer_id"))
@@ -34,7 +36,7 @@ def shreddable(inventory: Inventory, as_of: dt.datetime):
     expired = rules.field_expired(inventory, as_of, prefix="fields__")
     kept = (Ticket.objects.annotate(activity=rules.ticket_activity())
             .filter(rules.ticket_kept(inventory, as_of)))
-    return (Customer.objects.filter(status=Customer.Status.ACTIVE)
+    return (Customer.objects.filter(status=Customer.Status.ACTIVE, restricted_at__isnull=True)
             .annotate(last=rules.last_activity("pk"),
                       open=rules.has_open_ticket("pk"), held=holds.customer_held("pk"))
             .filter(open=False, held=False)
@@ -48,7 +50,8 @@ def expired_tickets(inventory: Inventory, as_of: dt.datetime):
     whoever's they are (an erased customer's unreadable tickets go on time too)."""
     return (Ticket.objects.annotate(activity=rules.ticket_activity(),
                                     held=holds.ticket_held("pk", "customer_id"))
-            .filter(held=False).filter(rules.ticket_expired(inventory, as_of)))
+            .filter(held=False).exclude(customer__restricted_at__isnull=False)
+            .filter(rules.ticket_expired(inventory, as_of)))
 
 
 def counts(inventory: Inventory, as_of: dt.datetime) -> dict:

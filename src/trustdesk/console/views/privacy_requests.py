@@ -1,7 +1,8 @@
-"""Privacy requests for privacy officers (``privacy_request.view``): the kind, the state
-and the legal clock (docs/dsr.md); never the customer's words (they are sealed, and
-fulfilling a request is its own use case). Filing on a customer's behalf, extending,
-pausing, resuming and closing post to the services of ``customers.dsr``."""
+"""Privacy requests for privacy officers (``privacy_request.view``): the queue with the
+kind, the state and the legal clock, and one request's page with its timeline
+(docs/dsr.md); never the customer's words (they are sealed). Filing on a customer's
+behalf, confirming the requester's identity, extending, pausing, resuming and closing
+post to ``customers.dsr``; carrying a request out or refusing it to ``dsr.services``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from trustdesk.access import policy
 from trustdesk.console.views.base import actor, console_view
 from trustdesk.customers import dsr, requests
+from trustdesk.dsr import selectors as dsr_selectors
+from trustdesk.dsr import services as fulfilment
 
 
 @require_GET
@@ -43,7 +46,7 @@ def _act(use_case, done: str):
             else {}
         row = use_case(actor=actor(request), request_id=request_id, **kwargs)
         messages.success(request, f"Request {row.id} {done}.")
-        return redirect("console:privacy_requests")
+        return _back(request, row.id)
     view.__name__ = use_case.__name__
     return view
 
@@ -52,3 +55,64 @@ request_extend = _act(dsr.dsr_extend, "is extended")
 request_pause = _act(dsr.dsr_pause, "is paused until the requester is verified")
 request_resume = _act(dsr.dsr_resume, "runs again")
 request_close = _act(dsr.dsr_close, "is closed")
+
+
+def _back(request, request_id):
+    """To the request's own page when the step was taken there, else to the queue."""
+    if request.POST.get("from") == "detail":
+        return redirect("console:privacy_request", request_id)
+    return redirect("console:privacy_requests")
+
+
+@require_GET
+@console_view
+def request_detail(request, request_id):
+    from trustdesk.privacy.inventory import get_inventory
+
+    detail = dsr_selectors.request_detail(actor=actor(request), request_id=request_id)
+    return render(request, "console/privacy_request.html", {
+        "d": detail, "r": detail.row, "exemptions": fulfilment.EXEMPTIONS,
+        "fields": [(f.name, f.label) for f in get_inventory().fields]})
+
+
+@require_POST
+@console_view
+def request_identity(request, request_id):
+    override = request.POST.get("override_reason", "").strip() or None
+    row = dsr.dsr_confirm_identity(actor=actor(request), request_id=request_id,
+                                   override_reason=override)
+    messages.success(request, f"Request {row.id}: the requester's identity is confirmed.")
+    return redirect("console:privacy_request", row.id)
+
+
+@require_POST
+@console_view
+def request_fulfil(request, request_id):
+    # A correction arrives as rows of field and new value (an empty value removes it).
+    names, values = request.POST.getlist("field"), request.POST.getlist("value")
+    changes = {n: (v.strip() or None) for n, v in zip(names, values, strict=False) if n}
+    row = fulfilment.dsr_fulfil(actor=actor(request), request_id=request_id,
+                                changes=changes, purpose=request.POST.get("purpose", ""))
+    messages.success(request, f"Request {row.id} is fulfilled and closed.")
+    return redirect("console:privacy_request", row.id)
+
+
+@require_POST
+@console_view
+def request_refuse(request, request_id):
+    row = fulfilment.dsr_refuse(actor=actor(request), request_id=request_id,
+                                exemption=request.POST.get("exemption", ""),
+                                reason=request.POST.get("reason", ""))
+    messages.success(request, f"Request {row.id} is refused and closed; tell the requester "
+                              "why.")
+    return redirect("console:privacy_request", row.id)
+
+
+@require_POST
+@console_view
+def restriction_lift(request, request_id):
+    detail = dsr_selectors.request_detail(actor=actor(request), request_id=request_id)
+    fulfilment.lift_restriction(actor=actor(request), customer_id=detail.row.customer_id,
+                                reason=request.POST.get("reason", ""))
+    messages.success(request, "The restriction is lifted.")
+    return redirect("console:privacy_request", detail.row.id)

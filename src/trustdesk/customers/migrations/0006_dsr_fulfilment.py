@@ -22,12 +22,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='datarequest',
-            name='exception',
+            name='exemption',
             field=models.CharField(blank=True, choices=[('legal_hold', 'A legal hold keeps the data'), ('fraud_investigation', 'A fraud investigation'), ('legal_claims', 'Needed for legal claims'), ('legal_obligation', 'A legal obligation to keep it'), ('identity_not_verified', "The requester's identity was not verified"), ('manifestly_unfounded', 'Manifestly unfounded or excessive')], max_length=24),
         ),
         migrations.AddField(
             model_name='datarequest',
-            name='exception_reason',
+            name='exemption_reason',
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='datarequest',
             name='outcome',
-            field=models.CharField(blank=True, choices=[('fulfilled', 'Fulfilled'), ('refused', 'Refused under an exception'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed')], max_length=10),
+            field=models.CharField(blank=True, choices=[('fulfilled', 'Fulfilled'), ('refused', 'Refused under an exemption'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed')], max_length=10),
         ),
         migrations.AddField(
             model_name='datarequest',
