@@ -349,3 +349,27 @@ def test_the_record_of_processing_lists_the_inventorys_purposes():
     record = processing.build()
     [surveys] = [p for p in record.purposes if p.purpose.startswith("Satisfaction surveys")]
     assert surveys.legal_bases == ("legitimate_interests",) and surveys.fields == ()
+
+
+def test_an_objection_request_fulfilled_stops_surveys_and_names_the_request(
+        make_user, make_customer, make_ticket, as_actor, system):
+    from trustdesk.customers import dsr, verified
+    from trustdesk.customers.models import Customer
+    from trustdesk.dsr import services as fulfilment
+
+    officer = as_actor(make_user("privacy_officer"))
+    ada = make_customer(phone="+442079460958")
+    for kind in ("email", "phone"):
+        verified.factor_passed(actor=officer, customer=Customer.objects.get(pk=ada.id),
+                               kind=kind, method="test")
+    filed = dsr.dsr_file(actor=officer, customer_id=ada.id, kind="objection")
+    fulfilment.dsr_object(actor=officer, request_id=filed.id,
+                          purpose="satisfaction_surveys")
+    [row] = Objection.objects.filter(customer_id=ada.id)
+    assert (row.request_id, row.method, row.by) == (filed.id, "request", officer.label)
+    ticket = make_ticket(ada)
+    tickets.ticket_update(actor=system, ticket_id=ticket.pk, status="solved")
+    assert not Survey.objects.filter(ticket=ticket).exists()
+    refused = dsr.dsr_file(actor=officer, customer_id=ada.id, kind="objection")
+    with pytest.raises(Conflict, match="cannot be objected to"):
+        fulfilment.dsr_object(actor=officer, request_id=refused.id, purpose="field:email")
