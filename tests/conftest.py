@@ -102,11 +102,12 @@ def as_actor():
 
 @pytest.fixture
 def make_customer(db):
-    def make(**profile):
+    def make(consent_how: str | None = None, **profile):
         n = next(_seq)
         profile.setdefault("full_name", f"Customer Number{n}")
         profile.setdefault("email", f"customer{n}@example.org")
-        return customers.customer_create(actor=SYSTEM, profile=profile)
+        return customers.customer_create(actor=SYSTEM, profile=profile,
+                                         consent_how=consent_how)
     return make
 
 

@@ -101,6 +101,14 @@ def test_the_matrix_sees_the_endpoints_that_matter():
             "help/link/<str:token>/", "help/confirm/<str:token>/", "help/data/",
             "help/verify/", "help/verify/answer/", "help/export/<str:token>/"} <= set(routes)
     assert "tickets/views/<int:view_id>/delete/" in routes
+    # Consents and objections (reads and writes), and the portal's page.
+    assert {("GET", "/api/v1/customers/{customer_id}/consents"),
+            ("POST", "/api/v1/customers/{customer_id}/consents"),
+            ("POST", "/api/v1/customers/{customer_id}/consents/{consent_id}/withdraw"),
+            ("POST", "/api/v1/customers/{customer_id}/objections")} <= set(ops)
+    assert {"customers/<uuid:customer_id>/consents/give/",
+            "customers/<uuid:customer_id>/consents/<int:consent_id>/withdraw/",
+            "customers/<uuid:customer_id>/objections/", "help/consents/"} <= set(routes)
     # Retention: the preview, approval and run status; legal holds (reads and writes).
     assert {("POST", "/api/v1/privacy/retention/preview"),
             ("GET", "/api/v1/privacy/retention/runs"),
@@ -213,10 +221,16 @@ def world(make_user, make_team, make_customer, system):
     hold = legal_holds.hold_set(actor=system, customer_id=customer.id,
                                 ticket_id=ticket.pk, reason="Matrix case 7")
     run = retention.preview(actor=system)
+    # Consent the customer gave, for the consent pages and endpoints (withdraw).
+    from trustdesk.customers import consent
+
+    given = consent.consent_give(actor=system, customer_id=customer.id,
+                                 purpose="field:preferred_language", how="phone",
+                                 wording=f"Agreed on {PROFILE['phone']}")
     # The customer's copy of their data, issued: its link is filled into every route
     # that takes a token, and no staff session may fetch it (there is no staff door).
     export_token = _export_for(customer, make_user)
-    return {"export_token": export_token,
+    return {"consent": given, "export_token": export_token,
             "request": filed, "hold": hold, "run": run, "channel": channel, "challenge": challenge,
             "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
@@ -278,6 +292,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "hold_id": [str(world["hold"].pk)],
         "run_id": [str(world["run"].pk)],
         "request_id": [str(world["request"].id)],
+        "consent_id": [str(world["consent"].pk)],
     }
 
 
@@ -400,7 +415,8 @@ def _body(response) -> str:
 # nobody, or any member of staff — gets the same signed-out pages: a staff session
 # is no portal session, and nothing from the desk is on them.
 PORTAL_PAGES = ("/help/", "/help/contact/")
-PORTAL_SIGNED_IN = ("/help/data/", "/help/new/", "/help/requests/new/", "/help/verify/")
+PORTAL_SIGNED_IN = ("/help/data/", "/help/new/", "/help/requests/new/", "/help/verify/",
+                    "/help/consents/")
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])
@@ -623,3 +639,60 @@ def test_privacy_request_writes_follow_the_role(role, make_user, make_customer, 
             if op == "fulfil":
                 assert changed.filter(kind="restriction", outcome="fulfilled").exists() == \
                     allowed, (role, op)
+
+
+# Consents (docs/privacy.md): each role × each write, over a bearer token and a console
+# session, against what the role's permissions say; the read likewise.
+_CONSENT_OPS = ("list", "give", "withdraw", "object")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_consent_reads_and_writes_follow_the_role(role, make_user, make_customer,
+                                                  make_team, api_client, console_client,
+                                                  system):
+    from trustdesk.customers import consent
+    from trustdesk.customers.models import Consent, Objection
+
+    team = make_team()
+    user = make_user(role, teams=[team], mfa=True)
+    held = ROLE_PERMISSIONS[role]
+    for client, is_api in ((api_client(user), True), (console_client(user), False)):
+        customer = make_customer()
+        tickets.ticket_create(actor=system, customer_id=customer.id, subject="Help",
+                              body="Hello", team_id=team.pk, channel="email")
+        given = consent.consent_give(actor=system, customer_id=customer.id,
+                                     purpose="field:preferred_language", how="phone")
+        api_base = f"/api/v1/customers/{customer.id}"
+        page_base = f"/customers/{customer.id}"
+        for op in _CONSENT_OPS:
+            if op == "list":
+                if is_api:
+                    response = client.get(f"{api_base}/consents")
+                    ok = response.status_code == 200
+                else:
+                    response = client.get(f"{page_base}/")
+                    ok = b"data-consents" in response.content
+                # Every role holding consent.view sees customers: the page shows it too.
+                assert ok == ("consent.view" in held), (role, op, is_api)
+                continue
+            url, data = {
+                "give": (f"{api_base}/consents" if is_api else f"{page_base}/consents/give/",
+                         {"purpose": "satisfaction_surveys", "how": "phone"}),
+                "withdraw": (f"{api_base}/consents/{given.pk}/withdraw" if is_api
+                             else f"{page_base}/consents/{given.pk}/withdraw/",
+                             {"how": "phone"}),
+                "object": (f"{api_base}/objections" if is_api else f"{page_base}/objections/",
+                           {"purpose": "satisfaction_surveys", "how": "phone"}),
+            }[op]
+            response = (client.post(url, data=data, content_type="application/json") if is_api
+                        else client.post(url, data))
+            allowed = "consent.manage" in held
+            if not allowed:
+                assert response.status_code == 403, (role, op, is_api, response.status_code)
+            elif op == "give":  # surveys rest on legitimate interests: nothing to give
+                assert response.status_code in ((409,) if is_api else (302,)), (role, op)
+            else:
+                assert response.status_code in ((200, 201) if is_api else (302,)), (role, op)
+        withdrawn = Consent.objects.get(pk=given.pk).withdrawn_at is not None
+        objected = Objection.objects.filter(customer_id=customer.id).exists()
+        assert withdrawn == objected == ("consent.manage" in held), (role, is_api)

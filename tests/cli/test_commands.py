@@ -85,6 +85,9 @@ def test_datamap_show_lists_every_field():
     assert any(line.startswith("date_of_birth") and "restricted" in line for line in lines)
     data = json.loads(_call("datamap", "show", "--format", "json")[0])
     assert {f["name"] for f in data["fields"]} >= {"full_name", "email", "phone"}
+    assert {"name": "satisfaction_surveys", "label": "Satisfaction surveys",
+            "legal_basis": "legitimate_interests"}.items() <= data["purposes"][0].items()
+    assert any(line.strip().startswith("satisfaction_surveys") for line in lines)
 
 
 def _snapshot():

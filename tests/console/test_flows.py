@@ -173,10 +173,12 @@ def test_closed_ticket_cannot_be_answered(agent_client, ticket, team):
 def test_customer_form_has_only_inventory_fields(agent_client):
     response = agent_client.get(reverse("console:customer_new"))
     inventory_names = {f.name for f in get_inventory().fields}
-    assert set(response.context["form"].fields) == inventory_names
+    # Besides the fields, how the customer consented to those on consent: no data of
+    # theirs, only the record of their say (docs/privacy.md).
+    assert set(response.context["form"].fields) == inventory_names | {"consent_how"}
     posted_names = set(re.findall(r'\bname="([^"]+)"', _html(response).split(
         '<main class="content"')[1]))
-    assert posted_names == inventory_names | {"csrfmiddlewaretoken"}
+    assert posted_names == inventory_names | {"csrfmiddlewaretoken", "consent_how"}
 
 
 def test_create_a_customer(agent_client):

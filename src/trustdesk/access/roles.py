@@ -76,6 +76,9 @@ PERMISSIONS = {
     "legal_hold.manage": "Set and release legal holds, which pause retention",
     "channel.manage": "Add, change and remove the official channels published on the "
                       "trust page",
+    "consent.view": "See a customer's consents and objections: what for, when, how",
+    "consent.manage": "Record consent a customer gave or withdrew, or their objection, "
+                      "on their behalf (told by phone, email or letter)",
     "processing_record.view": "Read and export the record of processing activities "
                               "(GDPR Art. 30)",
 }
@@ -83,7 +86,7 @@ PERMISSIONS = {
 _WORKER = {
     "ticket.view", "ticket.create", "ticket.reply", "ticket.update", "customer.view",
     "customer.create", "customer.update", "customer.reveal", "customer.verify", "agent.view",
-    "datamap.read", "privacy_request.file",
+    "datamap.read", "privacy_request.file", "consent.view", "consent.manage",
 }
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     AGENT: frozenset(_WORKER),
@@ -104,7 +107,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "customer.view", "customer.update", "customer.erase", "customer.reveal",
         "customer.verify", "datamap.read", "agent.view", "privacy_request.view",
         "privacy_request.file", "privacy_request.manage", "processing_record.view",
-        "retention.view", "retention.run", "legal_hold.manage",
+        "retention.view", "retention.run", "legal_hold.manage", "consent.view",
+        "consent.manage",
     }),
     AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
 }

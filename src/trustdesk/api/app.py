@@ -14,6 +14,7 @@ from trustdesk.api import (
     access,
     audit,
     channels,
+    consents,
     customers,
     jobs,
     macros,
@@ -49,6 +50,7 @@ api = NinjaAPI(
     docs_url=None,  # the interactive docs need inline script, which the CSP forbids
 )
 api.add_router("", customers.router)
+api.add_router("", consents.router)
 api.add_router("", ticket_tools.router)
 api.add_router("", saved_views.router)
 api.add_router("", macros.router)

@@ -58,7 +58,8 @@ def list_customers(request, query: Query[CustomerQuery]):
 
 @router.post("/customers", response={201: CustomerOut, **ERRORS})
 def create_customer(request, payload: CustomerIn):
-    profile = services.customer_create(actor=actor(request), profile=payload.profile)
+    profile = services.customer_create(actor=actor(request), profile=payload.profile,
+                                       consent_how=payload.consent_how)
     return Status(201, render.customer(profile))
 
 
@@ -96,7 +97,8 @@ def update_customer(request, customer_id: uuid.UUID, payload: CustomerPatchIn):
     profile = services.customer_update(actor=actor(request), customer_id=customer_id,
                                        changes=payload.profile,
                                        break_glass=payload.break_glass, reason=payload.reason,
-                                       verification_override=payload.verification_override)
+                                       verification_override=payload.verification_override,
+                                       consent_how=payload.consent_how)
     return render.customer(profile)
 
 

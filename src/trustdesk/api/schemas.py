@@ -45,6 +45,11 @@ class CustomerIn(In):
     profile: dict[str, str | None] = Field(
         description="Declared profile fields only (see GET /datamap); null removes a field."
     )
+    consent_how: str | None = Field(
+        default=None, max_length=16,
+        description="A field on consent is written only with the customer's consent on "
+                    "record: how they gave it (phone, email, letter, in_person, web_form, "
+                    "imported), recorded with the write")
 
 
 class CustomerPatchIn(CustomerIn):

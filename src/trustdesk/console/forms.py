@@ -129,7 +129,20 @@ def customer_form(inventory: Inventory, data=None, initial=None) -> forms.Form:
             max_length=2000 if spec.type == "text" else 200,
             help_text=f"{spec.sensitivity.capitalize()} · {spec.purpose}",
         )
+    consented = [f.label for f in inventory.fields if f.legal_basis == "consent"]
+    if consented:
+        # Those fields are kept only with the customer's consent on record: saying how
+        # it was given records it with the write (customers.consent).
+        from trustdesk.customers.consent import STAFF_METHOD_CHOICES
+
+        form.fields[CONSENT_HOW] = forms.ChoiceField(
+            label="The customer consented to keeping these, told", required=False,
+            choices=(("", "—"), *STAFF_METHOD_CHOICES),
+            help_text=f"Needed to fill in {', '.join(consented)} without consent on record")
     return form
+
+
+CONSENT_HOW = "consent_how"  # not a profile field: how consent to the write was given
 
 
 class ErasureForm(forms.Form):

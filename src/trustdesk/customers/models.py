@@ -128,4 +128,5 @@ class ContactNotice(models.Model):
         return f"{self.customer_id}:{self.field}"
 
 
+from trustdesk.customers.models_consent import Consent, Method, Objection  # noqa: E402, F401
 from trustdesk.customers.models_portal import DataRequest, PortalLink  # noqa: E402, F401

@@ -22,6 +22,7 @@ from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from trustdesk.customers import (
+    consent,
     delivery,
     dsr_identity,
     names,
@@ -108,19 +109,32 @@ def _write_fields(customer: Customer, cleaned: Mapping[str, str | None]) -> None
                                value=value)
 
 
+def remove_fields(customer: Customer, names: list[str]) -> None:
+    """Remove fields as a write of ``None`` does (``customers.consent``: consent withdrawn
+    or an objection). The caller holds the customer's row lock and audits it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise Conflict("Fields are removed inside the use case's transaction.")
+    _write_fields(customer, dict.fromkeys(names))
+    customer.save(update_fields=["updated_at"])
+
+
 @transaction.atomic
-def customer_create(*, actor: Actor, profile: Mapping[str, Any]) -> CustomerProfile:
+def customer_create(*, actor: Actor, profile: Mapping[str, Any],
+                    consent_how: str | None = None) -> CustomerProfile:
     """Create a customer. Raises ``UndeclaredField``, ``MissingRequiredField``,
     ``InvalidFieldValue`` or ``SensitiveAuthenticationData`` (naming the field) before
-    anything is written."""
+    anything is written; a consent-based field needs ``consent_how`` (how the customer
+    gave it: recorded as their consent)."""
     policy.require(actor, "customer.create")
     # The input's shape first (an undeclared field, a security code: never stored), then
     # the policy: a new customer is nobody's yet, so its answer per field is what counts.
     cleaned = validate_profile(get_inventory(), profile)
     _check_writable(actor, profile.keys(), known=True, overwrite=False)
+    consents = consent.check_writes(actor, None, cleaned, consent_how=consent_how)
     # Writing from an organisation's domain makes the new customer one of its people.
     customer = Customer.objects.create(organisation_id=organisations.for_email(
         cleaned.get("email")))
+    consent.grant_for_writes(actor, customer, consents, consent_how)
     _write_fields(customer, cleaned)
     record(actor=actor, action="customer.create", object_type="customer",
            object_id=customer.pk, fields=[k for k, v in cleaned.items() if v is not None],
@@ -134,7 +148,7 @@ def customer_update(
     *, actor: Actor, customer_id: uuid.UUID, changes: Mapping[str, Any],
     break_glass: bool = False, reason: str | None = None,
     verification_override: str | None = None, identity_request: int | None = None,
-) -> CustomerProfile:
+    consent_how: str | None = None) -> CustomerProfile:
     """Change some profile fields; ``None`` or an empty value removes an optional field.
 
     The field policy holds as for reads (``_check_writable``): ``NotFound`` for a field
@@ -144,7 +158,8 @@ def customer_update(
     payment details needs the caller verified (``verified.require_level``, raising
     ``VerificationRequired``) or ``verification_override`` with a reason; the old email
     or phone is told of the change, and a new email address ends every portal session
-    and unused sign-in link of the old one.
+    and unused sign-in link of the old one. A consent-based field is written only with
+    the customer's consent on record, or ``consent_how`` recording it now.
 
     ``identity_request``: a rectification request whose requester's identity is
     confirmed (``dsr_identity.vouches``) stands in for the caller's verification, and is
@@ -172,6 +187,7 @@ def customer_update(
                              reason=reason)
     existing = {name: "" for name in customer.fields.values_list("name", flat=True)}
     cleaned = validate_profile(get_inventory(), changes, existing=existing)
+    consents = consent.check_writes(actor, customer.pk, cleaned, consent_how=consent_how)
     override = None if vouched is not None else verified.require_level(
         actor=actor, customer_id=customer.pk, actions=verified.actions_for_fields(cleaned),
         override_reason=verification_override)
@@ -179,6 +195,7 @@ def customer_update(
     if _email_changes(customer, cleaned):
         # The portal is entered through the mailbox: the old one's reader must lose it.
         portal.revoke(actor=actor, customer_id=customer.pk, reason="email_change")
+    consent.grant_for_writes(actor, customer, consents, consent_how)
     _write_fields(customer, cleaned)
     customer.save(update_fields=["updated_at"])
     glass = reason is not None

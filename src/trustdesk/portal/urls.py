@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trustdesk.portal import exports, help, verify, views
+from trustdesk.portal import consents, exports, help, verify, views
 
 app_name = "portal"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("help/tickets/<int:ticket_id>/", help.ticket, name="help_ticket"),
     path("help/tickets/<int:ticket_id>/answer/", help.answer, name="help_answer"),
     path("help/data/", help.data, name="help_data"),
+    path("help/consents/", consents.consents, name="help_consents"),
     path("help/requests/new/", help.request_new, name="help_request"),
     path("help/contact/", help.contact, name="help_contact"),
     path("help/export/<str:token>/", exports.export, name="help_export"),

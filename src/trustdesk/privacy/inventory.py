@@ -14,8 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from trustdesk.privacy import purposes as purpose_rules
 from trustdesk.privacy import ticket_retention
 from trustdesk.privacy.errors import InventoryError
+from trustdesk.privacy.purposes import FIELD_PURPOSE, LEGAL_BASES, PURPOSE_BASES, PurposeSpec
 from trustdesk.vault.cards import is_sensitive_authentication_name
 
 FIELD_TYPES = (
@@ -23,10 +25,6 @@ FIELD_TYPES = (
 )
 CATEGORIES = ("contact", "identity", "account", "financial", "preferences", "technical")
 SENSITIVITIES = ("public", "internal", "confidential", "restricted")
-LEGAL_BASES = (
-    "consent", "contract", "legal_obligation", "vital_interests", "public_task",
-    "legitimate_interests",
-)
 _REQUIRED_KEYS = {
     "name", "type", "category", "sensitivity", "purpose", "legal_basis", "required", "retention",
 }
@@ -63,9 +61,27 @@ class Inventory:
     fields: tuple[FieldSpec, ...]
     by_name: dict[str, FieldSpec]
     tickets: tuple[ticket_retention.TicketRule, ...] = ()
+    purposes: tuple[PurposeSpec, ...] = ()
 
     def get(self, name: str) -> FieldSpec | None:
         return self.by_name.get(name)
+
+    def purpose(self, name: str) -> PurposeSpec | None:
+        """A declared purpose, or ``field:<name>`` for a declared field."""
+        if name.startswith(FIELD_PURPOSE):
+            spec = self.by_name.get(name[len(FIELD_PURPOSE):])
+            return None if spec is None else PurposeSpec(
+                name=name, label=spec.label, legal_basis=spec.legal_basis,
+                description=spec.purpose, line=spec.line, field=spec.name)
+        return next((p for p in self.purposes if p.name == name), None)
+
+    @property
+    def optional_purposes(self) -> tuple[PurposeSpec, ...]:
+        """What a customer may opt in to or object to: the declared purposes, then the
+        fields that rest on consent or legitimate interests."""
+        own = tuple(self.purpose(FIELD_PURPOSE + f.name) for f in self.fields
+                    if f.legal_basis in PURPOSE_BASES)
+        return self.purposes + own
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -177,7 +193,7 @@ def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
     if not isinstance(root, yaml.MappingNode):
         raise InventoryError(path, 1, "the file must be a mapping with 'version' and 'fields'")
     top = {str(k.value): v for k, v in root.value}
-    unknown = set(top) - {"version", "fields", "tickets"}
+    unknown = set(top) - {"version", "fields", "tickets", "purposes"}
     if unknown:
         key = next(k for k, _ in root.value if k.value in unknown)
         raise InventoryError(path, _line(key), f"unknown key '{key.value}'")
@@ -197,8 +213,10 @@ def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
         fields.append(spec)
     tickets = ticket_retention.parse_rules(path, top["tickets"], _retention) \
         if "tickets" in top else ()
+    purposes = purpose_rules.parse_purposes(path, top["purposes"], _scalar, _choice) \
+        if "purposes" in top else ()
     return Inventory(path=path, fields=tuple(fields), by_name={f.name: f for f in fields},
-                     tickets=tickets)
+                     tickets=tickets, purposes=purposes)
 
 
 def load_inventory(path: Path | str) -> Inventory:

@@ -157,10 +157,16 @@ def _purposes(fields: tuple[DataField, ...]) -> tuple[Purpose, ...]:
     grouped: dict[str, list[DataField]] = {}
     for f in fields:
         grouped.setdefault(f.purpose, []).append(f)
-    return tuple(Purpose(purpose=p, legal_bases=tuple(dict.fromkeys(f.legal_basis for f in fs)),
-                         fields=tuple(f.name for f in fs),
-                         subjects=tuple(dict.fromkeys(f.subject for f in fs)))
-                 for p, fs in grouped.items())
+    own = tuple(Purpose(purpose=p, legal_bases=tuple(dict.fromkeys(f.legal_basis for f in fs)),
+                        fields=tuple(f.name for f in fs),
+                        subjects=tuple(dict.fromkeys(f.subject for f in fs)))
+                for p, fs in grouped.items())
+    # The inventory's purposes beyond the fields (surveys…): processing of the same
+    # customer data, on consent or legitimate interests, that the customer may refuse.
+    optional = tuple(Purpose(purpose=f"{p.label}: {p.description}", legal_bases=(p.legal_basis,),
+                             fields=(), subjects=(CUSTOMERS,))
+                     for p in get_inventory().purposes)
+    return own + optional
 
 
 def _subjects(fields: tuple[DataField, ...]) -> tuple[SubjectCategory, ...]:

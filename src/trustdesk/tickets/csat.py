@@ -22,6 +22,7 @@ from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import Conflict, Gone, NotFound, ValidationError
+from trustdesk.customers.consent_selectors import allowed
 from trustdesk.tickets import hooks
 from trustdesk.tickets.models import Survey, Ticket
 
@@ -29,12 +30,18 @@ SALT = "trustdesk.csat"
 VALID_DAYS = 30
 RATINGS = {1: "Very poor", 2: "Poor", 3: "Okay", 4: "Good", 5: "Excellent"}
 SURVEYS = Actor.system("customer survey")
+# The inventory's purpose (legitimate interests): a customer who objected gets none.
+PURPOSE = "satisfaction_surveys"
 
 
 def offer(ticket: Ticket) -> Survey | None:
     """Called when a ticket becomes solved (in the change's transaction): its survey,
-    once per ticket; the layers above send it (``hooks.on_survey``)."""
+    once per ticket; the layers above send it (``hooks.on_survey``). None for a
+    customer who objected to surveys (or whose processing is restricted): not made,
+    so neither sent nor counted."""
     if Survey.objects.filter(ticket_id=ticket.pk).exists():
+        return None
+    if not allowed(ticket.customer_id, PURPOSE):
         return None
     survey = Survey.objects.create(ticket_id=ticket.pk, agent_user_id=ticket.assignee_id,
                                    team_id=ticket.team_id)

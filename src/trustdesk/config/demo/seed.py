@@ -136,7 +136,10 @@ def seed(*, seed: int = 1, customers_count: int = 50, tickets_count: int = 200) 
     workers = [u for u in agents if u.role in ("agent", "senior_agent", "supervisor")]
     team_ids = {u.pk: set(u.teams.values_list("pk", flat=True)) for u in workers}
 
-    people = [customers.customer_create(actor=system, profile=_profile(rng, i))
+    # The demo's customers chose their language when they signed up elsewhere: their
+    # consent to keeping it comes with the import.
+    people = [customers.customer_create(actor=system, profile=_profile(rng, i),
+                                        consent_how="imported")
               for i in range(customers_count)]
     for person in people:  # demo-only: customers joined over the past two years
         Customer.objects.filter(pk=person.id).update(

@@ -6,7 +6,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.access import policy
 from trustdesk.access.fields import HIDDEN, VISIBLE
-from trustdesk.console.forms import CustomerSearchForm, ErasureForm, customer_form
+from trustdesk.console.forms import CONSENT_HOW, CustomerSearchForm, ErasureForm, customer_form
+from trustdesk.console.views import consents
 from trustdesk.console.views.base import actor, console_view, denied, form_error
 from trustdesk.console.views.reveal import RevealForm
 from trustdesk.core.errors import RateLimited, ValidationError
@@ -52,8 +53,10 @@ def customer_new(request):
     form = customer_form(inventory, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         profile = {k: v for k, v in form.cleaned_data.items() if v}
+        how = profile.pop(CONSENT_HOW, None)
         try:
-            customer = services.customer_create(actor=actor(request), profile=profile)
+            customer = services.customer_create(actor=actor(request), profile=profile,
+                                                consent_how=how)
         except ValidationError as exc:
             form_error(form, exc)
         else:
@@ -90,6 +93,8 @@ def _editable(form, customer, policy_fields: dict[str, str]) -> None:
     prefilled; a masked or withheld one starts empty (an empty box keeps the stored
     value, typing replaces it); a hidden one is not on the form at all."""
     for name in list(form.fields):
+        if name == CONSENT_HOW:
+            continue
         decision = customer.access.get(name) or policy_fields.get(name, HIDDEN)
         if decision == HIDDEN:
             del form.fields[name]
@@ -116,11 +121,12 @@ def customer_detail(request, customer_id):
     if request.method == "POST":
         policy.require(a, "customer.update")
         if form.is_valid():
+            how = form.cleaned_data.pop(CONSENT_HOW, None) or None
             changes = {k: (v or None) for k, v in form.cleaned_data.items()
                        if (k in clear and (v or None) != clear[k]) or (k not in clear and v)}
             try:
                 services.customer_update(
-                    actor=a, customer_id=customer.id, changes=changes,
+                    actor=a, customer_id=customer.id, changes=changes, consent_how=how,
                     verification_override=request.POST.get("verification_override") or None)
             except VerificationRequired as exc:
                 denied(request, exc)
@@ -150,4 +156,5 @@ def customer_detail(request, customer_id):
         "organisation_choices": organisations.organisation_list(actor=a)
         if policy.has_permission(a, "customer.update")
         and organisations.sees_organisations(a) else [],
+        **consents.section(a, customer.id),
     }, status=400 if form.errors else 200)

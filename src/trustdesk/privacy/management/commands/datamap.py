@@ -24,8 +24,11 @@ class Command(BaseCommand):
             rows = [{k: v for k, v in asdict(f).items() if k != "line"} for f in inventory.fields]
             tickets = [{k: v for k, v in asdict(r).items() if k != "line"}
                        for r in inventory.tickets]
+            purposes = [{k: v for k, v in asdict(p).items() if k not in ("line", "field")}
+                        for p in inventory.purposes]
             self.stdout.write(json.dumps({"path": inventory.path, "fields": rows,
-                                          "tickets": tickets}, indent=2))
+                                          "tickets": tickets, "purposes": purposes},
+                                         indent=2))
             return
         rows = [
             [f.name, f.category, f.sensitivity, "yes" if f.required else "no", f.retention,
@@ -46,3 +49,8 @@ class Command(BaseCommand):
             self.stdout.write("Finished tickets (with their messages), after last activity:")
             for rule in inventory.tickets:
                 self.stdout.write(f"  {rule.channel:<6} {rule.status:<7} {rule.retention}")
+        if inventory.purposes:
+            self.stdout.write("Purposes a customer may refuse (consent: opt in; "
+                              "legitimate_interests: object):")
+            for p in inventory.purposes:
+                self.stdout.write(f"  {p.name:<24} {p.legal_basis:<21} {p.description}")
