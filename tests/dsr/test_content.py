@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import SYSTEM
+from trustdesk.core.actor import Actor
 from trustdesk.audit.services import record
 from trustdesk.customers.models import CallerFactor
 from trustdesk.dsr.export import fulfil_access
@@ -54,6 +55,12 @@ def test_the_copy_holds_profile_tickets_files_records_and_the_access_report(
     with transaction.atomic():
         record(actor=agent, action="customer.view", object_type="customer",
                object_id=ada.id)
+    from trustdesk.customers import consent
+
+    me = Actor.customer(ada.id)
+    consent.consent_give(actor=me, customer_id=ada.id, purpose="field:preferred_language",
+                         how="portal")
+    consent.object_to(actor=me, customer_id=ada.id, purpose="satisfaction_surveys")
     fulfil_access(actor=officer, request_id=access_request(ada).pk)
     copy = download(ada)
 
@@ -80,7 +87,12 @@ def test_the_copy_holds_profile_tickets_files_records_and_the_access_report(
     assert {(v["what"], v["method"], v["result"]) for v in data["verification"]} >= {
         ("factor passed", "code", "passed"), ("verification attempt", "sms_code", "passed")}
     assert "s" * 64 not in copy.text
-    assert data["consent_records_kept"] in (True, False)
+    given, objected = data["consent"]
+    assert (given["record"], given["purpose"], given["how"], given["by_you"]) == (
+        "consent", "field:preferred_language", "portal", True)
+    assert given["wording"] and given["withdrawn_at"] is None
+    assert (objected["record"], objected["purpose"]) == ("objection",
+                                                         "satisfaction_surveys")
     [req] = data["privacy_requests"]
     assert req["kind"] == "access"
 

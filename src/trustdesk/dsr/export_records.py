@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.apps import apps
-from django.db import models
-
 from trustdesk.access.roles import ROLE_LABELS
 from trustdesk.accounts.models import User
 from trustdesk.audit.models import AuditEvent
+from trustdesk.customers.consent_selectors import wording_of
 from trustdesk.customers.models import CallerFactor, DataRequest
+from trustdesk.customers.models_consent import Consent, Objection
 from trustdesk.privacy.inventory import get_inventory
 from trustdesk.verification.models import Challenge
 
@@ -59,30 +58,21 @@ def verification(customer_id) -> Iterator[dict]:
                "result": outcome, "closed_at": closed}
 
 
-def _consent_models() -> list[type[models.Model]]:
-    # Consent records are another app's, maybe not installed yet: any model of the
-    # customers app named Consent… with a customer, found rather than imported.
-    found = []
-    for model in apps.get_app_config("customers").get_models():
-        names = {f.name for f in model._meta.get_fields()}
-        if model.__name__.lower().startswith("consent") and "customer" in names:
-            found.append(model)
-    return found
-
-
 def consent(customer_id) -> Iterator[dict]:
-    for model in _consent_models():
-        plain = [f.attname for f in model._meta.concrete_fields
-                 if not isinstance(f, models.BinaryField)
-                 and f.name not in ("customer", "id")
-                 and not any(w in f.name for w in ("sealed", "secret", "hash"))]
-        for row in (model.objects.filter(customer_id=customer_id).order_by("pk")
-                    .values(*plain).iterator(chunk_size=CHUNK)):
-            yield {"record": model._meta.verbose_name, **row}
-
-
-def consent_available() -> bool:
-    return bool(_consent_models())
+    """Each consent given — when, how, for what, the words agreed to, and its
+    withdrawal — and each objection. Who recorded it is staff's data: shown only as
+    whether it was the customer themself."""
+    for row in (Consent.objects.filter(customer_id=customer_id)
+                .order_by("given_at", "pk").iterator(chunk_size=CHUNK)):
+        yield {"record": "consent", "purpose": row.purpose, "given_at": row.given_at,
+               "how": row.method, "by_you": row.given_by.startswith("customer:"),
+               "wording": wording_of(row), "version": row.version,
+               "withdrawn_at": row.withdrawn_at, "withdrawal_how": row.withdrawal_method}
+    for row in (Objection.objects.filter(customer_id=customer_id)
+                .order_by("at", "pk").iterator(chunk_size=CHUNK)):
+        yield {"record": "objection", "purpose": row.purpose, "at": row.at,
+               "how": row.method, "by_you": row.by.startswith("customer:"),
+               "privacy_request": row.request_id}
 
 
 def privacy_requests(customer_id, *, answering: int | None = None) -> Iterator[dict]:

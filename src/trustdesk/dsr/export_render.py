@@ -146,9 +146,6 @@ def write_html(out: io.TextIOBase, sources: Sources, generated: str) -> None:
               "attachments folder. Other people's details are withheld.</p>")
     for name, make in sources.sections().items():
         out.write(f"<h2>{_e(TITLES[name])}</h2>")
-        if name == "consent" and not records.consent_available():
-            out.write("<p class=\"muted\">We keep no consent records.</p>")
-            continue
         if name == "conversations":
             for c in make():
                 _conversation(out, c)
@@ -179,8 +176,7 @@ def build(stream, sources: Sources) -> Counter:
             document = {"schema": SCHEMA, "generated_at": generated,
                         "customer": sources.customer_id,
                         "request": {"id": sources.request.pk, "kind": sources.request.kind,
-                                    "received": sources.request.created_at},
-                        "consent_records_kept": records.consent_available()}
+                                    "received": sources.request.created_at}}
             document.update({k: make() for k, make in sources.sections().items()})
             write_json(out, document, counts)
         with _text_entry(zf, "report.html") as out:
