@@ -15,6 +15,7 @@ from trustdesk.api import (
     audit,
     channels,
     customers,
+    incidents,
     jobs,
     macros,
     mail_policy,
@@ -70,6 +71,7 @@ api.add_router("", mail_reports.router)
 api.add_router("", privacy_requests.router)
 api.add_router("", processing.router)
 api.add_router("", retention.router)
+api.add_router("", incidents.router)
 
 
 @api.exception_handler(TrustDeskError)

@@ -167,3 +167,18 @@ def incident_detail(*, actor: Actor, incident_id) -> IncidentDetail:
     record(actor=actor, action="incident.view", object_type="incident", object_id=row.pk,
            context={"kind": row.kind})
     return detail_of(row)
+
+
+def staff_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """Active members of staff, for an incident's owner and the people a step acts on."""
+    policy.require(actor, "incident.view")
+    from trustdesk.accounts.models import User
+
+    return [(u.pk, f"{u.full_name or u.email} ({u.email})")
+            for u in User.objects.filter(is_active=True).order_by("full_name", "email")[:1000]]
+
+
+def data_categories() -> list[str]:
+    from trustdesk.privacy.inventory import get_inventory
+
+    return sorted({f.category for f in get_inventory().fields})
