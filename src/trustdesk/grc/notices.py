@@ -40,7 +40,8 @@ def notice_record(*, actor: Actor, incident_id, clock_kind: str, recipient: str,
     recipient = _line(recipient, "recipient", "to whom the notice went")
     reference = _line(reference, "reference", "the notice's reference (a case number, "
                                               "the letter's date)")
-    when = validation.aware_at(sent_at) if sent_at else clock.now()
+    when = (validation.moment(sent_at, field="sent_at", noun="when the notice was sent")
+            if sent_at else clock.now())
     if when < row.aware_at - dt.timedelta(minutes=1):
         raise ValidationError("A notice cannot go out before the company was aware.",
                               field="sent_at")

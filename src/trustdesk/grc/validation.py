@@ -42,21 +42,33 @@ def text(value: str, field: str) -> str:
     return value
 
 
-def aware_at(value) -> dt.datetime:
+def moment(value, *, field: str, noun: str) -> dt.datetime:
+    """A moment that has happened: ISO text or a datetime, naive taken as UTC (the
+    console's form is in UTC), never ahead of the server's clock."""
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError("Say when the company became aware, as a date and time.",
-                                  field="aware_at") from None
+            raise ValidationError(f"Say {noun}, as a date and time.", field=field) from None
     if not isinstance(value, dt.datetime):
-        raise ValidationError("Say when the company became aware.", field="aware_at")
+        raise ValidationError(f"Say {noun}.", field=field)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)  # the console's form is in UTC
+        value = value.replace(tzinfo=dt.UTC)
     if value > clock.now() + SKEW:
-        raise ValidationError("The company cannot become aware in the future: aware_at "
-                              "is later than now.", field="aware_at")
+        raise ValidationError(f"{field} is later than now: say {noun}, which has happened.",
+                              field=field)
     return value
+
+
+def aware_at(value) -> dt.datetime:
+    try:
+        return moment(value, field="aware_at", noun="when the company became aware")
+    except ValidationError as exc:
+        if "later than now" in exc.message:
+            # A future awareness would start the legal clocks late.
+            raise ValidationError("The company cannot become aware in the future: aware_at "
+                                  "is later than now.", field="aware_at") from None
+        raise
 
 
 def categories(values) -> list[str]:
