@@ -11,6 +11,7 @@ ticket is routed to (need-to-know satisfied), freshly re-authenticated in the co
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import re
 
@@ -119,6 +120,17 @@ def test_the_matrix_sees_the_endpoints_that_matter():
     assert {"privacy/retention/", "privacy/retention/preview/",
             "privacy/retention/runs/<int:run_id>/approve/", "privacy/holds/",
             "privacy/holds/<int:hold_id>/release/"} <= set(routes)
+    # Incidents and bulletins.
+    assert {("GET", "/api/v1/incidents"), ("POST", "/api/v1/incidents"),
+            ("GET", "/api/v1/incidents/{incident_id}"),
+            ("POST", "/api/v1/incidents/{incident_id}/steps/{step_id}/act"),
+            ("POST", "/api/v1/incidents/{incident_id}/notices/{clock}"),
+            ("GET", "/api/v1/incidents/{incident_id}/report/{fmt}"),
+            ("POST", "/api/v1/bulletins/{bulletin_id}/acknowledge")} <= set(ops)
+    assert {"incidents/", "incidents/<int:incident_id>/",
+            "incidents/<int:incident_id>/steps/<int:step_id>/act/",
+            "incidents/<int:incident_id>/report/<slug:fmt>/", "bulletins/",
+            "bulletins/<int:bulletin_id>/"} <= set(routes)
     assert len(routes) >= 25 and len(ops) >= 20
 
 
@@ -230,7 +242,26 @@ def world(make_user, make_team, make_customer, system):
     # The customer's copy of their data, issued: its link is filled into every route
     # that takes a token, and no staff session may fetch it (there is no staff door).
     export_token = _export_for(customer, make_user)
-    return {"consent": given, "export_token": export_token,
+    # An incident affecting the customer, opened from an alert and naming the ticket, and
+    # a bulletin about it, for the incident and bulletin pages and endpoints (the matrix
+    # posts to every step; each acting one refuses an empty list of people).
+    from trustdesk.access.models import Alert
+    from trustdesk.grc import bulletins
+    from trustdesk.grc import services as incidents
+
+    officer = make_user("security_officer")
+    alert = Alert.objects.create(kind=Alert.Kind.SEARCH_BURST, actor_label="matrix",
+                                 reason="40 exact-match customer searches")
+    incident = incidents.incident_open(
+        actor=system, kind="data_breach", severity="high", title="Matrix breach",
+        owner_id=officer.pk, aware_at=dt.datetime.now(dt.UTC), categories=["contact"],
+        high_risk=True, alert_ids=[alert.pk], ticket_ids=[ticket.pk],
+        customer_ids=[customer.id])
+    bulletin = bulletins.bulletin_publish(actor=system, title="Matrix bulletin",
+                                          body="Watch out for calls asking for codes.",
+                                          incident_id=incident.pk)
+    return {"consent": given, "export_token": export_token, "incident": incident,
+            "bulletin": bulletin,
             "request": filed, "hold": hold, "run": run, "channel": channel, "challenge": challenge,
             "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
@@ -293,6 +324,11 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "run_id": [str(world["run"].pk)],
         "request_id": [str(world["request"].id)],
         "consent_id": [str(world["consent"].pk)],
+        "incident_id": [str(world["incident"].pk)],
+        "step_id": [str(s.pk) for s in world["incident"].steps.all()],
+        "clock": ["authority", "subjects"],
+        "fmt": ["html", "pdf"],
+        "bulletin_id": [str(world["bulletin"].id)],
     }
 
 
@@ -696,3 +732,53 @@ def test_consent_reads_and_writes_follow_the_role(role, make_user, make_customer
         withdrawn = Consent.objects.get(pk=given.pk).withdrawn_at is not None
         objected = Objection.objects.filter(customer_id=customer.id).exists()
         assert withdrawn == objected == ("consent.manage" in held), (role, is_api)
+# Incidents and bulletins (docs/incidents.md): each role's writes, over a bearer token and
+# a freshly re-authenticated console session, against what the role's permissions say.
+@pytest.mark.parametrize("role", ROLES)
+def test_incident_writes_follow_the_role(role, make_user, api_client, console_client,
+                                         system):
+    from trustdesk.grc import bulletins
+    from trustdesk.grc import services as incidents
+    from trustdesk.grc.models import Incident
+
+    user = make_user(role, mfa=True)
+    held = ROLE_PERMISSIONS[role]
+    owner = make_user("security_officer")
+    target = make_user("agent")
+    aware = dt.datetime.now(dt.UTC).isoformat()
+    opened = {"kind": "phishing", "severity": "low", "title": "Fake invoice",
+              "owner_id": owner.pk, "aware_at": aware}
+    wrong = []
+
+    def expect(response, allowed_status, permission, what):
+        allowed = permission in held
+        if (response.status_code == allowed_status) != allowed or (
+                not allowed and response.status_code not in (302, 403)):
+            wrong.append((what, response.status_code, allowed))
+
+    api = api_client(user)
+    expect(api.post("/api/v1/incidents", data=opened, content_type="application/json"),
+           201, "incident.manage", "api open")
+    incident = incidents.incident_open(actor=system, **opened)
+    expect(api.patch(f"/api/v1/incidents/{incident.pk}", data={"severity": "high"},
+                     content_type="application/json"), 200, "incident.manage", "api update")
+    expect(api.get(f"/api/v1/incidents/{incident.pk}"), 200, "incident.view", "api view")
+    expect(api.post("/api/v1/bulletins", data={"title": "T", "body": "B"},
+                    content_type="application/json"), 201, "bulletin.publish", "api publish")
+    bulletin = bulletins.bulletin_publish(actor=system, title="Heads up", body="Be careful.")
+    expect(api.post(f"/api/v1/bulletins/{bulletin.id}/acknowledge"), 200, "bulletin.read",
+           "api acknowledge")
+    console = console_client(user)
+    before = Incident.objects.count()
+    response = console.post("/incidents/open/", {**opened, "aware_at": aware[:16]})
+    created = Incident.objects.count() - before
+    if bool(created) != ("incident.manage" in held):
+        wrong.append(("console open", response.status_code))
+    step = Incident.objects.get(pk=incident.pk).steps.get(action="password_reset")
+    console.post(f"/incidents/{incident.pk}/steps/{step.pk}/act/", {"user_ids": [target.pk]})
+    step.refresh_from_db()
+    if (step.done_at is not None) != ("incident.act" in held):
+        wrong.append(("console act", step.done_at))
+    expect(console.get(f"/bulletins/{bulletin.id}/"), 200, "bulletin.publish",
+           "console receipts")
+    assert wrong == []

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from conftest import SYSTEM
-from trustdesk.core.actor import Actor
 from trustdesk.audit.services import record
+from trustdesk.core.actor import Actor
 from trustdesk.customers.models import CallerFactor
 from trustdesk.dsr.export import fulfil_access
 from trustdesk.tickets import cc

@@ -25,6 +25,9 @@ class Alert(models.Model):
         VERIFICATION_FAILURES = "verification_failures", "Repeated failed verification"
         # A privacy request was not answered by its legal deadline (docs/dsr.md).
         DSR_BREACH = "dsr_breach", "Privacy request past its deadline"
+        # An incident's notification clock (GDPR Art. 33/34, HIPAA, PIPL) ran out with
+        # the notice not recorded as sent (docs/incidents.md).
+        INCIDENT_CLOCK = "incident_clock", "Breach notice past its deadline"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

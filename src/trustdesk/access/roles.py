@@ -81,9 +81,18 @@ PERMISSIONS = {
                       "on their behalf (told by phone, email or letter)",
     "processing_record.view": "Read and export the record of processing activities "
                               "(GDPR Art. 30)",
+    "incident.view": "See security incidents: their clocks, steps, timeline and report",
+    "incident.manage": "Open and update incidents, link alerts and tickets, tick off "
+                       "playbook steps, record notices sent, write the report",
+    "incident.act": "Carry out a playbook's acting steps on named members of staff "
+                    "(sign-out, password reset, token revocation, suspension, key rotation)",
+    "bulletin.publish": "Publish a security bulletin to the team and see who has read it",
+    "bulletin.read": "Read and acknowledge security bulletins",
 }
 
-_WORKER = {
+# Every member of staff reads the team's security bulletins and acknowledges them.
+_STAFF = {"bulletin.read"}
+_WORKER = _STAFF | {
     "ticket.view", "ticket.create", "ticket.reply", "ticket.update", "customer.view",
     "customer.create", "customer.update", "customer.reveal", "customer.verify", "agent.view",
     "datamap.read", "privacy_request.file", "consent.view", "consent.manage",
@@ -92,23 +101,30 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     AGENT: frozenset(_WORKER),
     SENIOR_AGENT: frozenset(_WORKER | {"ticket.assign"}),
     SUPERVISOR: frozenset(_WORKER | {"ticket.assign", "ticket.view_all"}),
-    BILLING: frozenset({"ticket.view", "ticket.reply", "customer.view", "customer.reveal",
-                         "customer.verify", "datamap.read"}),
-    ADMIN: frozenset({
+    BILLING: frozenset(_STAFF | {"ticket.view", "ticket.reply", "customer.view",
+                                 "customer.reveal", "customer.verify", "datamap.read"}),
+    ADMIN: frozenset(_STAFF | {
         "agent.view", "agent.manage", "team.manage", "ticket.view", "ticket.view_all",
         "ticket.assign", "datamap.read", "keys.view", "access.review", "role.manage",
         "jobs.view", "jobs.manage", "keys.rotate", "mail.view", "mail.release",
         "mail.configure", "channel.manage", "processing_record.view", "retention.view",
     }),
-    SECURITY_OFFICER: frozenset({"audit.read", "alert.read", "agent.view", "datamap.read",
-                                 "keys.view", "access.review", "jobs.view", "mail.view",
-                                 "mail.release", "processing_record.view"}),
-    PRIVACY_OFFICER: frozenset({
+    SECURITY_OFFICER: frozenset(_STAFF | {
+        "audit.read", "alert.read", "agent.view", "datamap.read", "keys.view",
+        "access.review", "jobs.view", "mail.view", "mail.release", "processing_record.view",
+        # Incident response: the security officer runs the incident and acts on accounts.
+        "incident.view", "incident.manage", "incident.act", "bulletin.publish",
+    }),
+    PRIVACY_OFFICER: frozenset(_STAFF | {
+        # A breach's notices to the authority and the people are the privacy officer's
+        # to follow; the incident itself is run by security officers.
+        "incident.view",
         "customer.view", "customer.update", "customer.erase", "customer.reveal",
         "customer.verify", "datamap.read", "agent.view", "privacy_request.view",
         "privacy_request.file", "privacy_request.manage", "processing_record.view",
         "retention.view", "retention.run", "legal_hold.manage", "consent.view",
         "consent.manage",
     }),
-    AUDITOR: frozenset({"audit.read", "datamap.read", "agent.view", "access.review"}),
+    AUDITOR: frozenset(_STAFF | {"audit.read", "datamap.read", "agent.view", "access.review",
+                                 "incident.view"}),
 }

@@ -121,6 +121,16 @@ def alert_dsr_breach(*, actor: Actor, customer_id, request_id: int, jurisdiction
         reason=f"Privacy request {request_id} ({jurisdiction}) was due {due:%Y-%m-%d %H:%M} UTC")
 
 
+def alert_incident_clock(*, actor: Actor, incident_id: int, clock: str, due) -> Alert:
+    """Raise an alert: an incident's notice (``clock``: authority, subjects, hipaa,
+    pipl) was not recorded as sent by its deadline. Call in the transaction that flags it."""
+    return Alert.objects.create(
+        kind=Alert.Kind.INCIDENT_CLOCK, actor_label=actor.label,
+        field=f"incident:{incident_id}:{clock}"[:64],
+        reason=f"Incident {incident_id}: the {clock} notice was due {due:%Y-%m-%d %H:%M} UTC "
+               "and is not recorded as sent")
+
+
 # Administration must stay possible: the admin role always keeps these.
 ADMIN_FLOOR = frozenset({"agent.view", "agent.manage", "role.manage"})
 

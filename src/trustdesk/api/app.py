@@ -16,6 +16,7 @@ from trustdesk.api import (
     channels,
     consents,
     customers,
+    incidents,
     jobs,
     macros,
     mail_policy,
@@ -72,6 +73,7 @@ api.add_router("", mail_reports.router)
 api.add_router("", privacy_requests.router)
 api.add_router("", processing.router)
 api.add_router("", retention.router)
+api.add_router("", incidents.router)
 
 
 @api.exception_handler(TrustDeskError)

@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from trustdesk.config import (
     controls,
     dsr,
+    incidents,
     mail,
     metrics_dir,
     processing,
@@ -111,6 +112,7 @@ INSTALLED_APPS = [
     "trustdesk.retention",
     "trustdesk.dsr",
     "trustdesk.insider",
+    "trustdesk.grc",
     "trustdesk.api",
     "trustdesk.portal",
     "trustdesk.config",
@@ -378,6 +380,8 @@ globals().update(mail.mail(env, database_engine=DATABASES["default"]["ENGINE"]))
 globals().update(retention.retention(env))
 # --- Data-subject request deadlines: rules, default country, reminders (config/dsr.py) ---
 globals().update(dsr.dsr(env))
+# --- Incident response: playbooks, notification clocks (config/incidents.py) -------------
+globals().update(incidents.incidents(env))
 
 # --- Caller verification: gates, codes, facts, SMS (config/verification.py) -------------
 globals().update(verification.verification(env, data_dir=DATA_DIR, production=PRODUCTION))

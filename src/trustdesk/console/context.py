@@ -19,7 +19,9 @@ def console(request):
             # Counted only when the navigation draws it (one indexed query).
             "sees_organisations": SimpleLazyObject(lambda: _sees_organisations(who)),
             "unread_notifications": SimpleLazyObject(
-                lambda: _unread(user) if "ticket.view" in perms else 0)}
+                lambda: _unread(user) if "ticket.view" in perms else 0),
+            # The banner of security bulletins the person has not acknowledged yet.
+            "unread_bulletins": SimpleLazyObject(lambda: _unread_bulletins(who))}
 
 
 def _unread(user) -> int:
@@ -32,3 +34,9 @@ def _sees_organisations(who) -> bool:
     from trustdesk.customers.organisations import sees_organisations
 
     return sees_organisations(who)
+
+
+def _unread_bulletins(who) -> int:
+    from trustdesk.grc.bulletins import unread_count
+
+    return unread_count(who)

@@ -48,13 +48,20 @@ def keys_rotate_start(*, actor: Actor, kind: str):
     time: a rotation already queued or running is a conflict."""
     policy.require(actor, "keys.rotate")
     policy.require_reauthentication(actor)
+    result = start_rotation(kind)
+    record(actor=actor, action="keys.rotate_start", object_type="keys",
+           context={"keys": kind, "job": str(result.id)})
+    return result
+
+
+def start_rotation(kind: str):
+    """Enqueue a rotation, one at a time (a rotation already queued or running is a
+    conflict). The caller checks its own permission and records the start: an admin
+    with ``keys.rotate`` here, a security officer from an incident (grc/actions.py)."""
     if kind not in ROTATIONS:
         raise ValidationError("Rotate the KEK or the data keys.", field="kind")
     if DBTaskResult.objects.select_for_update().filter(
             task_path=builtin.rotate_keys.module_path,
             status__in=("READY", "RUNNING")).exists():
         raise Conflict("A key rotation is already queued or running.")
-    result = enqueue(builtin.rotate_keys, kind)
-    record(actor=actor, action="keys.rotate_start", object_type="keys",
-           context={"keys": kind, "job": str(result.id)})
-    return result
+    return enqueue(builtin.rotate_keys, kind)
