@@ -217,16 +217,28 @@ def _for(seconds: float):
 # --- The run --------------------------------------------------------------------------
 
 def _cli(env: dict, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "trustdesk.config.cli", *args], env=env,
-                            cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    """The command in the background, its output to files: a pipe nobody reads while
+    the client measures would fill and stall it."""
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "trustdesk.config.cli", *args], env=env,
+                            cwd=str(ROOT), stdout=out, stderr=err, text=True)
+    proc.files = (out, err)
+    return proc
 
 
 def _finished(proc: subprocess.Popen, name: str) -> str:
-    out, err = proc.communicate()
+    proc.wait()
+    out, err = proc.files
+    out.seek(0)
+    err.seek(0)
+    text, errors = out.read(), err.read()
+    out.close()
+    err.close()
     if proc.returncode:
-        raise RuntimeError(f"{name} failed ({proc.returncode}): {err[-3000:]}")
-    return out
+        raise RuntimeError(f"{name} failed ({proc.returncode}): {errors[-3000:]}")
+    if errors.strip():
+        print(f"{name}: {errors[-2000:]}", file=sys.stderr)
+    return text
 
 
 def _check(url: str, keys_url: str, seed: str, n: int, run_id: int) -> dict:
