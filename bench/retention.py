@@ -23,8 +23,10 @@ and again after it (``idle_after``): on a shared machine the ratio of medians ta
 one run is what holds. The target is on the median: p50 during the run within 1.5 times
 p50 idle.
 
-Databases ``td_rbench_app`` and ``td_rbench_keys`` on ``TRUSTDESK_BENCH_PG`` (default
+Databases ``td_rbench_app`` and ``td_rbench_keys`` (``TRUSTDESK_BENCH_RETENTION_DB``
+names another prefix) on ``TRUSTDESK_BENCH_PG`` (default
 postgres://postgres@127.0.0.1:5432) are created afresh and dropped at the end.
+``TRUSTDESK_RETENTION_BATCH`` and ``TRUSTDESK_RETENTION_PAUSE_MS`` pass to the run.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ from audit import _in_process as _run
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 PG_SERVER = os.environ.get("TRUSTDESK_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DATABASES = ("td_rbench_app", "td_rbench_keys")
+_DB = os.environ.get("TRUSTDESK_BENCH_RETENTION_DB", "td_rbench")
+DATABASES = (f"{_DB}_app", f"{_DB}_keys")
 TARGET_RATIO = 1.5
 VIEWED = 200  # customers the client views, in turn
 
