@@ -146,6 +146,22 @@ def test_a_crash_after_a_committed_chunk_resumes_at_the_cursor(backlog, system, 
     assert shreds.count() == 5 and len(set(shreds.values_list("customer", flat=True))) == 5
 
 
+def test_windows_smaller_than_the_backlog_delete_all_of_it(backlog, old_customer,
+                                                           system, monkeypatch):
+    """Each chunk looks at a few keys past its cursor: windows with nothing due only move
+    it on, and the run still deletes exactly what the preview counted, no more."""
+    for _ in range(3):
+        old_customer(at=day(THREE - 30))  # kept: interleaved with those due
+    monkeypatch.setattr(runner, "WINDOW", 2)
+    monkeypatch.setattr(runner, "CUSTOMERS_PER_CHUNK", 1)
+    run = approved(system)
+    finish(run.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and run.done == run.preview
+    assert run.done["customers"] == 5 and run.done["tickets"] == 2
+    assert Customer.objects.filter(status="active").count() == 4
+
+
 def test_a_batch_stops_at_its_limit_and_the_next_continues(backlog, system):
     run = approved(system)
     left, batches = CustomerField.objects.count(), 0

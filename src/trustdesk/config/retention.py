@@ -23,4 +23,7 @@ def retention(env: Mapping[str, str]) -> dict:
         "RETENTION_AUTO": auto in ("true", "1", "yes", "on"),
         # Objects (fields, tickets, customers shredded) one batch deletes at most.
         "RETENTION_BATCH": number(env, "TRUSTDESK_RETENTION_BATCH", 2000),
+        # Milliseconds a batch waits between its transactions, so that a long run leaves
+        # the database and the CPU to requests; 0 runs flat out.
+        "RETENTION_PAUSE_MS": number(env, "TRUSTDESK_RETENTION_PAUSE_MS", 20, minimum=0),
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 
 from trustdesk.customers.models import Customer, CustomerField
 from trustdesk.privacy import holds
@@ -34,13 +34,16 @@ def shreddable(inventory: Inventory, as_of: dt.datetime):
     every field due, no open ticket, no hold, no finished ticket still in its
     retention."""
     expired = rules.field_expired(inventory, as_of, prefix="fields__")
-    kept = (Ticket.objects.annotate(activity=rules.ticket_activity())
+    # Correlated (NOT EXISTS, by the tickets' customer index), not NOT IN a list of every
+    # kept ticket's customer: that list was built afresh, from all tickets, per query.
+    kept = (Ticket.objects.filter(customer_id=OuterRef("pk"))
+            .annotate(activity=rules.ticket_activity())
             .filter(rules.ticket_kept(inventory, as_of)))
     return (Customer.objects.filter(status=Customer.Status.ACTIVE, restricted_at__isnull=True)
             .annotate(last=rules.last_activity("pk"),
-                      open=rules.has_open_ticket("pk"), held=holds.customer_held("pk"))
-            .filter(open=False, held=False)
-            .exclude(pk__in=kept.values("customer_id"))
+                      open=rules.has_open_ticket("pk"), held=holds.customer_held("pk"),
+                      kept=Exists(kept))
+            .filter(open=False, held=False, kept=False)
             .annotate(total=Count("fields"), due=Count("fields", filter=expired))
             .filter(total=F("due")))
 
