@@ -285,7 +285,7 @@ def main() -> dict:
     parser.add_argument("--idle-s", type=float, default=40.0)
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     args = parser.parse_args()
-    n = 2_000 if args.quick else args.customers
+    n = min(args.customers, 2_000) if args.quick else args.customers
     idle_s = 5.0 if args.quick else args.idle_s
     seed = uuid.uuid4().hex
     import psycopg

@@ -24,11 +24,12 @@ def test_the_quick_run_deletes_what_it_previewed_and_reports_latency():
            "PYTHONPATH": str(ROOT / "src")}
     env.pop("TRUSTDESK_DATABASE_URL", None)
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "retention.py"), "--quick",
+                          "--customers", "600",
                           "--idle-s", "2"], env=env, capture_output=True, text=True,
                          timeout=600, cwd=str(ROOT))
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["bench"] == "retention" and result["customers"] == 2000
+    assert result["bench"] == "retention" and result["customers"] == 600
     mix = result["mix"]
     assert result["customers_shredded"] == mix["gone"]
     assert result["fields_deleted"]["postal_address"] >= mix["address"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from insider_trail import Trail, day, run
 
+from insider_trail import Trail, day, run
 from trustdesk.insider.detect import KNOWN
 
 SNOOP = "agent3@example.org"

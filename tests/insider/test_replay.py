@@ -14,6 +14,7 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
 from insider_trail import YAML, Trail, day
 
 TRUSTDESK = [sys.executable, "-m", "trustdesk.config.cli"]

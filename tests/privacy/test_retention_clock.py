@@ -143,3 +143,18 @@ def test_search_and_card_tokens_go_with_the_fields(old_customer, freeze, system)
     run_now(system)
     assert not CardToken.objects.filter(subject=f"customer:{customer.id}").exists()
     assert not Term.objects.filter(customer_id=customer.id).exists()
+
+
+def test_a_tickets_words_go_with_it_and_no_one_elses(old_customer, old_ticket, freeze,
+                                                     system):
+    from trustdesk.search.models import Term
+
+    customer, other = old_customer(), old_customer()
+    gone = old_ticket(customer, channel="chat", replies=1)  # closed chat: 1y
+    kept = old_ticket(other, channel="email")  # closed email: 2y
+    assert Term.objects.filter(ticket_id=gone.pk).exists()
+    assert Term.objects.filter(ticket_id=kept.pk).exists()
+    freeze(day(YEAR))
+    assert run_now(system)["tickets"] == 1
+    assert not Term.objects.filter(ticket_id=gone.pk).exists()
+    assert Term.objects.filter(ticket_id=kept.pk).exists()

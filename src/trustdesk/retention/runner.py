@@ -211,9 +211,12 @@ def _tickets(actor, run, *, budget, first):
                .values_list("pk", flat=True)[:min(budget, TICKETS_PER_CHUNK)])
     if not ids:
         return candidates.empty(), _past(upper)
-    locked = list(Ticket.objects.select_for_update().filter(pk__in=ids)
-                  .values_list("pk", flat=True))
+    rows = list(Ticket.objects.select_for_update().filter(pk__in=ids)
+                .values_list("pk", "customer_id"))
+    locked = [pk for pk, _ in rows]
     messages = Message.objects.filter(ticket_id__in=locked).count()
-    search.forget_tickets(locked)
+    # A ticket's words are its customer's (only one customer's tickets merge), and a
+    # ticket with none has none indexed.
+    search.forget_tickets(locked, customer_ids={c for _, c in rows if c is not None})
     Ticket.objects.filter(pk__in=locked).delete()
     return {**candidates.empty(), "tickets": len(locked), "messages": messages}, str(ids[-1])
