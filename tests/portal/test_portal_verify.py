@@ -280,3 +280,13 @@ def test_a_request_filed_below_the_level_waits_until_the_customer_verifies(
     again = client.post("/help/requests/new/", {"kind": "erasure", "details": ""})
     assert b"data-verify-first" not in again.content
     assert DataRequest.objects.get(customer_id=customer.id, kind="erasure").paused_at is None
+
+
+@pytest.mark.verification_gates
+def test_the_home_page_says_where_each_request_stands(customer, portal_client, settings):
+    client = portal_client(customer)
+    client.post("/help/requests/new/", {"kind": "erasure", "details": ""})
+    page = client.get("/help/").content.decode()
+    assert 'data-request-state="identity"' in page and "/help/verify/" in page
+    answer(client, send_code(client), texted_code(settings))
+    assert 'data-request-state="open"' in client.get("/help/").content.decode()
