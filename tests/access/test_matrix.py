@@ -260,8 +260,22 @@ def world(make_user, make_team, make_customer, system):
     bulletin = bulletins.bulletin_publish(actor=system, title="Matrix bulletin",
                                           body="Watch out for calls asking for codes.",
                                           incident_id=incident.pk)
+    # An insider-threat alert about an agent, its evidence an audit event about the
+    # customer, for the insider pages and endpoints (acknowledge, dismiss, incident).
+    from trustdesk.audit.models import AuditEvent
+    from trustdesk.core import clock
+    from trustdesk.insider.models import InsiderAlert
+
+    seen = AuditEvent.objects.filter(customer=str(customer.id)).order_by("id").first()
+    insider_alert = InsiderAlert.objects.create(
+        dedup_key="no_ticket:matrix", detector="no_ticket", actor_label=lead.email,
+        actor_user_id=lead.pk, score=80, first_at=clock.now(), last_at=clock.now(),
+        summary="7 reads of customers without a ticket of theirs in 7 days",
+        evidence=[{"event": "matrix", "id": seen.pk if seen else None,
+                   "what": "opened a customer with no ticket of theirs"}],
+        created_at=clock.now(), updated_at=clock.now())
     return {"consent": given, "export_token": export_token, "incident": incident,
-            "bulletin": bulletin,
+            "bulletin": bulletin, "insider_alert": insider_alert,
             "request": filed, "hold": hold, "run": run, "channel": channel, "challenge": challenge,
             "view": view, "macro": macro, "sla": sla, "org": org, "survey": survey, "team": team,
             "customer": customer, "ticket": ticket, "attachment": attachment,
@@ -329,6 +343,7 @@ def _ids(world, user, token_id) -> dict[str, list[str]]:
         "clock": ["authority", "subjects"],
         "fmt": ["html", "pdf"],
         "bulletin_id": [str(world["bulletin"].id)],
+        "alert_id": [str(world["insider_alert"].pk)],
     }
 
 

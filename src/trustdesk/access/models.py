@@ -28,6 +28,9 @@ class Alert(models.Model):
         # An incident's notification clock (GDPR Art. 33/34, HIPAA, PIPL) ran out with
         # the notice not recorded as sent (docs/incidents.md).
         INCIDENT_CLOCK = "incident_clock", "Breach notice past its deadline"
+        # An insider-threat alert an officer opened an incident from (insider/models.py
+        # InsiderAlert): the link incidents know, the alert itself stays in insider.
+        INSIDER = "insider", "Insider-threat alert"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -88,6 +88,10 @@ PERMISSIONS = {
                     "(sign-out, password reset, token revocation, suspension, key rotation)",
     "bulletin.publish": "Publish a security bulletin to the team and see who has read it",
     "bulletin.read": "Read and acknowledge security bulletins",
+    "insider.view": "See insider-threat alerts: who, which detector, the score and the "
+                    "audit events behind it (never customer values)",
+    "insider.manage": "Acknowledge or dismiss insider-threat alerts, open an incident "
+                      "from one; told by email of new ones",
 }
 
 # Every member of staff reads the team's security bulletins and acknowledges them.
@@ -114,6 +118,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "access.review", "jobs.view", "mail.view", "mail.release", "processing_record.view",
         # Incident response: the security officer runs the incident and acts on accounts.
         "incident.view", "incident.manage", "incident.act", "bulletin.publish",
+        # Insider-threat alerts are the security officer's to work (docs/insider.md).
+        "insider.view", "insider.manage",
     }),
     PRIVACY_OFFICER: frozenset(_STAFF | {
         # A breach's notices to the authority and the people are the privacy officer's
@@ -126,5 +132,5 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "consent.manage",
     }),
     AUDITOR: frozenset(_STAFF | {"audit.read", "datamap.read", "agent.view", "access.review",
-                                 "incident.view"}),
+                                 "incident.view", "insider.view"}),
 }

@@ -17,6 +17,7 @@ from trustdesk.api import (
     consents,
     customers,
     incidents,
+    insider,
     jobs,
     macros,
     mail_policy,
@@ -74,6 +75,7 @@ api.add_router("", privacy_requests.router)
 api.add_router("", processing.router)
 api.add_router("", retention.router)
 api.add_router("", incidents.router)
+api.add_router("", insider.router)
 
 
 @api.exception_handler(TrustDeskError)

@@ -20,6 +20,7 @@ from trustdesk.config import (
     controls,
     dsr,
     incidents,
+    insider,
     mail,
     metrics_dir,
     processing,
@@ -382,6 +383,8 @@ globals().update(retention.retention(env))
 globals().update(dsr.dsr(env))
 # --- Incident response: playbooks, notification clocks (config/incidents.py) -------------
 globals().update(incidents.incidents(env))
+# --- Insider-threat scan: configuration, window, routing (config/insider.py) ------------
+globals().update(insider.insider(env))
 
 # --- Caller verification: gates, codes, facts, SMS (config/verification.py) -------------
 globals().update(verification.verification(env, data_dir=DATA_DIR, production=PRODUCTION))
