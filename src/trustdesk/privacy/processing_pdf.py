@@ -12,15 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.conf import settings
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
+from trustdesk.core import pdf
 from trustdesk.core.errors import Conflict
 from trustdesk.privacy.processing import NOT_DECLARED, Record
 from trustdesk.privacy.processing_render import SUBJECTS, basis
-
-_CORE_ENCODING = "latin-1"
 
 
 class RecordUnprintable(Conflict):
@@ -86,38 +81,13 @@ def _lines(record: Record) -> Iterator[tuple[str, str]]:
         yield "p", f"{m.description} ({', '.join(m.settings)})"
 
 
-def _check_core_font(paragraphs: list[tuple[str, str]]) -> None:
-    for _style, text in paragraphs:
-        try:
-            text.encode(_CORE_ENCODING)
-        except UnicodeEncodeError as exc:
-            bad = text[exc.start:exc.end]
-            raise RecordUnprintable(
-                f"The record contains {bad!r} (in {text[:60]!r}), which the PDF's built-in "
-                "font cannot show. Set TRUSTDESK_PDF_FONT to a TrueType font that has it, "
-                "or export the record as HTML or JSON.") from None
+def _unprintable(bad: str, text: str) -> RecordUnprintable:
+    return RecordUnprintable(
+        f"The record contains {bad!r} (in {text[:60]!r}), which the PDF's built-in "
+        "font cannot show. Set TRUSTDESK_PDF_FONT to a TrueType font that has it, "
+        "or export the record as HTML or JSON.")
 
 
 def as_pdf(record: Record) -> bytes:
-    paragraphs = list(_lines(record))
-    pdf = FPDF(format="A4")
-    pdf.set_title("Record of processing activities")
-    pdf.set_creator("TrustDesk")
-    font_path = getattr(settings, "PROCESSING_PDF_FONT", None)
-    if font_path:
-        pdf.add_font("record", "", str(font_path))
-        pdf.add_font("record", "B", str(font_path))  # one file: headings by size alone
-        family = "record"
-    else:
-        _check_core_font(paragraphs)
-        family = "helvetica"
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    sizes = {"h1": (16, "B", 9), "h2": (13, "B", 7), "b": (10, "B", 5), "p": (10, "", 5)}
-    for style, text in paragraphs:
-        size, weight, height = sizes[style]
-        if style in ("h1", "h2"):
-            pdf.ln(3)
-        pdf.set_font(family, weight, size)
-        pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    return bytes(pdf.output())
+    return pdf.render("Record of processing activities", _lines(record),
+                      unprintable=_unprintable)
