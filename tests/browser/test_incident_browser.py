@@ -73,3 +73,62 @@ def test_an_officer_opens_a_breach_from_an_alert_and_signs_an_agent_out(
         page.locator("[data-export=pdf]").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     assert problems.all() == []
+
+
+def test_an_insider_alert_becomes_an_incident_whose_step_signs_the_person_out(
+        browser_page, make_user):
+    """The whole way from the audit trail: the hourly scan raises an insider alert on an
+    agent still reading customers after their account was disabled in the directory; the
+    officer opens an incident from it, the 72-hour clock runs, the sign-out step ends the
+    agent's live session, and the report is exported."""
+    import uuid
+
+    from django.db import transaction
+
+    from trustdesk.accounts.actors import actor_for_user
+    from trustdesk.audit.services import record
+    from trustdesk.insider import scan
+    from trustdesk.insider.models import InsiderAlert
+
+    page, problems = browser_page
+    officer = make_user("security_officer", name="Sam Officer")
+    agent = make_user("agent", name="Lee Leaver")
+    desk = Client()
+    assert desk.post("/accounts/login/", {"login": agent.email, "password": PASSWORD}
+                     ).status_code == 302
+    with transaction.atomic():
+        record(actor=Actor.system("directory sync"), action="agent.update",
+               object_type="agent", object_id=agent.pk, fields=["is_active"],
+               context={"is_active": False})
+        for _ in range(3):
+            record(actor=actor_for_user(agent), action="customer.view",
+                   object_type="customer", object_id=str(uuid.uuid4()))
+    assert scan.scan().created == 1
+    alert = InsiderAlert.objects.get()
+    browser_sign_in(page, officer, code_for=officer.totp_secret)
+
+    page.goto("/security/insider/")
+    page.locator(f"a[href='/security/insider/{alert.pk}/']").first.click()
+    page.wait_for_url(f"**/security/insider/{alert.pk}/")
+    expect(page.locator("[data-score]")).to_have_text("90")
+    expect(page.locator("[data-timeline] tbody tr")).to_have_count(3)
+    form = page.locator("form[action$='/incident/']")
+    form.locator("select[name=kind]").select_option("data_breach")
+    form.get_by_role("button", name="Open an incident").click()
+    expect(page.get_by_text("is open.")).to_be_visible()
+    clock = page.locator("[data-clocks] [data-clock=authority]")
+    expect(clock).to_contain_text("GDPR Art. 33(1)")
+    expect(clock.locator("[data-left]")).to_contain_text("h")
+
+    step = page.locator("[data-steps] [data-action=sign_out]")
+    step.locator("select[name=user_ids]").select_option([str(agent.pk)])
+    step.get_by_role("button", name="Carry out").click()
+    expect(page.get_by_text("sessions ended: 1")).to_be_visible()
+    assert desk.get("/tickets/").status_code == 302  # the agent is signed out
+    with page.expect_download() as download:
+        page.locator("[data-export=html]").click()
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Playbook step carried out" in html
+    alert.refresh_from_db()
+    assert alert.status == "incident"
+    assert problems.all() == []
