@@ -189,6 +189,11 @@ def test_an_incident_from_an_alert_links_it(leaver, officer, freeze, t0):
     d = selectors.alert_detail(actor=officer, alert_id=a.pk)
     assert d.row.incident_id == incident.pk
     assert [t.action for t in d.timeline] == ["customer.view"] * 3
+    # Looking at a colleague's alert is on the record too.
+    viewed = AuditEvent.objects.filter(action="insider.alert_view").latest("id")
+    assert (viewed.object_id, viewed.actor_label) == (str(a.pk), officer.label)
+    selectors.alert_list(actor=officer)
+    assert AuditEvent.objects.filter(action="insider.alert_list").exists()
 
 
 @pytest.mark.parametrize("role", sorted(ROLE_PERMISSIONS))

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Max
 
 from trustdesk.access import policy
 from trustdesk.audit.export import records
 from trustdesk.audit.models import AuditEvent
+from trustdesk.audit.services import record
 from trustdesk.core.actor import Actor
 from trustdesk.core.errors import NotFound
 from trustdesk.insider.detect import KNOWN
@@ -79,10 +81,14 @@ def row_of(a: InsiderAlert) -> AlertRow:
                     dismiss_reason=a.dismiss_reason, incident_id=a.incident_id)
 
 
+@transaction.atomic
 def alert_list(*, actor: Actor, status: str = "") -> list[AlertRow]:
     """Every alert, newest first; ``status`` one of ``STATUSES``, "active" (open or
-    acknowledged) or all."""
+    acknowledged) or all. Audited: who looked at which colleagues' alerts is itself
+    something security officers are accountable for."""
     policy.require(actor, "insider.view")
+    record(actor=actor, action="insider.alert_list", object_type="insider_alert",
+           context={"status": status if status in (*STATUSES, "active") else ""})
     rows = InsiderAlert.objects.all()
     if status == "active":
         rows = rows.filter(status__in=(InsiderAlert.Status.OPEN,
@@ -114,9 +120,12 @@ def _get(alert_id) -> InsiderAlert:
     return row
 
 
+@transaction.atomic
 def alert_detail(*, actor: Actor, alert_id) -> AlertDetail:
     policy.require(actor, "insider.view")
     a = _get(alert_id)
+    record(actor=actor, action="insider.alert_view", object_type="insider_alert",
+           object_id=a.pk, context={"person": a.actor_label, "detector": a.detector})
     ids = [e["id"] for e in a.evidence if e.get("id")]
     found = {r["id"]: r for r in records(AuditEvent.objects.filter(pk__in=ids))} if ids else {}
     timeline = []
