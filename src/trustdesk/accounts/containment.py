@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from trustdesk.access import policy
+from trustdesk.access.roles import ADMIN
 from trustdesk.accounts import sessions, token_cache
 from trustdesk.accounts.credentials import password_replaced
 from trustdesk.accounts.models import ApiToken, User
@@ -60,6 +61,13 @@ def revoke_tokens(*, actor: Actor, user: User) -> dict:
 def suspend(*, actor: Actor, user: User) -> dict:
     """Disable the account as ``services.user_update`` does: nothing of it keeps working."""
     _check(actor, user)
+    if user.is_active and user.role == ADMIN and not User.objects.filter(
+            role=ADMIN, is_active=True).exclude(pk=user.pk).exists():
+        # Only an admin re-enables an account: suspending the last one leaves nobody who
+        # could lift any suspension.
+        raise PermissionDenied("This is the only active admin: suspending them would leave "
+                               "nobody who can re-enable accounts. Sign them out, reset "
+                               "their password or revoke their tokens instead.")
     was_active = user.is_active
     user.is_active = False
     user.save(update_fields=["is_active"])

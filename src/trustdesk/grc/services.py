@@ -75,10 +75,7 @@ def incident_open(*, actor: Actor, kind: str, severity: str, title: str, owner_i
     policy.require(actor, "incident.manage")
     kind = validation.choice(kind, validation.KINDS, "kind", "incident type")
     severity = validation.choice(severity, validation.SEVERITIES, "severity", "severity")
-    owner = validation.owner(owner_id)
-    if not policy.has_permission(_as_actor(owner), "incident.view"):
-        raise ValidationError("The owner must be a member of staff who may see incidents.",
-                              field="owner_id")
+    owner = _owner(owner_id)
     alerts, tickets = validation.ids(alert_ids, "alert_ids"), validation.ids(ticket_ids,
                                                                               "ticket_ids")
     customers = validation.uuids(customer_ids)
@@ -98,6 +95,14 @@ def incident_open(*, actor: Actor, kind: str, severity: str, title: str, owner_i
           categories=row.categories, alerts=alerts, tickets=tickets,
           customers=len(customers), steps=row.steps.count(), clocks=started)
     return row
+
+
+def _owner(owner_id):
+    owner = validation.owner(owner_id)
+    if not policy.has_permission(_as_actor(owner), "incident.view"):
+        raise ValidationError("The owner must be a member of staff who may see incidents.",
+                              field="owner_id")
+    return owner
 
 
 def _as_actor(user) -> Actor:
@@ -136,7 +141,7 @@ def incident_update(*, actor: Actor, incident_id, status: str | None = None,
             row.categories = found
             changed.append("categories")
     if owner_id is not None and str(owner_id) != str(row.owner_id):
-        row.owner = validation.owner(owner_id)
+        row.owner = _owner(owner_id)
         changed.append("owner")
     row.save()
     started = _sync_clocks(row)

@@ -20,7 +20,7 @@ from trustdesk.access.models import Alert
 from trustdesk.audit.services import record
 from trustdesk.core import clock
 from trustdesk.core.actor import Actor
-from trustdesk.core.errors import Conflict, NotFound, ValidationError
+from trustdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from trustdesk.grc import services as incidents
 from trustdesk.insider.models import InsiderAlert
 
@@ -28,7 +28,7 @@ INCIDENT_KINDS = ("account_compromise", "data_breach")
 S = InsiderAlert.Status
 
 
-def _locked(alert_id) -> InsiderAlert:
+def _locked(alert_id, actor: Actor) -> InsiderAlert:
     try:
         pk = int(alert_id)
     except (TypeError, ValueError):
@@ -37,6 +37,11 @@ def _locked(alert_id) -> InsiderAlert:
            if 0 < pk < 2**63 else None)
     if row is None:
         raise NotFound()
+    if (row.actor_user_id is not None and row.actor_user_id == actor.user_id) \
+            or (actor.label and row.actor_label == actor.label):
+        # The person an alert is about never works it: not even acknowledging it, and
+        # above all not dismissing it, which would silence the detector about them.
+        raise PermissionDenied("This alert is about you: another officer handles it.")
     return row
 
 
@@ -55,7 +60,7 @@ def _handled(actor: Actor, row: InsiderAlert, status: str) -> None:
 def alert_acknowledge(*, actor: Actor, alert_id) -> InsiderAlert:
     """Someone is looking into it. Only an open alert."""
     policy.require(actor, "insider.manage")
-    row = _locked(alert_id)
+    row = _locked(alert_id, actor)
     if row.status != S.OPEN:
         raise Conflict(f"This alert is {row.status}, not open.")
     _handled(actor, row, S.ACKNOWLEDGED)
@@ -73,7 +78,7 @@ def alert_dismiss(*, actor: Actor, alert_id, reason: str) -> InsiderAlert:
         raise ValidationError("Say why the alert is dismissed.", field="reason")
     if len(reason) > 2000:
         raise ValidationError("The reason is at most 2000 characters.", field="reason")
-    row = _locked(alert_id)
+    row = _locked(alert_id, actor)
     if row.status not in (S.OPEN, S.ACKNOWLEDGED):
         raise Conflict(f"This alert is {row.status}.")
     _handled(actor, row, S.DISMISSED)
@@ -94,7 +99,7 @@ def alert_incident(*, actor: Actor, alert_id, kind: str, severity: str = "high",
     if kind not in INCIDENT_KINDS:
         raise ValidationError("The incident type is account_compromise or data_breach.",
                               field="kind")
-    row = _locked(alert_id)
+    row = _locked(alert_id, actor)
     if row.status in (S.DISMISSED, S.INCIDENT):
         raise Conflict(f"This alert is {row.status}.")
     link = Alert.objects.create(
