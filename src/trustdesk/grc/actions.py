@@ -34,6 +34,8 @@ def _people(user_ids) -> list[User]:
     if not ids:
         raise ValidationError("Name the members of staff this step acts on.",
                               field="user_ids")
+    if not all(0 < i < 2**63 for i in ids):  # SQLite cannot even bind one past 64 bits
+        raise ValidationError("No such member of staff.", field="user_ids")
     users = list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(users) != len(ids):
         raise ValidationError("No such member of staff.", field="user_ids")
