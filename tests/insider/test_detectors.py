@@ -274,3 +274,13 @@ def test_work_after_a_role_reduction_is_no_departure():
           ctx={"role": "senior_agent"})
     _disable(t, day(10, 18), 13, fields=["role"], role="agent", is_active=True)
     assert run(t, only="departure") == []
+
+
+def test_a_detector_without_its_run_cannot_be_made():
+    from trustdesk.insider.detect.base import Detector
+
+    class Forgetful(Detector):
+        name, explanation = "forgetful", "never looks"
+
+    with pytest.raises(TypeError, match="abstract"):
+        Forgetful()

@@ -7,6 +7,7 @@ one (``merge``): one alert per person, per detector, per window."""
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import math
 import statistics
@@ -115,7 +116,11 @@ def merge(alerts: list[Alert], *, gap: dt.timedelta) -> list[Alert]:
     return out
 
 
-class Detector:
+class Detector(abc.ABC):
+    """One detector: a name, its explanation in plain words, its parameters, and
+    ``run``, which every detector defines (an abstract method: a class without one
+    cannot be made, so no detector silently finds nothing)."""
+
     name: ClassVar[str]
     explanation: ClassVar[str]
     params: ClassVar[dict[str, Param]] = {}
@@ -127,8 +132,9 @@ class Detector:
                 raise KeyError(key)
             self.p[key] = self.params[key].coerce(value)
 
+    @abc.abstractmethod
     def run(self, world: World) -> list[Alert]:
-        raise NotImplementedError
+        """The alerts this detector raises over ``world``'s events."""
 
     def __repr__(self) -> str:
         return f"<detector {self.name}>"
