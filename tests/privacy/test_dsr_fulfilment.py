@@ -404,3 +404,19 @@ def test_an_erasure_half_done_is_completed_though_a_hold_came_in_between(
     assert row.outcome == "fulfilled"
     assert Customer.objects.get(pk=customer.id).status == "erased"
     assert not CustomerField.objects.filter(customer_id=customer.id).exists()
+
+
+def test_the_console_lifts_a_restriction_from_its_request(make_customer, make_user, officer,
+                                                          console_client):
+    customer = make_customer()
+    pk = _filed(officer, customer, "restriction")
+    services.dsr_fulfil(actor=officer, request_id=pk)
+    client = console_client(make_user("privacy_officer", mfa=True))
+    page = client.get(f"/privacy/requests/{pk}/")
+    assert b"data-lift" in page.content
+    assert client.post(f"/privacy/requests/{pk}/lift-restriction/",
+                       {"reason": "Told by email"}).status_code == 302
+    assert not read_profile(customer.id).restricted
+    other = _filed(officer, make_customer(), "access")  # not a restriction: nothing to lift
+    assert client.post(f"/privacy/requests/{other}/lift-restriction/",
+                       {"reason": "x"}).status_code == 404

@@ -140,6 +140,21 @@ def lift_restriction(*, actor: Actor, customer_id, reason: str) -> None:
            object_id=customer.pk, reason=reason)
 
 
+def lift_restriction_of(*, actor: Actor, request_id, reason: str) -> RequestRow:
+    """Lift the restriction a fulfilled restriction request put in place."""
+    policy.require(actor, "privacy_request.manage")
+    try:
+        pk = int(request_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    row = DataRequest.objects.filter(pk=pk, kind=DataRequest.Kind.RESTRICTION).first() \
+        if 0 < pk < 2**63 else None
+    if row is None:
+        raise NotFound()
+    lift_restriction(actor=actor, customer_id=row.customer_id, reason=reason)
+    return row_of(row)
+
+
 @transaction.atomic
 def dsr_object(*, actor: Actor, request_id, purpose: str) -> RequestRow:
     """Stop a use of the customer's data they object to (GDPR Art. 21), recorded as an

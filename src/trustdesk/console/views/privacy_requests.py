@@ -111,8 +111,7 @@ def request_refuse(request, request_id):
 @require_POST
 @console_view
 def restriction_lift(request, request_id):
-    detail = dsr_selectors.request_detail(actor=actor(request), request_id=request_id)
-    fulfilment.lift_restriction(actor=actor(request), customer_id=detail.row.customer_id,
-                                reason=request.POST.get("reason", ""))
+    row = fulfilment.lift_restriction_of(actor=actor(request), request_id=request_id,
+                                         reason=request.POST.get("reason", ""))
     messages.success(request, "The restriction is lifted.")
-    return redirect("console:privacy_request", detail.row.id)
+    return redirect("console:privacy_request", row.id)
